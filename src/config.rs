@@ -1,0 +1,392 @@
+//! `site.yaml` → [`Config`]: parsed with serde (unknown keys are errors), then validated:
+//! the base URL, the permalink pattern, the timezone and the category tree's names.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::permalink::PermalinkPattern;
+use crate::yaml::YamlSource;
+
+/// The file name of the site configuration, relative to the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// `site.yaml` exactly as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "default_permalink")]
+    permalink: String,
+    #[serde(default = "default_paginate")]
+    paginate: usize,
+    #[serde(default)]
+    timezone: Option<String>,
+    #[serde(default)]
+    authors: BTreeMap<String, AuthorConfig>,
+    #[serde(default)]
+    categories: Option<Vec<CategoryConfig>>,
+    #[serde(default)]
+    menu: Vec<MenuLink>,
+    #[serde(default)]
+    theme_config: serde_yaml::Mapping,
+    #[serde(default)]
+    extra: serde_yaml::Mapping,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "advocacy".into()
+}
+fn default_permalink() -> String {
+    "/:year/:month/:slug/".into()
+}
+fn default_paginate() -> usize {
+    10
+}
+
+/// An author declared in `site.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorConfig {
+    /// Display name.
+    pub name: String,
+    /// Short biography shown on the author page.
+    #[serde(default)]
+    pub bio: Option<String>,
+    /// X/Twitter handle without `@`.
+    #[serde(default)]
+    pub twitter: Option<String>,
+    /// Avatar image URL (site-relative like `/images/a.jpg`, or absolute).
+    #[serde(default)]
+    pub avatar: Option<String>,
+    /// A personal web site.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// A node of the category tree in `site.yaml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryConfig {
+    /// Display name ("DRM Exclusive").
+    pub name: String,
+    /// Shown on the category page.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Sub-categories, in menu order.
+    #[serde(default)]
+    pub children: Vec<CategoryConfig>,
+}
+
+/// An extra menu link after the category tree.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MenuLink {
+    /// Link text.
+    pub name: String,
+    /// Site-relative (`/about/`) or absolute URL.
+    pub url: String,
+}
+
+/// The site's base URL split into origin and path prefix, so that a site published under
+/// `https://x.org/mirror/` links to `/mirror/…` everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Scheme and host, without a trailing slash: `https://x.org`.
+    pub origin: String,
+    /// Path prefix, starting and ending with `/`: `/` or `/mirror/`.
+    pub prefix: String,
+}
+
+impl BaseUrl {
+    /// Parses `https://host[/prefix]`; returns a message on failure.
+    pub fn parse(raw: &str) -> std::result::Result<BaseUrl, String> {
+        let raw = raw.trim();
+        let rest = raw
+            .strip_prefix("https://")
+            .or_else(|| raw.strip_prefix("http://"))
+            .ok_or_else(|| format!("base_url `{raw}` must start with https:// or http://"))?;
+        let scheme_len = raw.len() - rest.len();
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() || host.contains(['?', '#', ' ']) {
+            return Err(format!("base_url `{raw}` has no valid host"));
+        }
+        if path.contains(['?', '#', ' ', '\\']) || path.split('/').any(|s| s == "..") {
+            return Err(format!("base_url `{raw}` has an invalid path"));
+        }
+        let mut prefix = path.to_string();
+        if !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        Ok(BaseUrl {
+            origin: raw[..scheme_len + host.len()].to_string(),
+            prefix,
+        })
+    }
+
+    /// The URL a browser uses for a site path (`/2023/09/x/` → `/mirror/2023/09/x/`).
+    pub fn url(&self, site_path: &str) -> String {
+        let path = site_path.strip_prefix('/').unwrap_or(site_path);
+        format!("{}{}", self.prefix, path)
+    }
+
+    /// The absolute URL of a site path (`https://x.org/mirror/2023/09/x/`).
+    pub fn absolute(&self, site_path: &str) -> String {
+        format!("{}{}", self.origin, self.url(site_path))
+    }
+}
+
+impl std::fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.origin, self.prefix)
+    }
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// Where the site is published.
+    pub base_url: BaseUrl,
+    /// One-line description (meta description of the home page).
+    pub description: String,
+    /// Default language of the site (`en`).
+    pub language: String,
+    /// Name of the theme under `themes/`.
+    pub theme: String,
+    /// How article URLs are formed.
+    pub permalink: PermalinkPattern,
+    /// Items per list page (at least 1).
+    pub paginate: usize,
+    /// Time zone used for dates written without an offset.
+    pub timezone: jiff::tz::TimeZone,
+    /// Name of the time zone as written (`UTC` by default).
+    pub timezone_name: String,
+    /// Authors by id.
+    pub authors: BTreeMap<String, AuthorConfig>,
+    /// The declared category tree, or `None` to infer it from the articles.
+    pub categories: Option<Vec<CategoryConfig>>,
+    /// Extra menu links.
+    pub menu: Vec<MenuLink>,
+    /// Free-form settings read by the theme (logo, social handles, footer text…).
+    pub theme_config: serde_yaml::Mapping,
+    /// Free-form data for templates.
+    pub extra: serde_yaml::Mapping,
+}
+
+impl Config {
+    /// Reads and validates `site.yaml` in `root`. `base_url_override` comes from `--base-url`.
+    pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::config(
+                    Location::file(CONFIG_FILE),
+                    format!(
+                        "no {CONFIG_FILE} in `{}`: is this a pamphlet site? (`pamphlet init DIR` creates one)",
+                        root.display()
+                    ),
+                ));
+            }
+            Err(e) => return Err(Error::io("read", &path, e)),
+        };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::config(Location::file(CONFIG_FILE), "site.yaml is not valid UTF-8"))?;
+        Config::parse(&text, base_url_override)
+    }
+
+    /// Parses and validates the text of `site.yaml`.
+    pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let source = YamlSource { text, first_line: 1 };
+        let at = |key: &str| Location {
+            path: CONFIG_FILE.into(),
+            position: source.key_position(key),
+        };
+        let raw: RawConfig = source.parse().map_err(|p| {
+            Error::config(
+                Location {
+                    path: CONFIG_FILE.into(),
+                    position: p.position,
+                },
+                p.message,
+            )
+        })?;
+
+        let mut errors = Vec::new();
+        let base_url = match BaseUrl::parse(base_url_override.unwrap_or(&raw.base_url)) {
+            Ok(b) => Some(b),
+            Err(msg) if base_url_override.is_some() => {
+                errors.push(Error::config(Location::file("--base-url"), msg));
+                None
+            }
+            Err(msg) => {
+                errors.push(Error::config(at("base_url"), msg));
+                None
+            }
+        };
+        let permalink = PermalinkPattern::parse(&raw.permalink)
+            .map_err(|msg| errors.push(Error::config(at("permalink"), msg)))
+            .ok();
+        if raw.paginate == 0 {
+            errors.push(Error::config(at("paginate"), "paginate must be at least 1"));
+        }
+        let timezone_name = raw.timezone.clone().unwrap_or_else(|| "UTC".to_string());
+        let timezone = jiff::tz::TimeZone::get(&timezone_name)
+            .map_err(|_| {
+                errors.push(Error::config(
+                    at("timezone"),
+                    format!("unknown time zone `{timezone_name}`: use an IANA name such as `Asia/Karachi` or `UTC`"),
+                ))
+            })
+            .ok();
+        if let Some(tree) = &raw.categories {
+            check_category_names(tree, &mut errors, &source);
+        }
+        for (id, author) in &raw.authors {
+            if crate::slug::slugify(id).is_empty() {
+                errors.push(Error::config(
+                    Location {
+                        path: CONFIG_FILE.into(),
+                        position: source.value_position("authors", id),
+                    },
+                    format!("author id `{id}` has no letters or digits to make a URL from"),
+                ));
+            }
+            if author.name.trim().is_empty() {
+                errors.push(Error::config(at("authors"), format!("author `{id}` has an empty name")));
+            }
+        }
+        Error::collect(errors)?;
+        let (Some(base_url), Some(permalink), Some(timezone)) = (base_url, permalink, timezone) else {
+            unreachable!("every None above pushed an error, and collect returned it")
+        };
+        Ok(Config {
+            title: raw.title,
+            base_url,
+            description: raw.description,
+            language: raw.language,
+            theme: raw.theme,
+            permalink,
+            paginate: raw.paginate,
+            timezone,
+            timezone_name,
+            authors: raw.authors,
+            categories: raw.categories,
+            menu: raw.menu,
+            theme_config: raw.theme_config,
+            extra: raw.extra,
+        })
+    }
+}
+
+/// Category names must give a non-empty slug, must not contain `/` (it separates path levels),
+/// and siblings must not share a slug (their URLs would collide).
+fn check_category_names(tree: &[CategoryConfig], errors: &mut Vec<Error>, source: &YamlSource) {
+    let mut seen = BTreeMap::new();
+    for node in tree {
+        let here = Location {
+            path: CONFIG_FILE.into(),
+            position: source.value_position("categories", &node.name),
+        };
+        let slug = crate::slug::slugify(&node.name);
+        if node.name.contains('/') {
+            errors.push(Error::config(
+                here.clone(),
+                format!("category name `{}` contains `/`, which separates levels in category paths: nest it with `children:` instead", node.name),
+            ));
+        } else if slug.is_empty() {
+            errors.push(Error::config(
+                here.clone(),
+                format!(
+                    "category name `{}` has no letters or digits to make a URL from",
+                    node.name
+                ),
+            ));
+        } else if let Some(other) = seen.insert(slug.clone(), node.name.clone()) {
+            errors.push(Error::config(
+                here.clone(),
+                format!(
+                    "categories `{other}` and `{}` are siblings with the same URL slug `{slug}`: rename one",
+                    node.name
+                ),
+            ));
+        }
+        check_category_names(&node.children, errors, source);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title: T\nbase_url: https://example.org\n";
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse(MINIMAL, None).unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.theme, "advocacy");
+        assert_eq!(c.paginate, 10);
+        assert_eq!(c.base_url.prefix, "/");
+        assert!(c.categories.is_none());
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_valid_keys() {
+        let err = Config::parse(&format!("{MINIMAL}paginat: 3\n"), None).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("site.yaml:3:1: unknown field `paginat`, expected one of"),
+            "{msg}"
+        );
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn base_url_prefix_is_kept_and_override_wins() {
+        let c = Config::parse(MINIMAL, Some("https://x.org/mirror")).unwrap();
+        assert_eq!(c.base_url.prefix, "/mirror/");
+        assert_eq!(c.base_url.url("/2023/09/a/"), "/mirror/2023/09/a/");
+        assert_eq!(c.base_url.absolute("/"), "https://x.org/mirror/");
+    }
+
+    #[test]
+    fn bad_values_are_all_reported() {
+        let text = "title: T\nbase_url: example.org\npermalink: /:year/:nope/\npaginate: 0\n";
+        let msg = Config::parse(text, None).unwrap_err().to_string();
+        assert!(
+            msg.contains("site.yaml:2:1: base_url `example.org` must start with https://"),
+            "{msg}"
+        );
+        assert!(msg.contains("site.yaml:3:1: unknown permalink token `:nope`"), "{msg}");
+        assert!(msg.contains("site.yaml:4:1: paginate must be at least 1"), "{msg}");
+    }
+
+    #[test]
+    fn sibling_categories_with_same_slug_are_rejected() {
+        let text = format!("{MINIMAL}categories:\n  - name: News\n  - name: news!\n");
+        let msg = Config::parse(&text, None).unwrap_err().to_string();
+        assert!(
+            msg.contains("site.yaml:5:11: categories `News` and `news!` are siblings"),
+            "{msg}"
+        );
+    }
+}

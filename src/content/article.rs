@@ -1,0 +1,226 @@
+//! `Article`: one dated piece of writing, parsed from front matter + Markdown and validated
+//! on its own (dates, slug, aliases). Cross-article checks (categories, prev/next, duplicate
+//! URLs) happen in `site::assemble`, where all articles are known.
+
+use std::path::Path;
+
+use jiff::ZonedDateTime;
+use jiff::tz::TimeZone;
+
+use super::front_matter::FrontMatter;
+use super::{Common, Located, ParseContext};
+use crate::error::Error;
+
+/// A parsed article.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Everything articles share with pages.
+    pub common: Common,
+    /// Publication date-time.
+    pub date: ZonedDateTime,
+    /// Last update, when given.
+    pub updated: Option<ZonedDateTime>,
+    /// Author ids or display names, as written.
+    pub authors: Vec<Located<String>>,
+    /// Category paths as written (`DRM Exclusive/News`).
+    pub categories: Vec<Located<String>>,
+    /// Tag names as written.
+    pub tags: Vec<String>,
+    /// The URL slug.
+    pub slug: String,
+    /// Explicit previous article (slug or content path).
+    pub previous: Option<Located<String>>,
+    /// Explicit next article (slug or content path).
+    pub next: Option<Located<String>>,
+}
+
+impl Article {
+    /// Builds an article from parsed front matter; `errors` receives every problem found.
+    pub(super) fn from_front_matter(
+        fm: FrontMatter,
+        common: Common,
+        ctx: &ParseContext,
+        errors: &mut Vec<Error>,
+    ) -> Option<Article> {
+        let date = match &fm.date {
+            None => {
+                errors.push(ctx.error_at_key(
+                    "title",
+                    "articles need a `date:` (like `date: 2023-09-05`); put pages under content/pages/ instead",
+                ));
+                None
+            }
+            Some(raw) => parse_date_field(raw, "date", ctx, errors),
+        };
+        let updated = fm
+            .updated
+            .as_ref()
+            .and_then(|raw| parse_date_field(raw, "updated", ctx, errors));
+        let slug = article_slug(fm.slug.as_deref(), &common.source, &common.title, ctx, errors);
+        let mut authors: Vec<Located<String>> = Vec::new();
+        for (key, list) in [("author", &fm.author), ("authors", &fm.authors)] {
+            for name in list.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                if !authors.iter().any(|a| a.value == name) {
+                    authors.push(ctx.locate(key, name));
+                }
+            }
+        }
+        let categories = fm
+            .categories
+            .iter()
+            .map(|c| ctx.locate("categories", c.trim()))
+            .collect();
+        let tags = fm
+            .tags
+            .iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let previous = fm.previous.as_deref().map(|p| ctx.locate("previous", p.trim()));
+        let next = fm.next.as_deref().map(|n| ctx.locate("next", n.trim()));
+        Some(Article {
+            common,
+            date: date?,
+            updated,
+            authors,
+            categories,
+            tags,
+            slug: slug?,
+            previous,
+            next,
+        })
+    }
+}
+
+fn parse_date_field(raw: &str, key: &str, ctx: &ParseContext, errors: &mut Vec<Error>) -> Option<ZonedDateTime> {
+    match parse_date(raw, &ctx.config.timezone) {
+        Ok(d) => Some(d),
+        Err(why) => {
+            errors.push(ctx.error_at_value(
+                key,
+                raw,
+                format!("`{key}: {raw}` is not a date: write `2023-09-05` or `2023-09-05T14:30:00+05:00` ({why})"),
+            ));
+            None
+        }
+    }
+}
+
+/// Parses `2023-09-05`, `2023-09-05T10:00:00` (both in the site's time zone) or an RFC 3339
+/// date-time with an offset, which is kept so the article shows the author's local date.
+pub fn parse_date(raw: &str, site_tz: &TimeZone) -> Result<ZonedDateTime, String> {
+    let pieces = jiff::fmt::temporal::Pieces::parse(raw.trim()).map_err(|e| e.to_string())?;
+    let time = pieces.time().unwrap_or(jiff::civil::Time::midnight());
+    let datetime = pieces.date().to_datetime(time);
+    let tz = match pieces.to_numeric_offset() {
+        Some(offset) => TimeZone::fixed(offset),
+        None => site_tz.clone(),
+    };
+    datetime.to_zoned_datetime(tz).map_err(|e| e.to_string())
+}
+
+/// The slug: explicit `slug:` (checked to be a safe path segment), else the file name without
+/// extension and any `YYYY-MM-DD-` prefix (the folder name for `index.md`), slugified; if that
+/// has no letters or digits, the title, slugified.
+fn article_slug(
+    explicit: Option<&str>,
+    source: &Path,
+    title: &str,
+    ctx: &ParseContext,
+    errors: &mut Vec<Error>,
+) -> Option<String> {
+    if let Some(raw) = explicit {
+        let raw = raw.trim();
+        if crate::slug::is_safe_path_segment(raw) && !raw.contains(['?', '#', ' ']) {
+            return Some(raw.to_string());
+        }
+        errors.push(ctx.error_at_key(
+            "slug",
+            format!("slug `{raw}` cannot be used in a URL: use letters, digits and `-`, without `/`, `\\`, `?`, `#`, spaces or `..`"),
+        ));
+        return None;
+    }
+    let from_file = crate::slug::slugify(strip_date_prefix(&file_stem_for_slug(source)));
+    if !from_file.is_empty() {
+        return Some(from_file);
+    }
+    let from_title = crate::slug::slugify(title);
+    if !from_title.is_empty() {
+        return Some(from_title);
+    }
+    errors.push(ctx.error_at_key(
+        "title",
+        "neither the file name nor the title has letters or digits to make a URL from: add `slug: some-words`",
+    ));
+    None
+}
+
+/// The file name without `.md`, or the folder name for `index.md`.
+pub(super) fn file_stem_for_slug(source: &Path) -> String {
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem == "index" {
+        if let Some(dir) = source.parent().and_then(Path::file_name) {
+            return dir.to_string_lossy().into_owned();
+        }
+    }
+    stem
+}
+
+/// Strips a leading `YYYY-MM-DD-` from a file name.
+pub fn strip_date_prefix(stem: &str) -> &str {
+    let bytes = stem.as_bytes();
+    let is_date_prefix = bytes.len() > 11
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[5..7].iter().all(u8::is_ascii_digit)
+        && bytes[7] == b'-'
+        && bytes[8..10].iter().all(u8::is_ascii_digit)
+        && bytes[10] == b'-';
+    if is_date_prefix { &stem[11..] } else { stem }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_only_is_midnight_in_site_zone() {
+        let tz = TimeZone::get("Asia/Karachi").unwrap();
+        let d = parse_date("2023-09-05", &tz).unwrap();
+        assert_eq!(
+            d.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            "2023-09-05T00:00:00+05:00"
+        );
+    }
+
+    #[test]
+    fn explicit_offset_is_kept() {
+        let d = parse_date("2024-03-01T23:30:00+05:00", &TimeZone::UTC).unwrap();
+        assert_eq!(d.strftime("%Y-%m-%d %H:%M %:z").to_string(), "2024-03-01 23:30 +05:00");
+    }
+
+    #[test]
+    fn nonsense_dates_are_rejected() {
+        assert!(parse_date("yesterday", &TimeZone::UTC).is_err());
+        assert!(parse_date("2023-02-30", &TimeZone::UTC).is_err());
+    }
+
+    #[test]
+    fn date_prefix_is_stripped_from_file_names() {
+        assert_eq!(strip_date_prefix("2023-09-05-my-post"), "my-post");
+        assert_eq!(strip_date_prefix("2023-my-post"), "2023-my-post");
+        assert_eq!(strip_date_prefix("2023-09-05"), "2023-09-05");
+    }
+
+    #[test]
+    fn index_md_takes_its_folder_name() {
+        assert_eq!(
+            file_stem_for_slug(Path::new("content/2023/09/2023-09-01-shutdown/index.md")),
+            "2023-09-01-shutdown"
+        );
+        assert_eq!(file_stem_for_slug(Path::new("content/2023/09/x.md")), "x");
+    }
+}

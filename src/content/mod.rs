@@ -1,0 +1,514 @@
+//! Loading `content/`: walk it, split articles from `content/pages/`, parse every file in
+//! parallel, and collect every problem (a build reports all broken files at once).
+
+pub mod article;
+pub mod front_matter;
+pub mod page;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Error, Location, Position, Result};
+use crate::markdown::{Markdown, Rendered};
+use crate::yaml::YamlSource;
+pub use article::Article;
+use front_matter::FrontMatter;
+pub use page::Page;
+
+/// Name of the content folder under the site root.
+pub const CONTENT_DIR: &str = "content";
+/// Name of the pages folder under `content/`.
+pub const PAGES_DIR: &str = "pages";
+
+/// A value from front matter with the position it was written at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it is in the file, when found.
+    pub position: Option<Position>,
+}
+
+/// What articles and pages have in common.
+#[derive(Debug, Clone)]
+pub struct Common {
+    /// Path relative to the site root (`content/2023/09/x.md`), used in messages.
+    pub source: PathBuf,
+    /// Title.
+    pub title: String,
+    /// Plain-text summary: `summary:`, else text before `<!-- more -->`, else the first paragraph.
+    pub summary: String,
+    /// Language code, when it differs from the site's.
+    pub lang: Option<String>,
+    /// Featured image as written.
+    pub image: Option<String>,
+    /// Featured image caption.
+    pub image_caption: Option<String>,
+    /// Featured image alt text.
+    pub image_alt: Option<String>,
+    /// Marked as draft (only present when drafts are built).
+    pub draft: bool,
+    /// Old site paths that redirect here, normalised (`/old/path/`).
+    pub aliases: Vec<Located<String>>,
+    /// Free-form template data.
+    pub extra: serde_yaml::Mapping,
+    /// The rendered body.
+    pub body: Rendered,
+    /// True for `index.md` files, whose folder's other files are copied beside the output.
+    pub is_bundle: bool,
+}
+
+/// A non-Markdown file under `content/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Absolute path of the file.
+    pub source: PathBuf,
+    /// The `index.md` (relative to the site root) whose folder holds it, if any.
+    pub bundle: Option<PathBuf>,
+    /// Path relative to the bundle folder, or to `content/` for loose files.
+    pub relative: PathBuf,
+}
+
+/// Everything loaded from `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Articles, in content-path order.
+    pub articles: Vec<Article>,
+    /// Pages, in content-path order.
+    pub pages: Vec<Page>,
+    /// Non-Markdown files to copy.
+    pub assets: Vec<Asset>,
+    /// Publication times of articles held back because they are dated in the future.
+    pub scheduled: Vec<jiff::Timestamp>,
+    /// Number of drafts left out.
+    pub drafts_skipped: usize,
+}
+
+/// What to include.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Include `draft: true` documents.
+    pub drafts: bool,
+    /// Include articles dated after `now`.
+    pub future: bool,
+    /// The moment that counts as "now" for scheduled articles.
+    pub now: jiff::Timestamp,
+}
+
+/// Per-file parsing state: the config, the file's path and its YAML, for locating problems.
+pub(crate) struct ParseContext<'a> {
+    pub config: &'a Config,
+    pub source: &'a Path,
+    pub yaml: YamlSource<'a>,
+}
+
+impl ParseContext<'_> {
+    fn location(&self, position: Option<Position>) -> Location {
+        Location {
+            path: self.source.to_path_buf(),
+            position: position.or(Some(Position { line: 1, column: 1 })),
+        }
+    }
+
+    /// `value` located inside the block of `key`.
+    pub fn locate(&self, key: &str, value: &str) -> Located<String> {
+        Located {
+            value: value.to_string(),
+            position: self.yaml.value_position(key, value),
+        }
+    }
+
+    /// An error at the line of `key`.
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Error {
+        Error::content(self.location(self.yaml.key_position(key)), message)
+    }
+
+    /// An error at `value` inside the block of `key`.
+    pub fn error_at_value(&self, key: &str, value: &str, message: impl Into<String>) -> Error {
+        Error::content(self.location(self.yaml.value_position(key, value)), message)
+    }
+}
+
+/// The error for a located front-matter value.
+pub fn error_at(source: &Path, located: &Located<String>, message: impl Into<String>) -> Error {
+    Error::content(
+        Location {
+            path: source.to_path_buf(),
+            position: located.position,
+        },
+        message,
+    )
+}
+
+/// Files editors and operating systems leave behind, never content.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+}
+
+enum Found {
+    Markdown { path: PathBuf, in_pages: Option<PathBuf> },
+    Other(PathBuf),
+}
+
+/// Walks `root/content` and parses everything in it.
+pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions) -> Result<Content> {
+    let content_dir = root.join(CONTENT_DIR);
+    if !content_dir.is_dir() {
+        return Err(Error::config(
+            Location::file(CONTENT_DIR),
+            "no content/ folder: create it and put articles (Markdown files) in it",
+        ));
+    }
+    let (found, mut errors) = walk(&content_dir);
+    let pages_dir = content_dir.join(PAGES_DIR);
+    let bundles: Vec<PathBuf> = found
+        .iter()
+        .filter_map(|f| match f {
+            Found::Markdown { path, .. } if path.file_name().is_some_and(|n| n == "index.md") => {
+                path.parent().map(Path::to_path_buf)
+            }
+            _ => None,
+        })
+        .collect();
+
+    let parsed: Vec<Result<Option<Document>, Vec<Error>>> = found
+        .par_iter()
+        .filter_map(|f| match f {
+            Found::Markdown { path, in_pages } => Some(parse_file(root, path, in_pages.as_deref(), config, markdown)),
+            Found::Other(_) => None,
+        })
+        .collect();
+
+    let mut content = Content::default();
+    for result in parsed {
+        match result {
+            Err(errs) => errors.extend(errs),
+            Ok(None) => {}
+            Ok(Some(Document::Page(p))) => {
+                if p.common.draft && !opts.drafts {
+                    content.drafts_skipped += 1;
+                } else {
+                    content.pages.push(p);
+                }
+            }
+            Ok(Some(Document::Article(a))) => {
+                if a.common.draft && !opts.drafts {
+                    content.drafts_skipped += 1;
+                } else if a.date.timestamp() > opts.now && !opts.future {
+                    content.scheduled.push(a.date.timestamp());
+                } else {
+                    content.articles.push(a);
+                }
+            }
+        }
+    }
+    content.scheduled.sort();
+    for f in found {
+        if let Found::Other(path) = f {
+            content
+                .assets
+                .push(asset_for(root, &content_dir, &pages_dir, &bundles, path));
+        }
+    }
+    Error::collect(errors)?;
+    Ok(content)
+}
+
+fn asset_for(root: &Path, content_dir: &Path, _pages_dir: &Path, bundles: &[PathBuf], path: PathBuf) -> Asset {
+    let owner = bundles
+        .iter()
+        .filter(|b| path.starts_with(b))
+        .max_by_key(|b| b.components().count());
+    match owner {
+        Some(bundle_dir) => Asset {
+            relative: path.strip_prefix(bundle_dir).unwrap_or(&path).to_path_buf(),
+            bundle: Some(relative_to(root, &bundle_dir.join("index.md"))),
+            source: path,
+        },
+        None => Asset {
+            relative: path.strip_prefix(content_dir).unwrap_or(&path).to_path_buf(),
+            bundle: None,
+            source: path,
+        },
+    }
+}
+
+fn relative_to(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Lists content files in a stable order. Symlinks are not followed (a link could point
+/// outside the site); unreadable folders become errors.
+fn walk(content_dir: &Path) -> (Vec<Found>, Vec<Error>) {
+    let pages_dir = content_dir.join(PAGES_DIR);
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content_dir.to_path_buf());
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("file system loop"));
+                errors.push(Error::io("read", &path, io));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        if path.extension().is_some_and(|e| e == "md") {
+            let in_pages = path.strip_prefix(&pages_dir).ok().map(Path::to_path_buf);
+            found.push(Found::Markdown { path, in_pages });
+        } else {
+            found.push(Found::Other(path));
+        }
+    }
+    (found, errors)
+}
+
+enum Document {
+    Article(Article),
+    Page(Page),
+}
+
+/// Reads and parses one Markdown file. `in_pages` is its path under `content/pages/`, if there.
+fn parse_file(
+    root: &Path,
+    path: &Path,
+    in_pages: Option<&Path>,
+    config: &Config,
+    markdown: &Markdown,
+) -> Result<Option<Document>, Vec<Error>> {
+    let source = relative_to(root, path);
+    let bytes = crate::fs::read(path).map_err(|e| vec![e])?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(&valid[valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)..])
+            .chars()
+            .count()
+            + 1;
+        vec![Error::content(
+            Location::at(&source, line, column),
+            "this file is not UTF-8 text: re-save it as UTF-8 in your editor",
+        )]
+    })?;
+    parse_document(&source, &text, in_pages, config, markdown)
+}
+
+/// Parses the text of a Markdown file (pure: no file system access).
+fn parse_document(
+    source: &Path,
+    text: &str,
+    in_pages: Option<&Path>,
+    config: &Config,
+    markdown: &Markdown,
+) -> Result<Option<Document>, Vec<Error>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let split = front_matter::split(text).map_err(|e| {
+        vec![Error::content(
+            Location {
+                path: source.to_path_buf(),
+                position: Some(e.position),
+            },
+            e.message,
+        )]
+    })?;
+    let ctx = ParseContext {
+        config,
+        source,
+        yaml: YamlSource {
+            text: split.yaml,
+            first_line: split.yaml_first_line,
+        },
+    };
+    let fm: FrontMatter = ctx
+        .yaml
+        .parse()
+        .map_err(|p| vec![Error::content(ctx.location(p.position), p.message)])?;
+    let mut errors = Vec::new();
+    let common = common_fields(&fm, source, split.body, &ctx, markdown, &mut errors);
+    let doc = match (common, in_pages) {
+        (None, _) => None,
+        (Some(common), Some(in_pages)) => {
+            Page::from_front_matter(fm, common, in_pages, &ctx, &mut errors).map(Document::Page)
+        }
+        (Some(common), None) => Article::from_front_matter(fm, common, &ctx, &mut errors).map(Document::Article),
+    };
+    if errors.is_empty() { Ok(doc) } else { Err(errors) }
+}
+
+fn common_fields(
+    fm: &FrontMatter,
+    source: &Path,
+    body: &str,
+    ctx: &ParseContext,
+    markdown: &Markdown,
+    errors: &mut Vec<Error>,
+) -> Option<Common> {
+    let title = match fm.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            errors.push(Error::content(
+                ctx.location(ctx.yaml.key_position("title")),
+                "missing `title:`: every article and page needs a title",
+            ));
+            return None;
+        }
+    };
+    let mut aliases = Vec::new();
+    for raw in &fm.aliases {
+        match crate::permalink::normalise_site_path(raw) {
+            Some(path) => aliases.push(Located { value: path, position: ctx.yaml.value_position("aliases", raw) }),
+            None => errors.push(ctx.error_at_value(
+                "aliases",
+                raw,
+                format!("alias `{raw}` is not a path on this site: write it like `/2019/05/old-slug/`, without `..`, `\\`, `?` or a host name"),
+            )),
+        }
+    }
+    let body = markdown.render(body, &ctx.config.base_url.prefix);
+    let summary = fm
+        .summary
+        .as_deref()
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .or_else(|| body.summary_before_more.clone())
+        .unwrap_or_else(|| body.first_paragraph.clone());
+    Some(Common {
+        source: source.to_path_buf(),
+        title,
+        summary,
+        lang: fm.lang.clone().filter(|l| !l.trim().is_empty()),
+        image: fm.image.clone().filter(|i| !i.trim().is_empty()),
+        image_caption: fm.image_caption.clone(),
+        image_alt: fm.image_alt.clone(),
+        draft: fm.draft,
+        aliases,
+        extra: fm.extra.clone(),
+        body,
+        is_bundle: source.file_name().is_some_and(|n| n == "index.md"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse("title: T\nbase_url: https://example.org\n", None).unwrap()
+    }
+
+    fn parse(text: &str) -> Result<Option<Document>, Vec<Error>> {
+        parse_document(
+            Path::new("content/2023/09/x.md"),
+            text,
+            None,
+            &config(),
+            &Markdown::new(),
+        )
+    }
+
+    fn messages(r: Result<Option<Document>, Vec<Error>>) -> Vec<String> {
+        match r {
+            Err(errs) => errs.iter().map(ToString::to_string).collect(),
+            Ok(_) => panic!("expected errors"),
+        }
+    }
+
+    #[test]
+    fn article_fields_are_read() {
+        let Ok(Some(Document::Article(a))) =
+            parse("---\ntitle: Hello\ndate: 2023-09-05\nauthor: usman\ntags: Privacy\n---\nFirst para.\n")
+        else {
+            panic!("not an article")
+        };
+        assert_eq!(a.common.title, "Hello");
+        assert_eq!(a.slug, "x");
+        assert_eq!(a.tags, vec!["Privacy"]);
+        assert_eq!(a.authors[0].value, "usman");
+        assert_eq!(a.common.summary, "First para.");
+    }
+
+    #[test]
+    fn bad_date_points_at_its_line() {
+        let msgs = messages(parse("---\ntitle: Hello\ndate: yesterday\n---\n"));
+        assert_eq!(msgs.len(), 1);
+        assert!(
+            msgs[0].starts_with("content/2023/09/x.md:3:7: `date: yesterday` is not a date"),
+            "{}",
+            msgs[0]
+        );
+    }
+
+    #[test]
+    fn missing_date_and_bad_alias_are_both_reported() {
+        let msgs = messages(parse("---\ntitle: Hello\naliases: [/../x/]\n---\n"));
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("articles need a `date:`")));
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("content/2023/09/x.md:3:11: alias `/../x/` is not a path")),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        let msgs = messages(parse("---\ndate: 2023-09-05\n---\n"));
+        assert!(msgs[0].contains("missing `title:`"), "{msgs:?}");
+    }
+
+    #[test]
+    fn yaml_syntax_error_points_into_the_file() {
+        let msgs = messages(parse("---\ntitle: Hello\ndate: [2023\n---\n"));
+        assert!(msgs[0].starts_with("content/2023/09/x.md:"), "{msgs:?}");
+        let line: usize = msgs[0].split(':').nth(1).unwrap().parse().unwrap();
+        assert!(line >= 3, "{msgs:?}");
+    }
+
+    #[test]
+    fn bom_is_accepted() {
+        assert!(matches!(
+            parse("\u{feff}---\ntitle: A\ndate: 2023-09-05\n---\n"),
+            Ok(Some(Document::Article(_)))
+        ));
+    }
+
+    #[test]
+    fn pages_reject_article_only_fields() {
+        let r = parse_document(
+            Path::new("content/pages/about.md"),
+            "---\ntitle: About\ntags: [x]\n---\n",
+            Some(Path::new("about.md")),
+            &config(),
+            &Markdown::new(),
+        );
+        let msgs = messages(r);
+        assert!(msgs[0].contains("pages do not have `tags`"), "{msgs:?}");
+    }
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".#a.md", "a.md~", ".DS_Store", "#a.md#", "a.md.swp"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("a.md"));
+    }
+}

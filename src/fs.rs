@@ -1,0 +1,39 @@
+//! File-system wrappers whose errors always name the path involved.
+
+use std::path::Path;
+
+use crate::error::{IoResultExt, Result};
+
+/// Reads a whole file as bytes.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).at_path("read", path)
+}
+
+/// Writes `contents` to `path`, creating parent directories as needed.
+pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents).at_path("write", path)
+}
+
+/// Creates a directory and its parents.
+pub fn create_dir_all(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path).at_path("create directory", path)
+}
+
+/// Copies a file, creating the destination's parent directories.
+pub fn copy(from: &Path, to: &Path) -> Result<()> {
+    if let Some(parent) = to.parent() {
+        create_dir_all(parent)?;
+    }
+    std::fs::copy(from, to).at_path("copy", from).map(|_| ())
+}
+
+/// Removes a directory tree if it exists.
+pub fn remove_dir_all_if_exists(path: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other.at_path("remove directory", path),
+    }
+}

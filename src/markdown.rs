@@ -1,0 +1,471 @@
+//! Markdown → HTML with pulldown-cmark, in one pass over the events that also yields the table
+//! of contents, the plain-text summary and the word count. Fenced code is highlighted by syntect
+//! into `hl-*` CSS classes (the theme ships the colours).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::slug::slugify;
+
+/// How many words an automatic summary keeps.
+const SUMMARY_WORDS: usize = 50;
+
+/// An entry of an article's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// Heading level, 1–6.
+    pub level: u8,
+    /// The heading's `id` attribute (link to `#id`).
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+    /// Sub-headings.
+    pub children: Vec<TocEntry>,
+}
+
+/// The result of rendering one Markdown document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The HTML body.
+    pub html: String,
+    /// Headings as a tree.
+    pub toc: Vec<TocEntry>,
+    /// Plain text of everything before `<!-- more -->`, when the marker is present.
+    pub summary_before_more: Option<String>,
+    /// Plain text of the first paragraph, trimmed to about 50 words.
+    pub first_paragraph: String,
+    /// Words in the whole document.
+    pub word_count: usize,
+    /// Every heading id in the document, for checking `#anchor` links.
+    pub anchors: Vec<String>,
+}
+
+/// A Markdown renderer. Owns the syntax definitions, loaded the first time a code block needs
+/// them (most sites have few code blocks; loading costs tens of milliseconds).
+#[derive(Debug, Default)]
+pub struct Markdown {
+    syntaxes: OnceLock<SyntaxSet>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+fn is_more_marker(html: &str) -> bool {
+    let inner = html.trim();
+    inner
+        .strip_prefix("<!--")
+        .and_then(|s| s.strip_suffix("-->"))
+        .is_some_and(|s| s.trim() == "more")
+}
+
+fn is_external(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//")
+}
+
+/// Adds the site's path prefix to a root-relative URL (`/a/` → `/mirror/a/`).
+fn with_prefix<'a>(url: CowStr<'a>, prefix: &str) -> CowStr<'a> {
+    if prefix != "/" && url.starts_with('/') && !url.starts_with("//") {
+        CowStr::from(format!("{}{}", prefix, &url[1..]))
+    } else {
+        url
+    }
+}
+
+impl Markdown {
+    /// A renderer with no syntaxes loaded yet.
+    pub fn new() -> Self {
+        Markdown::default()
+    }
+
+    fn syntaxes(&self) -> &SyntaxSet {
+        self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
+    }
+
+    /// Renders `source`. Root-relative link and image URLs get `url_prefix` (the base URL's
+    /// path, `/` for most sites) so that sites published under a sub-path work.
+    pub fn render(&self, source: &str, url_prefix: &str) -> Rendered {
+        let mut events: Vec<Event> = Parser::new_ext(source, options()).collect();
+        let mut out = Rendered::default();
+        let headings = self.assign_heading_ids(&mut events);
+        out.anchors = headings.iter().map(|(_, id, _)| id.clone()).collect();
+        out.toc = build_toc(headings);
+        self.collect_text(&events, &mut out);
+        let events = self.transform(events, url_prefix);
+        out.html.reserve(source.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+        out
+    }
+
+    /// Gives every heading a unique id (explicit `{#id}` wins) and returns (level, id, text).
+    fn assign_heading_ids(&self, events: &mut [Event]) -> Vec<(u8, String, String)> {
+        let mut used = HashSet::new();
+        let mut headings = Vec::new();
+        let mut i = 0;
+        while i < events.len() {
+            if let Event::Start(Tag::Heading { level, .. }) = &events[i] {
+                let level = heading_level(*level);
+                let mut text = String::new();
+                let mut j = i + 1;
+                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j] {
+                        text.push_str(t);
+                    }
+                    j += 1;
+                }
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                    let base = match id {
+                        Some(explicit) => explicit.to_string(),
+                        None => Some(slugify(&text))
+                            .filter(|s| !s.is_empty())
+                            .unwrap_or_else(|| "section".into()),
+                    };
+                    let unique = unique_id(&base, &mut used);
+                    *id = Some(CowStr::from(unique.clone()));
+                    headings.push((level, unique, text.trim().to_string()));
+                }
+                i = j;
+            }
+            i += 1;
+        }
+        headings
+    }
+
+    /// Plain text for the word count, the first top-level paragraph and the text before
+    /// `<!-- more -->`. Code blocks count for nothing: they are not prose.
+    fn collect_text(&self, events: &[Event], out: &mut Rendered) {
+        let mut text = String::new();
+        let mut first_paragraph: Option<String> = None;
+        let mut capturing: Option<String> = None;
+        let mut nesting = 0usize;
+        let mut in_code_block = false;
+        for event in events {
+            match event {
+                Event::Start(Tag::Paragraph) if nesting == 0 && first_paragraph.is_none() => {
+                    capturing = Some(String::new());
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    if let Some(buf) = capturing.take() {
+                        first_paragraph = Some(trim_words(&buf, SUMMARY_WORDS));
+                    }
+                    text.push(' ');
+                }
+                Event::Start(
+                    Tag::BlockQuote(_) | Tag::List(_) | Tag::Table(_) | Tag::FootnoteDefinition(_) | Tag::HtmlBlock,
+                ) => nesting += 1,
+                Event::End(
+                    TagEnd::BlockQuote(_)
+                    | TagEnd::List(_)
+                    | TagEnd::Table
+                    | TagEnd::FootnoteDefinition
+                    | TagEnd::HtmlBlock,
+                ) => {
+                    nesting = nesting.saturating_sub(1);
+                    text.push(' ');
+                }
+                Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+                Event::End(TagEnd::CodeBlock) => in_code_block = false,
+                Event::Text(t) | Event::Code(t) if !in_code_block => {
+                    if let Some(buf) = &mut capturing {
+                        buf.push_str(t);
+                    }
+                    text.push_str(t);
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some(buf) = &mut capturing {
+                        buf.push(' ');
+                    }
+                    text.push(' ');
+                }
+                Event::End(TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => text.push(' '),
+                Event::Html(h) | Event::InlineHtml(h) if is_more_marker(h) && out.summary_before_more.is_none() => {
+                    out.summary_before_more = Some(collapse_whitespace(&text));
+                }
+                _ => {}
+            }
+        }
+        out.first_paragraph = first_paragraph.unwrap_or_default();
+        out.word_count = text.split_whitespace().count();
+    }
+
+    /// Highlights code, marks external links, and prefixes root-relative URLs.
+    fn transform<'a>(&self, events: Vec<Event<'a>>, url_prefix: &str) -> Vec<Event<'a>> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut code: Option<(String, String)> = None;
+        let mut external_link_open = false;
+        for event in events {
+            if let Some((lang, buf)) = &mut code {
+                match event {
+                    Event::Text(t) => buf.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        out.push(Event::Html(CowStr::from(self.highlight(lang, buf))));
+                        code = None;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if is_external(&dest_url) => {
+                    external_link_open = true;
+                    let mut html = format!("<a href=\"{}\"", escape_attr(&dest_url));
+                    if !title.is_empty() {
+                        html.push_str(&format!(" title=\"{}\"", escape_attr(&title)));
+                    }
+                    html.push_str(" rel=\"noopener\">");
+                    let _ = (link_type, id);
+                    out.push(Event::InlineHtml(CowStr::from(html)));
+                }
+                Event::End(TagEnd::Link) if external_link_open => {
+                    external_link_open = false;
+                    out.push(Event::InlineHtml(CowStr::from("</a>")));
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: with_prefix(dest_url, url_prefix),
+                    title,
+                    id,
+                })),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => out.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: with_prefix(dest_url, url_prefix),
+                    title,
+                    id,
+                })),
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    /// Highlights a code block into `<pre><code>` with `hl-*` span classes; unknown languages
+    /// (and blocks with none) are escaped plain text.
+    fn highlight(&self, lang: &str, code: &str) -> String {
+        let lang_class = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"language-{}\"", escape_attr(lang))
+        };
+        let syntax = if lang.is_empty() {
+            None
+        } else {
+            let ss = self.syntaxes();
+            ss.find_syntax_by_token(lang).map(|s| (ss, s))
+        };
+        let body = match syntax {
+            Some((ss, syntax)) => {
+                let mut generator = ClassedHTMLGenerator::new_with_class_style(
+                    syntax,
+                    ss,
+                    ClassStyle::SpacedPrefixed { prefix: "hl-" },
+                );
+                let ok = LinesWithEndings::from(code)
+                    .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
+                if ok { generator.finalize() } else { escape_html(code) }
+            }
+            None => escape_html(code),
+        };
+        format!("<pre class=\"code\"><code{lang_class}>{body}</code></pre>\n")
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let mut candidate = base.to_string();
+    let mut n = 1;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// Nests a flat list of (level, id, title) headings under their nearest shallower heading.
+fn build_toc(headings: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    fn insert(list: &mut Vec<TocEntry>, entry: TocEntry) {
+        match list.last_mut() {
+            Some(last) if last.level < entry.level => insert(&mut last.children, entry),
+            _ => list.push(entry),
+        }
+    }
+    let mut toc = Vec::new();
+    for (level, id, title) in headings {
+        insert(
+            &mut toc,
+            TocEntry {
+                level,
+                id,
+                title,
+                children: Vec::new(),
+            },
+        );
+    }
+    toc
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Keeps the first `max` words, adding `…` when something was cut.
+pub fn trim_words(text: &str, max: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= max {
+        words.join(" ")
+    } else {
+        format!("{}…", words[..max].join(" "))
+    }
+}
+
+/// Escapes text for HTML element content and double-quoted attributes.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn escape_attr(s: &str) -> String {
+    escape_html(s).replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(src: &str) -> Rendered {
+        Markdown::new().render(src, "/")
+    }
+
+    #[test]
+    fn headings_get_unique_slug_ids_and_a_nested_toc() {
+        let r = render("## Intro\n\n### Detail\n\n## Intro\n\n## Custom {#mine}\n");
+        assert!(r.html.contains("<h2 id=\"intro\">Intro</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"intro-1\">Intro</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"mine\">Custom</h2>"), "{}", r.html);
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].children[0].id, "detail");
+        assert_eq!(r.anchors, vec!["intro", "detail", "intro-1", "mine"]);
+    }
+
+    #[test]
+    fn urdu_headings_keep_their_script_in_ids() {
+        let r = render("## ڈیجیٹل حقوق\n");
+        assert_eq!(r.toc[0].id, "ڈیجیٹل-حقوق");
+    }
+
+    #[test]
+    fn external_links_get_noopener_and_internal_links_get_the_prefix() {
+        let r = Markdown::new().render(
+            "[a](https://x.org/) [b](/2023/09/b/) [c](#top) ![i](/images/i.png)",
+            "/mirror/",
+        );
+        assert!(
+            r.html.contains("<a href=\"https://x.org/\" rel=\"noopener\">a</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<a href=\"/mirror/2023/09/b/\">b</a>"), "{}", r.html);
+        assert!(r.html.contains("<a href=\"#top\">c</a>"), "{}", r.html);
+        assert!(r.html.contains("src=\"/mirror/images/i.png\""), "{}", r.html);
+    }
+
+    #[test]
+    fn known_languages_are_highlighted_and_unknown_ones_are_plain() {
+        let r = render("```rust\nfn main() {}\n```\n\n```nosuchlang\n<x>\n```\n");
+        assert!(
+            r.html
+                .contains("<code class=\"language-rust\"><span class=\"hl-source hl-rust\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<code class=\"language-nosuchlang\">&lt;x&gt;\n</code>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn summary_comes_from_more_marker_or_first_paragraph() {
+        let r = render("First *para* here.\n\nSecond.\n\n<!-- more -->\n\nRest.\n");
+        assert_eq!(r.summary_before_more.as_deref(), Some("First para here. Second."));
+        assert_eq!(r.first_paragraph, "First para here.");
+        assert_eq!(r.word_count, 5);
+    }
+
+    #[test]
+    fn long_first_paragraphs_are_trimmed_to_fifty_words() {
+        let para = vec!["word"; 80].join(" ");
+        let r = render(&para);
+        assert_eq!(r.first_paragraph.split_whitespace().count(), 50);
+        assert!(r.first_paragraph.ends_with('…'));
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough_tasklists_and_smart_quotes() {
+        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1] ~~no~~ \"q\"\n\n- [x] done\n\n[^1]: note\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("footnote-reference"));
+        assert!(r.html.contains("<del>no</del>"));
+        assert!(r.html.contains("“q”"));
+        assert!(r.html.contains("type=\"checkbox\""));
+    }
+
+    #[test]
+    fn raw_html_passes_through() {
+        let r = render("<div class=\"note\">hi</div>\n");
+        assert!(r.html.contains("<div class=\"note\">hi</div>"));
+    }
+}

@@ -1,0 +1,564 @@
+//! The documented template API: typed `Serialize` views of the site model. Templates see only
+//! these (see README "Template variables"); renaming a field here is a breaking change.
+
+use serde::Serialize;
+
+use crate::config::BaseUrl;
+use crate::markdown::TocEntry;
+use crate::site::{ArticleId, ImageRef, Site, SiteArticle, SitePage};
+use crate::taxonomy::CategoryId;
+
+/// Words per minute used for `reading_time`.
+const WORDS_PER_MINUTE: usize = 200;
+
+/// Languages written right to left (primary subtags).
+const RTL_LANGUAGES: &[&str] = &[
+    "ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi",
+];
+
+/// `rtl` for right-to-left languages (`ur`, `ar-PK`…), else `ltr`.
+pub fn text_direction(lang: &str) -> &'static str {
+    let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    if RTL_LANGUAGES.contains(&primary.as_str()) {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
+fn reading_time(words: usize) -> usize {
+    words.div_ceil(WORDS_PER_MINUTE).max(1)
+}
+
+/// A name and a URL.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Link text.
+    pub name: String,
+    /// URL (with the base URL's path prefix).
+    pub url: String,
+}
+
+/// A node of the navigation menu / category tree.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryNodeView {
+    /// Display name.
+    pub name: String,
+    /// URL of the category page.
+    pub url: String,
+    /// Full path ("DRM Exclusive/News").
+    pub path: String,
+    /// Description, or empty.
+    pub description: String,
+    /// Articles in it and its descendants.
+    pub count: usize,
+    /// Sub-categories.
+    pub children: Vec<CategoryNodeView>,
+}
+
+/// An author as shown in bylines and on author pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorView {
+    /// Id (URL slug).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Author page URL.
+    pub url: String,
+    /// Absolute URL of the author page.
+    pub permalink: String,
+    /// Biography, or empty.
+    pub bio: String,
+    /// X/Twitter handle, or empty.
+    pub twitter: String,
+    /// Avatar URL, or empty.
+    pub avatar: String,
+    /// Personal web site, or empty.
+    pub website: String,
+    /// Number of articles.
+    pub count: usize,
+}
+
+/// A category as attached to an article, with its ancestors for a breadcrumb trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryRefView {
+    /// Display name.
+    pub name: String,
+    /// Category page URL.
+    pub url: String,
+    /// Full path ("DRM Exclusive/News").
+    pub path: String,
+    /// Ancestors, root first, not including this category.
+    pub ancestors: Vec<LinkView>,
+}
+
+/// A tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView {
+    /// Display name.
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// Tag page URL.
+    pub url: String,
+    /// Number of articles.
+    pub count: usize,
+}
+
+/// A featured image.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    /// URL for `src`.
+    pub url: String,
+    /// Absolute URL (for social cards).
+    pub absolute: String,
+    /// Alt text: `image_alt`, else the title.
+    pub alt: String,
+    /// Caption, or empty.
+    pub caption: String,
+}
+
+/// What list pages and cards show of an article (also `previous`, `next`, `related`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSummaryView {
+    /// Title.
+    pub title: String,
+    /// URL (with path prefix).
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Slug.
+    pub slug: String,
+    /// Publication date-time, RFC 3339 (format it with the `date` filter).
+    pub date: String,
+    /// Last update, RFC 3339, or empty.
+    pub updated: String,
+    /// Plain-text summary.
+    pub summary: String,
+    /// Authors.
+    pub authors: Vec<AuthorView>,
+    /// Categories, in the order written.
+    pub categories: Vec<CategoryRefView>,
+    /// Tags.
+    pub tags: Vec<TagView>,
+    /// Featured image, or none.
+    pub image: Option<ImageView>,
+    /// Estimated minutes to read.
+    pub reading_time: usize,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Language code.
+    pub lang: String,
+    /// `ltr` or `rtl`.
+    pub dir: String,
+    /// Whether this is a draft (only built with `--drafts`).
+    pub draft: bool,
+}
+
+/// The site-wide variables, available as `site` in every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Site title.
+    pub title: String,
+    /// Site description.
+    pub description: String,
+    /// Absolute base URL with trailing slash.
+    pub base_url: String,
+    /// The site's root URL path (`/` or `/mirror/`): prefix for theme assets.
+    pub url: String,
+    /// Site language.
+    pub language: String,
+    /// `ltr` or `rtl` for the site language.
+    pub dir: String,
+    /// The category tree, in menu order.
+    pub categories: Vec<CategoryNodeView>,
+    /// Extra menu links from `menu:`.
+    pub menu: Vec<LinkView>,
+    /// All authors.
+    pub authors: Vec<AuthorView>,
+    /// The five newest articles.
+    pub recent: Vec<ArticleSummaryView>,
+    /// `theme_config:` from site.yaml.
+    pub theme: serde_yaml::Mapping,
+    /// `extra:` from site.yaml.
+    pub extra: serde_yaml::Mapping,
+    /// Generator name and version.
+    pub generator: String,
+}
+
+/// A full article, available as `article` in `article.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView<'a> {
+    /// Everything a card shows.
+    #[serde(flatten)]
+    pub summary_view: &'a ArticleSummaryView,
+    /// The body as HTML.
+    pub content: &'a str,
+    /// Table of contents.
+    pub toc: &'a [TocEntry],
+    /// The older article (or the explicit `previous:`).
+    pub previous: Option<&'a ArticleSummaryView>,
+    /// The newer article (or the explicit `next:`).
+    pub next: Option<&'a ArticleSummaryView>,
+    /// Up to three related articles.
+    pub related: Vec<&'a ArticleSummaryView>,
+    /// `extra:` from front matter.
+    pub extra: &'a serde_yaml::Mapping,
+    /// Source file, relative to the site root.
+    pub source: String,
+}
+
+/// A page, available as `page` in `page.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Plain-text summary.
+    pub summary: &'a str,
+    /// Body HTML.
+    pub content: &'a str,
+    /// Table of contents.
+    pub toc: &'a [TocEntry],
+    /// Last update, RFC 3339, or empty.
+    pub updated: String,
+    /// Featured image, or none.
+    pub image: Option<ImageView>,
+    /// Language code.
+    pub lang: String,
+    /// `ltr` or `rtl`.
+    pub dir: String,
+    /// Estimated minutes to read.
+    pub reading_time: usize,
+    /// Words in the body.
+    pub word_count: usize,
+    /// `extra:` from front matter.
+    pub extra: &'a serde_yaml::Mapping,
+    /// Whether this is a draft.
+    pub draft: bool,
+}
+
+/// One numbered link of a paginator.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerLink {
+    /// Page number, from 1.
+    pub number: usize,
+    /// Its URL.
+    pub url: String,
+    /// Whether it is the page being rendered.
+    pub current: bool,
+}
+
+/// Pagination of a list page, available as `paginator`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaginatorView<'a> {
+    /// The articles on this page.
+    pub items: Vec<&'a ArticleSummaryView>,
+    /// This page's number, from 1.
+    pub current: usize,
+    /// Number of pages (at least 1).
+    pub total: usize,
+    /// Number of articles across all pages.
+    pub total_items: usize,
+    /// Items per page.
+    pub per_page: usize,
+    /// URL of the previous (newer) page, or empty.
+    pub previous_url: String,
+    /// URL of the next (older) page, or empty.
+    pub next_url: String,
+    /// URL of the first page.
+    pub first_url: String,
+    /// URL of the last page.
+    pub last_url: String,
+    /// All pages, for numbered links.
+    pub pages: Vec<PagerLink>,
+}
+
+/// A category page's subject, available as `category`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryPageView {
+    /// Display name.
+    pub name: String,
+    /// Full path.
+    pub path: String,
+    /// URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Description, or empty.
+    pub description: String,
+    /// Ancestors, root first.
+    pub ancestors: Vec<LinkView>,
+    /// Sub-categories with counts.
+    pub children: Vec<CategoryNodeView>,
+    /// Articles in it and its descendants.
+    pub count: usize,
+}
+
+/// Turns model parts into views; holds what every view needs.
+pub struct ViewBuilder<'a> {
+    site: &'a Site,
+    base: &'a BaseUrl,
+}
+
+impl<'a> ViewBuilder<'a> {
+    /// A builder for `site`.
+    pub fn new(site: &'a Site) -> Self {
+        ViewBuilder {
+            site,
+            base: &site.config.base_url,
+        }
+    }
+
+    /// URL with path prefix.
+    pub fn url(&self, site_path: &str) -> String {
+        self.base.url(site_path)
+    }
+
+    /// Absolute URL.
+    pub fn permalink(&self, site_path: &str) -> String {
+        self.base.absolute(site_path)
+    }
+
+    fn image(
+        &self,
+        image: &Option<ImageRef>,
+        alt: &Option<String>,
+        caption: &Option<String>,
+        title: &str,
+    ) -> Option<ImageView> {
+        let (url, absolute) = match image.as_ref()? {
+            ImageRef::Site(p) => (self.url(p), self.permalink(p)),
+            ImageRef::External(u) => (u.clone(), u.clone()),
+        };
+        Some(ImageView {
+            url,
+            absolute,
+            alt: alt
+                .clone()
+                .filter(|a| !a.trim().is_empty())
+                .unwrap_or_else(|| title.to_string()),
+            caption: caption.clone().unwrap_or_default(),
+        })
+    }
+
+    /// An author with their article count.
+    pub fn author(&self, id: usize) -> AuthorView {
+        let a = &self.site.authors[id];
+        let path = format!("/author/{}/", a.id);
+        let details = a.details.as_ref();
+        let field = |f: fn(&crate::config::AuthorConfig) -> &Option<String>| {
+            details.and_then(|d| f(d).clone()).unwrap_or_default()
+        };
+        let avatar = field(|d| &d.avatar);
+        AuthorView {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            url: self.url(&path),
+            permalink: self.permalink(&path),
+            bio: field(|d| &d.bio),
+            twitter: field(|d| &d.twitter).trim_start_matches('@').to_string(),
+            avatar: if avatar.starts_with('/') {
+                self.url(&avatar)
+            } else {
+                avatar
+            },
+            website: field(|d| &d.url),
+            count: self.site.author_articles[id].len(),
+        }
+    }
+
+    /// A tag with its article count.
+    pub fn tag(&self, id: usize) -> TagView {
+        let t = &self.site.tags[id];
+        TagView {
+            name: t.name.clone(),
+            slug: t.slug.clone(),
+            url: self.url(&format!("/tag/{}/", t.slug)),
+            count: self.site.tag_articles[id].len(),
+        }
+    }
+
+    fn ancestors(&self, id: CategoryId) -> Vec<LinkView> {
+        let tree = &self.site.categories;
+        let lineage = tree.lineage(id);
+        lineage[..lineage.len() - 1]
+            .iter()
+            .map(|&c| LinkView {
+                name: tree.nodes[c].name.clone(),
+                url: self.url(&tree.nodes[c].path),
+            })
+            .collect()
+    }
+
+    fn category_ref(&self, id: CategoryId) -> CategoryRefView {
+        let node = &self.site.categories.nodes[id];
+        CategoryRefView {
+            name: node.name.clone(),
+            url: self.url(&node.path),
+            path: self.site.categories.full_name(id),
+            ancestors: self.ancestors(id),
+        }
+    }
+
+    /// The category tree below `ids`, for menus and sub-category lists.
+    pub fn category_nodes(&self, ids: &[CategoryId]) -> Vec<CategoryNodeView> {
+        let tree = &self.site.categories;
+        ids.iter()
+            .map(|&id| {
+                let node = &tree.nodes[id];
+                CategoryNodeView {
+                    name: node.name.clone(),
+                    url: self.url(&node.path),
+                    path: tree.full_name(id),
+                    description: node.description.clone().unwrap_or_default(),
+                    count: self.site.category_articles[id].len(),
+                    children: self.category_nodes(&node.children),
+                }
+            })
+            .collect()
+    }
+
+    /// The subject of a category page.
+    pub fn category_page(&self, id: CategoryId) -> CategoryPageView {
+        let node = &self.site.categories.nodes[id];
+        CategoryPageView {
+            name: node.name.clone(),
+            path: self.site.categories.full_name(id),
+            url: self.url(&node.path),
+            permalink: self.permalink(&node.path),
+            description: node.description.clone().unwrap_or_default(),
+            ancestors: self.ancestors(id),
+            children: self.category_nodes(&node.children),
+            count: self.site.category_articles[id].len(),
+        }
+    }
+
+    /// The card view of an article.
+    pub fn article_summary(&self, a: &SiteArticle) -> ArticleSummaryView {
+        let art = &a.article;
+        let lang = art
+            .common
+            .lang
+            .clone()
+            .unwrap_or_else(|| self.site.config.language.clone());
+        ArticleSummaryView {
+            title: art.common.title.clone(),
+            url: self.url(&a.path),
+            permalink: self.permalink(&a.path),
+            slug: art.slug.clone(),
+            date: rfc3339(&art.date),
+            updated: art.updated.as_ref().map(rfc3339).unwrap_or_default(),
+            summary: art.common.summary.clone(),
+            authors: a.authors.iter().map(|&id| self.author(id)).collect(),
+            categories: a.categories.iter().map(|&id| self.category_ref(id)).collect(),
+            tags: a.tags.iter().map(|&id| self.tag(id)).collect(),
+            image: self.image(
+                &a.image,
+                &art.common.image_alt,
+                &art.common.image_caption,
+                &art.common.title,
+            ),
+            reading_time: reading_time(art.common.body.word_count),
+            word_count: art.common.body.word_count,
+            dir: text_direction(&lang).to_string(),
+            lang,
+            draft: art.common.draft,
+        }
+    }
+
+    /// The full view of article `id`, given every article's card view.
+    pub fn article(&self, id: ArticleId, summaries: &'a [ArticleSummaryView]) -> ArticleView<'a> {
+        let a = &self.site.articles[id];
+        ArticleView {
+            summary_view: &summaries[id],
+            content: &a.article.common.body.html,
+            toc: &a.article.common.body.toc,
+            previous: a.previous.map(|p| &summaries[p]),
+            next: a.next.map(|n| &summaries[n]),
+            related: a.related.iter().map(|&r| &summaries[r]).collect(),
+            extra: &a.article.common.extra,
+            source: a.article.common.source.to_string_lossy().replace('\\', "/"),
+        }
+    }
+
+    /// The view of a page.
+    pub fn page(&self, p: &'a SitePage) -> PageView<'a> {
+        let c = &p.page.common;
+        let lang = c.lang.clone().unwrap_or_else(|| self.site.config.language.clone());
+        PageView {
+            title: &c.title,
+            url: self.url(&p.page.path),
+            permalink: self.permalink(&p.page.path),
+            summary: &c.summary,
+            content: &c.body.html,
+            toc: &c.body.toc,
+            updated: p.page.updated.as_ref().map(rfc3339).unwrap_or_default(),
+            image: self.image(&p.image, &c.image_alt, &c.image_caption, &c.title),
+            dir: text_direction(&lang).to_string(),
+            lang,
+            reading_time: reading_time(c.body.word_count),
+            word_count: c.body.word_count,
+            extra: &c.extra,
+            draft: c.draft,
+        }
+    }
+
+    /// The `site` variable.
+    pub fn site(&self, summaries: &[ArticleSummaryView]) -> SiteView {
+        let config = &self.site.config;
+        SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.to_string(),
+            url: config.base_url.prefix.clone(),
+            language: config.language.clone(),
+            dir: text_direction(&config.language).to_string(),
+            categories: self.category_nodes(&self.site.categories.roots),
+            menu: config
+                .menu
+                .iter()
+                .map(|m| LinkView {
+                    name: m.name.clone(),
+                    url: if m.url.starts_with('/') {
+                        self.url(&m.url)
+                    } else {
+                        m.url.clone()
+                    },
+                })
+                .collect(),
+            authors: (0..self.site.authors.len()).map(|id| self.author(id)).collect(),
+            recent: summaries.iter().take(5).cloned().collect(),
+            theme: config.theme_config.clone(),
+            extra: config.extra.clone(),
+            generator: format!("pamphlet {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// RFC 3339 with the article's own offset: `2023-09-05T10:00:00+05:00`.
+pub fn rfc3339(date: &jiff::ZonedDateTime) -> String {
+    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urdu_and_arabic_are_right_to_left() {
+        assert_eq!(text_direction("ur"), "rtl");
+        assert_eq!(text_direction("ar-PK"), "rtl");
+        assert_eq!(text_direction("en"), "ltr");
+        assert_eq!(text_direction(""), "ltr");
+    }
+
+    #[test]
+    fn reading_time_rounds_up_and_is_at_least_one_minute() {
+        assert_eq!(reading_time(0), 1);
+        assert_eq!(reading_time(201), 2);
+    }
+}

@@ -1,0 +1,377 @@
+//! Rendering: the theme's Tera templates applied to views of the site model, in parallel.
+//! Produces [`OutputFile`]s and never touches the disk.
+
+pub mod context;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use tera::{Context, ErrorKind, Tera, Value};
+
+use crate::error::{Error, Location, Position, Result};
+use crate::output::{Contents, Origin, OutputFile};
+use crate::permalink::page_path;
+use crate::site::{ArticleId, Site};
+use crate::theme::Theme;
+use context::{ArticleSummaryView, PagerLink, PaginatorView, ViewBuilder};
+
+/// Compiled templates of one theme.
+pub struct Renderer {
+    tera: Tera,
+    /// Template name → the file it came from, for error messages.
+    origins: BTreeMap<String, PathBuf>,
+}
+
+/// One list page to render: which template, its first page's path, and its articles.
+struct Listing<'a> {
+    template: &'static str,
+    base: String,
+    articles: Cow<'a, [ArticleId]>,
+    /// Extra variable (`category`, `tag` or `author`) and its value.
+    subject: Option<(&'static str, Value)>,
+    origin: String,
+}
+
+impl Renderer {
+    /// Compiles every template of `theme`; syntax errors name the template file and line.
+    pub fn new(theme: &Theme) -> Result<Renderer> {
+        let mut tera = Tera::new();
+        tera.register_filter("date", tera_contrib::dates::date);
+        tera.register_function("now", tera_contrib::dates::now);
+        tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
+        tera.register_filter("json_encode", tera_contrib::json::json_encode);
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        let origins: BTreeMap<String, PathBuf> = theme
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), t.origin.clone()))
+            .collect();
+        let renderer_origins = origins.clone();
+        tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
+            .map_err(|e| template_error(&e, &origins))?;
+        Ok(Renderer {
+            tera,
+            origins: renderer_origins,
+        })
+    }
+
+    fn render(&self, template: &str, ctx: &Context) -> Result<String> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| template_error(&e, &self.origins))
+    }
+
+    /// Renders every article, page, list, index and alias page of `site`.
+    pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>> {
+        let views = ViewBuilder::new(site);
+        let summaries: Vec<ArticleSummaryView> = site.articles.par_iter().map(|a| views.article_summary(a)).collect();
+        let site_value = Value::from_serializable(&views.site(&summaries));
+        let base_context = |kind: &str, url: &str, lang: &str, dir: &str| {
+            let mut ctx = Context::new();
+            ctx.insert_value("site", site_value.clone());
+            ctx.insert("page_kind", kind);
+            ctx.insert("current_url", url);
+            ctx.insert(
+                "canonical",
+                &site
+                    .config
+                    .base_url
+                    .absolute(url.strip_prefix(&site.config.base_url.prefix).unwrap_or(url)),
+            );
+            ctx.insert("lang", lang);
+            ctx.insert("dir", dir);
+            ctx
+        };
+
+        let articles = (0..site.articles.len()).into_par_iter().map(|id| {
+            let view = views.article(id, &summaries);
+            let mut ctx = base_context(
+                "article",
+                &view.summary_view.url,
+                &view.summary_view.lang,
+                &view.summary_view.dir,
+            );
+            ctx.insert("article", &view);
+            let html = self.render("article.html", &ctx)?;
+            Ok(OutputFile::html(
+                &site.articles[id].path,
+                html,
+                Origin::Source(site.articles[id].article.common.source.clone()),
+            ))
+        });
+        let pages = site.pages.par_iter().map(|p| {
+            let view = views.page(p);
+            let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
+            ctx.insert("page", &view);
+            let html = self.render("page.html", &ctx)?;
+            Ok(OutputFile::html(
+                &p.page.path,
+                html,
+                Origin::Source(p.page.common.source.clone()),
+            ))
+        });
+        let listings = self.listings(site, &views);
+        let (summaries, views, base_context) = (&summaries, &views, &base_context);
+        let lists = listings.par_iter().flat_map(|listing| {
+            let pages = site.config.paginate;
+            let total = listing.articles.len().div_ceil(pages).max(1);
+            (1..=total)
+                .into_par_iter()
+                .map(move |number| self.render_list_page(listing, number, total, summaries, views, base_context, site))
+        });
+        let lang = site.config.language.clone();
+        let dir = context::text_direction(&lang);
+        let indexes = [
+            ("tags.html", "/tags/", "tags"),
+            ("authors.html", "/authors/", "authors"),
+            ("404.html", "/404.html", "404"),
+        ]
+        .into_par_iter()
+        .map(|(template, path, kind)| {
+            let mut ctx = base_context(kind, &views.url(path), &lang, dir);
+            match kind {
+                "tags" => {
+                    let mut tags: Vec<_> = (0..site.tags.len()).map(|id| views.tag(id)).collect();
+                    tags.sort_by(|a, b| {
+                        a.name
+                            .to_lowercase()
+                            .cmp(&b.name.to_lowercase())
+                            .then(a.slug.cmp(&b.slug))
+                    });
+                    ctx.insert("tags", &tags);
+                }
+                "authors" => ctx.insert(
+                    "authors",
+                    &(0..site.authors.len()).map(|id| views.author(id)).collect::<Vec<_>>(),
+                ),
+                _ => {}
+            }
+            Ok(OutputFile::html(
+                path,
+                self.render(template, &ctx)?,
+                Origin::Generated(format!("the {kind} page")),
+            ))
+        });
+        let aliases = site
+            .articles
+            .par_iter()
+            .map(|a| (&a.article.common, a.path.as_str()))
+            .chain(site.pages.par_iter().map(|p| (&p.page.common, p.page.path.as_str())))
+            .flat_map_iter(|(common, target)| {
+                common.aliases.iter().map(move |alias| {
+                    Ok(OutputFile::html(
+                        &alias.value,
+                        alias_page(&site.config.base_url.absolute(target)),
+                        Origin::Source(common.source.clone()),
+                    ))
+                })
+            });
+
+        let results: Vec<Result<OutputFile>> = articles
+            .chain(pages)
+            .chain(lists)
+            .chain(indexes)
+            .chain(aliases)
+            .collect();
+        collect_distinct(results)
+    }
+
+    /// The home page, every category, tag and author.
+    fn listings<'a>(&self, site: &'a Site, views: &ViewBuilder) -> Vec<Listing<'a>> {
+        let mut out = vec![Listing {
+            template: "index.html",
+            base: "/".into(),
+            articles: Cow::Owned((0..site.articles.len()).collect()),
+            subject: None,
+            origin: "the home page".into(),
+        }];
+        for (id, node) in site.categories.nodes.iter().enumerate() {
+            out.push(Listing {
+                template: "category.html",
+                base: node.path.clone(),
+                articles: Cow::Borrowed(&site.category_articles[id]),
+                subject: Some(("category", Value::from_serializable(&views.category_page(id)))),
+                origin: format!("category `{}`", site.categories.full_name(id)),
+            });
+        }
+        for (id, tag) in site.tags.iter().enumerate() {
+            out.push(Listing {
+                template: "tag.html",
+                base: format!("/tag/{}/", tag.slug),
+                articles: Cow::Borrowed(&site.tag_articles[id]),
+                subject: Some(("tag", Value::from_serializable(&views.tag(id)))),
+                origin: format!("tag `{}`", tag.name),
+            });
+        }
+        for (id, author) in site.authors.iter().enumerate() {
+            out.push(Listing {
+                template: "author.html",
+                base: format!("/author/{}/", author.id),
+                articles: Cow::Borrowed(&site.author_articles[id]),
+                subject: Some(("author", Value::from_serializable(&views.author(id)))),
+                origin: format!("author `{}`", author.name),
+            });
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn render_list_page(
+        &self,
+        listing: &Listing,
+        number: usize,
+        total: usize,
+        summaries: &[ArticleSummaryView],
+        views: &ViewBuilder,
+        base_context: &(impl Fn(&str, &str, &str, &str) -> Context + Sync),
+        site: &Site,
+    ) -> Result<OutputFile> {
+        let per_page = site.config.paginate;
+        let start = (number - 1) * per_page;
+        let items = listing
+            .articles
+            .iter()
+            .skip(start)
+            .take(per_page)
+            .map(|&id| &summaries[id])
+            .collect();
+        let url_of = |n: usize| views.url(&page_path(&listing.base, n));
+        let paginator = PaginatorView {
+            items,
+            current: number,
+            total,
+            total_items: listing.articles.len(),
+            per_page,
+            previous_url: if number > 1 { url_of(number - 1) } else { String::new() },
+            next_url: if number < total {
+                url_of(number + 1)
+            } else {
+                String::new()
+            },
+            first_url: url_of(1),
+            last_url: url_of(total),
+            pages: (1..=total)
+                .map(|n| PagerLink {
+                    number: n,
+                    url: url_of(n),
+                    current: n == number,
+                })
+                .collect(),
+        };
+        let path = page_path(&listing.base, number);
+        let lang = &site.config.language;
+        let mut ctx = base_context(
+            listing.template.trim_end_matches(".html"),
+            &views.url(&path),
+            lang,
+            context::text_direction(lang),
+        );
+        ctx.insert("paginator", &paginator);
+        if let Some((name, value)) = &listing.subject {
+            ctx.insert_value(*name, value.clone());
+        }
+        let html = self.render(listing.template, &ctx)?;
+        Ok(OutputFile::html(&path, html, Origin::Generated(listing.origin.clone())))
+    }
+}
+
+/// A page that sends browsers and search engines from an old URL to the new one.
+fn alias_page(target: &str) -> String {
+    let t = crate::markdown::escape_html(target);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{t}\">{t}</a>.</p>\n</body>\n</html>\n"
+    )
+}
+
+/// Keeps successful outputs; reports each distinct error once (a typo in `article.html` would
+/// otherwise be reported for every article).
+fn collect_distinct(results: Vec<Result<OutputFile>>) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors: Vec<Error> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => {
+                if seen.insert(e.to_string()) {
+                    errors.push(e);
+                }
+            }
+        }
+    }
+    Error::collect(errors)?;
+    Ok(files)
+}
+
+/// Converts a Tera error into ours, with the template's file, line and column.
+fn template_error(e: &tera::Error, origins: &BTreeMap<String, PathBuf>) -> Error {
+    let origin = |name: &str| origins.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+    match e.kind() {
+        ErrorKind::RenderingError(r) | ErrorKind::SyntaxError(r) => {
+            let span = r.span();
+            Error::Template {
+                location: Location {
+                    path: origin(r.filename()),
+                    position: Some(Position {
+                        line: span.start_line,
+                        column: span.start_col + 1,
+                    }),
+                },
+                message: r.message().to_string(),
+            }
+        }
+        ErrorKind::Msg(report) => {
+            // Reference checks (unknown filter, missing include…) arrive as formatted reports:
+            // pair each "error: X" line with its " --> file:line:col" line.
+            let mut errors = Vec::new();
+            let mut pending: Option<String> = None;
+            for line in report.lines() {
+                if let Some(msg) = line.strip_prefix("error: ") {
+                    pending = Some(msg.to_string());
+                } else if let (Some(loc), Some(msg)) = (line.trim_start().strip_prefix("--> "), pending.as_ref()) {
+                    let mut parts = loc.rsplitn(3, ':');
+                    let column = parts.next().and_then(|c| c.parse().ok());
+                    let line_no = parts.next().and_then(|l| l.parse().ok());
+                    let name = parts.next().unwrap_or(loc);
+                    let position = line_no.zip(column).map(|(line, column)| Position { line, column });
+                    errors.push(Error::Template {
+                        location: Location {
+                            path: origin(name),
+                            position,
+                        },
+                        message: msg.clone(),
+                    });
+                    pending = None;
+                }
+            }
+            if errors.is_empty() {
+                Error::Template {
+                    location: Location::file("templates"),
+                    message: report.clone(),
+                }
+            } else {
+                Error::collect(errors).err().unwrap_or_else(|| Error::Template {
+                    location: Location::file("templates"),
+                    message: report.clone(),
+                })
+            }
+        }
+        other => Error::Template {
+            location: Location::file("templates"),
+            message: other.to_string(),
+        },
+    }
+}
+
+impl OutputFile {
+    /// An HTML (or other text) file generated for a site path.
+    pub fn html(site_path: &str, html: String, origin: Origin) -> OutputFile {
+        OutputFile {
+            path: site_path.to_string(),
+            contents: Contents::Text(html),
+            origin,
+        }
+    }
+}

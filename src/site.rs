@@ -1,0 +1,441 @@
+//! `Site::assemble`: from loaded content to the immutable site model — permalinks, resolved
+//! categories, tags and authors, newest-first order, previous/next, related articles and the
+//! article lists of every category, tag and author. All cross-file problems are collected.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Article, Content, Located, Page, error_at};
+use crate::error::{Error, Result};
+use crate::permalink::PermalinkValues;
+use crate::taxonomy::{Author, AuthorIndex, CategoryId, CategoryTree, Tag};
+
+/// Index into [`Site::articles`].
+pub type ArticleId = usize;
+/// Index into [`Site::tags`].
+pub type TagId = usize;
+/// Index into [`Site::authors`].
+pub type AuthorId = usize;
+
+/// How many related articles each article gets.
+const RELATED_COUNT: usize = 3;
+
+/// A featured image reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageRef {
+    /// A path on this site (`/images/x.jpg`, or a bundle file resolved to the article's folder).
+    Site(String),
+    /// A full URL on another host.
+    External(String),
+}
+
+/// An article placed in the site.
+#[derive(Debug, Clone)]
+pub struct SiteArticle {
+    /// The parsed article.
+    pub article: Article,
+    /// Site path from the permalink pattern: `/2023/09/slug/`.
+    pub path: String,
+    /// Resolved categories, in the order written.
+    pub categories: Vec<CategoryId>,
+    /// Tags, in the order written.
+    pub tags: Vec<TagId>,
+    /// Authors, in the order written.
+    pub authors: Vec<AuthorId>,
+    /// The older neighbour (or the explicit `previous:`).
+    pub previous: Option<ArticleId>,
+    /// The newer neighbour (or the explicit `next:`).
+    pub next: Option<ArticleId>,
+    /// Up to three related articles.
+    pub related: Vec<ArticleId>,
+    /// Featured image.
+    pub image: Option<ImageRef>,
+}
+
+/// A page placed in the site.
+#[derive(Debug, Clone)]
+pub struct SitePage {
+    /// The parsed page.
+    pub page: Page,
+    /// Featured image.
+    pub image: Option<ImageRef>,
+}
+
+/// A file from `content/` to copy, with the site path it is served at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedAsset {
+    /// Absolute source path.
+    pub source: PathBuf,
+    /// Site path, like `/2024/03/slug/photo.jpg`.
+    pub path: String,
+}
+
+/// The complete, immutable site model.
+#[derive(Debug)]
+pub struct Site {
+    /// Configuration.
+    pub config: Config,
+    /// Articles, newest first (ties: title, then source path).
+    pub articles: Vec<SiteArticle>,
+    /// Pages, by source path.
+    pub pages: Vec<SitePage>,
+    /// The category tree.
+    pub categories: CategoryTree,
+    /// For each category: its own and all descendants' articles, newest first.
+    pub category_articles: Vec<Vec<ArticleId>>,
+    /// Tags, by order of first use in newest-first articles.
+    pub tags: Vec<Tag>,
+    /// For each tag: its articles, newest first.
+    pub tag_articles: Vec<Vec<ArticleId>>,
+    /// Authors: declared ones (by id), then names first seen in front matter.
+    pub authors: Vec<Author>,
+    /// For each author: their articles, newest first.
+    pub author_articles: Vec<Vec<ArticleId>>,
+    /// Content files to copy.
+    pub assets: Vec<PlacedAsset>,
+    /// Publication times of held-back (future) articles, earliest first.
+    pub scheduled: Vec<jiff::Timestamp>,
+    /// Drafts left out of this build.
+    pub drafts_skipped: usize,
+}
+
+impl Site {
+    /// Assembles the model, reporting every unresolvable reference at once.
+    pub fn assemble(config: Config, content: Content) -> Result<Site> {
+        let mut errors = Vec::new();
+        let categories = match &config.categories {
+            Some(tree) => CategoryTree::from_config(tree),
+            None => CategoryTree::infer(
+                content
+                    .articles
+                    .iter()
+                    .flat_map(|a| a.categories.iter().map(|c| c.value.as_str())),
+            ),
+        };
+
+        let mut articles = content.articles;
+        articles.sort_by(|a, b| {
+            b.date
+                .timestamp()
+                .cmp(&a.date.timestamp())
+                .then_with(|| a.common.title.cmp(&b.common.title))
+                .then_with(|| a.common.source.cmp(&b.common.source))
+        });
+
+        let mut author_index = AuthorIndex::new(&config.authors);
+        let mut tag_ids: HashMap<String, TagId> = HashMap::new();
+        let mut tags: Vec<Tag> = Vec::new();
+        let mut placed: Vec<SiteArticle> = Vec::with_capacity(articles.len());
+        for article in articles {
+            let category_ids = resolve_categories(&article, &categories, &mut errors);
+            let author_ids = resolve_authors(&article, &mut author_index, &mut errors);
+            let mut tag_list = Vec::new();
+            for name in &article.tags {
+                let slug = crate::slug::slugify(name);
+                if slug.is_empty() {
+                    errors.push(error_at(
+                        &article.common.source,
+                        &Located {
+                            value: name.clone(),
+                            position: None,
+                        },
+                        format!("tag `{name}` has no letters or digits to make a URL from"),
+                    ));
+                    continue;
+                }
+                let id = *tag_ids.entry(slug.clone()).or_insert_with(|| {
+                    tags.push(Tag {
+                        name: name.clone(),
+                        slug,
+                    });
+                    tags.len() - 1
+                });
+                if !tag_list.contains(&id) {
+                    tag_list.push(id);
+                }
+            }
+            let first_category = category_ids
+                .first()
+                .map(|&c| categories.nodes[c].slug_path.as_str())
+                .unwrap_or("uncategorized");
+            let path = config.permalink.expand(&PermalinkValues {
+                year: article.date.year(),
+                month: article.date.month(),
+                day: article.date.day(),
+                slug: &article.slug,
+                category: first_category,
+            });
+            let image = article.common.image.as_deref().map(|raw| resolve_image(raw, &path));
+            placed.push(SiteArticle {
+                article,
+                path,
+                categories: category_ids,
+                tags: tag_list,
+                authors: author_ids,
+                previous: None,
+                next: None,
+                related: Vec::new(),
+                image,
+            });
+        }
+
+        link_neighbours(&mut placed, &mut errors);
+        let category_articles = list_category_articles(&placed, &categories);
+        let tag_articles = list_by(&placed, tags.len(), |a| &a.tags);
+        let authors = author_index.authors;
+        let author_articles = list_by(&placed, authors.len(), |a| &a.authors);
+        let related: Vec<Vec<ArticleId>> = (0..placed.len())
+            .into_par_iter()
+            .map(|id| related_articles(id, &placed, &tag_articles, &categories, &category_articles))
+            .collect();
+        for (article, rel) in placed.iter_mut().zip(related) {
+            article.related = rel;
+        }
+
+        let pages: Vec<SitePage> = content
+            .pages
+            .into_iter()
+            .map(|page| {
+                let image = page.common.image.as_deref().map(|raw| resolve_image(raw, &page.path));
+                SitePage { page, image }
+            })
+            .collect();
+        let assets = place_assets(content.assets, &placed, &pages);
+        Error::collect(errors)?;
+        Ok(Site {
+            config,
+            articles: placed,
+            pages,
+            categories,
+            category_articles,
+            tags,
+            tag_articles,
+            authors,
+            author_articles,
+            assets,
+            scheduled: content.scheduled,
+            drafts_skipped: content.drafts_skipped,
+        })
+    }
+}
+
+fn resolve_categories(article: &Article, tree: &CategoryTree, errors: &mut Vec<Error>) -> Vec<CategoryId> {
+    let mut ids = Vec::new();
+    for written in &article.categories {
+        match tree.resolve(&written.value) {
+            Ok(id) if !ids.contains(&id) => ids.push(id),
+            Ok(_) => {}
+            Err(msg) => errors.push(error_at(&article.common.source, written, msg)),
+        }
+    }
+    ids
+}
+
+fn resolve_authors(article: &Article, index: &mut AuthorIndex, errors: &mut Vec<Error>) -> Vec<AuthorId> {
+    let mut ids = Vec::new();
+    for written in &article.authors {
+        match index.resolve(&written.value) {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => {}
+            None => errors.push(error_at(
+                &article.common.source,
+                written,
+                format!("author `{}` has no letters or digits to make a URL from", written.value),
+            )),
+        }
+    }
+    ids
+}
+
+/// Relative image paths belong to the article's folder; `/…` is a site path; `http…` is external.
+fn resolve_image(raw: &str, owner_path: &str) -> ImageRef {
+    let raw = raw.trim();
+    if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with("//") {
+        ImageRef::External(raw.to_string())
+    } else if raw.starts_with('/') {
+        ImageRef::Site(raw.to_string())
+    } else {
+        ImageRef::Site(format!("{owner_path}{}", raw.trim_start_matches("./")))
+    }
+}
+
+/// Chronological neighbours (previous = older), unless `previous:`/`next:` name an article by
+/// slug or content path.
+fn link_neighbours(articles: &mut [SiteArticle], errors: &mut Vec<Error>) {
+    let mut by_key: HashMap<String, Vec<ArticleId>> = HashMap::new();
+    for (id, a) in articles.iter().enumerate() {
+        by_key.entry(a.article.slug.clone()).or_default().push(id);
+        let source = a.article.common.source.to_string_lossy().replace('\\', "/");
+        let in_content = source.strip_prefix("content/").unwrap_or(&source).to_string();
+        for key in [
+            in_content.clone(),
+            in_content.trim_end_matches(".md").to_string(),
+            source,
+        ] {
+            by_key.entry(key).or_default().push(id);
+        }
+    }
+    let count = articles.len();
+    for id in 0..count {
+        let older = (id + 1 < count).then_some(id + 1);
+        let newer = id.checked_sub(1);
+        let a = &articles[id].article;
+        let previous = match &a.previous {
+            Some(target) => find_target(target, "previous", &by_key, a, id, errors),
+            None => older,
+        };
+        let next = match &a.next {
+            Some(target) => find_target(target, "next", &by_key, a, id, errors),
+            None => newer,
+        };
+        articles[id].previous = previous;
+        articles[id].next = next;
+    }
+}
+
+fn find_target(
+    target: &Located<String>,
+    key: &str,
+    by_key: &HashMap<String, Vec<ArticleId>>,
+    article: &Article,
+    own_id: ArticleId,
+    errors: &mut Vec<Error>,
+) -> Option<ArticleId> {
+    let wanted = target.value.trim().trim_start_matches('/');
+    let mut candidates: Vec<ArticleId> = by_key.get(wanted).cloned().unwrap_or_default();
+    candidates.dedup();
+    match candidates.as_slice() {
+        [one] if *one == own_id => {
+            errors.push(error_at(
+                &article.common.source,
+                target,
+                format!("`{key}: {}` points at this article itself", target.value),
+            ));
+            None
+        }
+        [one] => Some(*one),
+        [] => {
+            errors.push(error_at(
+                &article.common.source,
+                target,
+                format!("`{key}: {}` matches no article: use another article's slug or its path under content/ (like `2023/09/my-post.md`)", target.value),
+            ));
+            None
+        }
+        _ => {
+            errors.push(error_at(
+                &article.common.source,
+                target,
+                format!(
+                    "`{key}: {}` matches several articles: use the path under content/ instead",
+                    target.value
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// For each id (`0..count`), the articles (newest first) that `keys` assigns to it.
+fn list_by(articles: &[SiteArticle], count: usize, keys: impl Fn(&SiteArticle) -> &Vec<usize>) -> Vec<Vec<ArticleId>> {
+    let mut lists = vec![Vec::new(); count];
+    for (id, a) in articles.iter().enumerate() {
+        for &k in keys(a) {
+            lists[k].push(id);
+        }
+    }
+    lists
+}
+
+/// Each category lists its own articles and those of all its descendants, once each.
+fn list_category_articles(articles: &[SiteArticle], tree: &CategoryTree) -> Vec<Vec<ArticleId>> {
+    let mut lists: Vec<Vec<ArticleId>> = vec![Vec::new(); tree.nodes.len()];
+    for (id, a) in articles.iter().enumerate() {
+        let mut seen: Vec<CategoryId> = Vec::new();
+        for &c in &a.categories {
+            for ancestor in tree.lineage(c) {
+                if !seen.contains(&ancestor) {
+                    seen.push(ancestor);
+                    lists[ancestor].push(id);
+                }
+            }
+        }
+    }
+    lists
+}
+
+/// Up to three articles sharing the most tags (ties: sharing a category, then newest), then
+/// topped up with the newest articles of the same categories. Counting runs over each tag's
+/// article list, so the cost is the sum of the article's tags' sizes, not the whole archive.
+fn related_articles(
+    id: ArticleId,
+    articles: &[SiteArticle],
+    tag_articles: &[Vec<ArticleId>],
+    tree: &CategoryTree,
+    category_articles: &[Vec<ArticleId>],
+) -> Vec<ArticleId> {
+    let me = &articles[id];
+    let mut shared: BTreeMap<ArticleId, usize> = BTreeMap::new();
+    for &t in &me.tags {
+        for &other in &tag_articles[t] {
+            if other != id {
+                *shared.entry(other).or_default() += 1;
+            }
+        }
+    }
+    let same_category = |other: ArticleId| articles[other].categories.iter().any(|c| me.categories.contains(c));
+    let mut ranked: Vec<(usize, bool, ArticleId)> = shared
+        .into_iter()
+        .map(|(other, n)| (n, same_category(other), other))
+        .collect();
+    // Ids are newest first, so a smaller id is newer.
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let mut related: Vec<ArticleId> = ranked
+        .into_iter()
+        .take(RELATED_COUNT)
+        .map(|(_, _, other)| other)
+        .collect();
+    let _ = tree;
+    for &c in &me.categories {
+        for &other in &category_articles[c] {
+            if related.len() >= RELATED_COUNT {
+                return related;
+            }
+            if other != id && !related.contains(&other) {
+                related.push(other);
+            }
+        }
+    }
+    related
+}
+
+/// Bundle files go beside their article or page; loose files keep their path under content/.
+fn place_assets(assets: Vec<crate::content::Asset>, articles: &[SiteArticle], pages: &[SitePage]) -> Vec<PlacedAsset> {
+    let owner_paths: HashMap<&std::path::Path, &str> = articles
+        .iter()
+        .map(|a| (a.article.common.source.as_path(), a.path.as_str()))
+        .chain(
+            pages
+                .iter()
+                .map(|p| (p.page.common.source.as_path(), p.page.path.as_str())),
+        )
+        .collect();
+    assets
+        .into_iter()
+        .filter_map(|asset| {
+            let relative = asset.relative.to_string_lossy().replace('\\', "/");
+            let path = match &asset.bundle {
+                // The bundle's article was left out (draft or scheduled): so are its files.
+                Some(bundle) => format!("{}{relative}", owner_paths.get(bundle.as_path())?),
+                None => format!("/{relative}"),
+            };
+            Some(PlacedAsset {
+                source: asset.source,
+                path,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,138 @@
+//! YAML helpers shared by `site.yaml` and front matter: parse with serde_yaml and turn its
+//! errors into our [`Location`]s, and find where a key or value sits in the source so that
+//! problems found after parsing (an unknown category, a bad date) still point at a line.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::Position;
+
+/// A YAML document and the line of the file it starts on (front matter starts after `---`).
+#[derive(Debug, Clone, Copy)]
+pub struct YamlSource<'a> {
+    /// The YAML text.
+    pub text: &'a str,
+    /// 1-based line of the file on which `text` starts.
+    pub first_line: usize,
+}
+
+/// A YAML problem: the message without serde_yaml's own "at line N column M" suffix, and the
+/// position in the file (already shifted by the document's first line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlProblem {
+    /// What serde_yaml said.
+    pub message: String,
+    /// Where, in file coordinates.
+    pub position: Option<Position>,
+}
+
+impl<'a> YamlSource<'a> {
+    /// Deserializes the document into `T`.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, YamlProblem> {
+        serde_yaml::from_str(self.text).map_err(|e| self.problem(&e))
+    }
+
+    fn problem(&self, err: &serde_yaml::Error) -> YamlProblem {
+        let mut message = err.to_string();
+        let position = err.location().map(|loc| {
+            // serde_yaml appends the location to its message; we print our own in front.
+            let suffix = format!(" at line {} column {}", loc.line(), loc.column());
+            if let Some(stripped) = message.strip_suffix(&suffix) {
+                message = stripped.to_string();
+            }
+            Position {
+                line: loc.line() + self.first_line - 1,
+                column: loc.column(),
+            }
+        });
+        YamlProblem {
+            message: message.replace("\n", " "),
+            position,
+        }
+    }
+
+    /// The position of a top-level `key:` (a line starting with it, unindented).
+    pub fn key_position(&self, key: &str) -> Option<Position> {
+        self.text.lines().enumerate().find_map(|(i, line)| {
+            let rest = line.strip_prefix(key)?;
+            rest.trim_start().starts_with(':').then_some(Position {
+                line: self.first_line + i,
+                column: 1,
+            })
+        })
+    }
+
+    /// The position of `value` in the block that belongs to top-level `key` (same line or the
+    /// indented lines that follow). Falls back to the key's own position.
+    pub fn value_position(&self, key: &str, value: &str) -> Option<Position> {
+        let key_pos = self.key_position(key)?;
+        let start = key_pos.line - self.first_line;
+        for (i, line) in self.text.lines().enumerate().skip(start) {
+            let in_block = i == start || line.starts_with([' ', '\t', '-']) || line.trim().is_empty();
+            if !in_block {
+                break;
+            }
+            let searchable = if i == start { &line[key.len()..] } else { line };
+            if let Some(byte) = searchable.find(value) {
+                let offset = line.len() - searchable.len() + byte;
+                let column = line[..offset].chars().count() + 1;
+                return Some(Position {
+                    line: self.first_line + i,
+                    column,
+                });
+            }
+        }
+        Some(key_pos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        title: String,
+    }
+
+    #[test]
+    fn parse_error_is_shifted_to_file_lines_and_loses_serde_suffix() {
+        let src = YamlSource {
+            text: "title: x\ntitel: y\n",
+            first_line: 2,
+        };
+        let err = src.parse::<T>().unwrap_err();
+        assert_eq!(err.position, Some(Position { line: 3, column: 1 }));
+        assert!(err.message.starts_with("unknown field `titel`"), "{}", err.message);
+        assert!(!err.message.contains("at line"), "{}", err.message);
+    }
+
+    #[test]
+    fn value_position_finds_list_items_on_following_lines() {
+        let src = YamlSource {
+            text: "title: x\ncategories:\n  - Foo\n  - News\ntags: [News]\n",
+            first_line: 2,
+        };
+        assert_eq!(
+            src.value_position("categories", "News"),
+            Some(Position { line: 5, column: 5 })
+        );
+        assert_eq!(
+            src.value_position("tags", "News"),
+            Some(Position { line: 6, column: 8 })
+        );
+    }
+
+    #[test]
+    fn value_position_counts_columns_in_characters() {
+        let src = YamlSource {
+            text: "title: اردو\ncategories: [اردو, Zed]\n",
+            first_line: 1,
+        };
+        assert_eq!(
+            src.value_position("categories", "Zed"),
+            Some(Position { line: 2, column: 20 })
+        );
+    }
+}
