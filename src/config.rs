@@ -133,10 +133,7 @@ impl BaseUrl {
         if !prefix.ends_with('/') {
             prefix.push('/');
         }
-        Ok(BaseUrl {
-            origin: raw[..scheme_len + host.len()].to_string(),
-            prefix,
-        })
+        Ok(BaseUrl { origin: raw[..scheme_len + host.len()].to_string(), prefix })
     }
 
     /// The URL a browser uses for a site path (`/2023/09/x/` → `/mirror/2023/09/x/`).
@@ -216,19 +213,10 @@ impl Config {
     pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let source = YamlSource { text, first_line: 1 };
-        let at = |key: &str| Location {
-            path: CONFIG_FILE.into(),
-            position: source.key_position(key),
-        };
-        let raw: RawConfig = source.parse().map_err(|p| {
-            Error::config(
-                Location {
-                    path: CONFIG_FILE.into(),
-                    position: p.position,
-                },
-                p.message,
-            )
-        })?;
+        let at = |key: &str| Location { path: CONFIG_FILE.into(), position: source.key_position(key) };
+        let raw: RawConfig = source
+            .parse()
+            .map_err(|p| Error::config(Location { path: CONFIG_FILE.into(), position: p.position }, p.message))?;
 
         let mut errors = Vec::new();
         let base_url = match BaseUrl::parse(base_url_override.unwrap_or(&raw.base_url)) {
@@ -263,10 +251,7 @@ impl Config {
         for (id, author) in &raw.authors {
             if crate::slug::slugify(id).is_empty() {
                 errors.push(Error::config(
-                    Location {
-                        path: CONFIG_FILE.into(),
-                        position: source.value_position("authors", id),
-                    },
+                    Location { path: CONFIG_FILE.into(), position: source.value_position("authors", id) },
                     format!("author id `{id}` has no letters or digits to make a URL from"),
                 ));
             }
@@ -302,10 +287,7 @@ impl Config {
 fn check_category_names(tree: &[CategoryConfig], errors: &mut Vec<Error>, source: &YamlSource) {
     let mut seen = BTreeMap::new();
     for node in tree {
-        let here = Location {
-            path: CONFIG_FILE.into(),
-            position: source.value_position("categories", &node.name),
-        };
+        let here = Location { path: CONFIG_FILE.into(), position: source.value_position("categories", &node.name) };
         let slug = crate::slug::slugify(&node.name);
         if node.name.contains('/') {
             errors.push(Error::config(
@@ -315,10 +297,7 @@ fn check_category_names(tree: &[CategoryConfig], errors: &mut Vec<Error>, source
         } else if slug.is_empty() {
             errors.push(Error::config(
                 here.clone(),
-                format!(
-                    "category name `{}` has no letters or digits to make a URL from",
-                    node.name
-                ),
+                format!("category name `{}` has no letters or digits to make a URL from", node.name),
             ));
         } else if let Some(other) = seen.insert(slug.clone(), node.name.clone()) {
             errors.push(Error::config(
@@ -353,10 +332,7 @@ mod tests {
     fn unknown_key_names_line_and_valid_keys() {
         let err = Config::parse(&format!("{MINIMAL}paginat: 3\n"), None).unwrap_err();
         let msg = err.to_string();
-        assert!(
-            msg.starts_with("site.yaml:3:1: unknown field `paginat`, expected one of"),
-            "{msg}"
-        );
+        assert!(msg.starts_with("site.yaml:3:1: unknown field `paginat`, expected one of"), "{msg}");
         assert_eq!(err.exit_code(), 2);
     }
 
@@ -372,10 +348,7 @@ mod tests {
     fn bad_values_are_all_reported() {
         let text = "title: T\nbase_url: example.org\npermalink: /:year/:nope/\npaginate: 0\n";
         let msg = Config::parse(text, None).unwrap_err().to_string();
-        assert!(
-            msg.contains("site.yaml:2:1: base_url `example.org` must start with https://"),
-            "{msg}"
-        );
+        assert!(msg.contains("site.yaml:2:1: base_url `example.org` must start with https://"), "{msg}");
         assert!(msg.contains("site.yaml:3:1: unknown permalink token `:nope`"), "{msg}");
         assert!(msg.contains("site.yaml:4:1: paginate must be at least 1"), "{msg}");
     }
@@ -384,9 +357,6 @@ mod tests {
     fn sibling_categories_with_same_slug_are_rejected() {
         let text = format!("{MINIMAL}categories:\n  - name: News\n  - name: news!\n");
         let msg = Config::parse(&text, None).unwrap_err().to_string();
-        assert!(
-            msg.contains("site.yaml:5:11: categories `News` and `news!` are siblings"),
-            "{msg}"
-        );
+        assert!(msg.contains("site.yaml:5:11: categories `News` and `news!` are siblings"), "{msg}");
     }
 }

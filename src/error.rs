@@ -28,18 +28,12 @@ pub struct Location {
 impl Location {
     /// A location that names only a file.
     pub fn file(path: impl Into<PathBuf>) -> Self {
-        Location {
-            path: path.into(),
-            position: None,
-        }
+        Location { path: path.into(), position: None }
     }
 
     /// A location at a line and column of a file.
     pub fn at(path: impl Into<PathBuf>, line: usize, column: usize) -> Self {
-        Location {
-            path: path.into(),
-            position: Some(Position { line, column }),
-        }
+        Location { path: path.into(), position: Some(Position { line, column }) }
     }
 }
 
@@ -115,27 +109,17 @@ fn display_many(errors: &[Error]) -> String {
 impl Error {
     /// A content error at a location.
     pub fn content(location: Location, message: impl Into<String>) -> Self {
-        Error::Content {
-            location,
-            message: message.into(),
-        }
+        Error::Content { location, message: message.into() }
     }
 
     /// A configuration error at a location.
     pub fn config(location: Location, message: impl Into<String>) -> Self {
-        Error::Config {
-            location,
-            message: message.into(),
-        }
+        Error::Config { location, message: message.into() }
     }
 
     /// An I/O error naming the path it happened on.
     pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
-        Error::Io {
-            action,
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Io { action, path: path.to_path_buf(), source }
     }
 
     /// Turns a list of problems into one error: `Ok(())` when empty, the error itself when

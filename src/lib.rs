@@ -48,14 +48,7 @@ pub struct BuildOptions {
 impl BuildOptions {
     /// Options for building the site at `root` with defaults.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions {
-            root: root.into(),
-            output: None,
-            base_url: None,
-            drafts: false,
-            future: false,
-            now: None,
-        }
+        BuildOptions { root: root.into(), output: None, base_url: None, drafts: false, future: false, now: None }
     }
 
     /// The output folder these options write to.
@@ -98,11 +91,7 @@ impl std::fmt::Display for BuildReport {
             write!(f, "; {} drafts skipped", self.drafts_skipped)?;
         }
         if let Some(next) = self.next_scheduled {
-            write!(
-                f,
-                "; next scheduled article due {}",
-                next.strftime("%Y-%m-%dT%H:%M:%SZ")
-            )?;
+            write!(f, "; next scheduled article due {}", next.strftime("%Y-%m-%dT%H:%M:%SZ"))?;
         }
         Ok(())
     }

@@ -12,11 +12,7 @@ use clap::{Parser, Subcommand};
 const MAX_PRINTED_ERRORS: usize = 100;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "pamphlet",
-    version,
-    about = "A fast static site generator for advocacy publications"
-)]
+#[command(name = "pamphlet", version, about = "A fast static site generator for advocacy publications")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -76,21 +72,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> pamphlet::Result<()> {
     match cli.command {
-        Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
-            future,
-        } => {
-            let opts = pamphlet::BuildOptions {
-                root,
-                output,
-                base_url,
-                drafts,
-                future,
-                now: None,
-            };
+        Command::Build { root, output, base_url, drafts, future } => {
+            let opts = pamphlet::BuildOptions { root, output, base_url, drafts, future, now: None };
             let report = pamphlet::build(&opts)?;
             println!("{report}");
         }
@@ -104,12 +87,7 @@ fn run(cli: Cli) -> pamphlet::Result<()> {
                 dir.display()
             );
         }
-        Command::New {
-            title,
-            category,
-            author,
-            root,
-        } => {
+        Command::New { title, category, author, root } => {
             let path = pamphlet::scaffold::new_article(
                 &root,
                 &title,

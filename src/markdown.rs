@@ -64,10 +64,7 @@ fn options() -> Options {
 
 fn is_more_marker(html: &str) -> bool {
     let inner = html.trim();
-    inner
-        .strip_prefix("<!--")
-        .and_then(|s| s.strip_suffix("-->"))
-        .is_some_and(|s| s.trim() == "more")
+    inner.strip_prefix("<!--").and_then(|s| s.strip_suffix("-->")).is_some_and(|s| s.trim() == "more")
 }
 
 fn is_external(url: &str) -> bool {
@@ -127,9 +124,7 @@ impl Markdown {
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                     let base = match id {
                         Some(explicit) => explicit.to_string(),
-                        None => Some(slugify(&text))
-                            .filter(|s| !s.is_empty())
-                            .unwrap_or_else(|| "section".into()),
+                        None => Some(slugify(&text)).filter(|s| !s.is_empty()).unwrap_or_else(|| "section".into()),
                     };
                     let unique = unique_id(&base, &mut used);
                     *id = Some(CowStr::from(unique.clone()));
@@ -224,12 +219,7 @@ impl Markdown {
                     };
                     code = Some((lang, String::new()));
                 }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) if is_external(&dest_url) => {
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) if is_external(&dest_url) => {
                     external_link_open = true;
                     let mut html = format!("<a href=\"{}\"", escape_attr(&dest_url));
                     if !title.is_empty() {
@@ -243,23 +233,13 @@ impl Markdown {
                     external_link_open = false;
                     out.push(Event::InlineHtml(CowStr::from("</a>")));
                 }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => out.push(Event::Start(Tag::Link {
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => out.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: with_prefix(dest_url, url_prefix),
                     title,
                     id,
                 })),
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => out.push(Event::Start(Tag::Image {
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => out.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: with_prefix(dest_url, url_prefix),
                     title,
@@ -274,11 +254,8 @@ impl Markdown {
     /// Highlights a code block into `<pre><code>` with `hl-*` span classes; unknown languages
     /// (and blocks with none) are escaped plain text.
     fn highlight(&self, lang: &str, code: &str) -> String {
-        let lang_class = if lang.is_empty() {
-            String::new()
-        } else {
-            format!(" class=\"language-{}\"", escape_attr(lang))
-        };
+        let lang_class =
+            if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape_attr(lang)) };
         let syntax = if lang.is_empty() {
             None
         } else {
@@ -333,15 +310,7 @@ fn build_toc(headings: Vec<(u8, String, String)>) -> Vec<TocEntry> {
     }
     let mut toc = Vec::new();
     for (level, id, title) in headings {
-        insert(
-            &mut toc,
-            TocEntry {
-                level,
-                id,
-                title,
-                children: Vec::new(),
-            },
-        );
+        insert(&mut toc, TocEntry { level, id, title, children: Vec::new() });
     }
     toc
 }
@@ -353,11 +322,7 @@ fn collapse_whitespace(text: &str) -> String {
 /// Keeps the first `max` words, adding `…` when something was cut.
 pub fn trim_words(text: &str, max: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() <= max {
-        words.join(" ")
-    } else {
-        format!("{}…", words[..max].join(" "))
-    }
+    if words.len() <= max { words.join(" ") } else { format!("{}…", words[..max].join(" ")) }
 }
 
 /// Escapes text for HTML element content and double-quoted attributes.
@@ -406,15 +371,9 @@ mod tests {
 
     #[test]
     fn external_links_get_noopener_and_internal_links_get_the_prefix() {
-        let r = Markdown::new().render(
-            "[a](https://x.org/) [b](/2023/09/b/) [c](#top) ![i](/images/i.png)",
-            "/mirror/",
-        );
-        assert!(
-            r.html.contains("<a href=\"https://x.org/\" rel=\"noopener\">a</a>"),
-            "{}",
-            r.html
-        );
+        let r =
+            Markdown::new().render("[a](https://x.org/) [b](/2023/09/b/) [c](#top) ![i](/images/i.png)", "/mirror/");
+        assert!(r.html.contains("<a href=\"https://x.org/\" rel=\"noopener\">a</a>"), "{}", r.html);
         assert!(r.html.contains("<a href=\"/mirror/2023/09/b/\">b</a>"), "{}", r.html);
         assert!(r.html.contains("<a href=\"#top\">c</a>"), "{}", r.html);
         assert!(r.html.contains("src=\"/mirror/images/i.png\""), "{}", r.html);
@@ -423,18 +382,8 @@ mod tests {
     #[test]
     fn known_languages_are_highlighted_and_unknown_ones_are_plain() {
         let r = render("```rust\nfn main() {}\n```\n\n```nosuchlang\n<x>\n```\n");
-        assert!(
-            r.html
-                .contains("<code class=\"language-rust\"><span class=\"hl-source hl-rust\">"),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html
-                .contains("<code class=\"language-nosuchlang\">&lt;x&gt;\n</code>"),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("<code class=\"language-rust\"><span class=\"hl-source hl-rust\">"), "{}", r.html);
+        assert!(r.html.contains("<code class=\"language-nosuchlang\">&lt;x&gt;\n</code>"), "{}", r.html);
     }
 
     #[test]

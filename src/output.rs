@@ -69,24 +69,13 @@ pub fn static_files(root: &Path, theme: &Theme) -> Result<Vec<OutputFile>> {
         };
         by_path.insert(
             s.path.clone(),
-            OutputFile {
-                path: s.path.clone(),
-                contents,
-                origin: Origin::Generated(format!("theme file {}", s.path)),
-            },
+            OutputFile { path: s.path.clone(), contents, origin: Origin::Generated(format!("theme file {}", s.path)) },
         );
     }
     for (rel, abs) in crate::theme::list_files(&root.join("static"))? {
         let path = format!("/{rel}");
         let origin = Origin::Source(PathBuf::from("static").join(&rel));
-        by_path.insert(
-            path.clone(),
-            OutputFile {
-                path,
-                contents: Contents::Copy(abs),
-                origin,
-            },
-        );
+        by_path.insert(path.clone(), OutputFile { path, contents: Contents::Copy(abs), origin });
     }
     Ok(by_path.into_values().collect())
 }
@@ -100,7 +89,8 @@ pub fn check_collisions(files: &[OutputFile]) -> Result<()> {
     let errors = by_target
         .into_iter()
         .filter(|(_, claims)| claims.len() > 1)
-        .map(|(target, claims)| {
+        .map(|(target, mut claims)| {
+            claims.sort_by_key(|c| c.origin.to_string());
             let names: Vec<String> = claims.iter().map(|c| c.origin.to_string()).collect();
             let location = claims
                 .iter()
@@ -152,11 +142,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
 
 /// Normalises a path lexically (no symlink resolution: the folder may not exist yet).
 fn absolute(p: &Path) -> PathBuf {
-    let joined = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    };
+    let joined = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -173,14 +159,8 @@ fn absolute(p: &Path) -> PathBuf {
 /// Writes `files` to `output` atomically (see the module docs). Returns the number written.
 pub fn write(files: &[OutputFile], output: &Path) -> Result<usize> {
     let output = absolute(output);
-    let parent = output
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     crate::fs::create_dir_all(&parent)?;
     let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
     crate::fs::remove_dir_all_if_exists(&staging)?;
@@ -196,10 +176,8 @@ pub fn write(files: &[OutputFile], output: &Path) -> Result<usize> {
 
 fn write_all(files: &[OutputFile], dir: &Path) -> Result<()> {
     // Create directories first (sequentially, sorted) so parallel writers do not race on them.
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| f.relative_path().parent().map(Path::to_path_buf))
-        .collect();
+    let mut dirs: Vec<PathBuf> =
+        files.iter().filter_map(|f| f.relative_path().parent().map(Path::to_path_buf)).collect();
     dirs.sort();
     dirs.dedup();
     for d in dirs {
@@ -240,11 +218,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, origin: &str) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            contents: Contents::Text(String::new()),
-            origin: Origin::Source(origin.into()),
-        }
+        OutputFile { path: path.into(), contents: Contents::Text(String::new()), origin: Origin::Source(origin.into()) }
     }
 
     #[test]
@@ -277,10 +251,7 @@ mod tests {
         write(&[file("/a/", "x")], &out).unwrap();
         assert!(out.join("a/index.html").exists());
         assert!(!out.join("b/index.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 

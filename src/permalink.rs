@@ -39,9 +39,7 @@ impl PermalinkPattern {
     /// Parses a pattern; it must start and end with `/`, use only known tokens, and contain `:slug`.
     pub fn parse(pattern: &str) -> Result<Self, String> {
         if !pattern.starts_with('/') || !pattern.ends_with('/') {
-            return Err(format!(
-                "permalink `{pattern}` must start and end with `/`, like `/:year/:month/:slug/`"
-            ));
+            return Err(format!("permalink `{pattern}` must start and end with `/`, like `/:year/:month/:slug/`"));
         }
         let mut segments = Vec::new();
         for part in pattern.split('/').filter(|p| !p.is_empty()) {
@@ -64,9 +62,7 @@ impl PermalinkPattern {
             segments.push(seg);
         }
         if !segments.contains(&Segment::Slug) {
-            return Err(format!(
-                "permalink `{pattern}` must contain :slug so that articles get different URLs"
-            ));
+            return Err(format!("permalink `{pattern}` must contain :slug so that articles get different URLs"));
         }
         Ok(PermalinkPattern { segments })
     }
@@ -91,11 +87,7 @@ impl PermalinkPattern {
 
 /// The site path of page `number` (1-based) of a list whose first page is `base` (`/tag/x/`).
 pub fn page_path(base: &str, number: usize) -> String {
-    if number <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{number}/")
-    }
+    if number <= 1 { base.to_string() } else { format!("{base}page/{number}/") }
 }
 
 /// The output file (relative to the output folder) that serves `site_path`:
@@ -135,13 +127,7 @@ mod tests {
     use super::*;
 
     fn values<'a>() -> PermalinkValues<'a> {
-        PermalinkValues {
-            year: 2023,
-            month: 9,
-            day: 5,
-            slug: "my-post",
-            category: "drm-exclusive/news",
-        }
+        PermalinkValues { year: 2023, month: 9, day: 5, slug: "my-post", category: "drm-exclusive/news" }
     }
 
     #[test]
@@ -158,26 +144,10 @@ mod tests {
 
     #[test]
     fn bad_patterns_are_rejected_with_reasons() {
-        assert!(
-            PermalinkPattern::parse(":year/:slug/")
-                .unwrap_err()
-                .contains("must start and end")
-        );
-        assert!(
-            PermalinkPattern::parse("/:year/:month/")
-                .unwrap_err()
-                .contains("must contain :slug")
-        );
-        assert!(
-            PermalinkPattern::parse("/:yr/:slug/")
-                .unwrap_err()
-                .contains("unknown permalink token `:yr`")
-        );
-        assert!(
-            PermalinkPattern::parse("/../:slug/")
-                .unwrap_err()
-                .contains("not allowed")
-        );
+        assert!(PermalinkPattern::parse(":year/:slug/").unwrap_err().contains("must start and end"));
+        assert!(PermalinkPattern::parse("/:year/:month/").unwrap_err().contains("must contain :slug"));
+        assert!(PermalinkPattern::parse("/:yr/:slug/").unwrap_err().contains("unknown permalink token `:yr`"));
+        assert!(PermalinkPattern::parse("/../:slug/").unwrap_err().contains("not allowed"));
     }
 
     #[test]
@@ -196,20 +166,9 @@ mod tests {
 
     #[test]
     fn aliases_are_normalised_or_refused() {
-        assert_eq!(
-            normalise_site_path("/2019/old-post").as_deref(),
-            Some("/2019/old-post/")
-        );
+        assert_eq!(normalise_site_path("/2019/old-post").as_deref(), Some("/2019/old-post/"));
         assert_eq!(normalise_site_path("old.html").as_deref(), Some("/old.html"));
-        for bad in [
-            "/../etc/passwd",
-            "/a/../../b/",
-            "/a\\b/",
-            "/?p=12",
-            "https://x.org/a/",
-            "//evil.org/",
-            "/a\0/",
-        ] {
+        for bad in ["/../etc/passwd", "/a/../../b/", "/a\\b/", "/?p=12", "https://x.org/a/", "//evil.org/", "/a\0/"] {
             assert_eq!(normalise_site_path(bad), None, "{bad:?}");
         }
     }

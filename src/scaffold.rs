@@ -126,9 +126,7 @@ pub fn new_article(
     let category = match (category, &config.categories) {
         (Some(c), Some(tree)) => {
             let tree = CategoryTree::from_config(tree);
-            let id = tree
-                .resolve(c)
-                .map_err(|msg| Error::config(Location::file("--category"), msg))?;
+            let id = tree.resolve(c).map_err(|msg| Error::config(Location::file("--category"), msg))?;
             Some(tree.full_name(id))
         }
         (Some(c), None) => Some(c.to_string()),

@@ -108,12 +108,9 @@ impl Site {
         let mut errors = Vec::new();
         let categories = match &config.categories {
             Some(tree) => CategoryTree::from_config(tree),
-            None => CategoryTree::infer(
-                content
-                    .articles
-                    .iter()
-                    .flat_map(|a| a.categories.iter().map(|c| c.value.as_str())),
-            ),
+            None => {
+                CategoryTree::infer(content.articles.iter().flat_map(|a| a.categories.iter().map(|c| c.value.as_str())))
+            }
         };
 
         let mut articles = content.articles;
@@ -128,6 +125,9 @@ impl Site {
         let mut author_index = AuthorIndex::new(&config.authors);
         let mut tag_ids: HashMap<String, TagId> = HashMap::new();
         let mut tags: Vec<Tag> = Vec::new();
+        // Per tag: how often each spelling is used, and the newest-first index of its last
+        // (= oldest) use, to pick the display name after the loop.
+        let mut spellings: Vec<BTreeMap<String, (usize, usize)>> = Vec::new();
         let mut placed: Vec<SiteArticle> = Vec::with_capacity(articles.len());
         for article in articles {
             let category_ids = resolve_categories(&article, &categories, &mut errors);
@@ -138,29 +138,24 @@ impl Site {
                 if slug.is_empty() {
                     errors.push(error_at(
                         &article.common.source,
-                        &Located {
-                            value: name.clone(),
-                            position: None,
-                        },
+                        &Located { value: name.clone(), position: None },
                         format!("tag `{name}` has no letters or digits to make a URL from"),
                     ));
                     continue;
                 }
                 let id = *tag_ids.entry(slug.clone()).or_insert_with(|| {
-                    tags.push(Tag {
-                        name: name.clone(),
-                        slug,
-                    });
+                    tags.push(Tag { name: name.clone(), slug });
+                    spellings.push(BTreeMap::new());
                     tags.len() - 1
                 });
+                let used = spellings[id].entry(name.clone()).or_default();
+                *used = (used.0 + 1, placed.len());
                 if !tag_list.contains(&id) {
                     tag_list.push(id);
                 }
             }
-            let first_category = category_ids
-                .first()
-                .map(|&c| categories.nodes[c].slug_path.as_str())
-                .unwrap_or("uncategorized");
+            let first_category =
+                category_ids.first().map(|&c| categories.nodes[c].slug_path.as_str()).unwrap_or("uncategorized");
             let path = config.permalink.expand(&PermalinkValues {
                 year: article.date.year(),
                 month: article.date.month(),
@@ -182,6 +177,9 @@ impl Site {
             });
         }
 
+        for (tag, used) in tags.iter_mut().zip(&spellings) {
+            tag.name = display_spelling(used).unwrap_or_else(|| tag.name.clone());
+        }
         link_neighbours(&mut placed, &mut errors);
         let category_articles = list_category_articles(&placed, &categories);
         let tag_articles = list_by(&placed, tags.len(), |a| &a.tags);
@@ -220,6 +218,11 @@ impl Site {
             drafts_skipped: content.drafts_skipped,
         })
     }
+}
+
+/// The spelling most articles use; on a tie, the one the oldest article uses (the original).
+fn display_spelling(used: &BTreeMap<String, (usize, usize)>) -> Option<String> {
+    used.iter().max_by_key(|(_, (count, oldest))| (*count, *oldest)).map(|(name, _)| name.clone())
 }
 
 fn resolve_categories(article: &Article, tree: &CategoryTree, errors: &mut Vec<Error>) -> Vec<CategoryId> {
@@ -270,11 +273,7 @@ fn link_neighbours(articles: &mut [SiteArticle], errors: &mut Vec<Error>) {
         by_key.entry(a.article.slug.clone()).or_default().push(id);
         let source = a.article.common.source.to_string_lossy().replace('\\', "/");
         let in_content = source.strip_prefix("content/").unwrap_or(&source).to_string();
-        for key in [
-            in_content.clone(),
-            in_content.trim_end_matches(".md").to_string(),
-            source,
-        ] {
+        for key in [in_content.clone(), in_content.trim_end_matches(".md").to_string(), source] {
             by_key.entry(key).or_default().push(id);
         }
     }
@@ -329,10 +328,7 @@ fn find_target(
             errors.push(error_at(
                 &article.common.source,
                 target,
-                format!(
-                    "`{key}: {}` matches several articles: use the path under content/ instead",
-                    target.value
-                ),
+                format!("`{key}: {}` matches several articles: use the path under content/ instead", target.value),
             ));
             None
         }
@@ -387,17 +383,11 @@ fn related_articles(
         }
     }
     let same_category = |other: ArticleId| articles[other].categories.iter().any(|c| me.categories.contains(c));
-    let mut ranked: Vec<(usize, bool, ArticleId)> = shared
-        .into_iter()
-        .map(|(other, n)| (n, same_category(other), other))
-        .collect();
+    let mut ranked: Vec<(usize, bool, ArticleId)> =
+        shared.into_iter().map(|(other, n)| (n, same_category(other), other)).collect();
     // Ids are newest first, so a smaller id is newer.
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    let mut related: Vec<ArticleId> = ranked
-        .into_iter()
-        .take(RELATED_COUNT)
-        .map(|(_, _, other)| other)
-        .collect();
+    let mut related: Vec<ArticleId> = ranked.into_iter().take(RELATED_COUNT).map(|(_, _, other)| other).collect();
     let _ = tree;
     for &c in &me.categories {
         for &other in &category_articles[c] {
@@ -417,11 +407,7 @@ fn place_assets(assets: Vec<crate::content::Asset>, articles: &[SiteArticle], pa
     let owner_paths: HashMap<&std::path::Path, &str> = articles
         .iter()
         .map(|a| (a.article.common.source.as_path(), a.path.as_str()))
-        .chain(
-            pages
-                .iter()
-                .map(|p| (p.page.common.source.as_path(), p.page.path.as_str())),
-        )
+        .chain(pages.iter().map(|p| (p.page.common.source.as_path(), p.page.path.as_str())))
         .collect();
     assets
         .into_iter()
@@ -432,10 +418,7 @@ fn place_assets(assets: Vec<crate::content::Asset>, articles: &[SiteArticle], pa
                 Some(bundle) => format!("{}{relative}", owner_paths.get(bundle.as_path())?),
                 None => format!("/{relative}"),
             };
-            Some(PlacedAsset {
-                source: asset.source,
-                path,
-            })
+            Some(PlacedAsset { source: asset.source, path })
         })
         .collect()
 }

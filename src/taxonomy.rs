@@ -62,10 +62,7 @@ impl CategoryTree {
     fn add(&mut self, name: &str, description: Option<String>, parent: Option<CategoryId>) -> CategoryId {
         let slug = slugify(name);
         let (mut names, slug_path) = match parent {
-            Some(p) => (
-                self.nodes[p].names.clone(),
-                format!("{}/{}", self.nodes[p].slug_path, slug),
-            ),
+            Some(p) => (self.nodes[p].names.clone(), format!("{}/{}", self.nodes[p].slug_path, slug)),
             None => (Vec::new(), slug.clone()),
         };
         names.push(name.to_string());
@@ -149,23 +146,15 @@ impl CategoryTree {
         if segments.is_empty() {
             return Err("empty category: write a path like \"DRM Exclusive/News\"".into());
         }
-        let matches: Vec<CategoryId> = (0..self.nodes.len())
-            .filter(|&id| self.ends_with(id, &segments))
-            .collect();
-        let exact: Vec<CategoryId> = matches
-            .iter()
-            .copied()
-            .filter(|&id| self.nodes[id].names.len() == segments.len())
-            .collect();
+        let matches: Vec<CategoryId> = (0..self.nodes.len()).filter(|&id| self.ends_with(id, &segments)).collect();
+        let exact: Vec<CategoryId> =
+            matches.iter().copied().filter(|&id| self.nodes[id].names.len() == segments.len()).collect();
         match (exact.as_slice(), matches.as_slice()) {
             ([one], _) | ([], [one]) => Ok(*one),
             ([], []) => Err(self.unknown_message(written)),
             (_, many) => {
                 let options: Vec<String> = many.iter().map(|&id| format!("\"{}\"", self.full_name(id))).collect();
-                Err(format!(
-                    "category \"{written}\" is ambiguous: write {}",
-                    join_or(&options)
-                ))
+                Err(format!("category \"{written}\" is ambiguous: write {}", join_or(&options)))
             }
         }
     }
@@ -254,11 +243,7 @@ impl AuthorIndex {
         let mut index = AuthorIndex::default();
         for (id, details) in declared {
             let n = index.authors.len();
-            index.authors.push(Author {
-                id: slugify(id),
-                name: details.name.clone(),
-                details: Some(details.clone()),
-            });
+            index.authors.push(Author { id: slugify(id), name: details.name.clone(), details: Some(details.clone()) });
             index.by_key.insert(id.clone(), n);
             index.by_key.entry(slugify(id)).or_insert(n);
             index.by_key.entry(details.name.to_lowercase()).or_insert(n);
@@ -269,11 +254,7 @@ impl AuthorIndex {
     /// The author an id or display name refers to; unknown names become new authors whose
     /// page is made from the name. Returns `None` only when the name has no letters or digits.
     pub fn resolve(&mut self, written: &str) -> Option<usize> {
-        if let Some(&n) = self
-            .by_key
-            .get(written)
-            .or_else(|| self.by_key.get(&written.to_lowercase()))
-        {
+        if let Some(&n) = self.by_key.get(written).or_else(|| self.by_key.get(&written.to_lowercase())) {
             return Some(n);
         }
         let id = slugify(written);
@@ -284,11 +265,7 @@ impl AuthorIndex {
             return Some(n);
         }
         let n = self.authors.len();
-        self.authors.push(Author {
-            id: id.clone(),
-            name: written.to_string(),
-            details: None,
-        });
+        self.authors.push(Author { id: id.clone(), name: written.to_string(), details: None });
         self.by_key.insert(written.to_lowercase(), n);
         self.by_key.insert(id, n);
         Some(n)
@@ -334,19 +311,13 @@ mod tests {
     #[test]
     fn ambiguous_name_lists_both_paths() {
         let err = tree().resolve("News").unwrap_err();
-        assert_eq!(
-            err,
-            "category \"News\" is ambiguous: write \"DRM Exclusive/News\" or \"In Media/News\""
-        );
+        assert_eq!(err, "category \"News\" is ambiguous: write \"DRM Exclusive/News\" or \"In Media/News\"");
     }
 
     #[test]
     fn unknown_name_suggests_the_closest() {
         let err = tree().resolve("Campains").unwrap_err();
-        assert!(
-            err.starts_with("unknown category \"Campains\": did you mean \"DRM Exclusive/Campaigns\""),
-            "{err}"
-        );
+        assert!(err.starts_with("unknown category \"Campains\": did you mean \"DRM Exclusive/Campaigns\""), "{err}");
     }
 
     #[test]
@@ -363,13 +334,7 @@ mod tests {
         let mut declared = BTreeMap::new();
         declared.insert(
             "usman-shahid".to_string(),
-            AuthorConfig {
-                name: "Usman Shahid".into(),
-                bio: None,
-                twitter: None,
-                avatar: None,
-                url: None,
-            },
+            AuthorConfig { name: "Usman Shahid".into(), bio: None, twitter: None, avatar: None, url: None },
         );
         let mut idx = AuthorIndex::new(&declared);
         assert_eq!(idx.resolve("usman-shahid"), Some(0));

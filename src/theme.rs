@@ -125,42 +125,25 @@ impl Theme {
             .iter()
             .map(|(name, bytes)| {
                 let text = std::str::from_utf8(bytes).map_err(|_| {
-                    Error::config(
-                        Location::file(origin("templates", name)),
-                        "built-in template is not UTF-8",
-                    )
+                    Error::config(Location::file(origin("templates", name)), "built-in template is not UTF-8")
                 })?;
-                Ok(TemplateSource {
-                    name: name.to_string(),
-                    text: text.to_string(),
-                    origin: origin("templates", name),
-                })
+                Ok(TemplateSource { name: name.to_string(), text: text.to_string(), origin: origin("templates", name) })
             })
             .collect::<Result<Vec<_>>>()?;
         let statics = BUILTIN_STATIC
             .iter()
-            .map(|(name, bytes)| ThemeStatic {
-                path: format!("/{name}"),
-                contents: StaticContents::Builtin(bytes),
-            })
+            .map(|(name, bytes)| ThemeStatic { path: format!("/{name}"), contents: StaticContents::Builtin(bytes) })
             .collect();
         Ok(Theme { templates, statics })
     }
 
     fn from_dir(root: &Path, dir: &Path) -> Result<Theme> {
         let templates_dir = dir.join("templates");
-        let templates = if templates_dir.is_dir() {
-            read_templates(root, &templates_dir)?
-        } else {
-            Vec::new()
-        };
+        let templates = if templates_dir.is_dir() { read_templates(root, &templates_dir)? } else { Vec::new() };
         let static_dir = dir.join("static");
         let statics = list_files(&static_dir)?
             .into_iter()
-            .map(|(rel, abs)| ThemeStatic {
-                path: format!("/{rel}"),
-                contents: StaticContents::File(abs),
-            })
+            .map(|(rel, abs)| ThemeStatic { path: format!("/{rel}"), contents: StaticContents::File(abs) })
             .collect();
         Ok(Theme { templates, statics })
     }
@@ -197,20 +180,10 @@ pub fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
-            Error::io(
-                "read",
-                &path,
-                e.into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("file system loop")),
-            )
+            Error::io("read", &path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")))
         })?;
         if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             out.push((rel, entry.into_path()));
         }
     }
@@ -225,19 +198,11 @@ mod tests {
     #[test]
     fn builtin_lists_match_the_theme_folder() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/advocacy");
-        let on_disk: Vec<String> = list_files(&dir.join("templates"))
-            .unwrap()
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
+        let on_disk: Vec<String> = list_files(&dir.join("templates")).unwrap().into_iter().map(|(n, _)| n).collect();
         let mut compiled: Vec<String> = BUILTIN_TEMPLATES.iter().map(|(n, _)| n.to_string()).collect();
         compiled.sort();
         assert_eq!(on_disk, compiled);
-        let on_disk: Vec<String> = list_files(&dir.join("static"))
-            .unwrap()
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
+        let on_disk: Vec<String> = list_files(&dir.join("static")).unwrap().into_iter().map(|(n, _)| n).collect();
         let mut compiled: Vec<String> = BUILTIN_STATIC.iter().map(|(n, _)| n.to_string()).collect();
         compiled.sort();
         assert_eq!(on_disk, compiled);

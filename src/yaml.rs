@@ -39,25 +39,16 @@ impl<'a> YamlSource<'a> {
             if let Some(stripped) = message.strip_suffix(&suffix) {
                 message = stripped.to_string();
             }
-            Position {
-                line: loc.line() + self.first_line - 1,
-                column: loc.column(),
-            }
+            Position { line: loc.line() + self.first_line - 1, column: loc.column() }
         });
-        YamlProblem {
-            message: message.replace("\n", " "),
-            position,
-        }
+        YamlProblem { message: message.replace("\n", " "), position }
     }
 
     /// The position of a top-level `key:` (a line starting with it, unindented).
     pub fn key_position(&self, key: &str) -> Option<Position> {
         self.text.lines().enumerate().find_map(|(i, line)| {
             let rest = line.strip_prefix(key)?;
-            rest.trim_start().starts_with(':').then_some(Position {
-                line: self.first_line + i,
-                column: 1,
-            })
+            rest.trim_start().starts_with(':').then_some(Position { line: self.first_line + i, column: 1 })
         })
     }
 
@@ -75,10 +66,7 @@ impl<'a> YamlSource<'a> {
             if let Some(byte) = searchable.find(value) {
                 let offset = line.len() - searchable.len() + byte;
                 let column = line[..offset].chars().count() + 1;
-                return Some(Position {
-                    line: self.first_line + i,
-                    column,
-                });
+                return Some(Position { line: self.first_line + i, column });
             }
         }
         Some(key_pos)
@@ -98,10 +86,7 @@ mod tests {
 
     #[test]
     fn parse_error_is_shifted_to_file_lines_and_loses_serde_suffix() {
-        let src = YamlSource {
-            text: "title: x\ntitel: y\n",
-            first_line: 2,
-        };
+        let src = YamlSource { text: "title: x\ntitel: y\n", first_line: 2 };
         let err = src.parse::<T>().unwrap_err();
         assert_eq!(err.position, Some(Position { line: 3, column: 1 }));
         assert!(err.message.starts_with("unknown field `titel`"), "{}", err.message);
@@ -110,29 +95,14 @@ mod tests {
 
     #[test]
     fn value_position_finds_list_items_on_following_lines() {
-        let src = YamlSource {
-            text: "title: x\ncategories:\n  - Foo\n  - News\ntags: [News]\n",
-            first_line: 2,
-        };
-        assert_eq!(
-            src.value_position("categories", "News"),
-            Some(Position { line: 5, column: 5 })
-        );
-        assert_eq!(
-            src.value_position("tags", "News"),
-            Some(Position { line: 6, column: 8 })
-        );
+        let src = YamlSource { text: "title: x\ncategories:\n  - Foo\n  - News\ntags: [News]\n", first_line: 2 };
+        assert_eq!(src.value_position("categories", "News"), Some(Position { line: 5, column: 5 }));
+        assert_eq!(src.value_position("tags", "News"), Some(Position { line: 6, column: 8 }));
     }
 
     #[test]
     fn value_position_counts_columns_in_characters() {
-        let src = YamlSource {
-            text: "title: اردو\ncategories: [اردو, Zed]\n",
-            first_line: 1,
-        };
-        assert_eq!(
-            src.value_position("categories", "Zed"),
-            Some(Position { line: 2, column: 20 })
-        );
+        let src = YamlSource { text: "title: اردو\ncategories: [اردو, Zed]\n", first_line: 1 };
+        assert_eq!(src.value_position("categories", "Zed"), Some(Position { line: 2, column: 20 }));
     }
 }

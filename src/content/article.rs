@@ -52,10 +52,7 @@ impl Article {
             }
             Some(raw) => parse_date_field(raw, "date", ctx, errors),
         };
-        let updated = fm
-            .updated
-            .as_ref()
-            .and_then(|raw| parse_date_field(raw, "updated", ctx, errors));
+        let updated = fm.updated.as_ref().and_then(|raw| parse_date_field(raw, "updated", ctx, errors));
         let slug = article_slug(fm.slug.as_deref(), &common.source, &common.title, ctx, errors);
         let mut authors: Vec<Located<String>> = Vec::new();
         for (key, list) in [("author", &fm.author), ("authors", &fm.authors)] {
@@ -65,30 +62,11 @@ impl Article {
                 }
             }
         }
-        let categories = fm
-            .categories
-            .iter()
-            .map(|c| ctx.locate("categories", c.trim()))
-            .collect();
-        let tags = fm
-            .tags
-            .iter()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
+        let categories = fm.categories.iter().map(|c| ctx.locate("categories", c.trim())).collect();
+        let tags = fm.tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
         let previous = fm.previous.as_deref().map(|p| ctx.locate("previous", p.trim()));
         let next = fm.next.as_deref().map(|n| ctx.locate("next", n.trim()));
-        Some(Article {
-            common,
-            date: date?,
-            updated,
-            authors,
-            categories,
-            tags,
-            slug: slug?,
-            previous,
-            next,
-        })
+        Some(Article { common, date: date?, updated, authors, categories, tags, slug: slug?, previous, next })
     }
 }
 
@@ -157,10 +135,7 @@ fn article_slug(
 
 /// The file name without `.md`, or the folder name for `index.md`.
 pub(super) fn file_stem_for_slug(source: &Path) -> String {
-    let stem = source
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if stem == "index" {
         if let Some(dir) = source.parent().and_then(Path::file_name) {
             return dir.to_string_lossy().into_owned();
@@ -190,10 +165,7 @@ mod tests {
     fn date_only_is_midnight_in_site_zone() {
         let tz = TimeZone::get("Asia/Karachi").unwrap();
         let d = parse_date("2023-09-05", &tz).unwrap();
-        assert_eq!(
-            d.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-            "2023-09-05T00:00:00+05:00"
-        );
+        assert_eq!(d.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(), "2023-09-05T00:00:00+05:00");
     }
 
     #[test]

@@ -48,11 +48,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     while offset < text.len() {
         let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
         if is_fence(&text[offset..end]) {
-            return Ok(Split {
-                yaml: &text[yaml_start..offset],
-                yaml_first_line: 2,
-                body: &text[end..],
-            });
+            return Ok(Split { yaml: &text[yaml_start..offset], yaml_first_line: 2, body: &text[end..] });
         }
         offset = end;
         line_no += 1;
@@ -242,41 +238,22 @@ mod tests {
 
     #[test]
     fn a_single_tag_string_is_a_one_item_list() {
-        let fm: FrontMatter = YamlSource {
-            text: "title: A\ntags: Twitter\n",
-            first_line: 2,
-        }
-        .parse()
-        .unwrap();
+        let fm: FrontMatter = YamlSource { text: "title: A\ntags: Twitter\n", first_line: 2 }.parse().unwrap();
         assert_eq!(fm.tags, vec!["Twitter"]);
     }
 
     #[test]
     fn numbers_are_accepted_as_strings_in_lists() {
-        let fm: FrontMatter = YamlSource {
-            text: "title: A\ntags: [2024, x]\nslug: 42\n",
-            first_line: 2,
-        }
-        .parse()
-        .unwrap();
+        let fm: FrontMatter =
+            YamlSource { text: "title: A\ntags: [2024, x]\nslug: 42\n", first_line: 2 }.parse().unwrap();
         assert_eq!(fm.tags, vec!["2024", "x"]);
         assert_eq!(fm.slug.as_deref(), Some("42"));
     }
 
     #[test]
     fn unknown_field_lists_the_valid_keys() {
-        let e = YamlSource {
-            text: "title: A\ncategory: x\n",
-            first_line: 2,
-        }
-        .parse::<FrontMatter>()
-        .unwrap_err();
-        assert!(
-            e.message
-                .starts_with("unknown field `category`, expected one of `title`"),
-            "{}",
-            e.message
-        );
+        let e = YamlSource { text: "title: A\ncategory: x\n", first_line: 2 }.parse::<FrontMatter>().unwrap_err();
+        assert!(e.message.starts_with("unknown field `category`, expected one of `title`"), "{}", e.message);
         assert_eq!(e.position, Some(Position { line: 3, column: 1 }));
     }
 
@@ -285,15 +262,8 @@ mod tests {
         // Every listed field is accepted (an unknown one would fail to parse).
         for f in FIELDS {
             let yaml = format!("{f}: null\n");
-            let r = YamlSource {
-                text: &yaml,
-                first_line: 1,
-            }
-            .parse::<FrontMatter>();
-            assert!(
-                r.is_ok() || !r.as_ref().unwrap_err().message.contains("unknown field"),
-                "{f}"
-            );
+            let r = YamlSource { text: &yaml, first_line: 1 }.parse::<FrontMatter>();
+            assert!(r.is_ok() || !r.as_ref().unwrap_err().message.contains("unknown field"), "{f}");
         }
     }
 }

@@ -106,18 +106,12 @@ pub(crate) struct ParseContext<'a> {
 
 impl ParseContext<'_> {
     fn location(&self, position: Option<Position>) -> Location {
-        Location {
-            path: self.source.to_path_buf(),
-            position: position.or(Some(Position { line: 1, column: 1 })),
-        }
+        Location { path: self.source.to_path_buf(), position: position.or(Some(Position { line: 1, column: 1 })) }
     }
 
     /// `value` located inside the block of `key`.
     pub fn locate(&self, key: &str, value: &str) -> Located<String> {
-        Located {
-            value: value.to_string(),
-            position: self.yaml.value_position(key, value),
-        }
+        Located { value: value.to_string(), position: self.yaml.value_position(key, value) }
     }
 
     /// An error at the line of `key`.
@@ -133,13 +127,7 @@ impl ParseContext<'_> {
 
 /// The error for a located front-matter value.
 pub fn error_at(source: &Path, located: &Located<String>, message: impl Into<String>) -> Error {
-    Error::content(
-        Location {
-            path: source.to_path_buf(),
-            position: located.position,
-        },
-        message,
-    )
+    Error::content(Location { path: source.to_path_buf(), position: located.position }, message)
 }
 
 /// Files editors and operating systems leave behind, never content.
@@ -211,9 +199,7 @@ pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions
     content.scheduled.sort();
     for f in found {
         if let Found::Other(path) = f {
-            content
-                .assets
-                .push(asset_for(root, &content_dir, &pages_dir, &bundles, path));
+            content.assets.push(asset_for(root, &content_dir, &pages_dir, &bundles, path));
         }
     }
     Error::collect(errors)?;
@@ -221,10 +207,7 @@ pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions
 }
 
 fn asset_for(root: &Path, content_dir: &Path, _pages_dir: &Path, bundles: &[PathBuf], path: PathBuf) -> Asset {
-    let owner = bundles
-        .iter()
-        .filter(|b| path.starts_with(b))
-        .max_by_key(|b| b.components().count());
+    let owner = bundles.iter().filter(|b| path.starts_with(b)).max_by_key(|b| b.components().count());
     match owner {
         Some(bundle_dir) => Asset {
             relative: path.strip_prefix(bundle_dir).unwrap_or(&path).to_path_buf(),
@@ -258,13 +241,8 @@ fn walk(content_dir: &Path) -> (Vec<Found>, Vec<Error>) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| content_dir.to_path_buf());
-                let io = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("file system loop"));
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content_dir.to_path_buf());
+                let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
                 errors.push(Error::io("read", &path, io));
                 continue;
             }
@@ -323,26 +301,10 @@ fn parse_document(
 ) -> Result<Option<Document>, Vec<Error>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let split = front_matter::split(text).map_err(|e| {
-        vec![Error::content(
-            Location {
-                path: source.to_path_buf(),
-                position: Some(e.position),
-            },
-            e.message,
-        )]
+        vec![Error::content(Location { path: source.to_path_buf(), position: Some(e.position) }, e.message)]
     })?;
-    let ctx = ParseContext {
-        config,
-        source,
-        yaml: YamlSource {
-            text: split.yaml,
-            first_line: split.yaml_first_line,
-        },
-    };
-    let fm: FrontMatter = ctx
-        .yaml
-        .parse()
-        .map_err(|p| vec![Error::content(ctx.location(p.position), p.message)])?;
+    let ctx = ParseContext { config, source, yaml: YamlSource { text: split.yaml, first_line: split.yaml_first_line } };
+    let fm: FrontMatter = ctx.yaml.parse().map_err(|p| vec![Error::content(ctx.location(p.position), p.message)])?;
     let mut errors = Vec::new();
     let common = common_fields(&fm, source, split.body, &ctx, markdown, &mut errors);
     let doc = match (common, in_pages) {
@@ -416,13 +378,7 @@ mod tests {
     }
 
     fn parse(text: &str) -> Result<Option<Document>, Vec<Error>> {
-        parse_document(
-            Path::new("content/2023/09/x.md"),
-            text,
-            None,
-            &config(),
-            &Markdown::new(),
-        )
+        parse_document(Path::new("content/2023/09/x.md"), text, None, &config(), &Markdown::new())
     }
 
     fn messages(r: Result<Option<Document>, Vec<Error>>) -> Vec<String> {
@@ -450,11 +406,7 @@ mod tests {
     fn bad_date_points_at_its_line() {
         let msgs = messages(parse("---\ntitle: Hello\ndate: yesterday\n---\n"));
         assert_eq!(msgs.len(), 1);
-        assert!(
-            msgs[0].starts_with("content/2023/09/x.md:3:7: `date: yesterday` is not a date"),
-            "{}",
-            msgs[0]
-        );
+        assert!(msgs[0].starts_with("content/2023/09/x.md:3:7: `date: yesterday` is not a date"), "{}", msgs[0]);
     }
 
     #[test]
@@ -462,11 +414,7 @@ mod tests {
         let msgs = messages(parse("---\ntitle: Hello\naliases: [/../x/]\n---\n"));
         assert_eq!(msgs.len(), 2, "{msgs:?}");
         assert!(msgs.iter().any(|m| m.contains("articles need a `date:`")));
-        assert!(
-            msgs.iter()
-                .any(|m| m.contains("content/2023/09/x.md:3:11: alias `/../x/` is not a path")),
-            "{msgs:?}"
-        );
+        assert!(msgs.iter().any(|m| m.contains("content/2023/09/x.md:3:11: alias `/../x/` is not a path")), "{msgs:?}");
     }
 
     #[test]
@@ -485,10 +433,7 @@ mod tests {
 
     #[test]
     fn bom_is_accepted() {
-        assert!(matches!(
-            parse("\u{feff}---\ntitle: A\ndate: 2023-09-05\n---\n"),
-            Ok(Some(Document::Article(_)))
-        ));
+        assert!(matches!(parse("\u{feff}---\ntitle: A\ndate: 2023-09-05\n---\n"), Ok(Some(Document::Article(_)))));
     }
 
     #[test]

@@ -63,11 +63,7 @@ fn page_path(
 ) -> Option<String> {
     let mut segments: Vec<String> = path_in_pages
         .parent()
-        .map(|p| {
-            p.components()
-                .map(|c| crate::slug::slugify(&c.as_os_str().to_string_lossy()))
-                .collect()
-        })
+        .map(|p| p.components().map(|c| crate::slug::slugify(&c.as_os_str().to_string_lossy())).collect())
         .unwrap_or_default();
     let is_index = path_in_pages.file_stem().is_some_and(|s| s == "index");
     if is_index {
@@ -85,11 +81,7 @@ fn page_path(
         None => {
             let stem = super::article::file_stem_for_slug(path_in_pages);
             let from_file = crate::slug::slugify(&stem);
-            if !from_file.is_empty() {
-                from_file
-            } else {
-                crate::slug::slugify(title)
-            }
+            if !from_file.is_empty() { from_file } else { crate::slug::slugify(title) }
         }
     };
     if last.is_empty() {

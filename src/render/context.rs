@@ -12,18 +12,12 @@ use crate::taxonomy::CategoryId;
 const WORDS_PER_MINUTE: usize = 200;
 
 /// Languages written right to left (primary subtags).
-const RTL_LANGUAGES: &[&str] = &[
-    "ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi",
-];
+const RTL_LANGUAGES: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"];
 
 /// `rtl` for right-to-left languages (`ur`, `ar-PK`…), else `ltr`.
 pub fn text_direction(lang: &str) -> &'static str {
     let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-    if RTL_LANGUAGES.contains(&primary.as_str()) {
-        "rtl"
-    } else {
-        "ltr"
-    }
+    if RTL_LANGUAGES.contains(&primary.as_str()) { "rtl" } else { "ltr" }
 }
 
 fn reading_time(words: usize) -> usize {
@@ -307,10 +301,7 @@ pub struct ViewBuilder<'a> {
 impl<'a> ViewBuilder<'a> {
     /// A builder for `site`.
     pub fn new(site: &'a Site) -> Self {
-        ViewBuilder {
-            site,
-            base: &site.config.base_url,
-        }
+        ViewBuilder { site, base: &site.config.base_url }
     }
 
     /// URL with path prefix.
@@ -337,10 +328,7 @@ impl<'a> ViewBuilder<'a> {
         Some(ImageView {
             url,
             absolute,
-            alt: alt
-                .clone()
-                .filter(|a| !a.trim().is_empty())
-                .unwrap_or_else(|| title.to_string()),
+            alt: alt.clone().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| title.to_string()),
             caption: caption.clone().unwrap_or_default(),
         })
     }
@@ -361,11 +349,7 @@ impl<'a> ViewBuilder<'a> {
             permalink: self.permalink(&path),
             bio: field(|d| &d.bio),
             twitter: field(|d| &d.twitter).trim_start_matches('@').to_string(),
-            avatar: if avatar.starts_with('/') {
-                self.url(&avatar)
-            } else {
-                avatar
-            },
+            avatar: if avatar.starts_with('/') { self.url(&avatar) } else { avatar },
             website: field(|d| &d.url),
             count: self.site.author_articles[id].len(),
         }
@@ -387,10 +371,7 @@ impl<'a> ViewBuilder<'a> {
         let lineage = tree.lineage(id);
         lineage[..lineage.len() - 1]
             .iter()
-            .map(|&c| LinkView {
-                name: tree.nodes[c].name.clone(),
-                url: self.url(&tree.nodes[c].path),
-            })
+            .map(|&c| LinkView { name: tree.nodes[c].name.clone(), url: self.url(&tree.nodes[c].path) })
             .collect()
     }
 
@@ -440,11 +421,7 @@ impl<'a> ViewBuilder<'a> {
     /// The card view of an article.
     pub fn article_summary(&self, a: &SiteArticle) -> ArticleSummaryView {
         let art = &a.article;
-        let lang = art
-            .common
-            .lang
-            .clone()
-            .unwrap_or_else(|| self.site.config.language.clone());
+        let lang = art.common.lang.clone().unwrap_or_else(|| self.site.config.language.clone());
         ArticleSummaryView {
             title: art.common.title.clone(),
             url: self.url(&a.path),
@@ -456,12 +433,7 @@ impl<'a> ViewBuilder<'a> {
             authors: a.authors.iter().map(|&id| self.author(id)).collect(),
             categories: a.categories.iter().map(|&id| self.category_ref(id)).collect(),
             tags: a.tags.iter().map(|&id| self.tag(id)).collect(),
-            image: self.image(
-                &a.image,
-                &art.common.image_alt,
-                &art.common.image_caption,
-                &art.common.title,
-            ),
+            image: self.image(&a.image, &art.common.image_alt, &art.common.image_caption, &art.common.title),
             reading_time: reading_time(art.common.body.word_count),
             word_count: art.common.body.word_count,
             dir: text_direction(&lang).to_string(),
@@ -523,11 +495,7 @@ impl<'a> ViewBuilder<'a> {
                 .iter()
                 .map(|m| LinkView {
                     name: m.name.clone(),
-                    url: if m.url.starts_with('/') {
-                        self.url(&m.url)
-                    } else {
-                        m.url.clone()
-                    },
+                    url: if m.url.starts_with('/') { self.url(&m.url) } else { m.url.clone() },
                 })
                 .collect(),
             authors: (0..self.site.authors.len()).map(|id| self.author(id)).collect(),

@@ -43,24 +43,16 @@ impl Renderer {
         tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
         tera.register_filter("json_encode", tera_contrib::json::json_encode);
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        let origins: BTreeMap<String, PathBuf> = theme
-            .templates
-            .iter()
-            .map(|t| (t.name.clone(), t.origin.clone()))
-            .collect();
+        let origins: BTreeMap<String, PathBuf> =
+            theme.templates.iter().map(|t| (t.name.clone(), t.origin.clone())).collect();
         let renderer_origins = origins.clone();
         tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| template_error(&e, &origins))?;
-        Ok(Renderer {
-            tera,
-            origins: renderer_origins,
-        })
+        Ok(Renderer { tera, origins: renderer_origins })
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<String> {
-        self.tera
-            .render(template, ctx)
-            .map_err(|e| template_error(&e, &self.origins))
+        self.tera.render(template, ctx).map_err(|e| template_error(&e, &self.origins))
     }
 
     /// Renders every article, page, list, index and alias page of `site`.
@@ -75,10 +67,7 @@ impl Renderer {
             ctx.insert("current_url", url);
             ctx.insert(
                 "canonical",
-                &site
-                    .config
-                    .base_url
-                    .absolute(url.strip_prefix(&site.config.base_url.prefix).unwrap_or(url)),
+                &site.config.base_url.absolute(url.strip_prefix(&site.config.base_url.prefix).unwrap_or(url)),
             );
             ctx.insert("lang", lang);
             ctx.insert("dir", dir);
@@ -87,12 +76,8 @@ impl Renderer {
 
         let articles = (0..site.articles.len()).into_par_iter().map(|id| {
             let view = views.article(id, &summaries);
-            let mut ctx = base_context(
-                "article",
-                &view.summary_view.url,
-                &view.summary_view.lang,
-                &view.summary_view.dir,
-            );
+            let mut ctx =
+                base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
             ctx.insert("article", &view);
             let html = self.render("article.html", &ctx)?;
             Ok(OutputFile::html(
@@ -106,11 +91,7 @@ impl Renderer {
             let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
             ctx.insert("page", &view);
             let html = self.render("page.html", &ctx)?;
-            Ok(OutputFile::html(
-                &p.page.path,
-                html,
-                Origin::Source(p.page.common.source.clone()),
-            ))
+            Ok(OutputFile::html(&p.page.path, html, Origin::Source(p.page.common.source.clone())))
         });
         let listings = self.listings(site, &views);
         let (summaries, views, base_context) = (&summaries, &views, &base_context);
@@ -134,25 +115,15 @@ impl Renderer {
             match kind {
                 "tags" => {
                     let mut tags: Vec<_> = (0..site.tags.len()).map(|id| views.tag(id)).collect();
-                    tags.sort_by(|a, b| {
-                        a.name
-                            .to_lowercase()
-                            .cmp(&b.name.to_lowercase())
-                            .then(a.slug.cmp(&b.slug))
-                    });
+                    tags.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.slug.cmp(&b.slug)));
                     ctx.insert("tags", &tags);
                 }
-                "authors" => ctx.insert(
-                    "authors",
-                    &(0..site.authors.len()).map(|id| views.author(id)).collect::<Vec<_>>(),
-                ),
+                "authors" => {
+                    ctx.insert("authors", &(0..site.authors.len()).map(|id| views.author(id)).collect::<Vec<_>>())
+                }
                 _ => {}
             }
-            Ok(OutputFile::html(
-                path,
-                self.render(template, &ctx)?,
-                Origin::Generated(format!("the {kind} page")),
-            ))
+            Ok(OutputFile::html(path, self.render(template, &ctx)?, Origin::Generated(format!("the {kind} page"))))
         });
         let aliases = site
             .articles
@@ -169,12 +140,8 @@ impl Renderer {
                 })
             });
 
-        let results: Vec<Result<OutputFile>> = articles
-            .chain(pages)
-            .chain(lists)
-            .chain(indexes)
-            .chain(aliases)
-            .collect();
+        let results: Vec<Result<OutputFile>> =
+            articles.chain(pages).chain(lists).chain(indexes).chain(aliases).collect();
         collect_distinct(results)
     }
 
@@ -230,13 +197,7 @@ impl Renderer {
     ) -> Result<OutputFile> {
         let per_page = site.config.paginate;
         let start = (number - 1) * per_page;
-        let items = listing
-            .articles
-            .iter()
-            .skip(start)
-            .take(per_page)
-            .map(|&id| &summaries[id])
-            .collect();
+        let items = listing.articles.iter().skip(start).take(per_page).map(|&id| &summaries[id]).collect();
         let url_of = |n: usize| views.url(&page_path(&listing.base, n));
         let paginator = PaginatorView {
             items,
@@ -245,20 +206,10 @@ impl Renderer {
             total_items: listing.articles.len(),
             per_page,
             previous_url: if number > 1 { url_of(number - 1) } else { String::new() },
-            next_url: if number < total {
-                url_of(number + 1)
-            } else {
-                String::new()
-            },
+            next_url: if number < total { url_of(number + 1) } else { String::new() },
             first_url: url_of(1),
             last_url: url_of(total),
-            pages: (1..=total)
-                .map(|n| PagerLink {
-                    number: n,
-                    url: url_of(n),
-                    current: n == number,
-                })
-                .collect(),
+            pages: (1..=total).map(|n| PagerLink { number: n, url: url_of(n), current: n == number }).collect(),
         };
         let path = page_path(&listing.base, number);
         let lang = &site.config.language;
@@ -314,10 +265,7 @@ fn template_error(e: &tera::Error, origins: &BTreeMap<String, PathBuf>) -> Error
             Error::Template {
                 location: Location {
                     path: origin(r.filename()),
-                    position: Some(Position {
-                        line: span.start_line,
-                        column: span.start_col + 1,
-                    }),
+                    position: Some(Position { line: span.start_line, column: span.start_col + 1 }),
                 },
                 message: r.message().to_string(),
             }
@@ -337,20 +285,14 @@ fn template_error(e: &tera::Error, origins: &BTreeMap<String, PathBuf>) -> Error
                     let name = parts.next().unwrap_or(loc);
                     let position = line_no.zip(column).map(|(line, column)| Position { line, column });
                     errors.push(Error::Template {
-                        location: Location {
-                            path: origin(name),
-                            position,
-                        },
+                        location: Location { path: origin(name), position },
                         message: msg.clone(),
                     });
                     pending = None;
                 }
             }
             if errors.is_empty() {
-                Error::Template {
-                    location: Location::file("templates"),
-                    message: report.clone(),
-                }
+                Error::Template { location: Location::file("templates"), message: report.clone() }
             } else {
                 Error::collect(errors).err().unwrap_or_else(|| Error::Template {
                     location: Location::file("templates"),
@@ -358,20 +300,13 @@ fn template_error(e: &tera::Error, origins: &BTreeMap<String, PathBuf>) -> Error
                 })
             }
         }
-        other => Error::Template {
-            location: Location::file("templates"),
-            message: other.to_string(),
-        },
+        other => Error::Template { location: Location::file("templates"), message: other.to_string() },
     }
 }
 
 impl OutputFile {
     /// An HTML (or other text) file generated for a site path.
     pub fn html(site_path: &str, html: String, origin: Origin) -> OutputFile {
-        OutputFile {
-            path: site_path.to_string(),
-            contents: Contents::Text(html),
-            origin,
-        }
+        OutputFile { path: site_path.to_string(), contents: Contents::Text(html), origin }
     }
 }
