@@ -13,6 +13,23 @@ use crate::yaml::YamlSource;
 /// The file name of the site configuration, relative to the site root.
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// The keys `site.yaml` accepts (for "did you mean" hints).
+pub const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "theme",
+    "permalink",
+    "paginate",
+    "timezone",
+    "authors",
+    "categories",
+    "menu",
+    "theme_config",
+    "extra",
+];
+
 /// `site.yaml` exactly as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -214,9 +231,17 @@ impl Config {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let source = YamlSource { text, first_line: 1 };
         let at = |key: &str| Location { path: CONFIG_FILE.into(), position: source.key_position(key) };
-        let raw: RawConfig = source
-            .parse()
-            .map_err(|p| Error::config(Location { path: CONFIG_FILE.into(), position: p.position }, p.message))?;
+        let raw: RawConfig = source.parse().map_err(|p| {
+            let unknown = source.unknown_keys(CONFIG_KEYS);
+            let problems = if unknown.is_empty() { vec![p] } else { unknown };
+            let errors = problems
+                .into_iter()
+                .map(|p| Error::config(Location { path: CONFIG_FILE.into(), position: p.position }, p.message))
+                .collect();
+            Error::collect(errors)
+                .err()
+                .unwrap_or_else(|| Error::config(Location::file(CONFIG_FILE), "invalid site.yaml"))
+        })?;
 
         let mut errors = Vec::new();
         let base_url = match BaseUrl::parse(base_url_override.unwrap_or(&raw.base_url)) {
@@ -332,7 +357,7 @@ mod tests {
     fn unknown_key_names_line_and_valid_keys() {
         let err = Config::parse(&format!("{MINIMAL}paginat: 3\n"), None).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("site.yaml:3:1: unknown field `paginat`, expected one of"), "{msg}");
+        assert_eq!(msg, "site.yaml:3:1: unknown field `paginat`: did you mean `paginate`?");
         assert_eq!(err.exit_code(), 2);
     }
 

@@ -44,6 +44,36 @@ impl<'a> YamlSource<'a> {
         YamlProblem { message: message.replace("\n", " "), position }
     }
 
+    /// Explains unknown top-level keys, all of them, each with its position and the closest
+    /// known key. Returns nothing when the document is not a mapping or every key is known;
+    /// used after a failed parse to replace serde's "unknown field" (which names only the first
+    /// and suggests nothing) with a friendlier list.
+    pub fn unknown_keys(&self, known: &[&str]) -> Vec<YamlProblem> {
+        let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(self.text) else {
+            return Vec::new();
+        };
+        map.keys()
+            .filter_map(|k| k.as_str())
+            .filter(|k| !known.contains(k))
+            .map(|key| {
+                let closest = known
+                    .iter()
+                    .map(|k| (strsim::jaro_winkler(key, k), *k))
+                    .filter(|(score, _)| *score > 0.8)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, k)| k);
+                let message = match closest {
+                    Some(k) => format!("unknown field `{key}`: did you mean `{k}`?"),
+                    None => format!(
+                        "unknown field `{key}`: valid fields are {}",
+                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                YamlProblem { message, position: self.key_position(key) }
+            })
+            .collect()
+    }
+
     /// The position of a top-level `key:` (a line starting with it, unindented).
     pub fn key_position(&self, key: &str) -> Option<Position> {
         self.text.lines().enumerate().find_map(|(i, line)| {
@@ -91,6 +121,16 @@ mod tests {
         assert_eq!(err.position, Some(Position { line: 3, column: 1 }));
         assert!(err.message.starts_with("unknown field `titel`"), "{}", err.message);
         assert!(!err.message.contains("at line"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_keys_are_all_listed_with_suggestions() {
+        let src = YamlSource { text: "title: x\ncategory: y\nzzz: 1\n", first_line: 2 };
+        let problems = src.unknown_keys(&["title", "categories"]);
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].message, "unknown field `category`: did you mean `categories`?");
+        assert_eq!(problems[0].position, Some(Position { line: 3, column: 1 }));
+        assert_eq!(problems[1].message, "unknown field `zzz`: valid fields are `title`, `categories`");
     }
 
     #[test]

@@ -77,11 +77,21 @@ fn parse_date_field(raw: &str, key: &str, ctx: &ParseContext, errors: &mut Vec<E
             errors.push(ctx.error_at_value(
                 key,
                 raw,
-                format!("`{key}: {raw}` is not a date: write `2023-09-05` or `2023-09-05T14:30:00+05:00` ({why})"),
+                format!(
+                    "`{key}: {raw}` is not a date: write `2023-09-05` or `2023-09-05T14:30:00+05:00`{}",
+                    explain(raw, &why)
+                ),
             ));
             None
         }
     }
+}
+
+/// jiff's reason helps when the text looks like a date but is impossible (`2023-02-30`); for
+/// words like `yesterday` it only talks about digits, so it is left out.
+fn explain(raw: &str, why: &str) -> String {
+    let looks_like_a_date = raw.trim().len() >= 10 && raw.trim().as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    if looks_like_a_date { format!(" ({why})") } else { String::new() }
 }
 
 /// Parses `2023-09-05`, `2023-09-05T10:00:00` (both in the site's time zone) or an RFC 3339

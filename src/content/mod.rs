@@ -304,7 +304,11 @@ fn parse_document(
         vec![Error::content(Location { path: source.to_path_buf(), position: Some(e.position) }, e.message)]
     })?;
     let ctx = ParseContext { config, source, yaml: YamlSource { text: split.yaml, first_line: split.yaml_first_line } };
-    let fm: FrontMatter = ctx.yaml.parse().map_err(|p| vec![Error::content(ctx.location(p.position), p.message)])?;
+    let fm: FrontMatter = ctx.yaml.parse().map_err(|p| {
+        let unknown = ctx.yaml.unknown_keys(front_matter::FIELDS);
+        let problems = if unknown.is_empty() { vec![p] } else { unknown };
+        problems.into_iter().map(|p| Error::content(ctx.location(p.position), p.message)).collect::<Vec<_>>()
+    })?;
     let mut errors = Vec::new();
     let common = common_fields(&fm, source, split.body, &ctx, markdown, &mut errors);
     let doc = match (common, in_pages) {

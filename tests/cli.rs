@@ -1,0 +1,96 @@
+//! The `pamphlet` binary: init, new, build, exit codes and the summary line.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pamphlet(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pamphlet")).args(args).current_dir(cwd).output().expect("run pamphlet")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn init_writes_a_site_that_builds_as_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pamphlet(&["init", "mysite"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let site = dir.path().join("mysite");
+    for f in [
+        "site.yaml",
+        "content/pages/about.md",
+        "themes/advocacy/templates/article.html",
+        "themes/advocacy/static/style.css",
+    ] {
+        assert!(site.join(f).is_file(), "{f}");
+    }
+    let out = pamphlet(&["build", "--root", "mysite"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary = text(&out.stdout);
+    assert!(summary.starts_with("built 2 articles, 1 pages, 3 categories, 0 tags, 1 authors: "), "{summary}");
+    assert!(site.join("public/about/index.html").is_file());
+    // A second init into the same folder is refused.
+    assert!(!pamphlet(&["init", "mysite"], dir.path()).status.success());
+}
+
+#[test]
+fn new_writes_an_article_with_front_matter_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(pamphlet(&["init", "s"], dir.path()).status.success());
+    let site = dir.path().join("s");
+    let out = pamphlet(&["new", "Women's Rights Online", "--category", "Investigations", "--author", "editor"], &site);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rel = text(&out.stdout).trim().to_string();
+    assert!(rel.starts_with("content/") && rel.ends_with("/womens-rights-online.md"), "{rel}");
+    let written = std::fs::read_to_string(site.join(&rel)).unwrap();
+    assert!(written.contains("title: Women's Rights Online"), "{written}");
+    assert!(written.contains("author: editor"), "{written}");
+    assert!(written.contains("- News/Investigations"), "the full category path is written: {written}");
+    let out = pamphlet(&["build"], &site);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("built 3 articles"));
+}
+
+#[test]
+fn new_rejects_an_unknown_category() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(pamphlet(&["init", "s"], dir.path()).status.success());
+    let out = pamphlet(&["new", "X", "--category", "Nope"], &dir.path().join("s"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown category \"Nope\""), "{}", text(&out.stderr));
+}
+
+#[test]
+fn content_errors_exit_1_and_print_every_problem_with_a_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("site.yaml"), "title: T\nbase_url: https://example.org\n").unwrap();
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("content/a.md"), "---\ntitle: A\ndate: soon\n---\n").unwrap();
+    std::fs::write(root.join("content/b.md"), "---\ntitle: B\ndate: 2024-01-01\ntagz: [x]\n---\n").unwrap();
+    let out = pamphlet(&["build"], root);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr,
+        "error: content/a.md:3:7: `date: soon` is not a date: write `2023-09-05` or `2023-09-05T14:30:00+05:00`\n\
+         error: content/b.md:4:1: unknown field `tagz`: did you mean `tags`?\n\
+         2 errors; nothing was written\n"
+    );
+    assert!(!root.join("public").exists());
+}
+
+#[test]
+fn configuration_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pamphlet(&["build"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no site.yaml"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(pamphlet(&["build", "--no-such-flag"], dir.path()).status.code(), Some(2));
+}

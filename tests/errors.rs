@@ -1,0 +1,148 @@
+//! Problems a writer can cause: each names the file, line and column, says what to do, and a
+//! build reports all of them at once without touching the previous output.
+
+mod common;
+
+use common::{SiteTest, article};
+
+fn problems(err: &pamphlet::Error) -> Vec<String> {
+    err.problems().iter().map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn unknown_front_matter_key_names_line_and_suggests_the_field() {
+    let t = SiteTest::new().file("content/a.md", "---\ntitle: A\ndate: 2024-01-01\ncategory: News\n---\n");
+    assert_eq!(
+        problems(&t.build_err()),
+        vec!["content/a.md:4:1: unknown field `category`: did you mean `categories`?"]
+    );
+}
+
+#[test]
+fn every_broken_file_is_reported_in_one_run() {
+    let t = SiteTest::new()
+        .file("content/a.md", "---\ntitle: A\ndate: yesterday\n---\n")
+        .file("content/b.md", "---\ntitle: [unclosed\ndate: 2024-01-01\n---\n")
+        .file("content/c.md", "no front matter here\n")
+        .file("content/d.md", "---\ntitle: D\ndate: 2024-01-01\n")
+        .file("content/ok.md", &article("Fine", "2024-01-01", "", "x"));
+    let err = t.build_err();
+    let list = problems(&err);
+    assert_eq!(list.len(), 4, "{list:#?}");
+    assert_eq!(
+        list[0],
+        "content/a.md:3:7: `date: yesterday` is not a date: write `2023-09-05` or `2023-09-05T14:30:00+05:00`"
+    );
+    assert!(list[1].starts_with("content/b.md:"), "{}", list[1]);
+    assert_eq!(
+        list[2],
+        "content/c.md:1:1: expected front matter: the file must start with a `---` line, then `title: …` (and `date: …` for articles), then another `---` line"
+    );
+    assert!(list[3].starts_with("content/d.md:1:1: front matter opened here is never closed"), "{}", list[3]);
+    assert_eq!(err.exit_code(), 1);
+}
+
+#[test]
+fn impossible_dates_explain_why() {
+    let t = SiteTest::new().file("content/a.md", "---\ntitle: A\ndate: 2023-02-30\n---\n");
+    let msg = t.build_err().to_string();
+    assert!(msg.starts_with("content/a.md:3:7: `date: 2023-02-30` is not a date"), "{msg}");
+    assert!(msg.contains('('), "jiff's reason is included for date-shaped text: {msg}");
+}
+
+#[test]
+fn non_utf8_file_is_an_error_with_position() {
+    let t = SiteTest::new();
+    std::fs::write(t.root().join("content/bad.md"), b"---\ntitle: A\xff\n---\n").unwrap();
+    let msg = t.build_err().to_string();
+    assert_eq!(msg, "content/bad.md:2:9: this file is not UTF-8 text: re-save it as UTF-8 in your editor");
+}
+
+#[test]
+fn template_error_names_template_line_and_missing_variable() {
+    let t = SiteTest::new().file("content/a.md", &article("A", "2024-01-01", "", "x")).file(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}\n<p>{{ article.titel }}</p>{% endblock main %}",
+    );
+    let msg = t.build_err().to_string();
+    assert!(msg.starts_with("templates/article.html:2:15: Field `titel` is not defined"), "{msg}");
+}
+
+#[test]
+fn template_syntax_error_names_the_file_and_line() {
+    let t = SiteTest::new().file("content/a.md", &article("A", "2024-01-01", "", "x")).file(
+        "templates/tag.html",
+        "{% extends \"base.html\" %}{% block main %}\n\n{{ tag.name </p>{% endblock main %}",
+    );
+    let msg = t.build_err().to_string();
+    assert!(msg.starts_with("templates/tag.html:3:"), "{msg}");
+}
+
+#[test]
+fn missing_theme_is_a_configuration_error() {
+    let t = SiteTest::new().file("site.yaml", "title: T\nbase_url: https://example.org\ntheme: nosuch\n");
+    let err = t.build_err();
+    assert_eq!(
+        err.to_string(),
+        "site.yaml: theme `nosuch` not found: there is no folder themes/nosuch/ (the built-in theme is `advocacy`)"
+    );
+    assert_eq!(err.exit_code(), 2);
+}
+
+#[test]
+fn theme_missing_a_required_template_says_which() {
+    let t = SiteTest::new();
+    std::fs::remove_file(t.root().join("themes/plain/templates/tags.html")).unwrap();
+    let msg = t.build_err().to_string();
+    assert!(msg.contains("theme `plain` has no template `tags.html`"), "{msg}");
+}
+
+#[test]
+fn site_yaml_errors_name_the_key_line() {
+    let t = SiteTest::new()
+        .file("site.yaml", "title: T\nbase_url: https://example.org\ntheme: plain\npermalink: /:year/:titel/\n");
+    let err = t.build_err();
+    assert!(err.to_string().starts_with("site.yaml:4:1: unknown permalink token `:titel`"), "{err}");
+    assert_eq!(err.exit_code(), 2);
+}
+
+#[test]
+fn unsafe_slug_is_rejected() {
+    let t = SiteTest::new().file("content/a.md", &article("A", "2024-01-01", "slug: ../../etc\n", "x"));
+    let msg = t.build_err().to_string();
+    assert!(msg.starts_with("content/a.md:4:1: slug `../../etc` cannot be used in a URL"), "{msg}");
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let t = SiteTest::new().file("content/a.md", &article("A", "2024-01-01", "", "x"));
+    t.rebuild().unwrap();
+    let index = t.output().join("index.html");
+    let before = std::fs::read(&index).unwrap();
+    let t = t.file("content/b.md", "---\ntitle: B\ndate: nope\n---\n");
+    assert!(t.rebuild().is_err());
+    assert_eq!(std::fs::read(&index).unwrap(), before);
+    assert!(!t.output().join("2024/01/b/index.html").exists());
+}
+
+#[test]
+fn output_folder_at_the_site_root_is_refused() {
+    let t = SiteTest::new().file("content/a.md", &article("A", "2024-01-01", "", "x"));
+    let root = t.root().to_path_buf();
+    let t = t.with(|o| o.output = Some(root));
+    let msg = t.build_err().to_string();
+    assert!(msg.contains("refusing to write the site to"), "{msg}");
+    assert!(t.root().join("content/a.md").exists());
+}
+
+#[test]
+fn hidden_files_and_editor_leftovers_are_ignored() {
+    let site = SiteTest::new()
+        .file("content/a.md", &article("A", "2024-01-01", "", "x"))
+        .file("content/.#a.md", "garbage")
+        .file("content/a.md~", "garbage")
+        .file("content/.DS_Store", "garbage")
+        .build();
+    assert_eq!(site.report.articles, 1);
+    assert!(!site.exists("/.DS_Store"));
+}
