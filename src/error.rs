@@ -16,6 +16,15 @@ pub struct Position {
     pub column: usize,
 }
 
+impl Position {
+    /// The line and column (in characters) of a byte offset in `text`.
+    pub fn of_offset(text: &str, offset: usize) -> Position {
+        let before = &text[..offset.min(text.len())];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Position { line: before.matches('\n').count() + 1, column: before[line_start..].chars().count() + 1 }
+    }
+}
+
 /// Where a problem is: a path (relative to the site root when possible) and an optional position.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
@@ -162,6 +171,27 @@ impl Error {
         }
     }
 
+    /// A short stable identifier of the kind of problem, for `--format json`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Config { .. } => "config",
+            Error::Content { .. } => "content",
+            Error::Template { .. } => "template",
+            Error::Io { .. } => "io",
+            Error::Many(_) => "many",
+        }
+    }
+
+    /// The message without the location prefix.
+    pub fn message(&self) -> String {
+        match self {
+            Error::Config { message, .. } | Error::Content { message, .. } | Error::Template { message, .. } => {
+                message.clone()
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// The process exit status for this error: 1 for content and template problems, 2 for
     /// configuration, 3 for I/O. A mixed [`Error::Many`] takes the most severe (highest) code.
     pub fn exit_code(&self) -> u8 {
@@ -171,6 +201,23 @@ impl Error {
             Error::Io { .. } => 3,
             Error::Many(list) => list.iter().map(Error::exit_code).max().unwrap_or(1),
         }
+    }
+}
+
+/// A problem that does not stop the build (unless `--strict`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    /// Where it is.
+    pub location: Location,
+    /// A short stable identifier (`missing-alt`, `long-slug`…), for tools.
+    pub code: &'static str,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod config;
 pub mod content;
+pub mod diagnostics;
 pub mod error;
 pub mod fs;
 pub mod markdown;
@@ -26,7 +27,7 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use error::{Error, Location, Position, Result};
+pub use error::{Error, Location, Position, Result, Warning};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -43,12 +44,22 @@ pub struct BuildOptions {
     pub future: bool,
     /// The moment that counts as "now" for scheduled articles; the current time by default.
     pub now: Option<jiff::Timestamp>,
+    /// Treat warnings as errors.
+    pub strict: bool,
 }
 
 impl BuildOptions {
     /// Options for building the site at `root` with defaults.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), output: None, base_url: None, drafts: false, future: false, now: None }
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            future: false,
+            now: None,
+            strict: false,
+        }
     }
 
     /// The output folder these options write to.
@@ -78,6 +89,8 @@ pub struct BuildReport {
     pub next_scheduled: Option<jiff::Timestamp>,
     /// Wall time of the build.
     pub elapsed: Duration,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Warning>,
 }
 
 impl std::fmt::Display for BuildReport {
@@ -103,6 +116,8 @@ pub struct RenderedSite {
     pub site: site::Site,
     /// Every output file, checked for collisions.
     pub files: Vec<output::OutputFile>,
+    /// Problems that do not stop the build (unless `strict`).
+    pub warnings: Vec<Warning>,
 }
 
 /// Loads, assembles and renders the site without writing anything.
@@ -127,6 +142,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
             return Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())));
         }
     };
+    let warnings = content.warnings.clone();
     let site = site::Site::assemble(config, content)?;
     let mut files = renderer.render_site(&site)?;
     files.extend(output::static_files(root, &theme)?);
@@ -136,8 +152,39 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
         origin: output::Origin::Source(a.source.strip_prefix(root).unwrap_or(&a.source).to_path_buf()),
     }));
     output::check_collisions(&files)?;
+    check_featured_images(&site, &files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(RenderedSite { site, files })
+    if opts.strict && !warnings.is_empty() {
+        let errors = warnings
+            .iter()
+            .map(|w| Error::content(w.location.clone(), format!("{} (a warning, fatal with --strict)", w.message)))
+            .collect();
+        Error::collect(errors)?;
+    }
+    Ok(RenderedSite { site, files, warnings })
+}
+
+/// Every featured image on this site must be one of the files the build writes.
+fn check_featured_images(site: &site::Site, files: &[output::OutputFile]) -> Result<()> {
+    let written: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let with_images = site
+        .articles
+        .iter()
+        .map(|a| (&a.article.common, &a.image))
+        .chain(site.pages.iter().map(|p| (&p.page.common, &p.image)));
+    let errors = with_images
+        .filter_map(|(common, image)| match image {
+            Some(site::ImageRef::Site(path)) if !written.contains(path.as_str()) => Some(Error::content(
+                Location { path: common.source.clone(), position: common.image_position },
+                format!(
+                    "featured image `{}` not found: put the file in static{path} (or, for a path without a leading `/`, beside the article's index.md)",
+                    common.image.as_deref().unwrap_or_default()
+                ),
+            )),
+            _ => None,
+        })
+        .collect();
+    Error::collect(errors)
 }
 
 /// Builds the site into its output folder. Nothing is written unless the whole build succeeds.
@@ -158,6 +205,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         drafts_skipped: site.drafts_skipped,
         next_scheduled: site.scheduled.first().copied(),
         elapsed: started.elapsed(),
+        warnings: rendered.warnings,
     })
 }
 

@@ -3,10 +3,11 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use pamphlet::diagnostics::Diagnostic;
 
 /// How many problems to print before summarising the rest.
 const MAX_PRINTED_ERRORS: usize = 100;
@@ -16,6 +17,14 @@ const MAX_PRINTED_ERRORS: usize = 100;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Readable messages with a snippet of the source.
+    Human,
+    /// JSON lines: file, line, column, severity, code, message.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -37,6 +46,12 @@ enum Command {
         /// Include articles dated in the future.
         #[arg(long)]
         future: bool,
+        /// Fail on warnings too (missing alt text, empty tag lists, very long slugs…).
+        #[arg(long)]
+        strict: bool,
+        /// How to print problems: `human` (with source snippets) or `json` (one object per line).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Create a new site with two sample articles, an About page and the default theme.
     Init {
@@ -61,10 +76,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let (format, root) = match &cli.command {
+        Command::Build { format, root, .. } => (*format, root.clone()),
+        Command::New { root, .. } => (Format::Human, root.clone()),
+        Command::Init { dir } => (Format::Human, dir.clone()),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            report(&e);
+            report(&e, format, &root);
             ExitCode::from(e.exit_code())
         }
     }
@@ -72,10 +92,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> pamphlet::Result<()> {
     match cli.command {
-        Command::Build { root, output, base_url, drafts, future } => {
-            let opts = pamphlet::BuildOptions { root, output, base_url, drafts, future, now: None };
+        Command::Build { root, output, base_url, drafts, future, strict, format } => {
+            let opts = pamphlet::BuildOptions { root, output, base_url, drafts, future, now: None, strict };
             let report = pamphlet::build(&opts)?;
-            println!("{report}");
+            print_warnings(&report.warnings, format, &opts.root);
+            match format {
+                Format::Human => println!("{report}"),
+                Format::Json => {}
+            }
         }
         Command::Init { dir } => {
             let today = jiff::ZonedDateTime::now().date();
@@ -101,21 +125,32 @@ fn run(cli: Cli) -> pamphlet::Result<()> {
     Ok(())
 }
 
-/// Prints every problem (each with its causes), then a count.
-fn report(e: &pamphlet::Error) {
-    let problems = e.problems();
-    for p in problems.iter().take(MAX_PRINTED_ERRORS) {
-        eprintln!("error: {p}");
-        let mut source = std::error::Error::source(*p);
-        while let Some(s) = source {
-            eprintln!("  caused by: {s}");
-            source = s.source();
+fn print_warnings(warnings: &[pamphlet::Warning], format: Format, root: &Path) {
+    for w in warnings {
+        let d = Diagnostic::from_warning(w);
+        match format {
+            Format::Human => eprintln!("{}", d.to_human(root)),
+            Format::Json => println!("{}", d.to_json()),
         }
     }
-    if problems.len() > MAX_PRINTED_ERRORS {
-        eprintln!("… and {} more", problems.len() - MAX_PRINTED_ERRORS);
+}
+
+/// Prints every problem (human: with snippets, up to a limit, then a count; json: all of them).
+fn report(e: &pamphlet::Error, format: Format, root: &Path) {
+    let diagnostics = Diagnostic::from_error(e);
+    if format == Format::Json {
+        for d in &diagnostics {
+            println!("{}", d.to_json());
+        }
+        return;
     }
-    if problems.len() > 1 {
-        eprintln!("{} errors; nothing was written", problems.len());
+    for d in diagnostics.iter().take(MAX_PRINTED_ERRORS) {
+        eprintln!("{}", d.to_human(root));
+    }
+    if diagnostics.len() > MAX_PRINTED_ERRORS {
+        eprintln!("… and {} more", diagnostics.len() - MAX_PRINTED_ERRORS);
+    }
+    if diagnostics.len() > 1 {
+        eprintln!("{} errors; nothing was written", diagnostics.len());
     }
 }

@@ -44,6 +44,8 @@ pub struct Rendered {
     pub word_count: usize,
     /// Every heading id in the document, for checking `#anchor` links.
     pub anchors: Vec<String>,
+    /// URLs of images written without alt text (`![](x.png)`).
+    pub images_without_alt: Vec<String>,
 }
 
 /// A Markdown renderer. Owns the syntax definitions, loaded the first time a code block needs
@@ -145,8 +147,21 @@ impl Markdown {
         let mut capturing: Option<String> = None;
         let mut nesting = 0usize;
         let mut in_code_block = false;
+        let mut open_image: Option<(&str, bool)> = None;
         for event in events {
             match event {
+                Event::Start(Tag::Image { dest_url, .. }) => open_image = Some((dest_url, false)),
+                Event::End(TagEnd::Image) => {
+                    if let Some((url, false)) = open_image.take() {
+                        out.images_without_alt.push(url.to_string());
+                    }
+                }
+                Event::Text(t) | Event::Code(t) if open_image.is_some() => {
+                    if let Some((_, has_alt)) = &mut open_image {
+                        *has_alt |= !t.trim().is_empty();
+                    }
+                    text.push_str(t);
+                }
                 Event::Start(Tag::Paragraph) if nesting == 0 && first_paragraph.is_none() => {
                     capturing = Some(String::new());
                 }
@@ -410,6 +425,12 @@ mod tests {
         assert!(r.html.contains("<del>no</del>"));
         assert!(r.html.contains("“q”"));
         assert!(r.html.contains("type=\"checkbox\""));
+    }
+
+    #[test]
+    fn images_without_alt_are_listed() {
+        let r = render("![](a.png) ![Alt](b.png) ![ ](c.png)");
+        assert_eq!(r.images_without_alt, vec!["a.png", "c.png"]);
     }
 
     #[test]

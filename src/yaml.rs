@@ -86,6 +86,9 @@ impl<'a> YamlSource<'a> {
     /// indented lines that follow). Falls back to the key's own position.
     pub fn value_position(&self, key: &str, value: &str) -> Option<Position> {
         let key_pos = self.key_position(key)?;
+        if value.is_empty() {
+            return Some(key_pos);
+        }
         let start = key_pos.line - self.first_line;
         for (i, line) in self.text.lines().enumerate().skip(start) {
             let in_block = i == start || line.starts_with([' ', '\t', '-']) || line.trim().is_empty();

@@ -74,8 +74,8 @@ fn content_errors_exit_1_and_print_every_problem_with_a_count() {
     let stderr = text(&out.stderr);
     assert_eq!(
         stderr,
-        "error: content/a.md:3:7: `date: soon` is not a date: write `2023-09-05` or `2023-09-05T14:30:00+05:00`\n\
-         error: content/b.md:4:1: unknown field `tagz`: did you mean `tags`?\n\
+        "error: content/a.md:3:7: `date: soon` is not a date: write `2023-09-05` or `2023-09-05T14:30:00+05:00`\n   |\n 3 | date: soon\n   |       ^\n\
+         error: content/b.md:4:1: unknown field `tagz`: did you mean `tags`?\n   |\n 4 | tagz: [x]\n   | ^\n\
          2 errors; nothing was written\n"
     );
     assert!(!root.join("public").exists());
@@ -93,4 +93,39 @@ fn configuration_errors_exit_2() {
 fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(pamphlet(&["build", "--no-such-flag"], dir.path()).status.code(), Some(2));
+}
+
+fn broken_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("site.yaml"), "title: T\nbase_url: https://example.org\n").unwrap();
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("content/a.md"), "---\ntitle: A\ntags: [x]\ndate: 2024-13-01\n---\n").unwrap();
+    dir
+}
+
+#[test]
+fn human_errors_show_the_source_line_with_a_marker() {
+    let dir = broken_site();
+    let out = pamphlet(&["build"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: content/a.md:4:7: `date: 2024-13-01` is not a date: write `2023-09-05` or `2023-09-05T14:30:00+05:00` (failed to parse two digit integer as month: parameter 'month' is not in the required range of 1..=12)\n   |\n 4 | date: 2024-13-01\n   |       ^\n"
+    );
+}
+
+#[test]
+fn json_format_prints_one_object_per_problem() {
+    let dir = broken_site();
+    let out = pamphlet(&["build", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["file"], "content/a.md");
+    assert_eq!(lines[0]["line"], 4);
+    assert_eq!(lines[0]["column"], 7);
+    assert_eq!(lines[0]["severity"], "error");
+    assert_eq!(lines[0]["code"], "content");
 }

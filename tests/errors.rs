@@ -146,3 +146,36 @@ fn hidden_files_and_editor_leftovers_are_ignored() {
     assert_eq!(site.report.articles, 1);
     assert!(!site.exists("/.DS_Store"));
 }
+
+#[test]
+fn missing_featured_image_is_an_error_at_its_line() {
+    let t = SiteTest::new()
+        .file("content/a.md", &article("A", "2024-01-01", "image: /images/nope.png\nimage_alt: x\n", "x"));
+    let msg = t.build_err().to_string();
+    assert!(msg.starts_with("content/a.md:4:8: featured image `/images/nope.png` not found"), "{msg}");
+}
+
+#[test]
+fn warnings_do_not_fail_the_build_unless_strict() {
+    let make = || SiteTest::new().file("content/a.md", &article("A", "2024-01-01", "tags: []\n", "![](/x.png)"));
+    let site = make().build();
+    let codes: Vec<&str> = site.report.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, vec!["missing-alt", "empty-tags"]);
+    let t = make().with(|o| o.strict = true);
+    let err = t.build_err();
+    assert_eq!(err.problems().len(), 2);
+    assert!(err.to_string().contains("(a warning, fatal with --strict)"), "{err}");
+    assert!(!t.output().exists(), "nothing is written when --strict fails");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_in_content_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "---\ntitle: Secret\ndate: 2024-01-01\n---\nx\n").unwrap();
+    let t = SiteTest::new().file("content/a.md", &article("A", "2024-01-01", "", "x"));
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), t.root().join("content/linked.md")).unwrap();
+    let site = t.build();
+    assert_eq!(site.report.articles, 1);
+    assert_eq!(site.report.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), vec!["symlink"]);
+}

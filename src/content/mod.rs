@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::error::{Error, Location, Position, Result};
+use crate::error::{Error, Location, Position, Result, Warning};
 use crate::markdown::{Markdown, Rendered};
 use crate::yaml::YamlSource;
 pub use article::Article;
@@ -44,6 +44,8 @@ pub struct Common {
     pub lang: Option<String>,
     /// Featured image as written.
     pub image: Option<String>,
+    /// Where `image:` is written, for "image not found" errors.
+    pub image_position: Option<Position>,
     /// Featured image caption.
     pub image_caption: Option<String>,
     /// Featured image alt text.
@@ -84,6 +86,8 @@ pub struct Content {
     pub scheduled: Vec<jiff::Timestamp>,
     /// Number of drafts left out.
     pub drafts_skipped: usize,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Warning>,
 }
 
 /// What to include.
@@ -153,7 +157,7 @@ pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions
             "no content/ folder: create it and put articles (Markdown files) in it",
         ));
     }
-    let (found, mut errors) = walk(&content_dir);
+    let (found, mut errors, warnings) = walk(root, &content_dir);
     let pages_dir = content_dir.join(PAGES_DIR);
     let bundles: Vec<PathBuf> = found
         .iter()
@@ -165,7 +169,7 @@ pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions
         })
         .collect();
 
-    let parsed: Vec<Result<Option<Document>, Vec<Error>>> = found
+    let parsed: Vec<Result<Parsed, Vec<Error>>> = found
         .par_iter()
         .filter_map(|f| match f {
             Found::Markdown { path, in_pages } => Some(parse_file(root, path, in_pages.as_deref(), config, markdown)),
@@ -173,19 +177,28 @@ pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions
         })
         .collect();
 
-    let mut content = Content::default();
+    let mut content = Content { warnings, ..Content::default() };
     for result in parsed {
-        match result {
-            Err(errs) => errors.extend(errs),
-            Ok(None) => {}
-            Ok(Some(Document::Page(p))) => {
+        let doc = match result {
+            Err(errs) => {
+                errors.extend(errs);
+                continue;
+            }
+            Ok(parsed) => {
+                content.warnings.extend(parsed.warnings);
+                parsed.doc
+            }
+        };
+        match doc {
+            None => {}
+            Some(Document::Page(p)) => {
                 if p.common.draft && !opts.drafts {
                     content.drafts_skipped += 1;
                 } else {
                     content.pages.push(p);
                 }
             }
-            Ok(Some(Document::Article(a))) => {
+            Some(Document::Article(a)) => {
                 if a.common.draft && !opts.drafts {
                     content.drafts_skipped += 1;
                 } else if a.date.timestamp() > opts.now && !opts.future {
@@ -197,6 +210,7 @@ pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions
         }
     }
     content.scheduled.sort();
+    content.warnings.sort();
     for f in found {
         if let Found::Other(path) = f {
             content.assets.push(asset_for(root, &content_dir, &pages_dir, &bundles, path));
@@ -228,10 +242,11 @@ fn relative_to(root: &Path, path: &Path) -> PathBuf {
 
 /// Lists content files in a stable order. Symlinks are not followed (a link could point
 /// outside the site); unreadable folders become errors.
-fn walk(content_dir: &Path) -> (Vec<Found>, Vec<Error>) {
+fn walk(root: &Path, content_dir: &Path) -> (Vec<Found>, Vec<Error>, Vec<Warning>) {
     let pages_dir = content_dir.join(PAGES_DIR);
     let mut found = Vec::new();
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -247,6 +262,16 @@ fn walk(content_dir: &Path) -> (Vec<Found>, Vec<Error>) {
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            warnings.push(Warning {
+                location: Location::file(relative_to(root, entry.path())),
+                code: "symlink",
+                message:
+                    "symbolic link not followed (it could point outside the site): copy the file into content/ instead"
+                        .into(),
+            });
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -258,13 +283,22 @@ fn walk(content_dir: &Path) -> (Vec<Found>, Vec<Error>) {
             found.push(Found::Other(path));
         }
     }
-    (found, errors)
+    (found, errors, warnings)
 }
 
 enum Document {
     Article(Article),
     Page(Page),
 }
+
+/// A parsed file and the warnings it raised.
+struct Parsed {
+    doc: Option<Document>,
+    warnings: Vec<Warning>,
+}
+
+/// Slugs longer than this get a warning: long URLs are hard to share and some hosts cut them.
+const LONG_SLUG: usize = 80;
 
 /// Reads and parses one Markdown file. `in_pages` is its path under `content/pages/`, if there.
 fn parse_file(
@@ -273,7 +307,7 @@ fn parse_file(
     in_pages: Option<&Path>,
     config: &Config,
     markdown: &Markdown,
-) -> Result<Option<Document>, Vec<Error>> {
+) -> Result<Parsed, Vec<Error>> {
     let source = relative_to(root, path);
     let bytes = crate::fs::read(path).map_err(|e| vec![e])?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -298,7 +332,7 @@ fn parse_document(
     in_pages: Option<&Path>,
     config: &Config,
     markdown: &Markdown,
-) -> Result<Option<Document>, Vec<Error>> {
+) -> Result<Parsed, Vec<Error>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let split = front_matter::split(text).map_err(|e| {
         vec![Error::content(Location { path: source.to_path_buf(), position: Some(e.position) }, e.message)]
@@ -310,6 +344,7 @@ fn parse_document(
         problems.into_iter().map(|p| Error::content(ctx.location(p.position), p.message)).collect::<Vec<_>>()
     })?;
     let mut errors = Vec::new();
+    let empty_tags = fm.tags.is_empty() && ctx.yaml.key_position("tags").is_some();
     let common = common_fields(&fm, source, split.body, &ctx, markdown, &mut errors);
     let doc = match (common, in_pages) {
         (None, _) => None,
@@ -318,7 +353,58 @@ fn parse_document(
         }
         (Some(common), None) => Article::from_front_matter(fm, common, &ctx, &mut errors).map(Document::Article),
     };
-    if errors.is_empty() { Ok(doc) } else { Err(errors) }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let warnings = doc.as_ref().map(|d| document_warnings(d, empty_tags, &ctx, text)).unwrap_or_default();
+    Ok(Parsed { doc, warnings })
+}
+
+/// Things worth fixing that do not stop the build: missing alt text, an empty tag list, a
+/// very long slug.
+fn document_warnings(doc: &Document, empty_tags: bool, ctx: &ParseContext, text: &str) -> Vec<Warning> {
+    let common = match doc {
+        Document::Article(a) => &a.common,
+        Document::Page(p) => &p.common,
+    };
+    let warn = |position: Option<Position>, code: &'static str, message: String| Warning {
+        location: ctx.location(position),
+        code,
+        message,
+    };
+    let mut out = Vec::new();
+    if common.image.is_some() && common.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        out.push(warn(
+            ctx.yaml.key_position("image"),
+            "missing-alt",
+            "featured image has no `image_alt:`: describe the picture for readers who cannot see it (the title is used meanwhile)".into(),
+        ));
+    }
+    for url in &common.body.images_without_alt {
+        let position = text.find(&format!("]({url}")).map(|offset| Position::of_offset(text, offset));
+        out.push(warn(
+            position,
+            "missing-alt",
+            format!("image `{url}` has no alt text: write ![what it shows]({url})"),
+        ));
+    }
+    if empty_tags {
+        out.push(warn(
+            ctx.yaml.key_position("tags"),
+            "empty-tags",
+            "`tags:` is empty: add tags or remove the line".into(),
+        ));
+    }
+    if let Document::Article(a) = doc {
+        if a.slug.chars().count() > LONG_SLUG {
+            out.push(warn(
+                ctx.yaml.key_position("slug").or(ctx.yaml.key_position("title")),
+                "long-slug",
+                format!("the URL slug is {} characters long: set a shorter `slug:`", a.slug.chars().count()),
+            ));
+        }
+    }
+    out
 }
 
 fn common_fields(
@@ -363,6 +449,7 @@ fn common_fields(
         summary,
         lang: fm.lang.clone().filter(|l| !l.trim().is_empty()),
         image: fm.image.clone().filter(|i| !i.trim().is_empty()),
+        image_position: fm.image.as_deref().and_then(|raw| ctx.yaml.value_position("image", raw.trim())),
         image_caption: fm.image_caption.clone(),
         image_alt: fm.image_alt.clone(),
         draft: fm.draft,
@@ -382,7 +469,36 @@ mod tests {
     }
 
     fn parse(text: &str) -> Result<Option<Document>, Vec<Error>> {
-        parse_document(Path::new("content/2023/09/x.md"), text, None, &config(), &Markdown::new())
+        parse_document(Path::new("content/2023/09/x.md"), text, None, &config(), &Markdown::new()).map(|p| p.doc)
+    }
+
+    fn warnings(text: &str) -> Vec<String> {
+        match parse_document(Path::new("content/x.md"), text, None, &config(), &Markdown::new()) {
+            Ok(p) => p.warnings.iter().map(|w| format!("{} [{}]", w, w.code)).collect(),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_alt_text_empty_tags_and_long_slugs_are_warnings() {
+        let long = "x".repeat(81);
+        let w = warnings(&format!(
+            "---\ntitle: A\ndate: 2024-01-01\nimage: /a.png\ntags: []\nslug: {long}\n---\nText\n\n![](/b.png)\n"
+        ));
+        assert_eq!(
+            w,
+            vec![
+                "content/x.md:4:1: featured image has no `image_alt:`: describe the picture for readers who cannot see it (the title is used meanwhile) [missing-alt]".to_string(),
+                "content/x.md:10:3: image `/b.png` has no alt text: write ![what it shows](/b.png) [missing-alt]".to_string(),
+                "content/x.md:5:1: `tags:` is empty: add tags or remove the line [empty-tags]".to_string(),
+                "content/x.md:6:1: the URL slug is 81 characters long: set a shorter `slug:` [long-slug]".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_clean_article_has_no_warnings() {
+        assert!(warnings("---\ntitle: A\ndate: 2024-01-01\nimage: /a.png\nimage_alt: A chart\ntags: [x]\n---\n![A chart](/b.png)\n").is_empty());
     }
 
     fn messages(r: Result<Option<Document>, Vec<Error>>) -> Vec<String> {
@@ -448,7 +564,8 @@ mod tests {
             Some(Path::new("about.md")),
             &config(),
             &Markdown::new(),
-        );
+        )
+        .map(|p| p.doc);
         let msgs = messages(r);
         assert!(msgs[0].contains("pages do not have `tags`"), "{msgs:?}");
     }

@@ -1,0 +1,149 @@
+//! Presenting problems: for people (rustc-style, with a snippet of the offending line and a
+//! marker under the column) and for machines (`--format json`: one JSON object per line with
+//! file, line, column, severity, code and message, for CI annotations and editors).
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Location, Position, Warning};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The build fails.
+    Error,
+    /// Printed; fails only with `--strict`.
+    Warning,
+}
+
+/// One problem, ready to print.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// File, relative to the site root when possible (absent for problems without a file).
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// 1-based column.
+    pub column: Option<usize>,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Kind of problem (`content`, `template`, `missing-alt`…).
+    pub code: &'static str,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl Diagnostic {
+    fn new(location: Option<&Location>, severity: Severity, code: &'static str, message: String) -> Self {
+        Diagnostic {
+            file: location.map(|l| l.path.to_string_lossy().replace('\\', "/")),
+            line: location.and_then(|l| l.position).map(|p| p.line),
+            column: location.and_then(|l| l.position).map(|p| p.column),
+            severity,
+            code,
+            message,
+        }
+    }
+
+    /// One diagnostic per problem in `error` (with its causes appended to the message).
+    pub fn from_error(error: &Error) -> Vec<Diagnostic> {
+        error
+            .problems()
+            .into_iter()
+            .map(|p| {
+                let mut message = p.message();
+                let mut source = std::error::Error::source(p);
+                while let Some(s) = source {
+                    message.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                Diagnostic::new(p.location(), Severity::Error, p.code(), message)
+            })
+            .collect()
+    }
+
+    /// The diagnostic for a warning.
+    pub fn from_warning(w: &Warning) -> Diagnostic {
+        Diagnostic::new(Some(&w.location), Severity::Warning, w.code, w.message.clone())
+    }
+
+    /// One line of JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| format!("{{\"message\":{:?}}}", self.message))
+    }
+
+    /// `error: file:line:col: message`, then the source line with a marker when the file can be
+    /// read under `root`.
+    pub fn to_human(&self, root: &Path) -> String {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut out = match (&self.file, self.line, self.column) {
+            (Some(f), Some(l), Some(c)) => format!("{label}: {f}:{l}:{c}: {}", self.message),
+            (Some(f), _, _) if !self.message.starts_with(f.as_str()) => format!("{label}: {f}: {}", self.message),
+            _ => format!("{label}: {}", self.message),
+        };
+        if let (Some(file), Some(line), Some(column)) = (&self.file, self.line, self.column) {
+            if let Ok(text) = std::fs::read_to_string(root.join(file)) {
+                out.push('\n');
+                out.push_str(&snippet(&text, Position { line, column }));
+            }
+        }
+        out
+    }
+}
+
+/// The line at `position` with its number, and a `^` under the column:
+///
+/// ```text
+///    |
+///  5 |   - News
+///    |     ^
+/// ```
+pub fn snippet(text: &str, position: Position) -> String {
+    let Some(line) = text.lines().nth(position.line.saturating_sub(1)) else { return String::new() };
+    let number = position.line.to_string();
+    let gutter = " ".repeat(number.len());
+    // Tabs are shown as four spaces so the marker lines up.
+    let shown: String = line.replace('\t', "    ");
+    let before: String = line.chars().take(position.column.saturating_sub(1)).collect();
+    let pad = before.replace('\t', "    ").chars().count();
+    format!(" {gutter} |\n {number} | {shown}\n {gutter} | {}^", " ".repeat(pad))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_marks_the_column() {
+        let s = snippet("title: A\ncategories:\n  - News\n", Position { line: 3, column: 5 });
+        assert_eq!(s, "   |\n 3 |   - News\n   |     ^");
+    }
+
+    #[test]
+    fn snippet_of_a_line_past_the_end_is_empty() {
+        assert_eq!(snippet("one line", Position { line: 9, column: 1 }), "");
+    }
+
+    #[test]
+    fn json_has_every_field() {
+        let e = Error::content(Location::at("content/a.md", 4, 13), "bad \"thing\"");
+        let d = Diagnostic::from_error(&e);
+        assert_eq!(
+            d[0].to_json(),
+            r#"{"file":"content/a.md","line":4,"column":13,"severity":"error","code":"content","message":"bad \"thing\""}"#
+        );
+    }
+
+    #[test]
+    fn io_errors_carry_their_cause() {
+        let e = Error::io("read", Path::new("x.md"), std::io::Error::other("disk on fire"));
+        let d = Diagnostic::from_error(&e);
+        assert_eq!(d[0].message, "failed to read `x.md`: disk on fire");
+        assert_eq!(d[0].code, "io");
+    }
+}
