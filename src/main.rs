@@ -53,6 +53,32 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Build in memory (writing nothing) and report broken links and anchors, links to drafts,
+    /// missing images, missing alt text, duplicate titles, uncategorised articles, empty
+    /// categories and orphaned static files. Exits 1 when there are errors.
+    Check {
+        /// The site root, holding site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check as if published under this URL.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Include articles dated in the future.
+        #[arg(long)]
+        future: bool,
+        /// Also request every external link (needs network; off by default for CI).
+        #[arg(long)]
+        external: bool,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+        /// How to print problems: `human` or `json`.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Create a new site with two sample articles, an About page and the default theme.
     Init {
         /// The folder to create the site in.
@@ -77,12 +103,12 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (format, root) = match &cli.command {
-        Command::Build { format, root, .. } => (*format, root.clone()),
+        Command::Build { format, root, .. } | Command::Check { format, root, .. } => (*format, root.clone()),
         Command::New { root, .. } => (Format::Human, root.clone()),
         Command::Init { dir } => (Format::Human, dir.clone()),
     };
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             report(&e, format, &root);
             ExitCode::from(e.exit_code())
@@ -90,7 +116,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> pamphlet::Result<()> {
+fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
     match cli.command {
         Command::Build { root, output, base_url, drafts, future, strict, format } => {
             let opts = pamphlet::BuildOptions { root, output, base_url, drafts, future, now: None, strict };
@@ -99,6 +125,33 @@ fn run(cli: Cli) -> pamphlet::Result<()> {
             match format {
                 Format::Human => println!("{report}"),
                 Format::Json => {}
+            }
+        }
+        Command::Check { root, base_url, drafts, future, external, strict, format } => {
+            let build = pamphlet::BuildOptions {
+                root: root.clone(),
+                output: None,
+                base_url,
+                drafts,
+                future,
+                now: None,
+                strict,
+            };
+            let report = pamphlet::check::check(&pamphlet::check::CheckOptions { build, external })?;
+            print_warnings(&report.warnings, format, &root);
+            for e in &report.errors {
+                for d in Diagnostic::from_error(e) {
+                    match format {
+                        Format::Human => eprintln!("{}", d.to_human(&root)),
+                        Format::Json => println!("{}", d.to_json()),
+                    }
+                }
+            }
+            if format == Format::Human {
+                println!("{report}");
+            }
+            if !report.errors.is_empty() || (strict && !report.warnings.is_empty()) {
+                return Ok(ExitCode::from(1));
             }
         }
         Command::Init { dir } => {
@@ -122,7 +175,7 @@ fn run(cli: Cli) -> pamphlet::Result<()> {
             println!("{}", path.display());
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_warnings(warnings: &[pamphlet::Warning], format: Format, root: &Path) {
