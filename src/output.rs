@@ -162,6 +162,7 @@ pub fn write(files: &[OutputFile], output: &Path) -> Result<usize> {
     let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     crate::fs::create_dir_all(&parent)?;
+    remove_abandoned_folders(&parent, &name);
     let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
     crate::fs::remove_dir_all_if_exists(&staging)?;
     crate::fs::create_dir_all(&staging)?;
@@ -172,6 +173,30 @@ pub fn write(files: &[OutputFile], output: &Path) -> Result<usize> {
     }
     swap_in(&staging, &output, &parent, &name)?;
     Ok(files.len())
+}
+
+/// Removes staging folders left by builds that were killed (their process is gone), so an
+/// interrupted build costs nothing but the next build's time. Only our own `.NAME.building-PID`
+/// and `.NAME.old-PID` folders are touched.
+fn remove_abandoned_folders(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = [".building-", ".old-"]
+            .iter()
+            .find_map(|kind| file_name.strip_prefix(&format!(".{name}{kind}")).and_then(|pid| pid.parse::<u32>().ok()));
+        if let Some(pid) = pid {
+            if pid != std::process::id() && !process_is_running(pid) {
+                // Best effort: a folder we cannot remove is only wasted space.
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+/// Whether a process with this id exists. Where we cannot tell, assume it does (keep the folder).
+fn process_is_running(pid: u32) -> bool {
+    if cfg!(target_os = "linux") { Path::new(&format!("/proc/{pid}")).exists() } else { true }
 }
 
 fn write_all(files: &[OutputFile], dir: &Path) -> Result<()> {

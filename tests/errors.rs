@@ -179,3 +179,62 @@ fn symlinks_in_content_are_not_followed() {
     assert_eq!(site.report.articles, 1);
     assert_eq!(site.report.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), vec!["symlink"]);
 }
+
+/// Every file under `dir` with its bytes, for byte-for-byte comparisons.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_killed_midway_leaves_the_previous_output_byte_identical() {
+    let mut t = SiteTest::new().file("content/first.md", &article("First", "2024-01-01", "", "x"));
+    t.rebuild().unwrap();
+    let out = t.output();
+    let before = snapshot(&out);
+    // Enough articles that the build takes a while, so it can be killed while writing.
+    for i in 0..2000 {
+        t = t.file(
+            &format!("content/bulk/a{i}.md"),
+            &article(&format!("Bulk {i}"), "2024-02-01", "tags: [bulk]\n", "Some text.\n\n## A heading\n\nMore."),
+        );
+    }
+    let parent = out.parent().unwrap().to_path_buf();
+    let staging_exists = || {
+        std::fs::read_dir(&parent)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".public.building-"))
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pamphlet"))
+        .args(["build", "--root"])
+        .arg(t.root())
+        .arg("--output")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !staging_exists() {
+        assert!(std::time::Instant::now() < deadline, "the build never started writing");
+        if child.try_wait().unwrap().is_some() {
+            panic!("the build finished before it could be interrupted; make the site bigger");
+        }
+        std::thread::yield_now();
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    assert_eq!(snapshot(&out), before, "the previous output changed");
+    // The next build succeeds and removes the abandoned staging folder.
+    t.rebuild().unwrap();
+    assert!(!staging_exists(), "abandoned staging folder was not removed");
+    assert!(out.join("2024/02/a1/index.html").exists());
+}
