@@ -25,9 +25,20 @@ pub struct YamlProblem {
     pub position: Option<Position>,
 }
 
+/// Deeper flow nesting (`[[[…]]]`) than this is refused before parsing: no real front matter
+/// comes close, and libyaml's time grows with the square of the depth.
+const MAX_FLOW_DEPTH: usize = 64;
+
 impl<'a> YamlSource<'a> {
     /// Deserializes the document into `T`.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, YamlProblem> {
+        if let Some(offset) = too_deep(self.text, MAX_FLOW_DEPTH) {
+            let at = Position::of_offset(self.text, offset);
+            return Err(YamlProblem {
+                message: format!("brackets nest more than {MAX_FLOW_DEPTH} levels deep here: simplify this value"),
+                position: Some(Position { line: at.line + self.first_line - 1, column: at.column }),
+            });
+        }
         serde_yaml::from_str(self.text).map_err(|e| self.problem(&e))
     }
 
@@ -49,6 +60,9 @@ impl<'a> YamlSource<'a> {
     /// used after a failed parse to replace serde's "unknown field" (which names only the first
     /// and suggests nothing) with a friendlier list.
     pub fn unknown_keys(&self, known: &[&str]) -> Vec<YamlProblem> {
+        if too_deep(self.text, MAX_FLOW_DEPTH).is_some() {
+            return Vec::new();
+        }
         let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(self.text) else {
             return Vec::new();
         };
@@ -106,6 +120,34 @@ impl<'a> YamlSource<'a> {
     }
 }
 
+/// The byte offset where `[`/`{` nesting (outside quotes and comments) first exceeds `max`.
+fn too_deep(text: &str, max: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (_, '\n') => {
+                comment = false;
+            }
+            _ if comment => {}
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > max {
+                    return Some(i);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +157,17 @@ mod tests {
     #[allow(dead_code)]
     struct T {
         title: String,
+    }
+
+    #[test]
+    fn absurd_nesting_is_refused_before_parsing() {
+        let deep = format!("extra: {}{}\n", "[".repeat(65), "]".repeat(65));
+        let src = YamlSource { text: &deep, first_line: 2 };
+        let err = src.parse::<serde_yaml::Value>().unwrap_err();
+        assert_eq!(err.position, Some(Position { line: 2, column: 72 }));
+        // Brackets inside quotes and comments do not count.
+        let quoted = format!("a: \"{}\" # {}\n", "[".repeat(100), "{".repeat(100));
+        assert!(YamlSource { text: &quoted, first_line: 1 }.parse::<serde_yaml::Value>().is_ok());
     }
 
     #[test]

@@ -286,15 +286,22 @@ fn walk(root: &Path, content_dir: &Path) -> (Vec<Found>, Vec<Error>, Vec<Warning
     (found, errors, warnings)
 }
 
-enum Document {
+/// A parsed content file.
+#[derive(Debug)]
+pub enum Document {
+    /// A dated article.
     Article(Article),
+    /// A page from content/pages/.
     Page(Page),
 }
 
 /// A parsed file and the warnings it raised.
-struct Parsed {
-    doc: Option<Document>,
-    warnings: Vec<Warning>,
+#[derive(Debug)]
+pub struct Parsed {
+    /// The document (absent only when it had errors, which are returned instead).
+    pub doc: Option<Document>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Warning>,
 }
 
 /// Slugs longer than this get a warning: long URLs are hard to share and some hosts cut them.
@@ -325,8 +332,9 @@ fn parse_file(
     parse_document(&source, &text, in_pages, config, markdown)
 }
 
-/// Parses the text of a Markdown file (pure: no file system access).
-fn parse_document(
+/// Parses the text of a Markdown file (pure: no file system access). `source` is the path used
+/// in messages; `in_pages` is the path under `content/pages/` for pages, `None` for articles.
+pub fn parse_document(
     source: &Path,
     text: &str,
     in_pages: Option<&Path>,
