@@ -58,6 +58,12 @@ struct RawConfig {
     theme_config: serde_yaml::Mapping,
     #[serde(default)]
     extra: serde_yaml::Mapping,
+    #[serde(default = "default_true")]
+    redirects_file: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_language() -> String {
@@ -202,6 +208,8 @@ pub struct Config {
     pub theme_config: serde_yaml::Mapping,
     /// Free-form data for templates.
     pub extra: serde_yaml::Mapping,
+    /// Write `_redirects` (Netlify / Cloudflare Pages) with a 301 for every alias.
+    pub redirects_file: bool,
 }
 
 impl Config {
@@ -303,6 +311,7 @@ impl Config {
             menu: raw.menu,
             theme_config: raw.theme_config,
             extra: raw.extra,
+            redirects_file: raw.redirects_file,
         })
     }
 }

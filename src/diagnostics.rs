@@ -74,6 +74,26 @@ impl Diagnostic {
         serde_json::to_string(self).unwrap_or_else(|_| format!("{{\"message\":{:?}}}", self.message))
     }
 
+    /// A GitHub Actions workflow command, shown as an annotation on the file and line.
+    pub fn to_github(&self) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = Vec::new();
+        if let Some(f) = &self.file {
+            props.push(format!("file={}", escape_github_property(f)));
+        }
+        if let Some(l) = self.line {
+            props.push(format!("line={l}"));
+        }
+        if let Some(c) = self.column {
+            props.push(format!("col={c}"));
+        }
+        let props = if props.is_empty() { String::new() } else { format!(" {}", props.join(",")) };
+        format!("::{kind}{props}::{}", escape_github_data(&self.message))
+    }
+
     /// `error: file:line:col: message`, then the source line with a marker when the file can be
     /// read under `root`.
     pub fn to_human(&self, root: &Path) -> String {
@@ -94,6 +114,16 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Workflow command data: `%`, CR and LF are escaped (GitHub's toolkit rules).
+fn escape_github_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Workflow command properties additionally escape `:` and `,`.
+fn escape_github_property(s: &str) -> String {
+    escape_github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// The line at `position` with its number, and a `^` under the column:
@@ -136,6 +166,15 @@ mod tests {
         assert_eq!(
             d[0].to_json(),
             r#"{"file":"content/a.md","line":4,"column":13,"severity":"error","code":"content","message":"bad \"thing\""}"#
+        );
+    }
+
+    #[test]
+    fn github_annotations_escape_their_fields() {
+        let e = Error::content(Location::at("content/a,b.md", 4, 13), "50% wrong\nreally");
+        assert_eq!(
+            Diagnostic::from_error(&e)[0].to_github(),
+            "::error file=content/a%2Cb.md,line=4,col=13::50%25 wrong%0Areally"
         );
     }
 

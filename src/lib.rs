@@ -9,6 +9,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -17,6 +18,7 @@ pub mod fs;
 pub mod markdown;
 pub mod output;
 pub mod permalink;
+pub mod redirects;
 pub mod render;
 pub mod scaffold;
 pub mod site;
@@ -146,6 +148,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
     let warnings = content.warnings.clone();
     let site = site::Site::assemble(config, content)?;
     let mut files = renderer.render_site(&site)?;
+    files.extend(redirects::redirects_file(&site));
     files.extend(output::static_files(root, &theme)?);
     files.extend(site.assets.iter().map(|a| output::OutputFile {
         path: a.path.clone(),

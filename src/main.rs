@@ -3,102 +3,15 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use pamphlet::cli::{Cli, Command, Format};
 use pamphlet::diagnostics::Diagnostic;
 
 /// How many problems to print before summarising the rest.
 const MAX_PRINTED_ERRORS: usize = 100;
-
-#[derive(Debug, Parser)]
-#[command(name = "pamphlet", version, about = "A fast static site generator for advocacy publications")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    /// Readable messages with a snippet of the source.
-    Human,
-    /// JSON lines: file, line, column, severity, code, message.
-    Json,
-}
-
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Render the site into the output folder (public/ by default).
-    Build {
-        /// The site root, holding site.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site (default: ROOT/public).
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Publish under this URL instead of site.yaml's base_url (e.g. a preview under a path).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include articles marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Include articles dated in the future.
-        #[arg(long)]
-        future: bool,
-        /// Fail on warnings too (missing alt text, empty tag lists, very long slugs…).
-        #[arg(long)]
-        strict: bool,
-        /// How to print problems: `human` (with source snippets) or `json` (one object per line).
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-    },
-    /// Build in memory (writing nothing) and report broken links and anchors, links to drafts,
-    /// missing images, missing alt text, duplicate titles, uncategorised articles, empty
-    /// categories and orphaned static files. Exits 1 when there are errors.
-    Check {
-        /// The site root, holding site.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Check as if published under this URL.
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include drafts.
-        #[arg(long)]
-        drafts: bool,
-        /// Include articles dated in the future.
-        #[arg(long)]
-        future: bool,
-        /// Also request every external link (needs network; off by default for CI).
-        #[arg(long)]
-        external: bool,
-        /// Fail on warnings too.
-        #[arg(long)]
-        strict: bool,
-        /// How to print problems: `human` or `json`.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-    },
-    /// Create a new site with two sample articles, an About page and the default theme.
-    Init {
-        /// The folder to create the site in.
-        dir: PathBuf,
-    },
-    /// Start a new article dated today, in content/YYYY/MM/<slug>.md.
-    New {
-        /// The article's title.
-        title: String,
-        /// Category path, like "DRM Exclusive/News".
-        #[arg(long)]
-        category: Option<String>,
-        /// Author id from site.yaml (or a display name).
-        #[arg(long)]
-        author: Option<String>,
-        /// The site root, holding site.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -118,13 +31,18 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
     match cli.command {
-        Command::Build { root, output, base_url, drafts, future, strict, format } => {
+        Command::Build { root, output, base_url, drafts, future, strict, format, print_next_publish } => {
             let opts = pamphlet::BuildOptions { root, output, base_url, drafts, future, now: None, strict };
             let report = pamphlet::build(&opts)?;
             print_warnings(&report.warnings, format, &opts.root);
-            match format {
-                Format::Human => println!("{report}"),
-                Format::Json => {}
+            if format == Format::Human {
+                println!("{report}");
+            }
+            if print_next_publish {
+                match report.next_scheduled {
+                    Some(t) => println!("{}", t.strftime("%Y-%m-%dT%H:%M:%SZ")),
+                    None => println!("none"),
+                }
             }
         }
         Command::Check { root, base_url, drafts, future, external, strict, format } => {
@@ -141,10 +59,7 @@ fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
             print_warnings(&report.warnings, format, &root);
             for e in &report.errors {
                 for d in Diagnostic::from_error(e) {
-                    match format {
-                        Format::Human => eprintln!("{}", d.to_human(&root)),
-                        Format::Json => println!("{}", d.to_json()),
-                    }
+                    print_diagnostic(&d, format, &root);
                 }
             }
             if format == Format::Human {
@@ -180,20 +95,25 @@ fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
 
 fn print_warnings(warnings: &[pamphlet::Warning], format: Format, root: &Path) {
     for w in warnings {
-        let d = Diagnostic::from_warning(w);
-        match format {
-            Format::Human => eprintln!("{}", d.to_human(root)),
-            Format::Json => println!("{}", d.to_json()),
-        }
+        print_diagnostic(&Diagnostic::from_warning(w), format, root);
+    }
+}
+
+/// Human-readable text goes to stderr; machine formats go to stdout, one line each.
+fn print_diagnostic(d: &Diagnostic, format: Format, root: &Path) {
+    match format {
+        Format::Human => eprintln!("{}", d.to_human(root)),
+        Format::Json => println!("{}", d.to_json()),
+        Format::Github => println!("{}", d.to_github()),
     }
 }
 
 /// Prints every problem (human: with snippets, up to a limit, then a count; json: all of them).
 fn report(e: &pamphlet::Error, format: Format, root: &Path) {
     let diagnostics = Diagnostic::from_error(e);
-    if format == Format::Json {
+    if format != Format::Human {
         for d in &diagnostics {
-            println!("{}", d.to_json());
+            print_diagnostic(d, format, root);
         }
         return;
     }

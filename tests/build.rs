@@ -392,3 +392,22 @@ fn example_site_builds_and_every_internal_link_resolves() {
     let built = common::Built::from_dir(dir.path().join("public"), report);
     built.assert_internal_links_resolve("https://example.org", "/");
 }
+
+// --- Redirect file for Netlify / Cloudflare Pages ---
+
+#[test]
+fn redirects_file_lists_every_alias_with_the_prefix() {
+    let make = || {
+        SiteTest::new()
+            .file("content/a.md", &article("A", "2024-01-01", "aliases: [/2019/05/old/, /legacy.html]\n", "x"))
+            .file("content/pages/about.md", "---\ntitle: About\naliases: [/who-we-are/]\n---\nx\n")
+    };
+    let site = make().with(|o| o.base_url = Some("https://x.org/mirror/".into())).build();
+    assert_eq!(
+        site.text("/_redirects"),
+        "/mirror/2019/05/old/ /mirror/2024/01/a/ 301\n/mirror/legacy.html /mirror/2024/01/a/ 301\n/mirror/who-we-are/ /mirror/about/ 301\n"
+    );
+    let site = make().file("site.yaml", &format!("{}redirects_file: false\n", common::PLAIN_SITE_YAML)).build();
+    assert!(!site.exists("/_redirects"));
+    assert!(site.exists("/2019/05/old/"), "HTML alias pages are still written");
+}

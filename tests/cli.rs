@@ -129,3 +129,49 @@ fn json_format_prints_one_object_per_problem() {
     assert_eq!(lines[0]["severity"], "error");
     assert_eq!(lines[0]["code"], "content");
 }
+
+fn scheduled_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("site.yaml"), "title: T\nbase_url: https://example.org\n").unwrap();
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("content/now.md"), "---\ntitle: Now\ndate: 2020-01-01\naliases: [/old/now/]\n---\nx\n")
+        .unwrap();
+    std::fs::write(root.join("content/later.md"), "---\ntitle: Later\ndate: 2999-01-01T10:00:00+05:00\n---\nx\n")
+        .unwrap();
+    dir
+}
+
+#[test]
+fn print_next_publish_reports_the_next_scheduled_article() {
+    let dir = scheduled_site();
+    let out = pamphlet(&["build", "--print-next-publish"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().last(), Some("2999-01-01T05:00:00Z"));
+    assert!(stdout.contains("next scheduled article due 2999-01-01T05:00:00Z"), "{stdout}");
+    std::fs::remove_file(dir.path().join("content/later.md")).unwrap();
+    let out = pamphlet(&["build", "--print-next-publish"], dir.path());
+    assert_eq!(text(&out.stdout).lines().last(), Some("none"));
+}
+
+#[test]
+fn io_errors_exit_3() {
+    let dir = scheduled_site();
+    std::fs::write(dir.path().join("not-a-folder"), "x").unwrap();
+    let out = pamphlet(&["build", "--output", "not-a-folder/public"], dir.path());
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).starts_with("error: failed to create directory `"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn github_format_prints_annotations() {
+    let dir = broken_site();
+    let out = pamphlet(&["build", "--format", "github"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).starts_with("::error file=content/a.md,line=4,col=7::`date: 2024-13-01` is not a date"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -1,0 +1,105 @@
+//! The command-line interface (clap). It lives in the library so that tests can check that
+//! command lines in documentation and CI recipes parse; `main.rs` only calls it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// `pamphlet [COMMAND] [OPTIONS]`.
+#[derive(Debug, Parser)]
+#[command(name = "pamphlet", version, about = "A fast static site generator for advocacy publications")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How problems are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Readable messages with a snippet of the source.
+    Human,
+    /// JSON lines: file, line, column, severity, code, message.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::message`), which show
+    /// up as annotations on the offending lines of a pull request.
+    Github,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the site into the output folder (public/ by default).
+    Build {
+        /// The site root, holding site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: ROOT/public).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Publish under this URL instead of site.yaml's base_url (e.g. a preview under a path).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include articles marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Include articles dated in the future.
+        #[arg(long)]
+        future: bool,
+        /// Fail on warnings too (missing alt text, empty tag lists, very long slugs…).
+        #[arg(long)]
+        strict: bool,
+        /// How to print problems: `human` (with source snippets), `json` (one object per line) or `github` (annotations).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// After building, print when the next held-back (future-dated) article is due, as an
+        /// RFC 3339 time in UTC, or `none` (for scheduling the next rebuild).
+        #[arg(long)]
+        print_next_publish: bool,
+    },
+    /// Build in memory (writing nothing) and report broken links and anchors, links to drafts,
+    /// missing images, missing alt text, duplicate titles, uncategorised articles, empty
+    /// categories and orphaned static files. Exits 1 when there are errors.
+    Check {
+        /// The site root, holding site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check as if published under this URL.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Include articles dated in the future.
+        #[arg(long)]
+        future: bool,
+        /// Also request every external link (needs network; off by default for CI).
+        #[arg(long)]
+        external: bool,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+        /// How to print problems: `human`, `json` or `github`.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Create a new site with two sample articles, an About page and the default theme.
+    Init {
+        /// The folder to create the site in.
+        dir: PathBuf,
+    },
+    /// Start a new article dated today, in content/YYYY/MM/<slug>.md.
+    New {
+        /// The article's title.
+        title: String,
+        /// Category path, like "DRM Exclusive/News".
+        #[arg(long)]
+        category: Option<String>,
+        /// Author id from site.yaml (or a display name).
+        #[arg(long)]
+        author: Option<String>,
+        /// The site root, holding site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
