@@ -32,12 +32,13 @@ macro_rules! builtin_files {
 /// The built-in theme's templates (name, source).
 pub const BUILTIN_TEMPLATES: &[(&str, &[u8])] = builtin_files!("templates";
     "base.html", "article.html", "page.html", "index.html", "category.html", "tag.html", "author.html",
-    "tags.html", "authors.html", "404.html", "partials/card.html", "partials/pagination.html",
+    "tags.html", "authors.html", "404.html", "partials/card.html", "partials/date.html",
+    "partials/pagination.html",
 );
 
 /// The built-in theme's static files (path under `static/`, contents).
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = builtin_files!("static";
-    "style.css",
+    "favicon.svg", "style.css",
 );
 
 /// A template and where it came from (for error messages).

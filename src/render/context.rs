@@ -178,6 +178,8 @@ pub struct SiteView {
     pub extra: serde_yaml::Mapping,
     /// Generator name and version.
     pub generator: String,
+    /// URL of the site's RSS feed, or empty when no feed is written.
+    pub feed_url: String,
 }
 
 /// A full article, available as `article` in `article.html`.
@@ -503,6 +505,7 @@ impl<'a> ViewBuilder<'a> {
             theme: config.theme_config.clone(),
             extra: config.extra.clone(),
             generator: format!("pamphlet {}", env!("CARGO_PKG_VERSION")),
+            feed_url: String::new(),
         }
     }
 }
