@@ -3,6 +3,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -12,6 +13,8 @@ use pamphlet::diagnostics::Diagnostic;
 
 /// How many problems to print before summarising the rest.
 const MAX_PRINTED_ERRORS: usize = 100;
+/// How many warnings of one kind to print before summarising the rest.
+const MAX_WARNINGS_PER_KIND: usize = 10;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -93,9 +96,22 @@ fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints warnings. For people, at most `MAX_WARNINGS_PER_KIND` of each kind are shown (an
+/// imported archive can have thousands of images without alt text), then a count per kind;
+/// machine formats get every one.
 fn print_warnings(warnings: &[pamphlet::Warning], format: Format, root: &Path) {
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
     for w in warnings {
-        print_diagnostic(&Diagnostic::from_warning(w), format, root);
+        let count = shown.entry(w.code).or_default();
+        *count += 1;
+        if format != Format::Human || *count <= MAX_WARNINGS_PER_KIND {
+            print_diagnostic(&Diagnostic::from_warning(w), format, root);
+        }
+    }
+    if format == Format::Human {
+        for (code, count) in shown.into_iter().filter(|(_, n)| *n > MAX_WARNINGS_PER_KIND) {
+            eprintln!("warning: … and {} more `{code}` warnings (--format json lists them all)", count - MAX_WARNINGS_PER_KIND);
+        }
     }
 }
 

@@ -175,3 +175,23 @@ fn github_format_prints_annotations() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn many_warnings_of_one_kind_are_summarised_for_people_but_all_listed_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("site.yaml"), "title: T\nbase_url: https://example.org\n").unwrap();
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("static/i.png"), "png").unwrap();
+    for i in 0..13 {
+        std::fs::write(root.join(format!("content/a{i:02}.md")), format!("---\ntitle: A{i}\ndate: 2024-01-01\nimage: /i.png\n---\nx\n")).unwrap();
+    }
+    let out = pamphlet(&["build"], root);
+    assert!(out.status.success());
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches("warning: content/").count(), 10, "{stderr}");
+    assert!(stderr.contains("warning: … and 3 more `missing-alt` warnings (--format json lists them all)"), "{stderr}");
+    let out = pamphlet(&["build", "--format", "json"], root);
+    assert_eq!(text(&out.stdout).lines().count(), 13);
+}
