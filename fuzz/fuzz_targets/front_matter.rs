@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock as Once;
 use pamphlet::config::Config;
 use pamphlet::markdown::Markdown;
 
@@ -19,13 +20,15 @@ fn config() -> &'static Config {
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let markdown = Markdown::new();
-    let _ = pamphlet::content::parse_document(Path::new("content/x.md"), &text, None, config(), &markdown);
+    // One renderer for the whole run: its syntax definitions load once, as in a real build.
+    static MARKDOWN: Once<Markdown> = Once::new();
+    let markdown = MARKDOWN.get_or_init(Markdown::new);
+    let _ = pamphlet::content::parse_document(Path::new("content/x.md"), &text, None, config(), markdown);
     let _ = pamphlet::content::parse_document(
         Path::new("content/pages/x.md"),
         &text,
         Some(Path::new("x.md")),
         config(),
-        &markdown,
+        markdown,
     );
 });
