@@ -323,6 +323,12 @@ impl Config {
                 None
             }
         });
+        if raw.minify && !crate::minify::AVAILABLE {
+            errors.push(Error::config(
+                at("minify"),
+                "this pamphlet was built without HTML minification (the `minify` cargo feature): set `minify: false`, or install pamphlet with its default features",
+            ));
+        }
         let logo = site_logo(raw.logo.as_deref(), &raw.theme_config, &at("logo"), &mut errors);
         if let Some(tree) = &raw.categories {
             check_category_names(tree, &mut errors, &source);
