@@ -28,6 +28,13 @@ pub const CONFIG_KEYS: &[&str] = &[
     "menu",
     "theme_config",
     "extra",
+    "feed_limit",
+    "feed_full_content",
+    "search",
+    "minify",
+    "twitter_site",
+    "logo",
+    "redirects_file",
 ];
 
 /// `site.yaml` exactly as written.
@@ -60,12 +67,26 @@ struct RawConfig {
     extra: serde_yaml::Mapping,
     #[serde(default = "default_true")]
     redirects_file: bool,
+    #[serde(default = "default_feed_limit")]
+    feed_limit: usize,
+    #[serde(default = "default_true")]
+    feed_full_content: bool,
+    #[serde(default = "default_true")]
+    search: bool,
+    #[serde(default)]
+    minify: bool,
+    #[serde(default)]
+    twitter_site: Option<String>,
+    #[serde(default)]
+    logo: Option<String>,
 }
 
+fn default_feed_limit() -> usize {
+    20
+}
 fn default_true() -> bool {
     true
 }
-
 fn default_language() -> String {
     "en".into()
 }
@@ -210,6 +231,18 @@ pub struct Config {
     pub extra: serde_yaml::Mapping,
     /// Write `_redirects` (Netlify / Cloudflare Pages) with a 301 for every alias.
     pub redirects_file: bool,
+    /// How many of the newest articles each feed holds (at least 1).
+    pub feed_limit: usize,
+    /// Whether feed items carry the full article HTML (else only the summary).
+    pub feed_full_content: bool,
+    /// Whether to build the search index and the search page.
+    pub search: bool,
+    /// Whether to minify the HTML pages.
+    pub minify: bool,
+    /// The site's X/Twitter account for `twitter:site`, with its `@` (`@drm`), if any.
+    pub twitter_site: Option<String>,
+    /// The publisher's logo (site path or absolute URL), for structured data, if any.
+    pub logo: Option<String>,
 }
 
 impl Config {
@@ -278,6 +311,30 @@ impl Config {
                 ))
             })
             .ok();
+        if raw.feed_limit == 0 {
+            errors.push(Error::config(at("feed_limit"), "feed_limit must be at least 1"));
+        }
+        let twitter_site = raw.twitter_site.as_deref().map(str::trim).filter(|h| !h.is_empty()).and_then(|h| {
+            let handle = h.trim_start_matches('@');
+            if handle.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !handle.is_empty() {
+                Some(format!("@{handle}"))
+            } else {
+                errors.push(Error::config(
+                    at("twitter_site"),
+                    format!(
+                        "twitter_site `{h}` is not an X/Twitter handle: write it like `@drm` (letters, digits and `_`)"
+                    ),
+                ));
+                None
+            }
+        });
+        if raw.minify && !crate::minify::AVAILABLE {
+            errors.push(Error::config(
+                at("minify"),
+                "this pamphlet was built without HTML minification (the `minify` cargo feature): set `minify: false`, or install pamphlet with its default features",
+            ));
+        }
+        let logo = site_logo(raw.logo.as_deref(), &raw.theme_config, &at("logo"), &mut errors);
         if let Some(tree) = &raw.categories {
             check_category_names(tree, &mut errors, &source);
         }
@@ -312,8 +369,38 @@ impl Config {
             theme_config: raw.theme_config,
             extra: raw.extra,
             redirects_file: raw.redirects_file,
+            feed_limit: raw.feed_limit,
+            feed_full_content: raw.feed_full_content,
+            search: raw.search,
+            minify: raw.minify,
+            twitter_site,
+            logo,
         })
     }
+}
+
+/// The publisher logo: `logo:`, else the theme's `theme_config.logo` (so a site that already
+/// tells its theme where the logo is need not say it twice). It must be a site path (`/x.svg`)
+/// or an http(s) URL, because structured data needs an absolute URL.
+fn site_logo(
+    logo: Option<&str>,
+    theme_config: &serde_yaml::Mapping,
+    at: &Location,
+    errors: &mut Vec<Error>,
+) -> Option<String> {
+    if let Some(raw) = logo.map(str::trim).filter(|l| !l.is_empty()) {
+        if raw.starts_with('/') && !raw.starts_with("//") || raw.starts_with("https://") || raw.starts_with("http://") {
+            return Some(raw.to_string());
+        }
+        errors.push(Error::config(
+            at.clone(),
+            format!("logo `{raw}` must be a path on the site (`/images/logo.svg`) or a full https:// URL"),
+        ));
+        return None;
+    }
+    let from_theme = theme_config.get("logo").and_then(serde_yaml::Value::as_str).map(str::trim)?;
+    let usable = from_theme.starts_with('/') && !from_theme.starts_with("//") || from_theme.starts_with("http");
+    usable.then(|| from_theme.to_string())
 }
 
 /// Category names must give a non-empty slug, must not contain `/` (it separates path levels),
@@ -385,6 +472,40 @@ mod tests {
         assert!(msg.contains("site.yaml:2:1: base_url `example.org` must start with https://"), "{msg}");
         assert!(msg.contains("site.yaml:3:1: unknown permalink token `:nope`"), "{msg}");
         assert!(msg.contains("site.yaml:4:1: paginate must be at least 1"), "{msg}");
+    }
+
+    #[test]
+    fn publishing_keys_have_defaults() {
+        let c = Config::parse(MINIMAL, None).unwrap();
+        assert_eq!(c.feed_limit, 20);
+        assert!(c.feed_full_content);
+        assert!(c.search);
+        assert!(!c.minify);
+        assert_eq!(c.twitter_site, None);
+        assert_eq!(c.logo, None);
+    }
+
+    #[test]
+    fn twitter_site_gets_its_at_sign_and_bad_handles_are_reported() {
+        let c = Config::parse(&format!("{MINIMAL}twitter_site: drm_news\n"), None).unwrap();
+        assert_eq!(c.twitter_site.as_deref(), Some("@drm_news"));
+        let msg =
+            Config::parse(&format!("{MINIMAL}twitter_site: \"@a b\"\nfeed_limit: 0\n"), None).unwrap_err().to_string();
+        assert!(msg.contains("site.yaml:3:1: twitter_site `@a b` is not an X/Twitter handle"), "{msg}");
+        assert!(msg.contains("site.yaml:4:1: feed_limit must be at least 1"), "{msg}");
+    }
+
+    #[test]
+    fn logo_comes_from_site_yaml_or_falls_back_to_the_theme_config() {
+        let c = Config::parse(&format!("{MINIMAL}theme_config:\n  logo: /images/t.svg\n"), None).unwrap();
+        assert_eq!(c.logo.as_deref(), Some("/images/t.svg"));
+        let c = Config::parse(&format!("{MINIMAL}logo: /l.png\ntheme_config:\n  logo: /images/t.svg\n"), None).unwrap();
+        assert_eq!(c.logo.as_deref(), Some("/l.png"));
+        let msg = Config::parse(&format!("{MINIMAL}logo: images/l.png\n"), None).unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "site.yaml:3:1: logo `images/l.png` must be a path on the site (`/images/logo.svg`) or a full https:// URL"
+        );
     }
 
     #[test]

@@ -83,6 +83,14 @@ pub enum Error {
         /// The template engine's explanation.
         message: String,
     },
+    /// Generating an output (a feed, the search index) failed inside a library.
+    #[error("{location}: {message}")]
+    Output {
+        /// The output being generated (its site path).
+        location: Location,
+        /// What went wrong.
+        message: String,
+    },
     /// Reading or writing the file system failed.
     #[error("failed to {action} `{}`", path.display())]
     Io {
@@ -126,6 +134,11 @@ impl Error {
         Error::Config { location, message: message.into() }
     }
 
+    /// A failure to generate the output at `site_path`.
+    pub fn output(site_path: &str, message: impl Into<String>) -> Self {
+        Error::Output { location: Location::file(site_path), message: message.into() }
+    }
+
     /// An I/O error naming the path it happened on.
     pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
         Error::Io { action, path: path.to_path_buf(), source }
@@ -164,9 +177,10 @@ impl Error {
     /// Where the problem is, when it has a location.
     pub fn location(&self) -> Option<&Location> {
         match self {
-            Error::Config { location, .. } | Error::Content { location, .. } | Error::Template { location, .. } => {
-                Some(location)
-            }
+            Error::Config { location, .. }
+            | Error::Content { location, .. }
+            | Error::Template { location, .. }
+            | Error::Output { location, .. } => Some(location),
             Error::Io { .. } | Error::Many(_) => None,
         }
     }
@@ -178,6 +192,7 @@ impl Error {
             Error::Content { .. } => "content",
             Error::Template { .. } => "template",
             Error::Io { .. } => "io",
+            Error::Output { .. } => "output",
             Error::Many(_) => "many",
         }
     }
@@ -185,20 +200,21 @@ impl Error {
     /// The message without the location prefix.
     pub fn message(&self) -> String {
         match self {
-            Error::Config { message, .. } | Error::Content { message, .. } | Error::Template { message, .. } => {
-                message.clone()
-            }
+            Error::Config { message, .. }
+            | Error::Content { message, .. }
+            | Error::Template { message, .. }
+            | Error::Output { message, .. } => message.clone(),
             other => other.to_string(),
         }
     }
 
     /// The process exit status for this error: 1 for content and template problems, 2 for
-    /// configuration, 3 for I/O. A mixed [`Error::Many`] takes the most severe (highest) code.
+    /// configuration, 3 for I/O and output generation. A mixed [`Error::Many`] takes the most severe (highest) code.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Content { .. } | Error::Template { .. } => 1,
             Error::Config { .. } => 2,
-            Error::Io { .. } => 3,
+            Error::Io { .. } | Error::Output { .. } => 3,
             Error::Many(list) => list.iter().map(Error::exit_code).max().unwrap_or(1),
         }
     }

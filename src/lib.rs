@@ -3,7 +3,9 @@
 //! The build is a one-way pipeline (see [`build`]):
 //! `site.yaml` → [`config::Config`] → [`content::load`] → [`site::Site::assemble`] →
 //! [`render::Renderer`] → [`output::write`]. Every stage collects all the problems it finds
-//! and returns them together as [`Error::Many`].
+//! and returns them together as [`Error::Many`]. Besides the theme's pages, the site model
+//! yields feeds ([`feeds`]), the sitemap and robots.txt ([`sitemap`]) and the search index
+//! ([`search`]), all as in-memory [`output::OutputFile`]s.
 
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -14,14 +16,18 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod error;
+pub mod feeds;
 pub mod fs;
 pub mod markdown;
+pub mod minify;
 pub mod output;
 pub mod permalink;
 pub mod redirects;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod site;
+pub mod sitemap;
 pub mod slug;
 pub mod taxonomy;
 pub mod theme;
@@ -147,9 +153,26 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
     };
     let warnings = content.warnings.clone();
     let site = site::Site::assemble(config, content)?;
-    let mut files = renderer.render_site(&site)?;
+    // Pagefind indexes one page at a time; running it beside the (parallel) rendering keeps
+    // both cores busy.
+    let (pages, search) = rayon::join(|| renderer.render_site(&site), || search::search_index(&site));
+    let (mut files, search) = match (pages, search) {
+        (Ok(p), Ok(s)) => (p, s),
+        (p, s) => {
+            let errors = [p.err(), s.err()].into_iter().flatten().collect();
+            return Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())));
+        }
+    };
+    files.extend(search);
+    files.extend(feeds::feeds(&site)?);
+    files.extend(sitemap::sitemap(&site));
     files.extend(redirects::redirects_file(&site));
-    files.extend(output::static_files(root, &theme)?);
+    let statics = output::static_files(root, &theme)?;
+    // A robots.txt of the site's own (static/robots.txt) wins over the generated one.
+    if !statics.iter().any(|f| f.path == sitemap::ROBOTS) {
+        files.push(sitemap::robots(&site));
+    }
+    files.extend(statics);
     files.extend(site.assets.iter().map(|a| output::OutputFile {
         path: a.path.clone(),
         contents: output::Contents::Copy(a.source.clone()),
@@ -157,6 +180,9 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
     }));
     output::check_collisions(&files)?;
     check_featured_images(&site, &files)?;
+    if site.config.minify {
+        minify::minify_pages(&mut files);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if opts.strict && !warnings.is_empty() {
         let errors = warnings

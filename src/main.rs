@@ -110,7 +110,10 @@ fn print_warnings(warnings: &[pamphlet::Warning], format: Format, root: &Path) {
     }
     if format == Format::Human {
         for (code, count) in shown.into_iter().filter(|(_, n)| *n > MAX_WARNINGS_PER_KIND) {
-            eprintln!("warning: … and {} more `{code}` warnings (--format json lists them all)", count - MAX_WARNINGS_PER_KIND);
+            eprintln!(
+                "warning: … and {} more `{code}` warnings (--format json lists them all)",
+                count - MAX_WARNINGS_PER_KIND
+            );
         }
     }
 }

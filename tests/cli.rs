@@ -185,7 +185,11 @@ fn many_warnings_of_one_kind_are_summarised_for_people_but_all_listed_in_json() 
     std::fs::create_dir_all(root.join("static")).unwrap();
     std::fs::write(root.join("static/i.png"), "png").unwrap();
     for i in 0..13 {
-        std::fs::write(root.join(format!("content/a{i:02}.md")), format!("---\ntitle: A{i}\ndate: 2024-01-01\nimage: /i.png\n---\nx\n")).unwrap();
+        std::fs::write(
+            root.join(format!("content/a{i:02}.md")),
+            format!("---\ntitle: A{i}\ndate: 2024-01-01\nimage: /i.png\n---\nx\n"),
+        )
+        .unwrap();
     }
     let out = pamphlet(&["build"], root);
     assert!(out.status.success());

@@ -505,7 +505,7 @@ impl<'a> ViewBuilder<'a> {
             theme: config.theme_config.clone(),
             extra: config.extra.clone(),
             generator: format!("pamphlet {}", env!("CARGO_PKG_VERSION")),
-            feed_url: String::new(),
+            feed_url: format!("{}feed.xml", config.base_url.prefix),
         }
     }
 }

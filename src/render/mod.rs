@@ -2,6 +2,7 @@
 //! Produces [`OutputFile`]s and never touches the disk.
 
 pub mod context;
+pub mod seo;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -16,6 +17,10 @@ use crate::permalink::page_path;
 use crate::site::{ArticleId, Site};
 use crate::theme::Theme;
 use context::{ArticleSummaryView, PagerLink, PaginatorView, ViewBuilder};
+use seo::{ListSubject, SeoBuilder, SeoView};
+
+/// The optional template for the search page; a theme without it gets no search page.
+pub const SEARCH_TEMPLATE: &str = "search.html";
 
 /// Compiled templates of one theme.
 pub struct Renderer {
@@ -31,7 +36,15 @@ struct Listing<'a> {
     articles: Cow<'a, [ArticleId]>,
     /// Extra variable (`category`, `tag` or `author`) and its value.
     subject: Option<(&'static str, Value)>,
+    /// What the page is about, for `seo` and `json_ld`.
+    seo: ListSubject,
     origin: String,
+}
+
+/// Adds the `seo` and `json_ld` variables.
+fn insert_seo(ctx: &mut Context, seo: &SeoView, json_ld: &str) {
+    ctx.insert("seo", seo);
+    ctx.insert("json_ld", json_ld);
 }
 
 impl Renderer {
@@ -55,9 +68,16 @@ impl Renderer {
         self.tera.render(template, ctx).map_err(|e| template_error(&e, &self.origins))
     }
 
-    /// Renders every article, page, list, index and alias page of `site`.
+    /// Whether the theme has the optional template `name`.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.origins.contains_key(name)
+    }
+
+    /// Renders every article, page, list, index and alias page of `site`, and the search page
+    /// when search is on and the theme has [`SEARCH_TEMPLATE`].
     pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>> {
         let views = ViewBuilder::new(site);
+        let seo = SeoBuilder::new(site, &views);
         let summaries: Vec<ArticleSummaryView> = site.articles.par_iter().map(|a| views.article_summary(a)).collect();
         let site_value = Value::from_serializable(&views.site(&summaries));
         let base_context = |kind: &str, url: &str, lang: &str, dir: &str| {
@@ -79,6 +99,8 @@ impl Renderer {
             let mut ctx =
                 base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
             ctx.insert("article", &view);
+            let (card, json_ld) = seo.article(id, view.summary_view);
+            insert_seo(&mut ctx, &card, &json_ld);
             let html = self.render("article.html", &ctx)?;
             Ok(OutputFile::html(
                 &site.articles[id].path,
@@ -90,28 +112,34 @@ impl Renderer {
             let view = views.page(p);
             let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
             ctx.insert("page", &view);
+            let (card, json_ld) = seo.page(p, view.title, &view.permalink, view.image.as_ref());
+            insert_seo(&mut ctx, &card, &json_ld);
             let html = self.render("page.html", &ctx)?;
             Ok(OutputFile::html(&p.page.path, html, Origin::Source(p.page.common.source.clone())))
         });
         let listings = self.listings(site, &views);
-        let (summaries, views, base_context) = (&summaries, &views, &base_context);
+        let (summaries, views, base_context, seo) = (&summaries, &views, &base_context, &seo);
         let lists = listings.par_iter().flat_map(|listing| {
             let pages = site.config.paginate;
             let total = listing.articles.len().div_ceil(pages).max(1);
-            (1..=total)
-                .into_par_iter()
-                .map(move |number| self.render_list_page(listing, number, total, summaries, views, base_context, site))
+            (1..=total).into_par_iter().map(move |number| {
+                self.render_list_page(listing, number, total, summaries, views, seo, base_context, site)
+            })
         });
         let lang = site.config.language.clone();
         let dir = context::text_direction(&lang);
-        let indexes = [
-            ("tags.html", "/tags/", "tags"),
-            ("authors.html", "/authors/", "authors"),
-            ("404.html", "/404.html", "404"),
-        ]
-        .into_par_iter()
-        .map(|(template, path, kind)| {
+        let mut indexes = vec![
+            ("tags.html", "/tags/", "tags", "Tags"),
+            ("authors.html", "/authors/", "authors", "Authors"),
+            ("404.html", "/404.html", "404", "Page not found"),
+        ];
+        if site.config.search && self.has_template(SEARCH_TEMPLATE) {
+            indexes.push((SEARCH_TEMPLATE, crate::search::SEARCH_PAGE, "search", "Search"));
+        }
+        let indexes = indexes.into_par_iter().map(|(template, path, kind, title)| {
             let mut ctx = base_context(kind, &views.url(path), &lang, dir);
+            let noindex = matches!(kind, "404" | "search");
+            insert_seo(&mut ctx, &seo.plain(title, &views.permalink(path), noindex), "");
             match kind {
                 "tags" => {
                     let mut tags: Vec<_> = (0..site.tags.len()).map(|id| views.tag(id)).collect();
@@ -152,6 +180,7 @@ impl Renderer {
             base: "/".into(),
             articles: Cow::Owned((0..site.articles.len()).collect()),
             subject: None,
+            seo: ListSubject::Home,
             origin: "the home page".into(),
         }];
         for (id, node) in site.categories.nodes.iter().enumerate() {
@@ -160,6 +189,7 @@ impl Renderer {
                 base: node.path.clone(),
                 articles: Cow::Borrowed(&site.category_articles[id]),
                 subject: Some(("category", Value::from_serializable(&views.category_page(id)))),
+                seo: ListSubject::Category(id),
                 origin: format!("category `{}`", site.categories.full_name(id)),
             });
         }
@@ -169,6 +199,7 @@ impl Renderer {
                 base: format!("/tag/{}/", tag.slug),
                 articles: Cow::Borrowed(&site.tag_articles[id]),
                 subject: Some(("tag", Value::from_serializable(&views.tag(id)))),
+                seo: ListSubject::Tag(id),
                 origin: format!("tag `{}`", tag.name),
             });
         }
@@ -178,6 +209,7 @@ impl Renderer {
                 base: format!("/author/{}/", author.id),
                 articles: Cow::Borrowed(&site.author_articles[id]),
                 subject: Some(("author", Value::from_serializable(&views.author(id)))),
+                seo: ListSubject::Author(id),
                 origin: format!("author `{}`", author.name),
             });
         }
@@ -192,6 +224,7 @@ impl Renderer {
         total: usize,
         summaries: &[ArticleSummaryView],
         views: &ViewBuilder,
+        seo: &SeoBuilder,
         base_context: &(impl Fn(&str, &str, &str, &str) -> Context + Sync),
         site: &Site,
     ) -> Result<OutputFile> {
@@ -220,6 +253,8 @@ impl Renderer {
             context::text_direction(lang),
         );
         ctx.insert("paginator", &paginator);
+        let (card, json_ld) = seo.list(&listing.seo, &views.permalink(&path), number);
+        insert_seo(&mut ctx, &card, &json_ld);
         if let Some((name, value)) = &listing.subject {
             ctx.insert_value(*name, value.clone());
         }

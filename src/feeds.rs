@@ -1,0 +1,503 @@
+//! Feeds: RSS 2.0 (`/feed.xml`) and Atom 1.0 (`/atom.xml`) for the whole site, and an RSS
+//! `feed.xml` beside every category, tag and author page. Pure: returns [`OutputFile`]s.
+//!
+//! The XML is written by the `rss` and `atom_syndication` crates (rust-syndication), so
+//! escaping, CDATA sections (including a `]]>` inside an article) and namespace declarations
+//! follow the specs; this module only decides what goes in. Drafts never appear, even in a
+//! `--drafts` build: a feed is a publication channel, and readers keep what they fetched.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use crate::config::BaseUrl;
+use crate::error::{Error, Result};
+use crate::output::{Contents, Origin, OutputFile};
+use crate::site::{ArticleId, Site};
+
+/// Site path of the site-wide RSS feed.
+pub const SITE_RSS: &str = "/feed.xml";
+/// Site path of the site-wide Atom feed.
+pub const SITE_ATOM: &str = "/atom.xml";
+/// File name of the RSS feed beside a category, tag or author page.
+pub const LIST_FEED: &str = "feed.xml";
+
+const DUBLIN_CORE: &str = "http://purl.org/dc/elements/1.1/";
+const GENERATOR: &str = "pamphlet";
+
+/// The site path of the feed of the list page at `list_path` (`/tag/x/` → `/tag/x/feed.xml`).
+pub fn list_feed_path(list_path: &str) -> String {
+    format!("{list_path}{LIST_FEED}")
+}
+
+/// One feed to write.
+struct FeedSpec {
+    /// Site path of the feed file.
+    path: String,
+    /// Site path of the HTML page the feed mirrors.
+    page: String,
+    title: String,
+    description: String,
+    /// Newest first, drafts removed, at most `feed_limit`.
+    articles: Vec<ArticleId>,
+    origin: String,
+}
+
+/// What every feed says about one article (computed once, shared by all its feeds).
+struct FeedEntry {
+    title: String,
+    link: String,
+    published: jiff::ZonedDateTime,
+    updated: jiff::ZonedDateTime,
+    authors: Vec<(String, String)>,
+    /// (term, display name, absolute URL of its page): categories, then tags.
+    categories: Vec<(String, String, String)>,
+    summary: String,
+    /// Full HTML with absolute URLs, when `feed_full_content` is on.
+    content: Option<String>,
+}
+
+/// Every feed of the site.
+pub fn feeds(site: &Site) -> Result<Vec<OutputFile>> {
+    let specs = feed_specs(site);
+    let needed: BTreeSet<ArticleId> = specs.iter().flat_map(|s| s.articles.iter().copied()).collect();
+    let entries: BTreeMap<ArticleId, FeedEntry> =
+        needed.into_par_iter().map(|id| (id, feed_entry(site, id))).collect::<Vec<_>>().into_iter().collect();
+    let base = &site.config.base_url;
+    let mut files = specs
+        .par_iter()
+        .map(|spec| {
+            let xml = rss_feed(site, spec, &entries)?;
+            Ok(OutputFile {
+                path: spec.path.clone(),
+                contents: Contents::Text(xml),
+                origin: Origin::Generated(spec.origin.clone()),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let site_spec = &specs[0];
+    files.push(OutputFile {
+        path: SITE_ATOM.to_string(),
+        contents: Contents::Text(atom_feed(site, base, site_spec, &entries)?),
+        origin: Origin::Generated("the Atom feed".into()),
+    });
+    Ok(files)
+}
+
+/// The site feed first, then one per category, tag and author.
+fn feed_specs(site: &Site) -> Vec<FeedSpec> {
+    let limit = site.config.feed_limit;
+    let newest = |ids: &mut dyn Iterator<Item = ArticleId>| -> Vec<ArticleId> {
+        ids.filter(|&id| !site.articles[id].article.common.draft).take(limit).collect()
+    };
+    let site_title = &site.config.title;
+    let mut specs = vec![FeedSpec {
+        path: SITE_RSS.to_string(),
+        page: "/".to_string(),
+        title: site_title.clone(),
+        description: non_empty(&site.config.description, site_title),
+        articles: newest(&mut (0..site.articles.len())),
+        origin: "the RSS feed".into(),
+    }];
+    for (id, node) in site.categories.nodes.iter().enumerate() {
+        let name = site.categories.full_name(id);
+        specs.push(FeedSpec {
+            path: list_feed_path(&node.path),
+            page: node.path.clone(),
+            title: format!("{site_title}: {name}"),
+            description: node.description.clone().unwrap_or_else(|| format!("Articles in {name}")),
+            articles: newest(&mut site.category_articles[id].iter().copied()),
+            origin: format!("the feed of category `{name}`"),
+        });
+    }
+    for (id, tag) in site.tags.iter().enumerate() {
+        let page = format!("/tag/{}/", tag.slug);
+        specs.push(FeedSpec {
+            path: list_feed_path(&page),
+            page,
+            title: format!("{site_title}: {}", tag.name),
+            description: format!("Articles tagged {}", tag.name),
+            articles: newest(&mut site.tag_articles[id].iter().copied()),
+            origin: format!("the feed of tag `{}`", tag.name),
+        });
+    }
+    for (id, author) in site.authors.iter().enumerate() {
+        let page = format!("/author/{}/", author.id);
+        specs.push(FeedSpec {
+            path: list_feed_path(&page),
+            page,
+            title: format!("{site_title}: {}", author.name),
+            description: format!("Articles by {}", author.name),
+            articles: newest(&mut site.author_articles[id].iter().copied()),
+            origin: format!("the feed of author `{}`", author.name),
+        });
+    }
+    specs
+}
+
+fn non_empty(text: &str, fallback: &str) -> String {
+    if text.trim().is_empty() { fallback.to_string() } else { text.to_string() }
+}
+
+fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
+    let a = &site.articles[id];
+    let base = &site.config.base_url;
+    let link = base.absolute(&a.path);
+    let published = a.article.date.clone();
+    let updated = a.article.updated.clone().filter(|u| *u > published).unwrap_or_else(|| published.clone());
+    let authors = a
+        .authors
+        .iter()
+        .map(|&au| {
+            let author = &site.authors[au];
+            (xml_text(&author.name), base.absolute(&format!("/author/{}/", author.id)))
+        })
+        .collect();
+    let categories = a
+        .categories
+        .iter()
+        .map(|&c| {
+            let node = &site.categories.nodes[c];
+            (node.slug_path.clone(), xml_text(&site.categories.full_name(c)), base.absolute(&node.path))
+        })
+        .chain(a.tags.iter().map(|&t| {
+            let tag = &site.tags[t];
+            (tag.slug.clone(), xml_text(&tag.name), base.absolute(&format!("/tag/{}/", tag.slug)))
+        }))
+        .collect();
+    let content = site
+        .config
+        .feed_full_content
+        .then(|| xml_text(&absolute_urls(&a.article.common.body.html, &base.origin, &link)));
+    FeedEntry {
+        title: xml_text(&a.article.common.title),
+        link,
+        published,
+        updated,
+        authors,
+        categories,
+        summary: xml_text(&a.article.common.summary),
+        content,
+    }
+}
+
+/// RFC 822 (as updated by RFC 2822/5322) date for RSS: `Tue, 5 Sep 2023 10:00:00 +0500`.
+pub fn rfc822(date: &jiff::ZonedDateTime) -> String {
+    // jiff prints every date it can represent; the fallback is never reached for article dates.
+    jiff::fmt::rfc2822::to_string(date)
+        .unwrap_or_else(|_| date.timestamp().strftime("%a, %d %b %Y %H:%M:%S +0000").to_string())
+}
+
+fn rfc3339(date: &jiff::ZonedDateTime) -> Result<atom_syndication::FixedDateTime> {
+    let text = crate::render::context::rfc3339(date);
+    atom_syndication::FixedDateTime::parse_from_rfc3339(&text)
+        .map_err(|e| Error::output(SITE_ATOM, format!("date `{text}` cannot be written: {e}")))
+}
+
+/// The newest change among `articles` (the Unix epoch for an empty feed, so that output stays
+/// reproducible: the build time would change on every build).
+fn last_change<'a>(
+    articles: &[ArticleId],
+    entries: &'a BTreeMap<ArticleId, FeedEntry>,
+) -> Option<&'a jiff::ZonedDateTime> {
+    articles.iter().filter_map(|id| entries.get(id)).map(|e| &e.updated).max()
+}
+
+fn rss_feed(site: &Site, spec: &FeedSpec, entries: &BTreeMap<ArticleId, FeedEntry>) -> Result<String> {
+    let base = &site.config.base_url;
+    let items: Vec<rss::Item> = spec.articles.iter().filter_map(|id| entries.get(id)).map(rss_item).collect();
+    let self_link = rss::extension::atom::Link {
+        href: base.absolute(&spec.path),
+        rel: "self".into(),
+        mime_type: Some("application/rss+xml".into()),
+        ..Default::default()
+    };
+    let mut channel = rss::Channel {
+        title: xml_text(&spec.title),
+        link: base.absolute(&spec.page),
+        description: xml_text(&spec.description),
+        language: Some(site.config.language.clone()),
+        generator: Some(GENERATOR.into()),
+        last_build_date: last_change(&spec.articles, entries).map(rfc822),
+        items,
+        atom_ext: Some(rss::extension::atom::AtomExtension { links: vec![self_link] }),
+        ..Default::default()
+    };
+    channel.namespaces.insert("dc".into(), DUBLIN_CORE.into());
+    let mut out = Vec::new();
+    channel.pretty_write_to(&mut out, b' ', 1).map_err(|e| Error::output(&spec.path, e.to_string()))?;
+    String::from_utf8(out).map_err(|e| Error::output(&spec.path, e.to_string()))
+}
+
+fn rss_item(e: &FeedEntry) -> rss::Item {
+    let categories = e
+        .categories
+        .iter()
+        .map(|(_, name, url)| rss::Category { name: name.clone(), domain: Some(url.clone()) })
+        .collect();
+    // RSS's own <author> must be an e-mail address; Dublin Core's creator takes a name.
+    let dublin_core = (!e.authors.is_empty()).then(|| rss::extension::dublincore::DublinCoreExtension {
+        creators: e.authors.iter().map(|(name, _)| name.clone()).collect(),
+        ..Default::default()
+    });
+    rss::Item {
+        title: Some(e.title.clone()),
+        link: Some(e.link.clone()),
+        description: Some(e.summary.clone()),
+        guid: Some(rss::Guid { value: e.link.clone(), permalink: true }),
+        pub_date: Some(rfc822(&e.published)),
+        categories,
+        content: e.content.clone(),
+        dublin_core_ext: dublin_core,
+        ..Default::default()
+    }
+}
+
+fn atom_feed(site: &Site, base: &BaseUrl, spec: &FeedSpec, entries: &BTreeMap<ArticleId, FeedEntry>) -> Result<String> {
+    let link = |href: String, rel: &str, mime: &str| atom_syndication::Link {
+        href,
+        rel: rel.into(),
+        mime_type: Some(mime.into()),
+        ..Default::default()
+    };
+    let site_name = xml_text(&site.config.title);
+    let updated = match last_change(&spec.articles, entries) {
+        Some(date) => rfc3339(date)?,
+        None => atom_syndication::FixedDateTime::default(),
+    };
+    let entries = spec
+        .articles
+        .iter()
+        .filter_map(|id| entries.get(id))
+        .map(|e| atom_entry(e, &site_name))
+        .collect::<Result<Vec<_>>>()?;
+    let feed = atom_syndication::Feed {
+        title: atom_syndication::Text::plain(site_name),
+        id: base.to_string(),
+        updated,
+        generator: Some(atom_syndication::Generator { value: GENERATOR.into(), ..Default::default() }),
+        links: vec![
+            link(base.absolute(SITE_ATOM), "self", "application/atom+xml"),
+            link(base.absolute("/"), "alternate", "text/html"),
+        ],
+        subtitle: (!site.config.description.trim().is_empty())
+            .then(|| atom_syndication::Text::plain(xml_text(&site.config.description))),
+        logo: site.config.logo.as_deref().map(|l| absolute_asset(base, l)),
+        entries,
+        lang: Some(site.config.language.clone()),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    feed.write_with_config(
+        &mut out,
+        atom_syndication::WriteConfig { write_document_declaration: true, indent_size: Some(1) },
+    )
+    .map_err(|e| Error::output(SITE_ATOM, e.to_string()))?;
+    String::from_utf8(out).map_err(|e| Error::output(SITE_ATOM, e.to_string()))
+}
+
+fn atom_entry(e: &FeedEntry, site_name: &str) -> Result<atom_syndication::Entry> {
+    let mut authors: Vec<atom_syndication::Person> = e
+        .authors
+        .iter()
+        .map(|(name, uri)| atom_syndication::Person {
+            name: name.clone(),
+            uri: Some(uri.clone()),
+            ..Default::default()
+        })
+        .collect();
+    if authors.is_empty() {
+        // RFC 4287 §4.1.2: every entry needs an author; the publication speaks for unsigned pieces.
+        authors.push(atom_syndication::Person { name: site_name.to_string(), ..Default::default() });
+    }
+    Ok(atom_syndication::Entry {
+        title: atom_syndication::Text::plain(e.title.clone()),
+        id: e.link.clone(),
+        updated: rfc3339(&e.updated)?,
+        published: Some(rfc3339(&e.published)?),
+        authors,
+        categories: e
+            .categories
+            .iter()
+            .map(|(term, name, url)| atom_syndication::Category {
+                term: term.clone(),
+                scheme: Some(url.clone()),
+                label: Some(name.clone()),
+            })
+            .collect(),
+        links: vec![atom_syndication::Link {
+            href: e.link.clone(),
+            rel: "alternate".into(),
+            mime_type: Some("text/html".into()),
+            ..Default::default()
+        }],
+        summary: (!e.summary.is_empty()).then(|| atom_syndication::Text::plain(e.summary.clone())),
+        content: e.content.as_ref().map(|html| atom_syndication::Content {
+            value: Some(html.clone()),
+            content_type: Some("html".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+/// The absolute URL of a site path or full URL (`/images/logo.svg` → `https://x.org/images/logo.svg`).
+pub fn absolute_asset(base: &BaseUrl, url: &str) -> String {
+    if url.starts_with('/') && !url.starts_with("//") { base.absolute(url) } else { url.to_string() }
+}
+
+/// Removes characters XML 1.0 forbids (C0 controls other than tab and newlines, U+FFFE/U+FFFF);
+/// front matter can contain them (pasted text), and a feed holding one is unreadable.
+pub fn xml_text(text: &str) -> String {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
+    if text.chars().all(allowed) { text.to_string() } else { text.chars().filter(|&c| allowed(c)).collect() }
+}
+
+/// Makes the URLs in `href`, `src`, `poster` and `srcset` attributes of `html` absolute, as feed
+/// readers show content away from the site. Root-relative paths (which already carry the base
+/// URL's path prefix) get `origin`; relative ones and `#fragments` are resolved against `page`
+/// (the article's absolute URL, ending in `/`). URLs with a scheme are left alone.
+pub fn absolute_urls(html: &str, origin: &str, page: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some((start, name_len, quote)) = next_url_attribute(rest) {
+        let value_start = start + name_len + 2;
+        let Some(value_len) = rest[value_start..].find(quote) else { break };
+        let value = &rest[value_start..value_start + value_len];
+        out.push_str(&rest[..value_start]);
+        if rest[start..].starts_with("srcset") {
+            let candidates: Vec<String> = value
+                .split(',')
+                .map(|candidate| {
+                    let candidate = candidate.trim();
+                    let (url, descriptor) = candidate.split_once(char::is_whitespace).unwrap_or((candidate, ""));
+                    let url = resolve(url, origin, page);
+                    if descriptor.is_empty() { url } else { format!("{url} {}", descriptor.trim()) }
+                })
+                .collect();
+            out.push_str(&candidates.join(", "));
+        } else {
+            out.push_str(&resolve(value, origin, page));
+        }
+        out.push(quote);
+        rest = &rest[value_start + value_len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The next ` href="`/` src='`… in `html`: (offset of the name, its length, the quote used).
+fn next_url_attribute(html: &str) -> Option<(usize, usize, char)> {
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(eq) = html[from..].find('=').map(|i| i + from) {
+        from = eq + 1;
+        let quote = match bytes.get(eq + 1) {
+            Some(b'"') => '"',
+            Some(b'\'') => '\'',
+            _ => continue,
+        };
+        for name in ["href", "src", "poster", "srcset"] {
+            if eq > name.len() && html[..eq].ends_with(name) && bytes[eq - name.len() - 1].is_ascii_whitespace() {
+                return Some((eq - name.len(), name.len(), quote));
+            }
+        }
+    }
+    None
+}
+
+fn resolve(url: &str, origin: &str, page: &str) -> String {
+    let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+    });
+    if url.is_empty() || has_scheme {
+        url.to_string()
+    } else if let Some(rest) = url.strip_prefix("//") {
+        let scheme = origin.split_once("://").map(|(s, _)| s).unwrap_or("https");
+        format!("{scheme}://{rest}")
+    } else if url.starts_with('/') {
+        format!("{origin}{url}")
+    } else if url.starts_with('#') || url.starts_with('?') {
+        format!("{page}{url}")
+    } else {
+        // Relative to the page's folder: drop its last segment, then apply `./` and `../`.
+        let path = page.strip_prefix(origin).unwrap_or("/");
+        let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        if !path.ends_with('/') {
+            segments.pop();
+        }
+        let mut parts = url.split('/').peekable();
+        while let Some(&part) = parts.peek() {
+            match part {
+                "." => {}
+                ".." => {
+                    segments.pop();
+                }
+                _ => break,
+            }
+            parts.next();
+        }
+        let tail: Vec<&str> = parts.collect();
+        let dir = if segments.is_empty() { String::from("/") } else { format!("/{}/", segments.join("/")) };
+        format!("{origin}{dir}{}", tail.join("/"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "https://x.org";
+    const PAGE: &str = "https://x.org/mirror/2024/01/a/";
+
+    #[test]
+    fn root_relative_urls_get_the_origin_and_keep_the_prefix_they_already_have() {
+        let html = r#"<p><a href="/mirror/2024/01/b/">b</a> <img src="/mirror/i.png" alt="i"></p>"#;
+        assert_eq!(
+            absolute_urls(html, ORIGIN, PAGE),
+            r#"<p><a href="https://x.org/mirror/2024/01/b/">b</a> <img src="https://x.org/mirror/i.png" alt="i"></p>"#
+        );
+    }
+
+    #[test]
+    fn relative_urls_and_fragments_resolve_against_the_article() {
+        let html = r##"<img src="photo.svg"><a href="#notes">n</a><a href="../x/">x</a><a href='./y.pdf'>y</a>"##;
+        assert_eq!(
+            absolute_urls(html, ORIGIN, PAGE),
+            r##"<img src="https://x.org/mirror/2024/01/a/photo.svg"><a href="https://x.org/mirror/2024/01/a/#notes">n</a><a href="https://x.org/mirror/2024/01/x/">x</a><a href='https://x.org/mirror/2024/01/a/y.pdf'>y</a>"##
+        );
+    }
+
+    #[test]
+    fn absolute_urls_mailto_and_text_are_left_alone() {
+        let html = r#"<a href="https://eff.org/">e</a><a href="mailto:a@b.org">m</a><p>data-href="/x" and href=/y</p><a href="//cdn.org/z">z</a>"#;
+        assert_eq!(
+            absolute_urls(html, ORIGIN, PAGE),
+            r#"<a href="https://eff.org/">e</a><a href="mailto:a@b.org">m</a><p>data-href="/x" and href=/y</p><a href="https://cdn.org/z">z</a>"#
+        );
+    }
+
+    #[test]
+    fn srcset_candidates_are_each_resolved() {
+        let html = r#"<img srcset="/mirror/a.png 1x, b.png 2x" src="/mirror/a.png">"#;
+        assert_eq!(
+            absolute_urls(html, ORIGIN, PAGE),
+            r#"<img srcset="https://x.org/mirror/a.png 1x, https://x.org/mirror/2024/01/a/b.png 2x" src="https://x.org/mirror/a.png">"#
+        );
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_dropped() {
+        assert_eq!(xml_text("a\u{1}b\tc\u{FFFF}"), "ab\tc");
+        assert_eq!(xml_text("ڈیجیٹل & <b>"), "ڈیجیٹل & <b>");
+    }
+
+    #[test]
+    fn rss_dates_are_rfc_822_with_the_articles_offset() {
+        let tz = jiff::tz::TimeZone::get("Asia/Karachi").unwrap();
+        let d = crate::content::article::parse_date("2023-09-05T10:00:00", &tz).unwrap();
+        assert_eq!(rfc822(&d), "Tue, 5 Sep 2023 10:00:00 +0500");
+    }
+}

@@ -1,0 +1,169 @@
+//! Search: the Pagefind index built with the site is queried for real, from Node with
+//! Pagefind's own JS API (tests/support/pagefind_query.mjs), for an English and an Urdu word.
+//! Also: the search page, `search: false`, drafts, and byte-identical bundles across builds.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::{Built, SiteTest};
+
+/// (url, title, excerpt) of each result.
+type Hits = Vec<(String, String, String)>;
+
+/// The results of each query, or `None` when node is not installed (CI has it:
+/// there, a missing node fails the test).
+#[allow(clippy::print_stderr)]
+fn query(site: &Built, queries: &[&str]) -> Option<BTreeMap<String, Hits>> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pagefind_query.mjs");
+    let output = match Command::new("node").arg(&script).arg(site.out()).args(queries).output() {
+        Ok(o) => o,
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipping the Pagefind query: cannot run node ({e})");
+            return None;
+        }
+        Err(e) => panic!("CI must have node to query the search index: {e}"),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "node failed:\n{}\n{stdout}", String::from_utf8_lossy(&output.stderr));
+    let parsed: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let mut found = BTreeMap::new();
+    for (q, results) in parsed.as_object().expect("an object of queries") {
+        let list = results
+            .as_array()
+            .expect("a list of results")
+            .iter()
+            .map(|r| {
+                let field = |k: &str| r[k].as_str().unwrap_or("").to_string();
+                (field("url"), field("title"), field("excerpt"))
+            })
+            .collect();
+        found.insert(q.clone(), list);
+    }
+    Some(found)
+}
+
+#[test]
+fn english_and_urdu_words_find_their_articles() {
+    let site = SiteTest::fixture("publishing/newsroom").build();
+    let Some(found) = query(&site, &["broadband", "رازداری", "صحافی", "Balochistan", "xylophone"]) else {
+        return;
+    };
+    let hits = |q: &str| found[q].iter().map(|(url, title, _)| (url.as_str(), title.as_str())).collect::<Vec<_>>();
+    assert_eq!(hits("broadband"), [("/2024/01/other/", "Another story")]);
+    assert_eq!(hits("رازداری"), [("/2025/02/ڈیجیٹل-حقوق/", "ڈیجیٹل حقوق کا دن")]);
+    assert_eq!(hits("صحافی"), [("/2025/02/ڈیجیٹل-حقوق/", "ڈیجیٹل حقوق کا دن")]);
+    assert_eq!(hits("Balochistan")[0], ("/2024/01/quotes/", r#"Rights & <Wrongs>: the "quoted" story"#));
+    assert!(found["xylophone"].is_empty());
+    // The excerpt shows the matching words, marked.
+    assert!(found["broadband"][0].2.contains("<mark>broadband</mark>"), "{:?}", found["broadband"]);
+}
+
+#[test]
+fn pages_are_indexed_but_list_pages_and_drafts_are_not() {
+    let site = SiteTest::fixture("publishing/newsroom").with(|o| o.drafts = true).build();
+    let Some(found) = query(&site, &["digital", "zanzibarite", "story"]) else { return };
+    assert!(found["digital"].iter().any(|(url, _, _)| url == "/about/"), "{found:?}");
+    assert!(found["zanzibarite"].is_empty(), "a draft was indexed: {found:?}");
+    // "story" is in article titles, which list pages repeat: only the articles come back.
+    let urls: Vec<&str> = found["story"].iter().map(|(url, _, _)| url.as_str()).collect();
+    assert!(urls.contains(&"/2024/01/other/"), "{urls:?}");
+    assert!(
+        urls.iter().all(|u| !u.contains("/tag/") && !u.contains("/category/") && !u.contains("/author/") && *u != "/"),
+        "{urls:?}"
+    );
+}
+
+#[test]
+fn the_built_in_theme_has_a_search_page_that_loads_the_bundle_under_the_prefix() {
+    let site = SiteTest::new()
+        .without_test_theme()
+        .file("site.yaml", "title: T\nbase_url: https://x.org/mirror/\n")
+        .file("content/a.md", &common::article("A", "2024-01-01", "", "Text."))
+        .build();
+    let page = "/search/";
+    assert_eq!(site.attrs(page, "form#search-form", "action"), ["/mirror/search/"]);
+    assert_eq!(site.attrs(page, "form#search-form", "method"), ["get"]);
+    assert_eq!(site.attrs(page, "form#search-form", "data-bundle"), ["/mirror/pagefind/pagefind.js"]);
+    assert_eq!(site.attrs(page, "form#search-form input[type=search]", "name"), ["q"]);
+    assert!(site.exists("/pagefind/pagefind.js"));
+    let text = site.text(page);
+    assert!(text.contains("<noscript>"), "a message for readers without JavaScript");
+    assert!(text.contains("r.meta.title") && text.contains("r.excerpt") && text.contains("r.url"));
+    // Nothing from other hosts: no script src, and no absolute URL in the script.
+    assert!(site.attrs(page, "script[src]", "src").is_empty());
+    let script = text.split("<script type=\"module\">").nth(1).unwrap().split("</script>").next().unwrap();
+    assert!(!script.contains("http"), "{script}");
+}
+
+#[test]
+fn a_theme_without_search_html_gets_the_index_but_no_search_page() {
+    let site = SiteTest::new().file("content/a.md", &common::article("A", "2024-01-01", "", "Text.")).build();
+    assert!(site.exists("/pagefind/pagefind.js"));
+    assert!(site.exists("/pagefind/pagefind-entry.json"));
+    assert!(!site.exists("/search/"));
+}
+
+#[test]
+fn search_false_builds_neither_index_nor_page() {
+    let site = SiteTest::new()
+        .without_test_theme()
+        .file("site.yaml", "title: T\nbase_url: https://x.org/\nsearch: false\n")
+        .file("content/a.md", &common::article("A", "2024-01-01", "", "Text."))
+        .build();
+    assert!(!site.exists("/search/"));
+    assert!(!site.files().iter().any(|f| f.starts_with("/pagefind/")), "{:?}", site.files());
+}
+
+/// Two separate processes (so hash seeds differ) build byte-identical sites, search bundle included.
+#[test]
+fn two_builds_give_byte_identical_output_including_the_search_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/publishing/newsroom");
+    let plain = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/themes/plain");
+    let root = dir.path().join("site");
+    for (from, to) in [(fixture.as_path(), root.clone()), (plain.as_path(), root.join("themes/plain"))] {
+        for entry in walkdir::WalkDir::new(from) {
+            let entry = entry.unwrap();
+            let target = to.join(entry.path().strip_prefix(from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let snapshot = |out: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<_> = walkdir::WalkDir::new(out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (e.path().strip_prefix(out).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let mut builds = Vec::new();
+    for name in ["one", "two"] {
+        let out = dir.path().join(name);
+        let status = Command::new(env!("CARGO_BIN_EXE_pamphlet"))
+            .args(["build", "--root"])
+            .arg(&root)
+            .arg("--output")
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        builds.push(snapshot(&out));
+    }
+    assert!(builds[0].iter().any(|(p, _)| p.ends_with(".pf_fragment")));
+    let names = |b: &Vec<(String, Vec<u8>)>| b.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&builds[0]), names(&builds[1]));
+    for ((path, a), (_, b)) in builds[0].iter().zip(&builds[1]) {
+        assert!(a == b, "{path} differs between two builds");
+    }
+}
