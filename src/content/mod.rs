@@ -5,6 +5,7 @@ pub mod article;
 pub mod front_matter;
 pub mod page;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -146,6 +147,70 @@ enum Found {
 
 /// Walks `root/content` and parses everything in it.
 pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions) -> Result<Content> {
+    load_inner(root, config, markdown, opts, None)
+}
+
+/// Like [`load`], but re-uses documents parsed by an earlier call whose file has the same
+/// modification time and length, so that the dev server re-parses only what an edit touched.
+/// The cache forgets everything when `config` differs from the one it was filled with
+/// (parsing depends on it: the base URL's prefix, the timezone).
+pub fn load_with_cache(
+    root: &Path,
+    config: &Config,
+    markdown: &Markdown,
+    opts: LoadOptions,
+    cache: &mut ContentCache,
+) -> Result<Content> {
+    let fingerprint = format!("{config:?}");
+    if cache.config != fingerprint {
+        cache.docs.clear();
+        cache.config = fingerprint;
+    }
+    load_inner(root, config, markdown, opts, Some(cache))
+}
+
+/// Parsed documents kept between builds (see [`load_with_cache`]).
+#[derive(Default)]
+pub struct ContentCache {
+    /// The configuration the documents were parsed with, as text.
+    config: String,
+    docs: HashMap<PathBuf, (Stamp, Option<Document>)>,
+    /// Files parsed (not re-used) by the last load, for tests and the dev server's log.
+    parsed_last: usize,
+}
+
+impl ContentCache {
+    /// How many Markdown files the last load had to parse (the others came from the cache).
+    pub fn parsed_last(&self) -> usize {
+        self.parsed_last
+    }
+}
+
+/// What identifies one version of a file: modification time and length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        Some(Stamp { modified: meta.modified().ok(), len: meta.len() })
+    }
+}
+
+/// One Markdown file's outcome: its stamp (when cached), the parse result, and whether it
+/// was parsed now rather than taken from the cache.
+type Parsed = (Option<Stamp>, Result<Option<Document>, Vec<Error>>, bool);
+
+fn load_inner(
+    root: &Path,
+    config: &Config,
+    markdown: &Markdown,
+    opts: LoadOptions,
+    mut cache: Option<&mut ContentCache>,
+) -> Result<Content> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(Error::config(
@@ -165,35 +230,26 @@ pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions
         })
         .collect();
 
-    let parsed: Vec<Result<Option<Document>, Vec<Error>>> = found
+    let shared = cache.as_deref();
+    let parsed: Vec<(&Path, Parsed)> = found
         .par_iter()
         .filter_map(|f| match f {
-            Found::Markdown { path, in_pages } => Some(parse_file(root, path, in_pages.as_deref(), config, markdown)),
+            Found::Markdown { path, in_pages } => {
+                Some((path.as_path(), parse_cached(root, path, in_pages.as_deref(), config, markdown, shared)))
+            }
             Found::Other(_) => None,
         })
         .collect();
+    if let Some(cache) = cache.as_deref_mut() {
+        remember(cache, &parsed);
+    }
 
     let mut content = Content::default();
-    for result in parsed {
+    for (_, (_, result, _)) in parsed {
         match result {
             Err(errs) => errors.extend(errs),
             Ok(None) => {}
-            Ok(Some(Document::Page(p))) => {
-                if p.common.draft && !opts.drafts {
-                    content.drafts_skipped += 1;
-                } else {
-                    content.pages.push(p);
-                }
-            }
-            Ok(Some(Document::Article(a))) => {
-                if a.common.draft && !opts.drafts {
-                    content.drafts_skipped += 1;
-                } else if a.date.timestamp() > opts.now && !opts.future {
-                    content.scheduled.push(a.date.timestamp());
-                } else {
-                    content.articles.push(a);
-                }
-            }
+            Ok(Some(doc)) => content.add(doc, opts),
         }
     }
     content.scheduled.sort();
@@ -204,6 +260,73 @@ pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions
     }
     Error::collect(errors)?;
     Ok(content)
+}
+
+/// Parses one file, or clones it from the cache when its stamp has not changed.
+fn parse_cached(
+    root: &Path,
+    path: &Path,
+    in_pages: Option<&Path>,
+    config: &Config,
+    markdown: &Markdown,
+    cache: Option<&ContentCache>,
+) -> Parsed {
+    let Some(cache) = cache else {
+        return (None, parse_file(root, path, in_pages, config, markdown), true);
+    };
+    let stamp = Stamp::of(path);
+    if let (Some(stamp), Some((cached, doc))) = (stamp, cache.docs.get(path))
+        && *cached == stamp
+    {
+        return (Some(stamp), Ok(doc.clone()), false);
+    }
+    (stamp, parse_file(root, path, in_pages, config, markdown), true)
+}
+
+/// Stores what was parsed now and forgets files that are gone. Files that failed to parse are
+/// not stored, so they are parsed (and their errors reported) again next time.
+fn remember(cache: &mut ContentCache, parsed: &[(&Path, Parsed)]) {
+    let present: std::collections::HashSet<&Path> = parsed.iter().map(|(p, _)| *p).collect();
+    cache.docs.retain(|p, _| present.contains(p.as_path()));
+    cache.parsed_last = 0;
+    for (path, (stamp, result, fresh)) in parsed {
+        if !fresh {
+            continue;
+        }
+        cache.parsed_last += 1;
+        match (stamp, result) {
+            (Some(stamp), Ok(doc)) => {
+                cache.docs.insert(path.to_path_buf(), (*stamp, doc.clone()));
+            }
+            _ => {
+                cache.docs.remove(*path);
+            }
+        }
+    }
+}
+
+impl Content {
+    /// Adds a parsed document, or counts it as a skipped draft or a scheduled article.
+    fn add(&mut self, doc: Document, opts: LoadOptions) {
+        match doc {
+            Document::Page(p) => {
+                if p.common.draft && !opts.drafts {
+                    self.drafts_skipped += 1;
+                } else {
+                    self.pages.push(p);
+                }
+            }
+            Document::Article(a) => {
+                if a.common.draft && !opts.drafts {
+                    self.drafts_skipped += 1;
+                } else if a.date.timestamp() > opts.now && !opts.future {
+                    self.scheduled.push(a.date.timestamp());
+                } else {
+                    self.articles.push(a);
+                }
+            }
+        }
+    }
 }
 
 fn asset_for(root: &Path, content_dir: &Path, _pages_dir: &Path, bundles: &[PathBuf], path: PathBuf) -> Asset {
@@ -261,6 +384,7 @@ fn walk(content_dir: &Path) -> (Vec<Found>, Vec<Error>) {
     (found, errors)
 }
 
+#[derive(Debug, Clone)]
 enum Document {
     Article(Article),
     Page(Page),

@@ -2,6 +2,7 @@
 //! Produces [`OutputFile`]s and never touches the disk.
 
 pub mod context;
+pub mod select;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -15,13 +16,35 @@ use crate::output::{Contents, Origin, OutputFile};
 use crate::permalink::page_path;
 use crate::site::{ArticleId, Site};
 use crate::theme::Theme;
-use context::{ArticleSummaryView, PagerLink, PaginatorView, ViewBuilder};
+use context::{ArticleSummaryView, PagerLink, PaginatorView, SiteView, ViewBuilder};
+pub use select::Selection;
 
 /// Compiled templates of one theme.
 pub struct Renderer {
     tera: Tera,
     /// Template name → the file it came from, for error messages.
     origins: BTreeMap<String, PathBuf>,
+    /// Template name → its text, to tell which templates one includes (see [`select`]).
+    sources: BTreeMap<String, String>,
+}
+
+/// The views every output is rendered from, computed once per build: each article's card and
+/// the `site` variable. The dev server keeps them to compare one build with the next.
+pub struct SiteViews {
+    /// Card views, by [`ArticleId`].
+    pub summaries: Vec<ArticleSummaryView>,
+    /// The `site` variable.
+    pub site: SiteView,
+}
+
+impl SiteViews {
+    /// The views of `site`.
+    pub fn new(site: &Site) -> SiteViews {
+        let views = ViewBuilder::new(site);
+        let summaries: Vec<ArticleSummaryView> = site.articles.par_iter().map(|a| views.article_summary(a)).collect();
+        let site = views.site(&summaries);
+        SiteViews { summaries, site }
+    }
 }
 
 /// One list page to render: which template, its first page's path, and its articles.
@@ -45,10 +68,10 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         let origins: BTreeMap<String, PathBuf> =
             theme.templates.iter().map(|t| (t.name.clone(), t.origin.clone())).collect();
-        let renderer_origins = origins.clone();
         tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| template_error(&e, &origins))?;
-        Ok(Renderer { tera, origins: renderer_origins })
+        let sources = theme.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
+        Ok(Renderer { tera, origins, sources })
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<String> {
@@ -57,9 +80,20 @@ impl Renderer {
 
     /// Renders every article, page, list, index and alias page of `site`.
     pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>> {
+        self.render_selected(site, &SiteViews::new(site), &Selection::all())
+    }
+
+    /// Renders the outputs of `site` that `selection` asks for (index and alias pages, which
+    /// are few and cheap, always). `site_views` must be [`SiteViews::new`] of `site`.
+    pub fn render_selected(
+        &self,
+        site: &Site,
+        site_views: &SiteViews,
+        selection: &Selection,
+    ) -> Result<Vec<OutputFile>> {
         let views = ViewBuilder::new(site);
-        let summaries: Vec<ArticleSummaryView> = site.articles.par_iter().map(|a| views.article_summary(a)).collect();
-        let site_value = Value::from_serializable(&views.site(&summaries));
+        let summaries = &site_views.summaries;
+        let site_value = Value::from_serializable(&site_views.site);
         let base_context = |kind: &str, url: &str, lang: &str, dir: &str| {
             let mut ctx = Context::new();
             ctx.insert_value("site", site_value.clone());
@@ -74,8 +108,8 @@ impl Renderer {
             ctx
         };
 
-        let articles = (0..site.articles.len()).into_par_iter().map(|id| {
-            let view = views.article(id, &summaries);
+        let articles = (0..site.articles.len()).into_par_iter().filter(|&id| selection.article(id)).map(|id| {
+            let view = views.article(id, summaries);
             let mut ctx =
                 base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
             ctx.insert("article", &view);
@@ -86,7 +120,7 @@ impl Renderer {
                 Origin::Source(site.articles[id].article.common.source.clone()),
             ))
         });
-        let pages = site.pages.par_iter().map(|p| {
+        let pages = site.pages.par_iter().enumerate().filter(|(i, _)| selection.page(*i)).map(|(_, p)| {
             let view = views.page(p);
             let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
             ctx.insert("page", &view);
@@ -94,12 +128,17 @@ impl Renderer {
             Ok(OutputFile::html(&p.page.path, html, Origin::Source(p.page.common.source.clone())))
         });
         let listings = self.listings(site, &views);
-        let (summaries, views, base_context) = (&summaries, &views, &base_context);
+        let (views, base_context) = (&views, &base_context);
         let lists = listings.par_iter().flat_map(|listing| {
             let pages = site.config.paginate;
             let total = listing.articles.len().div_ceil(pages).max(1);
             (1..=total)
                 .into_par_iter()
+                .filter(move |&number| {
+                    let start = (number - 1) * pages;
+                    let end = (start + pages).min(listing.articles.len());
+                    selection.list_page(listing.template, &listing.articles[start.min(end)..end])
+                })
                 .map(move |number| self.render_list_page(listing, number, total, summaries, views, base_context, site))
         });
         let lang = site.config.language.clone();
