@@ -17,6 +17,7 @@ pub mod output;
 pub mod permalink;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod taxonomy;

@@ -209,7 +209,7 @@ fn load_inner(
     config: &Config,
     markdown: &Markdown,
     opts: LoadOptions,
-    mut cache: Option<&mut ContentCache>,
+    cache: Option<&mut ContentCache>,
 ) -> Result<Content> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
@@ -240,7 +240,7 @@ fn load_inner(
             Found::Other(_) => None,
         })
         .collect();
-    if let Some(cache) = cache.as_deref_mut() {
+    if let Some(cache) = cache {
         remember(cache, &parsed);
     }
 
