@@ -38,6 +38,27 @@ enum Command {
         #[arg(long)]
         future: bool,
     },
+    /// Preview the site at http://127.0.0.1:1111/, rebuilding and reloading as you edit.
+    Serve {
+        /// The site root, holding site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on.
+        #[arg(long, default_value_t = pamphlet::serve::DEFAULT_PORT)]
+        port: u16,
+        /// The address to listen on. Anything but 127.0.0.1 (or ::1) exposes the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Show drafts (the default when serving); `--drafts=false` hides them.
+        #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+        drafts: bool,
+        /// Include articles dated in the future.
+        #[arg(long)]
+        future: bool,
+        /// Open the site in your browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new site with two sample articles, an About page and the default theme.
     Init {
         /// The folder to create the site in.
@@ -77,6 +98,14 @@ fn run(cli: Cli) -> pamphlet::Result<()> {
             let report = pamphlet::build(&opts)?;
             println!("{report}");
         }
+        Command::Serve { root, port, bind, drafts, future, open } => {
+            let mut opts = pamphlet::serve::ServeOptions::new(root);
+            opts.build.drafts = drafts;
+            opts.build.future = future;
+            (opts.port, opts.bind, opts.open) = (port, bind, open);
+            pamphlet::serve::serve(opts, std::sync::Arc::new(print_serve_event))?;
+            println!("stopped");
+        }
         Command::Init { dir } => {
             let today = jiff::ZonedDateTime::now().date();
             let files = pamphlet::scaffold::init(&dir, today)?;
@@ -99,6 +128,26 @@ fn run(cli: Cli) -> pamphlet::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Prints what the preview server reports.
+fn print_serve_event(event: &pamphlet::serve::ServeEvent) {
+    use pamphlet::serve::ServeEvent;
+    match event {
+        ServeEvent::Listening { url } => println!("serving {url} (Ctrl-C to stop)"),
+        ServeEvent::Warning(message) => eprintln!("warning: {message}"),
+        ServeEvent::Rebuilt { cause, changed, rendered, parsed, full, elapsed } => {
+            let how = if *full { "full render" } else { "incremental" };
+            println!(
+                "{cause}: rebuilt in {elapsed:.0?} ({how}: {parsed} files parsed, {rendered} outputs rendered, {} changed)",
+                changed.len()
+            );
+        }
+        ServeEvent::Failed { cause, error } => {
+            eprintln!("{cause}: the build failed; still serving the last good version");
+            report(error);
+        }
+    }
 }
 
 /// Prints every problem (each with its causes), then a count.
