@@ -186,17 +186,35 @@ impl ContentCache {
     }
 }
 
-/// What identifies one version of a file: modification time and length.
+/// What identifies one version of a file: modification time, length, and a hash of the
+/// bytes. File systems keep modification times with a coarse clock (milliseconds), so two
+/// saves of the same length in quick succession can share a time: for a file modified in
+/// the last [`RACY_WINDOW`], the bytes are hashed again (as git does for "racy" entries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
     modified: Option<std::time::SystemTime>,
     len: u64,
+    hash: u64,
 }
 
+/// How recent a modification time must be for the stamp alone not to be trusted.
+const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl Stamp {
-    fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::symlink_metadata(path).ok()?;
-        Some(Stamp { modified: meta.modified().ok(), len: meta.len() })
+    fn new(meta: &std::fs::Metadata, bytes: &[u8]) -> Stamp {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        Stamp { modified: meta.modified().ok(), len: meta.len(), hash: hasher.finish() }
+    }
+
+    /// Whether `cached` still describes the file at `path` (metadata `meta`).
+    fn still_matches(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
+        if self.modified != meta.modified().ok() || self.len != meta.len() {
+            return false;
+        }
+        let recent = self.modified.and_then(|m| m.elapsed().ok()).is_none_or(|age| age < RACY_WINDOW);
+        !recent || std::fs::read(path).is_ok_and(|bytes| Stamp::new(meta, &bytes).hash == self.hash)
     }
 }
 
@@ -274,13 +292,21 @@ fn parse_cached(
     let Some(cache) = cache else {
         return (None, parse_file(root, path, in_pages, config, markdown), true);
     };
-    let stamp = Stamp::of(path);
-    if let (Some(stamp), Some((cached, doc))) = (stamp, cache.docs.get(path))
-        && *cached == stamp
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => return (None, Err(vec![Error::io("read", path, e)]), true),
+    };
+    if let Some((cached, doc)) = cache.docs.get(path)
+        && cached.still_matches(path, &meta)
     {
-        return (Some(stamp), Ok(doc.clone()), false);
+        return (Some(*cached), Ok(doc.clone()), false);
     }
-    (stamp, parse_file(root, path, in_pages, config, markdown), true)
+    let bytes = match crate::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return (None, Err(vec![e]), true),
+    };
+    let stamp = Stamp::new(&meta, &bytes);
+    (Some(stamp), parse_bytes(root, path, bytes, in_pages, config, markdown), true)
 }
 
 /// Stores what was parsed now and forgets files that are gone. Files that failed to parse are
@@ -398,8 +424,20 @@ fn parse_file(
     config: &Config,
     markdown: &Markdown,
 ) -> Result<Option<Document>, Vec<Error>> {
-    let source = relative_to(root, path);
     let bytes = crate::fs::read(path).map_err(|e| vec![e])?;
+    parse_bytes(root, path, bytes, in_pages, config, markdown)
+}
+
+/// Parses the bytes read from `path`.
+fn parse_bytes(
+    root: &Path,
+    path: &Path,
+    bytes: Vec<u8>,
+    in_pages: Option<&Path>,
+    config: &Config,
+    markdown: &Markdown,
+) -> Result<Option<Document>, Vec<Error>> {
+    let source = relative_to(root, path);
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
@@ -583,5 +621,41 @@ mod tests {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("a.md"));
+    }
+
+    fn load_cached(root: &Path, config: &Config, cache: &mut ContentCache) -> Content {
+        let opts = LoadOptions { drafts: false, future: false, now: jiff::Timestamp::now() };
+        load_with_cache(root, config, &Markdown::new(), opts, cache).unwrap()
+    }
+
+    #[test]
+    fn the_cache_parses_only_files_that_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, title: &str| {
+            let text = format!("---\ntitle: {title}\ndate: 2023-09-05\n---\nBody.\n");
+            std::fs::write(dir.path().join("content").join(name), text).unwrap();
+        };
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        write("a.md", "Alpha");
+        write("b.md", "Bravo");
+        let mut cache = ContentCache::default();
+        assert_eq!(load_cached(dir.path(), &config(), &mut cache).articles.len(), 2);
+        assert_eq!(cache.parsed_last(), 2);
+        load_cached(dir.path(), &config(), &mut cache);
+        assert_eq!(cache.parsed_last(), 0);
+
+        // Same length, saved at once: the modification time may not have moved.
+        write("a.md", "Alpho");
+        let content = load_cached(dir.path(), &config(), &mut cache);
+        assert_eq!(cache.parsed_last(), 1);
+        let titles: Vec<&str> = content.articles.iter().map(|a| a.common.title.as_str()).collect();
+        assert_eq!(titles, vec!["Alpho", "Bravo"]);
+
+        std::fs::remove_file(dir.path().join("content/b.md")).unwrap();
+        assert_eq!(load_cached(dir.path(), &config(), &mut cache).articles.len(), 1);
+
+        let moved = Config::parse("title: T\nbase_url: https://example.org/mirror/\n", None).unwrap();
+        load_cached(dir.path(), &moved, &mut cache);
+        assert_eq!(cache.parsed_last(), 1, "a new config parses everything again");
     }
 }

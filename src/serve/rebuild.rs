@@ -50,6 +50,9 @@ struct LastGood {
     files: Arc<SiteFiles>,
 }
 
+/// How recent a modification time must be for the byte cache not to trust it.
+const RACY_WINDOW: Duration = Duration::from_secs(2);
+
 /// A file's identity for the byte cache.
 type Stamp = (Option<SystemTime>, u64);
 
@@ -177,8 +180,12 @@ impl Rebuilder {
             return Err(Error::io("read", source, std::io::Error::other("not a regular file")));
         }
         let stamp = (meta.modified().ok(), meta.len());
+        // A file modified within the file system's clock granularity may have changed again
+        // with the same time and length: read recent files again (`changed_paths` compares).
+        let recent = stamp.0.and_then(|m| m.elapsed().ok()).is_none_or(|age| age < RACY_WINDOW);
         if let Some((cached, bytes)) = self.copied.get(source)
             && *cached == stamp
+            && !recent
         {
             return Ok(bytes.clone());
         }

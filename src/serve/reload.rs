@@ -142,7 +142,9 @@ mod tests {
         let data = frame.strip_prefix("event: reload\ndata: ").and_then(|d| d.strip_suffix("\n\n")).unwrap();
         assert_eq!(serde_json::from_str::<serde_json::Value>(data).unwrap(), serde_json::json!({"paths": ["/a/"], "all": false}));
         let failed = Message::Failed { overlay: "<div>\nline</div>".into() }.to_sse();
-        assert_eq!(failed.lines().count(), 2, "{failed}");
+        let lines: Vec<&str> = failed.lines().collect();
+        assert_eq!(lines.len(), 3, "{failed}");
+        assert!(lines[1].starts_with("data: {") && lines[2].is_empty(), "{failed}");
     }
 
     #[test]
