@@ -55,8 +55,8 @@ pub struct Common {
     pub aliases: Vec<Located<String>>,
     /// Free-form template data.
     pub extra: serde_yaml::Mapping,
-    /// The rendered body.
-    pub body: Rendered,
+    /// The rendered body; shared, so that the dev server's document cache clones cheaply.
+    pub body: std::sync::Arc<Rendered>,
     /// True for `index.md` files, whose folder's other files are copied beside the output.
     pub is_bundle: bool,
 }
@@ -75,8 +75,9 @@ pub struct Asset {
 /// Everything loaded from `content/`.
 #[derive(Debug, Default)]
 pub struct Content {
-    /// Articles, in content-path order.
-    pub articles: Vec<Article>,
+    /// Articles, in content-path order. Shared, so that the dev server's document cache
+    /// hands out unchanged articles without copying them.
+    pub articles: Vec<std::sync::Arc<Article>>,
     /// Pages, in content-path order.
     pub pages: Vec<Page>,
     /// Non-Markdown files to copy.
@@ -177,9 +178,30 @@ pub struct ContentCache {
     docs: HashMap<PathBuf, (Stamp, Option<Document>)>,
     /// Files parsed (not re-used) by the last load, for tests and the dev server's log.
     parsed_last: usize,
+    /// The last complete listing of content/.
+    listing: Option<Vec<Found>>,
+    /// Set by [`ContentCache::only_changed`] for the next load.
+    hint: Option<Vec<PathBuf>>,
 }
 
 impl ContentCache {
+    /// Tells the next load that since the last one only `paths` (absolute, as found under
+    /// `content/`) may have changed. When they are all Markdown files the cache already
+    /// holds, that load skips listing `content/` and checking every other file: for a large
+    /// archive, most of the cost of a rebuild. Otherwise (a new, deleted or renamed file, an
+    /// asset) it lists and checks everything as usual.
+    pub fn only_changed(&mut self, paths: Vec<PathBuf>) {
+        self.hint = Some(paths);
+    }
+
+    /// The last listing and the changed files, when [`ContentCache::only_changed`] allows it.
+    fn reusable_listing(&mut self) -> Option<(Vec<Found>, std::collections::HashSet<PathBuf>)> {
+        let hint = self.hint.take()?;
+        let listing = self.listing.take()?;
+        let known = hint.iter().all(|p| self.docs.contains_key(p) && p.is_file());
+        known.then(|| (listing, hint.into_iter().collect()))
+    }
+
     /// How many Markdown files the last load had to parse (the others came from the cache).
     pub fn parsed_last(&self) -> usize {
         self.parsed_last
@@ -227,7 +249,7 @@ fn load_inner(
     config: &Config,
     markdown: &Markdown,
     opts: LoadOptions,
-    cache: Option<&mut ContentCache>,
+    mut cache: Option<&mut ContentCache>,
 ) -> Result<Content> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
@@ -236,7 +258,16 @@ fn load_inner(
             "no content/ folder: create it and put articles (Markdown files) in it",
         ));
     }
-    let (found, mut errors) = walk(&content_dir);
+    // The last listing when the caller named the only files that changed, else a fresh walk.
+    let reused = cache.as_deref_mut().and_then(ContentCache::reusable_listing);
+    let (found, mut errors, changed) = match reused {
+        Some((found, changed)) => (found, Vec::new(), Some(changed)),
+        None => {
+            let (found, errors) = walk(&content_dir);
+            (found, errors, None)
+        }
+    };
+    let listing_is_complete = errors.is_empty();
     let pages_dir = content_dir.join(PAGES_DIR);
     let bundles: Vec<PathBuf> = found
         .iter()
@@ -253,13 +284,15 @@ fn load_inner(
         .par_iter()
         .filter_map(|f| match f {
             Found::Markdown { path, in_pages } => {
-                Some((path.as_path(), parse_cached(root, path, in_pages.as_deref(), config, markdown, shared)))
+                let trusted = changed.as_ref().is_some_and(|c| !c.contains(path));
+                let parsed = parse_cached(root, path, in_pages.as_deref(), config, markdown, shared, trusted);
+                Some((path.as_path(), parsed))
             }
             Found::Other(_) => None,
         })
         .collect();
-    if let Some(cache) = cache {
-        remember(cache, &parsed);
+    if let Some(cache) = cache.as_deref_mut() {
+        remember(cache, &parsed, changed.is_none());
     }
 
     let mut content = Content::default();
@@ -271,16 +304,22 @@ fn load_inner(
         }
     }
     content.scheduled.sort();
-    for f in found {
+    for f in &found {
         if let Found::Other(path) = f {
-            content.assets.push(asset_for(root, &content_dir, &pages_dir, &bundles, path));
+            content.assets.push(asset_for(root, &content_dir, &pages_dir, &bundles, path.clone()));
         }
+    }
+    if let Some(cache) = cache
+        && listing_is_complete
+    {
+        cache.listing = Some(found);
     }
     Error::collect(errors)?;
     Ok(content)
 }
 
-/// Parses one file, or clones it from the cache when its stamp has not changed.
+/// Parses one file, or clones it from the cache when its stamp has not changed (or without
+/// looking, when `trusted`: the caller said it did not change).
 fn parse_cached(
     root: &Path,
     path: &Path,
@@ -288,10 +327,14 @@ fn parse_cached(
     config: &Config,
     markdown: &Markdown,
     cache: Option<&ContentCache>,
+    trusted: bool,
 ) -> Parsed {
     let Some(cache) = cache else {
         return (None, parse_file(root, path, in_pages, config, markdown), true);
     };
+    if trusted && let Some((stamp, doc)) = cache.docs.get(path) {
+        return (Some(*stamp), Ok(doc.clone()), false);
+    }
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(e) => return (None, Err(vec![Error::io("read", path, e)]), true),
@@ -309,11 +352,13 @@ fn parse_cached(
     (Some(stamp), parse_bytes(root, path, bytes, in_pages, config, markdown), true)
 }
 
-/// Stores what was parsed now and forgets files that are gone. Files that failed to parse are
+/// Stores what was parsed now and, after a full listing, forgets files that are gone. Files that failed to parse are
 /// not stored, so they are parsed (and their errors reported) again next time.
-fn remember(cache: &mut ContentCache, parsed: &[(&Path, Parsed)]) {
-    let present: std::collections::HashSet<&Path> = parsed.iter().map(|(p, _)| *p).collect();
-    cache.docs.retain(|p, _| present.contains(p.as_path()));
+fn remember(cache: &mut ContentCache, parsed: &[(&Path, Parsed)], full_listing: bool) {
+    if full_listing {
+        let present: std::collections::HashSet<&Path> = parsed.iter().map(|(p, _)| *p).collect();
+        cache.docs.retain(|p, _| present.contains(p.as_path()));
+    }
     cache.parsed_last = 0;
     for (path, (stamp, result, fresh)) in parsed {
         if !fresh {
@@ -412,7 +457,7 @@ fn walk(content_dir: &Path) -> (Vec<Found>, Vec<Error>) {
 
 #[derive(Debug, Clone)]
 enum Document {
-    Article(Article),
+    Article(std::sync::Arc<Article>),
     Page(Page),
 }
 
@@ -478,7 +523,7 @@ fn parse_document(
         (Some(common), Some(in_pages)) => {
             Page::from_front_matter(fm, common, in_pages, &ctx, &mut errors).map(Document::Page)
         }
-        (Some(common), None) => Article::from_front_matter(fm, common, &ctx, &mut errors).map(Document::Article),
+        (Some(common), None) => Article::from_front_matter(fm, common, &ctx, &mut errors).map(|a| Document::Article(std::sync::Arc::new(a))),
     };
     if errors.is_empty() { Ok(doc) } else { Err(errors) }
 }
@@ -530,7 +575,7 @@ fn common_fields(
         draft: fm.draft,
         aliases,
         extra: fm.extra.clone(),
-        body,
+        body: std::sync::Arc::new(body),
         is_bundle: source.file_name().is_some_and(|n| n == "index.md"),
     })
 }
@@ -657,5 +702,33 @@ mod tests {
         let moved = Config::parse("title: T\nbase_url: https://example.org/mirror/\n", None).unwrap();
         load_cached(dir.path(), &moved, &mut cache);
         assert_eq!(cache.parsed_last(), 1, "a new config parses everything again");
+    }
+
+    #[test]
+    fn a_hint_naming_known_files_skips_the_listing_and_anything_else_lists_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        let write = |name: &str, title: &str| {
+            std::fs::write(content.join(name), format!("---\ntitle: {title}\ndate: 2023-09-05\n---\nBody.\n")).unwrap();
+        };
+        write("a.md", "Alpha");
+        write("b.md", "Bravo");
+        let mut cache = ContentCache::default();
+        load_cached(dir.path(), &config(), &mut cache);
+
+        write("a.md", "Alpha two");
+        write("b.md", "Bravo two");
+        cache.only_changed(vec![content.join("a.md")]);
+        let loaded = load_cached(dir.path(), &config(), &mut cache);
+        let titles: Vec<&str> = loaded.articles.iter().map(|a| a.common.title.as_str()).collect();
+        assert_eq!(titles, vec!["Alpha two", "Bravo"], "only the named file is looked at");
+        assert_eq!(cache.parsed_last(), 1);
+
+        write("c.md", "Charlie");
+        cache.only_changed(vec![content.join("c.md")]);
+        let loaded = load_cached(dir.path(), &config(), &mut cache);
+        let titles: Vec<&str> = loaded.articles.iter().map(|a| a.common.title.as_str()).collect();
+        assert_eq!(titles, vec!["Alpha two", "Bravo two", "Charlie"], "a new file means a full listing");
     }
 }

@@ -111,7 +111,8 @@ impl Selection {
 
 /// What an article page shows beyond its card and its neighbours' cards.
 fn own_content_differs(old: &Common, new: &Common) -> bool {
-    old.body.html != new.body.html || old.body.toc != new.body.toc || old.extra != new.extra
+    let same_body = std::sync::Arc::ptr_eq(&old.body, &new.body) || (old.body.html == new.body.html && old.body.toc == new.body.toc);
+    !same_body || old.extra != new.extra
 }
 
 /// Whether two models have the same articles and pages at the same URLs, in the same order,

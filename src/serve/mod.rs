@@ -188,7 +188,7 @@ pub fn start(opts: ServeOptions, on_event: OnEvent) -> Result<Server> {
     let mut build = opts.build.clone();
     build.root = root.clone();
     let mut rebuilder = Rebuilder::new(build);
-    apply(&state, &mut rebuilder, "first build", &on_event, &root);
+    apply(&state, &mut rebuilder, &Change::Config, "first build", &on_event, &root);
 
     let prefix = state.site().map(|s| s.prefix.clone()).unwrap_or_else(|| "/".into());
     let host = if opts.bind.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { opts.bind };
@@ -271,19 +271,22 @@ fn watch_and_rebuild(
         if let Err(e) = watcher.refresh() {
             on_event(&ServeEvent::Warning(&e.to_string()));
         }
-        apply(state, &mut rebuilder, &change.label(), on_event, root);
+        apply(state, &mut rebuilder, &change, &change.label(), on_event, root);
     }
 }
 
 /// Rebuilds, then serves the result and tells open pages, or shows the failure.
-fn apply(state: &ServeState, rebuilder: &mut Rebuilder, cause: &str, on_event: &OnEvent, root: &Path) {
-    match rebuilder.rebuild() {
+fn apply(state: &ServeState, rebuilder: &mut Rebuilder, change: &Change, cause: &str, on_event: &OnEvent, root: &Path) {
+    match rebuilder.rebuild(change) {
         Ok(outcome) => {
             let prefix = outcome.files.prefix.clone();
-            let was_failing = state.publish(outcome.files.clone());
+            let (was_failing, replaced) = state.publish(outcome.files.clone());
             if let Some(message) = reload_message(&outcome.changed, &prefix, was_failing) {
                 state.reload.send(&message);
             }
+            // Only now, with the pages told, free what the new build replaced.
+            drop(replaced);
+            rebuilder.release_previous();
             on_event(&ServeEvent::Rebuilt {
                 cause,
                 changed: &outcome.changed,

@@ -4,8 +4,10 @@
 //! rendered ([`Selection::between`]); the rest are re-used. Comparing the new bytes with the
 //! old then says exactly which URLs changed. Nothing is written to disk.
 //!
-//! Running the pipeline every time, instead of trusting the watcher's list of paths, means a
-//! missed or coalesced file event cannot leave a stale page behind.
+//! The watcher's list of paths is trusted only to skip listing `content/` when every changed
+//! path is a Markdown file already known (an edit); anything else (a new, deleted or renamed
+//! file, a template, a static file, site.yaml) re-checks every file, so a coalesced event
+//! cannot leave a stale page behind.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -13,6 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::state::SiteFiles;
+use super::watch::Change;
 use crate::content::{self, ContentCache, LoadOptions};
 use crate::error::{Error, IoResultExt, Result};
 use crate::output::{self, Contents, Origin, OutputFile};
@@ -64,6 +67,8 @@ pub struct Rebuilder {
     /// Static and content files read earlier: path → stamp and bytes.
     copied: HashMap<PathBuf, (Stamp, Arc<[u8]>)>,
     last: Option<LastGood>,
+    /// The build before `last`, until [`Rebuilder::release_previous`].
+    retired: Option<LastGood>,
 }
 
 impl Rebuilder {
@@ -75,12 +80,23 @@ impl Rebuilder {
             documents: ContentCache::default(),
             copied: HashMap::new(),
             last: None,
+            retired: None,
         }
     }
 
-    /// Builds the site again. On failure the previous build stays the one compared against.
-    pub fn rebuild(&mut self) -> Result<Outcome> {
+    /// Frees the build that the last successful rebuild replaced.
+    pub fn release_previous(&mut self) {
+        self.retired = None;
+    }
+
+    /// Builds the site again after `change`. On failure the previous build stays the one
+    /// compared against.
+    pub fn rebuild(&mut self, change: &Change) -> Result<Outcome> {
         let started = Instant::now();
+        if let Change::Content(paths) = change {
+            // Edits to known articles need no new listing of content/ (see `only_changed`).
+            self.documents.only_changed(paths.iter().map(|p| self.opts.root.join(p)).collect());
+        }
         let (site, renderer, theme) = self.load()?;
         let views = SiteViews::new(&site);
         let selection = match &self.last {
@@ -121,7 +137,9 @@ impl Rebuilder {
             full: selection.is_all(),
             elapsed: started.elapsed(),
         };
-        self.last = Some(LastGood { site, views, renderer, rendered, copy_paths, files });
+        // Freeing a large model takes tens of milliseconds: leave it for `release_previous`,
+        // after the pages have been told.
+        self.retired = self.last.replace(LastGood { site, views, renderer, rendered, copy_paths, files });
         Ok(outcome)
     }
 
@@ -145,7 +163,7 @@ impl Rebuilder {
                 return Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())));
             }
         };
-        let site = Site::assemble(config, content)?;
+        let site = Site::assemble_reusing(config, content, self.last.as_ref().map(|l| &l.site))?;
         Ok((site, renderer, theme))
     }
 

@@ -50,10 +50,12 @@ impl ServeState {
         self.failure.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// Serves `site` from now on and clears any failure; returns whether there was one.
-    pub fn publish(&self, site: Arc<SiteFiles>) -> bool {
-        *self.site.write().unwrap_or_else(PoisonError::into_inner) = Some(site);
-        self.failure.write().unwrap_or_else(PoisonError::into_inner).take().is_some()
+    /// Serves `site` from now on and clears any failure; returns whether there was one, and
+    /// the site it replaced (for the caller to free when it suits it).
+    pub fn publish(&self, site: Arc<SiteFiles>) -> (bool, Option<Arc<SiteFiles>>) {
+        let replaced = self.site.write().unwrap_or_else(PoisonError::into_inner).replace(site);
+        let was_failing = self.failure.write().unwrap_or_else(PoisonError::into_inner).take().is_some();
+        (was_failing, replaced)
     }
 
     /// Records a failed build (the last good site stays served).
