@@ -136,7 +136,7 @@ fn print_serve_event(event: &pamphlet::serve::ServeEvent) {
     match event {
         ServeEvent::Listening { url } => println!("serving {url} (Ctrl-C to stop)"),
         ServeEvent::Warning(message) => eprintln!("warning: {message}"),
-        ServeEvent::Rebuilt { cause, changed, rendered, parsed, full, elapsed } => {
+        ServeEvent::Rebuilt { cause, changed, rendered, parsed, full, elapsed, .. } => {
             let how = if *full { "full render" } else { "incremental" };
             println!(
                 "{cause}: rebuilt in {elapsed:.0?} ({how}: {parsed} files parsed, {rendered} outputs rendered, {} changed)",

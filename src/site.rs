@@ -466,6 +466,9 @@ fn related_articles(
 
 /// Bundle files go beside their article or page; loose files keep their path under content/.
 fn place_assets(assets: Vec<crate::content::Asset>, articles: &[SiteArticle], pages: &[SitePage]) -> Vec<PlacedAsset> {
+    if assets.is_empty() {
+        return Vec::new();
+    }
     let owner_paths: HashMap<&std::path::Path, &str> = articles
         .iter()
         .map(|a| (a.article.common.source.as_path(), a.path.as_str()))

@@ -2,6 +2,9 @@
 //! with a plain `TcpStream` client (so that odd request paths reach the server unchanged),
 //! edits made on disk, and the live-reload stream read with deadlines — never sleeps.
 
+// Helpers outside #[test] functions too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -64,7 +67,13 @@ impl Served {
     }
 
     fn rebuilds(&self) -> Vec<String> {
-        self.log.lock().unwrap().iter().filter(|l| l.starts_with("rebuilt") || l.starts_with("failed")).cloned().collect()
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with("rebuilt") || l.starts_with("failed"))
+            .cloned()
+            .collect()
     }
 }
 
@@ -91,10 +100,8 @@ fn request(addr: SocketAddr, method: &str, path: &str) -> Response {
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
     let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
+    let headers =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
     Response { status, headers, body: body.to_string() }
 }
 
@@ -182,7 +189,9 @@ fn pages_are_served_with_the_reload_script_and_public_is_never_written() {
 
 #[test]
 fn drafts_are_served_by_default() {
-    let s = Served::start(two_articles().file("content/draft.md", &article("Unfinished", "2024-01-03", "draft: true\n", "x")));
+    let s = Served::start(
+        two_articles().file("content/draft.md", &article("Unfinished", "2024-01-03", "draft: true\n", "x")),
+    );
     assert_eq!(s.get("/2024/01/draft/").status, 200);
     assert!(s.get("/").body.contains("Unfinished"));
 }
@@ -490,4 +499,119 @@ fn the_server_stops_cleanly() {
         assert!(Instant::now() < deadline, "port {addr} still taken");
         std::thread::yield_now();
     }
+}
+
+// --- The `pamphlet serve` command itself. ---
+
+/// A `pamphlet serve` process whose output lines arrive on channels.
+struct Command {
+    child: std::process::Child,
+    stdout: std::sync::mpsc::Receiver<String>,
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Command {
+    fn spawn(root: &Path, args: &[&str]) -> Command {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pamphlet"))
+            .arg("serve")
+            .arg("--root")
+            .arg(root)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = lines(child.stdout.take().unwrap());
+        let stderr = lines(child.stderr.take().unwrap());
+        Command { child, stdout, stderr }
+    }
+
+    /// The next line of `stream` that contains `needle`.
+    fn line_with(stream: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now()).expect("no such line in time");
+            let line = stream.recv_timeout(left).unwrap_or_else(|_| panic!("no line containing {needle:?}"));
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+
+    fn wait(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "pamphlet serve did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Command {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lines(stream: impl Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+#[cfg(unix)]
+#[test]
+fn the_command_prints_its_url_serves_and_stops_cleanly_on_ctrl_c() {
+    let site = two_articles();
+    let mut serve = Command::spawn(site.root(), &["--port", "0"]);
+    let line = Command::line_with(&serve.stdout, "serving ");
+    let url = line.strip_prefix("serving ").and_then(|l| l.split(' ').next()).unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:") && url.ends_with('/'), "{line}");
+    let addr: SocketAddr = url.trim_start_matches("http://").trim_end_matches('/').parse().unwrap();
+    assert!(request(addr, "GET", "/2024/01/first/").body.contains("The first body."));
+
+    let pid = serve.child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    assert!(serve.wait().success(), "Ctrl-C is a clean exit");
+    Command::line_with(&serve.stdout, "stopped");
+    assert!(!site.root().join("public").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn the_command_warns_when_bound_beyond_this_machine() {
+    let site = two_articles();
+    let serve = Command::spawn(site.root(), &["--port", "0", "--bind", "0.0.0.0"]);
+    let warning = Command::line_with(&serve.stderr, "warning:");
+    assert_eq!(
+        warning,
+        "warning: listening on 0.0.0.0: anyone who can reach this machine can read the preview, drafts included"
+    );
+}
+
+#[test]
+fn the_command_refuses_a_taken_port_clearly() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let site = two_articles();
+    let mut serve = Command::spawn(site.root(), &["--port", &port.to_string()]);
+    assert_eq!(serve.wait().code(), Some(2));
+    let error = Command::line_with(&serve.stderr, "error:");
+    assert_eq!(
+        error,
+        format!(
+            "error: --port: port {port} on 127.0.0.1 is already in use (is another `pamphlet serve` running?): stop it, or pick another port with --port {}",
+            port + 1
+        )
+    );
 }

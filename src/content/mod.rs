@@ -195,11 +195,11 @@ impl ContentCache {
     }
 
     /// The last listing and the changed files, when [`ContentCache::only_changed`] allows it.
-    fn reusable_listing(&mut self) -> Option<(Vec<Found>, std::collections::HashSet<PathBuf>)> {
+    fn reusable_listing(&mut self) -> Option<(Vec<Found>, Vec<PathBuf>)> {
         let hint = self.hint.take()?;
         let listing = self.listing.take()?;
         let known = hint.iter().all(|p| self.docs.contains_key(p) && p.is_file());
-        known.then(|| (listing, hint.into_iter().collect()))
+        known.then_some((listing, hint))
     }
 
     /// How many Markdown files the last load had to parse (the others came from the cache).
@@ -284,7 +284,8 @@ fn load_inner(
         .par_iter()
         .filter_map(|f| match f {
             Found::Markdown { path, in_pages } => {
-                let trusted = changed.as_ref().is_some_and(|c| !c.contains(path));
+                // A short list: comparing beats hashing every path of a large archive.
+                let trusted = changed.as_ref().is_some_and(|c| !c.iter().any(|p| p == path));
                 let parsed = parse_cached(root, path, in_pages.as_deref(), config, markdown, shared, trusted);
                 Some((path.as_path(), parsed))
             }
@@ -384,7 +385,7 @@ impl Content {
                 if p.common.draft && !opts.drafts {
                     self.drafts_skipped += 1;
                 } else {
-                    self.pages.push(p);
+                    self.pages.push(*p);
                 }
             }
             Document::Article(a) => {
@@ -458,7 +459,7 @@ fn walk(content_dir: &Path) -> (Vec<Found>, Vec<Error>) {
 #[derive(Debug, Clone)]
 enum Document {
     Article(std::sync::Arc<Article>),
-    Page(Page),
+    Page(Box<Page>),
 }
 
 /// Reads and parses one Markdown file. `in_pages` is its path under `content/pages/`, if there.
@@ -521,9 +522,11 @@ fn parse_document(
     let doc = match (common, in_pages) {
         (None, _) => None,
         (Some(common), Some(in_pages)) => {
-            Page::from_front_matter(fm, common, in_pages, &ctx, &mut errors).map(Document::Page)
+            Page::from_front_matter(fm, common, in_pages, &ctx, &mut errors).map(|p| Document::Page(Box::new(p)))
         }
-        (Some(common), None) => Article::from_front_matter(fm, common, &ctx, &mut errors).map(|a| Document::Article(std::sync::Arc::new(a))),
+        (Some(common), None) => {
+            Article::from_front_matter(fm, common, &ctx, &mut errors).map(|a| Document::Article(std::sync::Arc::new(a)))
+        }
     };
     if errors.is_empty() { Ok(doc) } else { Err(errors) }
 }

@@ -111,7 +111,8 @@ impl Selection {
 
 /// What an article page shows beyond its card and its neighbours' cards.
 fn own_content_differs(old: &Common, new: &Common) -> bool {
-    let same_body = std::sync::Arc::ptr_eq(&old.body, &new.body) || (old.body.html == new.body.html && old.body.toc == new.body.toc);
+    let same_body = std::sync::Arc::ptr_eq(&old.body, &new.body)
+        || (old.body.html == new.body.html && old.body.toc == new.body.toc);
     !same_body || old.extra != new.extra
 }
 
@@ -151,8 +152,12 @@ fn same_shape(a: &Site, b: &Site) -> bool {
 
 /// Templates added, removed or edited between two renderers.
 fn changed_templates<'a>(old: &Renderer, new: &'a Renderer) -> BTreeSet<&'a str> {
-    let mut changed: BTreeSet<&str> =
-        new.sources.iter().filter(|(name, text)| old.sources.get(*name) != Some(text)).map(|(n, _)| n.as_str()).collect();
+    let mut changed: BTreeSet<&str> = new
+        .sources
+        .iter()
+        .filter(|(name, text)| old.sources.get(*name) != Some(text))
+        .map(|(n, _)| n.as_str())
+        .collect();
     // A removed template changes whatever included it; it is gone from `new`, so name the
     // survivors that mention it.
     for removed in old.sources.keys().filter(|n| !new.sources.contains_key(*n)) {
@@ -204,7 +209,10 @@ mod tests {
         let r = renderer(&[
             ("base.html", "{% block main %}{% endblock main %}"),
             ("partials/card.html", "card"),
-            ("article.html", "{% extends \"base.html\" %}{% block main %}{% include 'partials/card.html' %}{% endblock main %}"),
+            (
+                "article.html",
+                "{% extends \"base.html\" %}{% block main %}{% include 'partials/card.html' %}{% endblock main %}",
+            ),
         ]);
         let uses: Vec<&str> = r.closure("article.html").into_iter().collect();
         assert_eq!(uses, vec!["article.html", "base.html", "partials/card.html"]);
@@ -213,8 +221,10 @@ mod tests {
 
     #[test]
     fn editing_a_partial_changes_it_and_nothing_else() {
-        let before = renderer(&[("partials/card.html", "card"), ("index.html", "{% include \"partials/card.html\" %}")]);
-        let after = renderer(&[("partials/card.html", "new card"), ("index.html", "{% include \"partials/card.html\" %}")]);
+        let before =
+            renderer(&[("partials/card.html", "card"), ("index.html", "{% include \"partials/card.html\" %}")]);
+        let after =
+            renderer(&[("partials/card.html", "new card"), ("index.html", "{% include \"partials/card.html\" %}")]);
         assert_eq!(changed_templates(&before, &after).into_iter().collect::<Vec<_>>(), vec!["partials/card.html"]);
         assert!(after.closure("index.html").contains("partials/card.html"));
         assert!(!after.closure("article.html").contains("partials/card.html"));

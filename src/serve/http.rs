@@ -245,9 +245,7 @@ pub fn sanitize(raw_path: &str) -> Result<String, &'static str> {
 
 /// `url` with every byte outside printable ASCII percent-encoded, fit for a header.
 fn ascii_url(url: &str) -> String {
-    url.bytes()
-        .map(|b| if b.is_ascii_graphic() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    url.bytes().map(|b| if b.is_ascii_graphic() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 fn percent_decode(s: &str) -> Option<Vec<u8>> {

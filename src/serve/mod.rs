@@ -22,8 +22,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::error::{Error, Location, Result};
 use crate::BuildOptions;
+use crate::error::{Error, Location, Result};
 use rebuild::Rebuilder;
 use reload::Message;
 use state::{Failure, ServeState};
@@ -55,7 +55,13 @@ impl ServeOptions {
     pub fn new(root: impl Into<PathBuf>) -> ServeOptions {
         let mut build = BuildOptions::new(root);
         build.drafts = true;
-        ServeOptions { build, bind: IpAddr::V4(Ipv4Addr::LOCALHOST), port: DEFAULT_PORT, open: false, quiet: watch::QUIET }
+        ServeOptions {
+            build,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: DEFAULT_PORT,
+            open: false,
+            quiet: watch::QUIET,
+        }
     }
 }
 
@@ -83,6 +89,8 @@ pub enum ServeEvent<'a> {
         full: bool,
         /// How long it took.
         elapsed: Duration,
+        /// How long each step took.
+        phases: &'a [(&'static str, Duration)],
     },
     /// A build failed; the last good site is still served, under the error overlay.
     Failed {
@@ -163,9 +171,8 @@ impl Drop for Server {
 pub fn serve(opts: ServeOptions, on_event: OnEvent) -> Result<()> {
     let server = start(opts, on_event)?;
     let stopper = server.stopper();
-    ctrlc::set_handler(move || stopper.stop()).map_err(|e| {
-        Error::config(Location::file("pamphlet serve"), format!("cannot watch for Ctrl-C: {e}"))
-    })?;
+    ctrlc::set_handler(move || stopper.stop())
+        .map_err(|e| Error::config(Location::file("pamphlet serve"), format!("cannot watch for Ctrl-C: {e}")))?;
     server.wait();
     Ok(())
 }
@@ -177,9 +184,8 @@ pub fn start(opts: ServeOptions, on_event: OnEvent) -> Result<Server> {
     let root = opts.build.root.canonicalize().map_err(|e| Error::io("open the site at", &opts.build.root, e))?;
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener.local_addr().map_err(|e| Error::io("listen on", Path::new(&opts.bind.to_string()), e))?;
-    let http = tiny_http::Server::from_listener(listener, None).map_err(|e| {
-        Error::config(Location::file("--bind"), format!("cannot serve on {addr}: {e}"))
-    })?;
+    let http = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| Error::config(Location::file("--bind"), format!("cannot serve on {addr}: {e}")))?;
     let http = Arc::new(http);
     let state = Arc::new(ServeState::default());
     let (tx, rx) = channel();
@@ -242,7 +248,8 @@ fn accept(http: &tiny_http::Server, state: &Arc<ServeState>) {
     for request in http.incoming_requests() {
         let state = state.clone();
         // If no thread can be started the request is dropped and the browser retries.
-        let _ = std::thread::Builder::new().name("pamphlet-request".into()).spawn(move || http::handle(&state, request));
+        let _ =
+            std::thread::Builder::new().name("pamphlet-request".into()).spawn(move || http::handle(&state, request));
     }
 }
 
@@ -294,6 +301,7 @@ fn apply(state: &ServeState, rebuilder: &mut Rebuilder, change: &Change, cause: 
                 parsed: outcome.parsed,
                 full: outcome.full,
                 elapsed: outcome.elapsed,
+                phases: &outcome.phases,
             });
         }
         Err(error) => {

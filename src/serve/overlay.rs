@@ -75,7 +75,9 @@ fn quote_lines(text: &str, line: usize, column: usize) -> String {
     let mut out = String::from(
         "<pre style=\"background:#000;color:#ddd;padding:.75rem;margin:.5rem 0 0;overflow:auto;border-radius:4px\">",
     );
-    for (number, content) in text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(n, _)| (first..=last).contains(n)) {
+    for (number, content) in
+        text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(n, _)| (first..=last).contains(n))
+    {
         let marker = if number == line { "&gt;" } else { " " };
         let row = format!("{marker} {number:>width$} | {}", escape_html(content));
         if number == line {

@@ -39,6 +39,29 @@ pub struct Outcome {
     pub full: bool,
     /// Wall time.
     pub elapsed: Duration,
+    /// Wall time of each step, in order (`content`, `assemble`, `render`…).
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+/// Times the steps of a rebuild.
+struct Phases(Vec<(&'static str, Duration)>, Instant, Instant);
+
+impl Phases {
+    fn start() -> Phases {
+        let now = Instant::now();
+        Phases(Vec::new(), now, now)
+    }
+
+    /// Ends the step called `name`.
+    fn mark(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.0.push((name, now - self.2));
+        self.2 = now;
+    }
+
+    fn total(&self) -> Duration {
+        self.1.elapsed()
+    }
 }
 
 /// The last good build, kept to compare the next one with.
@@ -92,13 +115,14 @@ impl Rebuilder {
     /// Builds the site again after `change`. On failure the previous build stays the one
     /// compared against.
     pub fn rebuild(&mut self, change: &Change) -> Result<Outcome> {
-        let started = Instant::now();
+        let mut phases = Phases::start();
         if let Change::Content(paths) = change {
             // Edits to known articles need no new listing of content/ (see `only_changed`).
             self.documents.only_changed(paths.iter().map(|p| self.opts.root.join(p)).collect());
         }
-        let (site, renderer, theme) = self.load()?;
+        let (site, renderer, theme) = self.load(&mut phases)?;
         let views = SiteViews::new(&site);
+        phases.mark("views");
         let selection = match &self.last {
             Some(last) => Selection::between(
                 Build { site: &last.site, views: &last.views, renderer: &last.renderer },
@@ -106,7 +130,9 @@ impl Rebuilder {
             ),
             None => Selection::all(),
         };
+        phases.mark("compare");
         let outputs = renderer.render_selected(&site, &views, &selection)?;
+        phases.mark("render");
         let copies = copied_outputs(&self.opts.root, &theme, &site)?;
         let copy_paths: Vec<String> = copies.iter().map(|c| c.path.clone()).collect();
         // Rendered paths change only with a full render: check again when anything moved.
@@ -118,24 +144,25 @@ impl Rebuilder {
             }
             _ => check_collisions(outputs.iter().map(|f| (&f.path, &f.origin)), &copies)?,
         }
+        let copied: Vec<(String, Arc<[u8]>)> =
+            copies.iter().map(|f| Ok((f.path.clone(), self.read_copied(f)?))).collect::<Result<_>>()?;
+        // Nothing below fails: the last build's rendered outputs can be updated in place.
         let rendered_count = outputs.len();
         let rendered = self.merge_rendered(outputs, selection.is_all());
-        let mut files = HashMap::with_capacity(rendered.len() + copies.len());
-        for (path, (bytes, _)) in &rendered {
-            files.insert(path.clone(), bytes.clone());
-        }
-        for file in &copies {
-            files.insert(file.path.clone(), self.read_copied(file)?);
-        }
+        let mut files = HashMap::with_capacity(rendered.len() + copied.len());
+        files.extend(rendered.iter().map(|(path, (bytes, _))| (path.clone(), bytes.clone())));
+        files.extend(copied);
         let files = Arc::new(SiteFiles { prefix: site.config.base_url.prefix.clone(), files });
         let changed = changed_paths(self.last.as_ref().map(|l| &*l.files), &files);
+        phases.mark("diff");
         let outcome = Outcome {
             files: files.clone(),
             changed,
             rendered: rendered_count,
             parsed: self.documents.parsed_last(),
             full: selection.is_all(),
-            elapsed: started.elapsed(),
+            elapsed: phases.total(),
+            phases: phases.0,
         };
         // Freeing a large model takes tens of milliseconds: leave it for `release_previous`,
         // after the pages have been told.
@@ -145,7 +172,7 @@ impl Rebuilder {
 
     /// Config, theme, content (through the cache) and the assembled model; template and
     /// content problems are reported together, as in [`crate::render_site`].
-    fn load(&mut self) -> Result<(Site, Renderer, Theme)> {
+    fn load(&mut self, phases: &mut Phases) -> Result<(Site, Renderer, Theme)> {
         let root = self.opts.root.as_path();
         let config = config::Config::load(root, self.opts.base_url.as_deref())?;
         let theme = Theme::load(root, &config.theme)?;
@@ -155,7 +182,9 @@ impl Rebuilder {
             future: self.opts.future,
             now: self.opts.now.unwrap_or_else(jiff::Timestamp::now),
         };
+        phases.mark("config and templates");
         let content = content::load_with_cache(root, &config, &self.markdown, load, &mut self.documents);
+        phases.mark("content");
         let (renderer, content) = match (renderer, content) {
             (Ok(r), Ok(c)) => (r, c),
             (r, c) => {
@@ -164,13 +193,15 @@ impl Rebuilder {
             }
         };
         let site = Site::assemble_reusing(config, content, self.last.as_ref().map(|l| &l.site))?;
+        phases.mark("assemble");
         Ok((site, renderer, theme))
     }
 
     /// The new rendered outputs over the last build's (or alone, after a full render).
     fn merge_rendered(&mut self, outputs: Vec<OutputFile>, full: bool) -> HashMap<String, (Arc<[u8]>, Origin)> {
-        let mut rendered = match (&self.last, full) {
-            (Some(last), false) => last.rendered.clone(),
+        let mut rendered = match (&mut self.last, full) {
+            // Taken, not copied: the last build's map is not needed once this one exists.
+            (Some(last), false) => std::mem::take(&mut last.rendered),
             _ => HashMap::with_capacity(outputs.len()),
         };
         for file in outputs {

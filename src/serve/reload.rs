@@ -140,7 +140,10 @@ mod tests {
         let m = Message::Reload { paths: vec!["/a/".into()], all: false };
         let frame = m.to_sse();
         let data = frame.strip_prefix("event: reload\ndata: ").and_then(|d| d.strip_suffix("\n\n")).unwrap();
-        assert_eq!(serde_json::from_str::<serde_json::Value>(data).unwrap(), serde_json::json!({"paths": ["/a/"], "all": false}));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(data).unwrap(),
+            serde_json::json!({"paths": ["/a/"], "all": false})
+        );
         let failed = Message::Failed { overlay: "<div>\nline</div>".into() }.to_sse();
         let lines: Vec<&str> = failed.lines().collect();
         assert_eq!(lines.len(), 3, "{failed}");

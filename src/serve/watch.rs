@@ -218,7 +218,11 @@ impl SiteWatcher {
 
 /// Reads (`Access`) never change the site, and our own builds read every file.
 fn matters(kind: &EventKind) -> bool {
-    !matches!(kind, EventKind::Access(_) | EventKind::Modify(notify::event::ModifyKind::Metadata(notify::event::MetadataKind::AccessTime)))
+    !matches!(
+        kind,
+        EventKind::Access(_)
+            | EventKind::Modify(notify::event::ModifyKind::Metadata(notify::event::MetadataKind::AccessTime))
+    )
 }
 
 fn watch_error(path: &Path, e: notify::Error) -> Error {
