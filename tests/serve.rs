@@ -512,7 +512,13 @@ struct Command {
 
 impl Command {
     fn spawn(root: &Path, args: &[&str]) -> Command {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pamphlet"))
+        Command::spawn_with(root, args, |_| {})
+    }
+
+    fn spawn_with(root: &Path, args: &[&str], setup: impl FnOnce(&mut std::process::Command)) -> Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pamphlet"));
+        setup(&mut command);
+        let mut child = command
             .arg("serve")
             .arg("--root")
             .arg(root)
@@ -597,6 +603,23 @@ fn the_command_warns_when_bound_beyond_this_machine() {
         warning,
         "warning: listening on 0.0.0.0: anyone who can reach this machine can read the preview, drafts included"
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn open_without_a_browser_says_so_and_keeps_serving() {
+    let site = two_articles();
+    let serve = Command::spawn_with(site.root(), &["--port", "0", "--open"], |c| {
+        c.env("PATH", "/nonexistent");
+    });
+    let warning = Command::line_with(&serve.stderr, "warning:");
+    assert!(
+        warning.starts_with("warning: could not open a browser (no xdg-open found): open http://127.0.0.1:"),
+        "{warning}"
+    );
+    let line = Command::line_with(&serve.stdout, "serving ");
+    let addr: SocketAddr = line["serving http://".len()..].split('/').next().unwrap().parse().unwrap();
+    assert_eq!(request(addr, "GET", "/").status, 200);
 }
 
 #[test]

@@ -12,8 +12,24 @@ const MAX_SHOWN: usize = 20;
 /// Source lines shown on each side of the offending line.
 const CONTEXT_LINES: usize = 2;
 
-/// The overlay for a failed build of the site at `root`.
+/// The overlay for a failed build of the site at `root`, shown over the last good pages.
 pub fn overlay(error: &Error, root: &Path) -> String {
+    panel(
+        error,
+        root,
+        "The page below is the last version that built. Fix the problem and save: this message goes away by itself.",
+    )
+}
+
+/// A whole page for when no build has succeeded yet.
+pub fn error_page(error: &Error, root: &Path) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Build failed — pamphlet serve</title>\n</head>\n<body>\n{}</body>\n</html>\n",
+        panel(error, root, "Nothing has built yet. Fix the problem and save: this page reloads by itself.")
+    )
+}
+
+fn panel(error: &Error, root: &Path, intro: &str) -> String {
     let problems = error.problems();
     let mut items = String::new();
     for p in problems.iter().take(MAX_SHOWN) {
@@ -25,22 +41,17 @@ pub fn overlay(error: &Error, root: &Path) -> String {
     let count = if problems.len() == 1 { "1 problem".to_string() } else { format!("{} problems", problems.len()) };
     format!(
         concat!(
-            "<div id=\"pamphlet-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;",
-            "overflow:auto;background:rgba(20,20,24,.94);color:#f3f3f3;font:15px/1.5 system-ui,sans-serif;",
-            "padding:2rem\">\n<h2 style=\"margin:0 0 .5rem;color:#ff8f8f\">The site did not build: {count}</h2>\n",
-            "<p style=\"margin:0 0 1rem\">The page below is the last version that built. Fix the problem and save: ",
-            "this message goes away by itself.</p>\n{items}</div>\n"
+            // A panel over the top of the page rather than a full-screen cover: the last good
+            // version stays visible below it.
+            "<div id=\"pamphlet-overlay\" role=\"alert\" style=\"position:fixed;top:0;left:0;right:0;",
+            "max-height:70vh;overflow:auto;z-index:2147483647;background:#16161a;color:#f3f3f3;",
+            "font:15px/1.5 system-ui,sans-serif;padding:1.5rem 2rem;box-shadow:0 6px 24px rgba(0,0,0,.45);",
+            "text-align:left\" dir=\"ltr\">\n<h2 style=\"margin:0 0 .5rem;color:#ff8f8f\">The site did not build: {count}</h2>\n",
+            "<p style=\"margin:0 0 1rem\">{intro}</p>\n{items}</div>\n"
         ),
         count = count,
+        intro = intro,
         items = items
-    )
-}
-
-/// A whole page for when no build has succeeded yet.
-pub fn error_page(error: &Error, root: &Path) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Build failed — pamphlet serve</title>\n</head>\n<body>\n{}</body>\n</html>\n",
-        overlay(error, root)
     )
 }
 
