@@ -127,6 +127,45 @@ impl ParseContext<'_> {
     }
 }
 
+/// Whether two versions of an article differ at most in their body, the summary taken from
+/// it, and `extra:`: then the article keeps its place, URL, neighbours and relations, and only
+/// the pages that show it need rendering again.
+pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
+    // Destructured so that a new field cannot be forgotten here.
+    let Article { common, date, updated, authors, categories, tags, slug, previous, next } = a;
+    let Common {
+        source,
+        title,
+        summary: _,
+        lang,
+        image,
+        image_caption,
+        image_alt,
+        draft,
+        aliases,
+        extra: _,
+        body: _,
+        is_bundle,
+    } = common;
+    *date == b.date
+        && *updated == b.updated
+        && *authors == b.authors
+        && *categories == b.categories
+        && *tags == b.tags
+        && *slug == b.slug
+        && *previous == b.previous
+        && *next == b.next
+        && *source == b.common.source
+        && *title == b.common.title
+        && *lang == b.common.lang
+        && *image == b.common.image
+        && *image_caption == b.common.image_caption
+        && *image_alt == b.common.image_alt
+        && *draft == b.common.draft
+        && *aliases == b.common.aliases
+        && *is_bundle == b.common.is_bundle
+}
+
 /// The error for a located front-matter value.
 pub fn error_at(source: &Path, located: &Located<String>, message: impl Into<String>) -> Error {
     Error::content(Location { path: source.to_path_buf(), position: located.position }, message)
@@ -192,6 +231,35 @@ impl ContentCache {
     /// asset) it lists and checks everything as usual.
     pub fn only_changed(&mut self, paths: Vec<PathBuf>) {
         self.hint = Some(paths);
+    }
+
+    /// Parses the article at `path` again (an edit the caller knows about), remembers it, and
+    /// returns it. `Ok(None)` when the file is not an article (a page, or no longer one).
+    pub fn reload_article(
+        &mut self,
+        root: &Path,
+        path: &Path,
+        config: &Config,
+        markdown: &Markdown,
+    ) -> Result<Option<std::sync::Arc<Article>>> {
+        if path.starts_with(root.join(CONTENT_DIR).join(PAGES_DIR)) {
+            return Ok(None);
+        }
+        let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io("read", path, e))?;
+        let bytes = crate::fs::read(path)?;
+        let stamp = Stamp::new(&meta, &bytes);
+        match parse_bytes(root, path, bytes, None, config, markdown) {
+            Ok(Some(Document::Article(article))) => {
+                self.docs.insert(path.to_path_buf(), (stamp, Some(Document::Article(article.clone()))));
+                Ok(Some(article))
+            }
+            Ok(_) => Ok(None),
+            Err(errors) => {
+                // Parsed (and reported) again by the next load.
+                self.docs.remove(path);
+                Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())))
+            }
+        }
     }
 
     /// The last listing and the changed files, when [`ContentCache::only_changed`] allows it.

@@ -80,9 +80,8 @@ impl Selection {
         let templates = SELECTABLE_TEMPLATES
             .iter()
             .filter(|top| {
-                let uses = new.renderer.closure(top);
-                uses.iter().any(|t| edited.contains(*t))
-                    || (recent_changed && uses.iter().any(|t| new.renderer.sources[*t].contains("recent")))
+                new.renderer.closure(top).iter().any(|t| edited.contains(*t))
+                    || (recent_changed && reads_recent(new.renderer, top))
             })
             .map(|t| t.to_string())
             .collect();
@@ -107,6 +106,39 @@ impl Selection {
             .collect();
         Selection { all: false, templates, articles, pages, listed }
     }
+}
+
+impl Selection {
+    /// The outputs that editing articles in place touches, when every edit kept the article's
+    /// place, URL and relations (see [`crate::content::same_apart_from_body`]): `edits` names
+    /// each edited article and whether its card changed; `recent_changed` says whether
+    /// `site.recent` did. Selects what [`Selection::between`] would for such edits.
+    pub fn after_edits(
+        site: &Site,
+        renderer: &Renderer,
+        edits: &[(ArticleId, bool)],
+        recent_changed: bool,
+    ) -> Selection {
+        let listed: HashSet<ArticleId> = edits.iter().filter(|(_, card)| *card).map(|(id, _)| *id).collect();
+        let mut articles: HashSet<ArticleId> = edits.iter().map(|(id, _)| *id).collect();
+        if !listed.is_empty() {
+            articles.extend(site.articles.iter().enumerate().filter_map(|(id, a)| {
+                let mut neighbours = a.previous.iter().chain(&a.next).chain(&a.related);
+                neighbours.any(|n| listed.contains(n)).then_some(id)
+            }));
+        }
+        let templates = SELECTABLE_TEMPLATES
+            .iter()
+            .filter(|top| recent_changed && reads_recent(renderer, top))
+            .map(|t| t.to_string())
+            .collect();
+        Selection { all: false, templates, articles, pages: HashSet::new(), listed }
+    }
+}
+
+/// Whether `top` or a template it uses mentions `recent` (the five newest cards).
+fn reads_recent(renderer: &Renderer, top: &str) -> bool {
+    renderer.closure(top).iter().any(|t| renderer.sources[*t].contains("recent"))
 }
 
 /// What an article page shows beyond its card and its neighbours' cards.

@@ -196,7 +196,7 @@ fn lookup(site: &SiteFiles, url_path: &str) -> Found {
     } else {
         return Found::Nothing;
     };
-    if let Some(bytes) = site.files.get(&site_path) {
+    if let Some(bytes) = site.files.get(site_path.as_str()) {
         let served_as = if site_path.ends_with('/') { format!("{site_path}index.html") } else { site_path };
         return Found::File(served_as, bytes.clone());
     }
@@ -205,7 +205,7 @@ fn lookup(site: &SiteFiles, url_path: &str) -> Found {
     {
         return Found::File(site_path.clone(), bytes.clone());
     }
-    if !site_path.ends_with('/') && site.files.contains_key(&format!("{site_path}/")) {
+    if !site_path.ends_with('/') && site.files.contains_key(format!("{site_path}/").as_str()) {
         return Found::Directory;
     }
     Found::Nothing
@@ -360,7 +360,7 @@ mod tests {
     fn site(prefix: &str, paths: &[&str]) -> SiteFiles {
         SiteFiles {
             prefix: prefix.into(),
-            files: paths.iter().map(|p| (p.to_string(), Arc::from(p.as_bytes()))).collect(),
+            files: paths.iter().map(|p| (Arc::from(*p), Arc::from(p.as_bytes()))).collect(),
         }
     }
 

@@ -12,8 +12,9 @@ use super::reload::Reload;
 pub struct SiteFiles {
     /// The base URL's path prefix (`/` or `/mirror/`) the site is served under.
     pub prefix: String,
-    /// Every file of the site, exactly as `build` would write it.
-    pub files: HashMap<String, Arc<[u8]>>,
+    /// Every file of the site, exactly as `build` would write it. Shared keys make copying
+    /// the map for the next version cheap.
+    pub files: HashMap<Arc<str>, Arc<[u8]>>,
 }
 
 /// A failed build, as shown to the browser.
