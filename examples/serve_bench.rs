@@ -8,8 +8,8 @@
 //! For each site (copied to a temporary folder first, so nothing of yours is edited), it starts
 //! the server on a free port, opens the live-reload stream like a browser, and measures the
 //! time from writing a file to receiving the reload message, for: an article's first paragraph
-//! (which changes its card on list pages too), a later paragraph (only its page), and an
-//! `article.html` template override. It prints the median, minimum and maximum of several runs.
+//! (which changes its card on list pages too), a later paragraph (only its page), its title
+//! (which runs the whole cached pipeline), and an `article.html` template override. It prints the median, minimum and maximum of several runs.
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
@@ -80,6 +80,13 @@ fn bench_site(original: &Path) {
         std::fs::write(&article, format!("{front}{body}\n\nA closing paragraph, run {i}.\n")).unwrap();
     });
     report("save article (later paragraph)", &later, &log);
+    // A new title can move the article among its date's peers: the whole (cached) pipeline.
+    let title_line = front.lines().find(|l| l.starts_with("title:")).expect("a title").to_string();
+    let retitled = measure(&mut events, 5, |i| {
+        let title = format!("title: \"Retitled, run {i}\"");
+        std::fs::write(&article, format!("{}{body}", front.replacen(&title_line, &title, 1))).unwrap();
+    });
+    report("save article (new title)", &retitled, &log);
     let base = std::fs::read_to_string(&template).unwrap();
     // Inside the last block: a child template allows nothing outside its blocks.
     let at = base.rfind("{% endblock").expect("article.html has a block");
