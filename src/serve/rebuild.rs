@@ -525,4 +525,35 @@ mod tests {
         let err = incremental.rebuild(&Change::Content(vec!["content/a2.md".into()])).err().unwrap();
         assert!(err.to_string().contains("content/a1.md:3:7"), "{err}");
     }
+
+    /// Full-pipeline rebuilds that render only part of the site (`Selection::between`) must
+    /// also equal a rebuild from scratch.
+    #[test]
+    fn partial_renders_of_the_full_pipeline_equal_a_full_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        write_site(&root);
+        let card = crate::theme::BUILTIN_TEMPLATES.iter().find(|(n, _)| *n == "partials/card.html").unwrap().1;
+        let card = std::str::from_utf8(card).unwrap();
+        std::fs::create_dir_all(root.join("templates/partials")).unwrap();
+        std::fs::write(root.join("templates/partials/card.html"), card).unwrap();
+        let mut incremental = rebuilder(&root);
+        incremental.rebuild(&Change::Config).unwrap();
+        let edits: [(&str, String, Change); 3] = [
+            ("templates/partials/card.html", format!("<!-- edited -->{card}"), Change::Template),
+            (
+                "content/a4.md",
+                "---\ntitle: Article 4\ndate: 2024-01-04\ntags: [Privacy, Surveillance]\n---\nOpening 4.\n".into(),
+                Change::Content(vec!["content/a4.md".into()]),
+            ),
+            ("static/extra.css", "p { color: red }".into(), Change::Static),
+        ];
+        for (file, text, change) in edits {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), text).unwrap();
+            let edited = incremental.rebuild(&change).unwrap();
+            let full = rebuilder(&root).rebuild(&Change::Config).unwrap();
+            assert_eq!(sorted(&edited.files), sorted(&full.files), "after editing {file}");
+        }
+    }
 }
