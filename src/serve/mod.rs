@@ -284,16 +284,12 @@ fn watch_and_rebuild(
 
 /// Rebuilds, then serves the result and tells open pages, or shows the failure.
 fn apply(state: &ServeState, rebuilder: &mut Rebuilder, change: &Change, cause: &str, on_event: &OnEvent, root: &Path) {
+    // The caller hears of each build before the pages do, so that whoever watches both (the
+    // terminal, a test) sees them in that order; reporting takes microseconds.
     match rebuilder.rebuild(change) {
         Ok(outcome) => {
             let prefix = outcome.files.prefix.clone();
             let (was_failing, replaced) = state.publish(outcome.files.clone());
-            if let Some(message) = reload_message(&outcome.changed, &prefix, was_failing) {
-                state.reload.send(&message);
-            }
-            // Only now, with the pages told, free what the new build replaced.
-            drop(replaced);
-            rebuilder.release_previous();
             on_event(&ServeEvent::Rebuilt {
                 cause,
                 changed: &outcome.changed,
@@ -303,13 +299,19 @@ fn apply(state: &ServeState, rebuilder: &mut Rebuilder, change: &Change, cause: 
                 elapsed: outcome.elapsed,
                 phases: &outcome.phases,
             });
+            if let Some(message) = reload_message(&outcome.changed, &prefix, was_failing) {
+                state.reload.send(&message);
+            }
+            // Only now, with the pages told, free what the new build replaced.
+            drop(replaced);
+            rebuilder.release_previous();
         }
         Err(error) => {
             let failure = Failure { overlay: overlay::overlay(&error, root), page: overlay::error_page(&error, root) };
             let message = Message::Failed { overlay: failure.overlay.clone() };
             state.fail(failure);
-            state.reload.send(&message);
             on_event(&ServeEvent::Failed { cause, error: &error });
+            state.reload.send(&message);
         }
     }
 }
