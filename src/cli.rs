@@ -57,6 +57,27 @@ pub enum Command {
         #[arg(long)]
         print_next_publish: bool,
     },
+    /// Preview the site at http://127.0.0.1:1111/, rebuilding and reloading as you edit.
+    Serve {
+        /// The site root, holding site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on.
+        #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+        port: u16,
+        /// The address to listen on. Anything but 127.0.0.1 (or ::1) exposes the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Show drafts (the default when serving); `--drafts=false` hides them.
+        #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+        drafts: bool,
+        /// Include articles dated in the future.
+        #[arg(long)]
+        future: bool,
+        /// Open the site in your browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Build in memory (writing nothing) and report broken links and anchors, links to drafts,
     /// missing images, missing alt text, duplicate titles, uncategorised articles, empty
     /// categories and orphaned static files. Exits 1 when there are errors.

@@ -59,7 +59,19 @@ struct FeedEntry {
 
 /// Every feed of the site.
 pub fn feeds(site: &Site) -> Result<Vec<OutputFile>> {
-    let specs = feed_specs(site);
+    build_feeds(site, |_| true)
+}
+
+/// Only the feeds that list one of `ids` (the dev server, after an edit to those articles'
+/// bodies, which changes nothing else in any feed).
+pub fn feeds_containing(site: &Site, ids: &[ArticleId]) -> Result<Vec<OutputFile>> {
+    build_feeds(site, |spec| spec.articles.iter().any(|a| ids.contains(a)))
+}
+
+fn build_feeds(site: &Site, keep: impl Fn(&FeedSpec) -> bool) -> Result<Vec<OutputFile>> {
+    let all = feed_specs(site);
+    let site_feed_kept = all.first().is_some_and(&keep);
+    let specs: Vec<&FeedSpec> = all.iter().filter(|s| keep(s)).collect();
     let needed: BTreeSet<ArticleId> = specs.iter().flat_map(|s| s.articles.iter().copied()).collect();
     let entries: BTreeMap<ArticleId, FeedEntry> =
         needed.into_par_iter().map(|id| (id, feed_entry(site, id))).collect::<Vec<_>>().into_iter().collect();
@@ -75,12 +87,13 @@ pub fn feeds(site: &Site) -> Result<Vec<OutputFile>> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let site_spec = &specs[0];
-    files.push(OutputFile {
-        path: SITE_ATOM.to_string(),
-        contents: Contents::Text(atom_feed(site, base, site_spec, &entries)?),
-        origin: Origin::Generated("the Atom feed".into()),
-    });
+    if site_feed_kept {
+        files.push(OutputFile {
+            path: SITE_ATOM.to_string(),
+            contents: Contents::Text(atom_feed(site, base, &all[0], &entries)?),
+            origin: Origin::Generated("the Atom feed".into()),
+        });
+    }
     Ok(files)
 }
 

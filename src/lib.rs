@@ -26,6 +26,7 @@ pub mod redirects;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod sitemap;
 pub mod slug;
@@ -164,14 +165,8 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
         }
     };
     files.extend(search);
-    files.extend(feeds::feeds(&site)?);
-    files.extend(sitemap::sitemap(&site));
-    files.extend(redirects::redirects_file(&site));
     let statics = output::static_files(root, &theme)?;
-    // A robots.txt of the site's own (static/robots.txt) wins over the generated one.
-    if !statics.iter().any(|f| f.path == sitemap::ROBOTS) {
-        files.push(sitemap::robots(&site));
-    }
+    files.extend(publishing_outputs(&site, &statics)?);
     files.extend(statics);
     files.extend(site.assets.iter().map(|a| output::OutputFile {
         path: a.path.clone(),
@@ -192,6 +187,19 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
         Error::collect(errors)?;
     }
     Ok(RenderedSite { site, files, warnings })
+}
+
+/// Feeds, the sitemap, robots.txt and `_redirects`: what makes the rendered pages a
+/// publication (the search index, which is slow, is built separately). `statics` are the
+/// site's static files: a `static/robots.txt` of the site's own wins over the generated one.
+pub fn publishing_outputs(site: &site::Site, statics: &[output::OutputFile]) -> Result<Vec<output::OutputFile>> {
+    let mut files = feeds::feeds(site)?;
+    files.extend(sitemap::sitemap(site));
+    files.extend(redirects::redirects_file(site));
+    if !statics.iter().any(|f| f.path == sitemap::ROBOTS) {
+        files.push(sitemap::robots(site));
+    }
+    Ok(files)
 }
 
 /// Every featured image on this site must be one of the files the build writes.

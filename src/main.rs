@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let (format, root) = match &cli.command {
         Command::Build { format, root, .. } | Command::Check { format, root, .. } => (*format, root.clone()),
-        Command::New { root, .. } => (Format::Human, root.clone()),
+        Command::New { root, .. } | Command::Serve { root, .. } => (Format::Human, root.clone()),
         Command::Init { dir } => (Format::Human, dir.clone()),
     };
     match run(cli) {
@@ -71,6 +71,15 @@ fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
             if !report.errors.is_empty() || (strict && !report.warnings.is_empty()) {
                 return Ok(ExitCode::from(1));
             }
+        }
+        Command::Serve { root, port, bind, drafts, future, open } => {
+            let mut opts = pamphlet::serve::ServeOptions::new(root.clone());
+            opts.build.drafts = drafts;
+            opts.build.future = future;
+            (opts.port, opts.bind, opts.open) = (port, bind, open);
+            let on_event = move |event: &pamphlet::serve::ServeEvent| print_serve_event(event, &root);
+            pamphlet::serve::serve(opts, std::sync::Arc::new(on_event))?;
+            println!("stopped");
         }
         Command::Init { dir } => {
             let today = jiff::ZonedDateTime::now().date();
@@ -124,6 +133,26 @@ fn print_diagnostic(d: &Diagnostic, format: Format, root: &Path) {
         Format::Human => eprintln!("{}", d.to_human(root)),
         Format::Json => println!("{}", d.to_json()),
         Format::Github => println!("{}", d.to_github()),
+    }
+}
+
+/// Prints what the preview server reports.
+fn print_serve_event(event: &pamphlet::serve::ServeEvent, root: &Path) {
+    use pamphlet::serve::ServeEvent;
+    match event {
+        ServeEvent::Listening { url } => println!("serving {url} (Ctrl-C to stop)"),
+        ServeEvent::Warning(message) => eprintln!("warning: {message}"),
+        ServeEvent::Rebuilt { cause, changed, rendered, parsed, full, elapsed, .. } => {
+            let how = if *full { "full render" } else { "incremental" };
+            println!(
+                "{cause}: rebuilt in {elapsed:.0?} ({how}: {parsed} files parsed, {rendered} outputs rendered, {} changed)",
+                changed.len()
+            );
+        }
+        ServeEvent::Failed { cause, error } => {
+            eprintln!("{cause}: the build failed; still serving the last good version");
+            report(error, Format::Human, root);
+        }
     }
 }
 

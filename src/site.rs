@@ -36,7 +36,7 @@ pub enum ImageRef {
 #[derive(Debug, Clone)]
 pub struct SiteArticle {
     /// The parsed article.
-    pub article: Article,
+    pub article: std::sync::Arc<Article>,
     /// Site path from the permalink pattern: `/2023/09/slug/`.
     pub path: String,
     /// Resolved categories, in the order written.
@@ -105,6 +105,14 @@ pub struct Site {
 impl Site {
     /// Assembles the model, reporting every unresolvable reference at once.
     pub fn assemble(config: Config, content: Content) -> Result<Site> {
+        Site::assemble_reusing(config, content, None)
+    }
+
+    /// [`Site::assemble`], re-using `previous`'s related-article lists when every article has
+    /// the same tags and categories in the same order (they would come out the same). The dev
+    /// server passes its last build: most edits change a body, and finding related articles
+    /// is the costly part of assembling a large archive.
+    pub fn assemble_reusing(config: Config, content: Content, previous: Option<&Site>) -> Result<Site> {
         let mut errors = Vec::new();
         let categories = match &config.categories {
             Some(tree) => CategoryTree::from_config(tree),
@@ -129,12 +137,19 @@ impl Site {
         // (= oldest) use, to pick the display name after the loop.
         let mut spellings: Vec<BTreeMap<String, (usize, usize)>> = Vec::new();
         let mut placed: Vec<SiteArticle> = Vec::with_capacity(articles.len());
+        // Resolving a category and slugifying a tag are costly (Unicode normalisation) and an
+        // archive writes the same few names thousands of times: remember each answer.
+        let mut resolved: HashMap<String, std::result::Result<CategoryId, String>> = HashMap::new();
+        let mut tag_slugs: HashMap<String, String> = HashMap::new();
         for article in articles {
-            let category_ids = resolve_categories(&article, &categories, &mut errors);
+            let category_ids = resolve_categories(&article, &categories, &mut resolved, &mut errors);
             let author_ids = resolve_authors(&article, &mut author_index, &mut errors);
             let mut tag_list = Vec::new();
             for name in &article.tags {
-                let slug = crate::slug::slugify(name);
+                let slug = match tag_slugs.get(name) {
+                    Some(slug) => slug.clone(),
+                    None => tag_slugs.entry(name.clone()).or_insert_with(|| crate::slug::slugify(name)).clone(),
+                };
                 if slug.is_empty() {
                     errors.push(error_at(
                         &article.common.source,
@@ -185,10 +200,10 @@ impl Site {
         let tag_articles = list_by(&placed, tags.len(), |a| &a.tags);
         let authors = author_index.authors;
         let author_articles = list_by(&placed, authors.len(), |a| &a.authors);
-        let related: Vec<Vec<ArticleId>> = (0..placed.len())
-            .into_par_iter()
-            .map(|id| related_articles(id, &placed, &tag_articles, &categories, &category_articles))
-            .collect();
+        let related: Vec<Vec<ArticleId>> = match previous.filter(|p| same_relations(p, &placed, &categories)) {
+            Some(p) => p.articles.iter().map(|a| a.related.clone()).collect(),
+            None => all_related(&placed, &tag_articles, &category_articles),
+        };
         for (article, rel) in placed.iter_mut().zip(related) {
             article.related = rel;
         }
@@ -225,13 +240,22 @@ fn display_spelling(used: &BTreeMap<String, (usize, usize)>) -> Option<String> {
     used.iter().max_by_key(|(_, (count, oldest))| (*count, *oldest)).map(|(name, _)| name.clone())
 }
 
-fn resolve_categories(article: &Article, tree: &CategoryTree, errors: &mut Vec<Error>) -> Vec<CategoryId> {
+fn resolve_categories(
+    article: &Article,
+    tree: &CategoryTree,
+    resolved: &mut HashMap<String, std::result::Result<CategoryId, String>>,
+    errors: &mut Vec<Error>,
+) -> Vec<CategoryId> {
     let mut ids = Vec::new();
     for written in &article.categories {
-        match tree.resolve(&written.value) {
-            Ok(id) if !ids.contains(&id) => ids.push(id),
+        let answer = match resolved.get(&written.value) {
+            Some(answer) => answer,
+            None => resolved.entry(written.value.clone()).or_insert_with(|| tree.resolve(&written.value)),
+        };
+        match answer {
+            Ok(id) if !ids.contains(id) => ids.push(*id),
             Ok(_) => {}
-            Err(msg) => errors.push(error_at(&article.common.source, written, msg)),
+            Err(msg) => errors.push(error_at(&article.common.source, written, msg.clone())),
         }
     }
     ids
@@ -363,32 +387,70 @@ fn list_category_articles(articles: &[SiteArticle], tree: &CategoryTree) -> Vec<
     lists
 }
 
+/// Whether `previous` has the articles of `placed` with the same tags and categories, in the
+/// same order, under the same category tree: the inputs of [`related_articles`].
+fn same_relations(previous: &Site, placed: &[SiteArticle], categories: &CategoryTree) -> bool {
+    previous.categories == *categories
+        && previous.articles.len() == placed.len()
+        && previous.articles.iter().zip(placed).all(|(a, b)| a.tags == b.tags && a.categories == b.categories)
+}
+
+/// The related articles of every article, in parallel.
+fn all_related(
+    placed: &[SiteArticle],
+    tag_articles: &[Vec<ArticleId>],
+    category_articles: &[Vec<ArticleId>],
+) -> Vec<Vec<ArticleId>> {
+    (0..placed.len())
+        .into_par_iter()
+        .map_init(
+            || vec![0u32; placed.len()],
+            |shared, id| related_articles(id, placed, tag_articles, category_articles, shared),
+        )
+        .collect()
+}
+
 /// Up to three articles sharing the most tags (ties: sharing a category, then newest), then
 /// topped up with the newest articles of the same categories. Counting runs over each tag's
-/// article list, so the cost is the sum of the article's tags' sizes, not the whole archive.
+/// article list, so the cost is the sum of the article's tags' sizes, not the whole archive;
+/// `shared` is a zeroed scratch counter per article id (left zeroed), and only the best three
+/// candidates are kept rather than all of them sorted (popular tags have thousands).
 fn related_articles(
     id: ArticleId,
     articles: &[SiteArticle],
     tag_articles: &[Vec<ArticleId>],
-    tree: &CategoryTree,
     category_articles: &[Vec<ArticleId>],
+    shared: &mut [u32],
 ) -> Vec<ArticleId> {
     let me = &articles[id];
-    let mut shared: BTreeMap<ArticleId, usize> = BTreeMap::new();
+    let mut touched: Vec<ArticleId> = Vec::new();
     for &t in &me.tags {
         for &other in &tag_articles[t] {
             if other != id {
-                *shared.entry(other).or_default() += 1;
+                if shared[other] == 0 {
+                    touched.push(other);
+                }
+                shared[other] += 1;
             }
         }
     }
     let same_category = |other: ArticleId| articles[other].categories.iter().any(|c| me.categories.contains(c));
-    let mut ranked: Vec<(usize, bool, ArticleId)> =
-        shared.into_iter().map(|(other, n)| (n, same_category(other), other)).collect();
-    // Ids are newest first, so a smaller id is newer.
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    let mut related: Vec<ArticleId> = ranked.into_iter().take(RELATED_COUNT).map(|(_, _, other)| other).collect();
-    let _ = tree;
+    // Ranked by most shared tags, then sharing a category, then newest (smaller ids are newer).
+    let ranks_before = |a: &(u32, bool, ArticleId), b: &(u32, bool, ArticleId)| {
+        b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)) == std::cmp::Ordering::Less
+    };
+    let mut best: Vec<(u32, bool, ArticleId)> = Vec::with_capacity(RELATED_COUNT + 1);
+    for other in touched {
+        let count = std::mem::take(&mut shared[other]);
+        if best.len() == RELATED_COUNT && best.last().is_some_and(|worst| count < worst.0) {
+            continue;
+        }
+        let candidate = (count, same_category(other), other);
+        let at = best.iter().position(|b| ranks_before(&candidate, b)).unwrap_or(best.len());
+        best.insert(at, candidate);
+        best.truncate(RELATED_COUNT);
+    }
+    let mut related: Vec<ArticleId> = best.into_iter().map(|(_, _, other)| other).collect();
     for &c in &me.categories {
         for &other in &category_articles[c] {
             if related.len() >= RELATED_COUNT {
@@ -404,6 +466,9 @@ fn related_articles(
 
 /// Bundle files go beside their article or page; loose files keep their path under content/.
 fn place_assets(assets: Vec<crate::content::Asset>, articles: &[SiteArticle], pages: &[SitePage]) -> Vec<PlacedAsset> {
+    if assets.is_empty() {
+        return Vec::new();
+    }
     let owner_paths: HashMap<&std::path::Path, &str> = articles
         .iter()
         .map(|a| (a.article.common.source.as_path(), a.path.as_str()))

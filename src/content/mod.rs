@@ -5,6 +5,7 @@ pub mod article;
 pub mod front_matter;
 pub mod page;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -56,10 +57,12 @@ pub struct Common {
     pub aliases: Vec<Located<String>>,
     /// Free-form template data.
     pub extra: serde_yaml::Mapping,
-    /// The rendered body.
-    pub body: Rendered,
+    /// The rendered body; shared, so that the dev server's document cache clones cheaply.
+    pub body: std::sync::Arc<Rendered>,
     /// True for `index.md` files, whose folder's other files are copied beside the output.
     pub is_bundle: bool,
+    /// Problems in this file that do not stop the build.
+    pub warnings: Vec<Warning>,
 }
 
 /// A non-Markdown file under `content/`.
@@ -76,8 +79,9 @@ pub struct Asset {
 /// Everything loaded from `content/`.
 #[derive(Debug, Default)]
 pub struct Content {
-    /// Articles, in content-path order.
-    pub articles: Vec<Article>,
+    /// Articles, in content-path order. Shared, so that the dev server's document cache
+    /// hands out unchanged articles without copying them.
+    pub articles: Vec<std::sync::Arc<Article>>,
     /// Pages, in content-path order.
     pub pages: Vec<Page>,
     /// Non-Markdown files to copy.
@@ -129,6 +133,47 @@ impl ParseContext<'_> {
     }
 }
 
+/// Whether two versions of an article differ at most in their body, the summary taken from
+/// it, and `extra:`: then the article keeps its place, URL, neighbours and relations, and only
+/// the pages that show it need rendering again.
+pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
+    // Destructured so that a new field cannot be forgotten here.
+    let Article { common, date, updated, authors, categories, tags, slug, previous, next } = a;
+    let Common {
+        source,
+        title,
+        summary: _,
+        lang,
+        image,
+        image_position: _,
+        image_caption,
+        image_alt,
+        draft,
+        aliases,
+        extra: _,
+        body: _,
+        is_bundle,
+        warnings: _,
+    } = common;
+    *date == b.date
+        && *updated == b.updated
+        && *authors == b.authors
+        && *categories == b.categories
+        && *tags == b.tags
+        && *slug == b.slug
+        && *previous == b.previous
+        && *next == b.next
+        && *source == b.common.source
+        && *title == b.common.title
+        && *lang == b.common.lang
+        && *image == b.common.image
+        && *image_caption == b.common.image_caption
+        && *image_alt == b.common.image_alt
+        && *draft == b.common.draft
+        && *aliases == b.common.aliases
+        && *is_bundle == b.common.is_bundle
+}
+
 /// The error for a located front-matter value.
 pub fn error_at(source: &Path, located: &Located<String>, message: impl Into<String>) -> Error {
     Error::content(Location { path: source.to_path_buf(), position: located.position }, message)
@@ -150,6 +195,138 @@ enum Found {
 
 /// Walks `root/content` and parses everything in it.
 pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions) -> Result<Content> {
+    load_inner(root, config, markdown, opts, None)
+}
+
+/// Like [`load`], but re-uses documents parsed by an earlier call whose file has the same
+/// modification time and length, so that the dev server re-parses only what an edit touched.
+/// The cache forgets everything when `config` differs from the one it was filled with
+/// (parsing depends on it: the base URL's prefix, the timezone).
+pub fn load_with_cache(
+    root: &Path,
+    config: &Config,
+    markdown: &Markdown,
+    opts: LoadOptions,
+    cache: &mut ContentCache,
+) -> Result<Content> {
+    let fingerprint = format!("{config:?}");
+    if cache.config != fingerprint {
+        cache.docs.clear();
+        cache.config = fingerprint;
+    }
+    load_inner(root, config, markdown, opts, Some(cache))
+}
+
+/// Parsed documents kept between builds (see [`load_with_cache`]).
+#[derive(Default)]
+pub struct ContentCache {
+    /// The configuration the documents were parsed with, as text.
+    config: String,
+    docs: HashMap<PathBuf, (Stamp, Option<Document>)>,
+    /// Files parsed (not re-used) by the last load, for tests and the dev server's log.
+    parsed_last: usize,
+    /// The last complete listing of content/.
+    listing: Option<Vec<Found>>,
+    /// Set by [`ContentCache::only_changed`] for the next load.
+    hint: Option<Vec<PathBuf>>,
+}
+
+impl ContentCache {
+    /// Tells the next load that since the last one only `paths` (absolute, as found under
+    /// `content/`) may have changed. When they are all Markdown files the cache already
+    /// holds, that load skips listing `content/` and checking every other file: for a large
+    /// archive, most of the cost of a rebuild. Otherwise (a new, deleted or renamed file, an
+    /// asset) it lists and checks everything as usual.
+    pub fn only_changed(&mut self, paths: Vec<PathBuf>) {
+        self.hint = Some(paths);
+    }
+
+    /// Parses the article at `path` again (an edit the caller knows about), remembers it, and
+    /// returns it. `Ok(None)` when the file is not an article (a page, or no longer one).
+    pub fn reload_article(
+        &mut self,
+        root: &Path,
+        path: &Path,
+        config: &Config,
+        markdown: &Markdown,
+    ) -> Result<Option<std::sync::Arc<Article>>> {
+        if path.starts_with(root.join(CONTENT_DIR).join(PAGES_DIR)) {
+            return Ok(None);
+        }
+        let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io("read", path, e))?;
+        let bytes = crate::fs::read(path)?;
+        let stamp = Stamp::new(&meta, &bytes);
+        match parse_bytes(root, path, bytes, None, config, markdown) {
+            Ok(Some(Document::Article(article))) => {
+                self.docs.insert(path.to_path_buf(), (stamp, Some(Document::Article(article.clone()))));
+                Ok(Some(article))
+            }
+            Ok(_) => Ok(None),
+            Err(errors) => {
+                // Parsed (and reported) again by the next load.
+                self.docs.remove(path);
+                Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())))
+            }
+        }
+    }
+
+    /// The last listing and the changed files, when [`ContentCache::only_changed`] allows it.
+    fn reusable_listing(&mut self) -> Option<(Vec<Found>, Vec<PathBuf>)> {
+        let hint = self.hint.take()?;
+        let listing = self.listing.take()?;
+        let known = hint.iter().all(|p| self.docs.contains_key(p) && p.is_file());
+        known.then_some((listing, hint))
+    }
+
+    /// How many Markdown files the last load had to parse (the others came from the cache).
+    pub fn parsed_last(&self) -> usize {
+        self.parsed_last
+    }
+}
+
+/// What identifies one version of a file: modification time, length, and a hash of the
+/// bytes. File systems keep modification times with a coarse clock (milliseconds), so two
+/// saves of the same length in quick succession can share a time: for a file modified in
+/// the last [`RACY_WINDOW`], the bytes are hashed again (as git does for "racy" entries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+    hash: u64,
+}
+
+/// How recent a modification time must be for the stamp alone not to be trusted.
+const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Stamp {
+    fn new(meta: &std::fs::Metadata, bytes: &[u8]) -> Stamp {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        Stamp { modified: meta.modified().ok(), len: meta.len(), hash: hasher.finish() }
+    }
+
+    /// Whether `cached` still describes the file at `path` (metadata `meta`).
+    fn still_matches(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
+        if self.modified != meta.modified().ok() || self.len != meta.len() {
+            return false;
+        }
+        let recent = self.modified.and_then(|m| m.elapsed().ok()).is_none_or(|age| age < RACY_WINDOW);
+        !recent || std::fs::read(path).is_ok_and(|bytes| Stamp::new(meta, &bytes).hash == self.hash)
+    }
+}
+
+/// One Markdown file's outcome: its stamp (when cached), the parse result, and whether it
+/// was parsed now rather than taken from the cache.
+type ParseOutcome = (Option<Stamp>, Result<Option<Document>, Vec<Error>>, bool);
+
+fn load_inner(
+    root: &Path,
+    config: &Config,
+    markdown: &Markdown,
+    opts: LoadOptions,
+    mut cache: Option<&mut ContentCache>,
+) -> Result<Content> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(Error::config(
@@ -157,7 +334,18 @@ pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions
             "no content/ folder: create it and put articles (Markdown files) in it",
         ));
     }
-    let (found, mut errors, warnings) = walk(root, &content_dir);
+    // The last listing when the caller named the only files that changed, else a fresh walk.
+    let mut symlink_warnings = Vec::new();
+    let reused = cache.as_deref_mut().and_then(ContentCache::reusable_listing);
+    let (found, mut errors, changed) = match reused {
+        Some((found, changed)) => (found, Vec::new(), Some(changed)),
+        None => {
+            let (found, errors, warnings) = walk(root, &content_dir);
+            symlink_warnings = warnings;
+            (found, errors, None)
+        }
+    };
+    let listing_is_complete = errors.is_empty();
     let pages_dir = content_dir.join(PAGES_DIR);
     let bundles: Vec<PathBuf> = found
         .iter()
@@ -169,55 +357,129 @@ pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions
         })
         .collect();
 
-    let parsed: Vec<Result<Parsed, Vec<Error>>> = found
+    let shared = cache.as_deref();
+    let parsed: Vec<(&Path, ParseOutcome)> = found
         .par_iter()
         .filter_map(|f| match f {
-            Found::Markdown { path, in_pages } => Some(parse_file(root, path, in_pages.as_deref(), config, markdown)),
+            Found::Markdown { path, in_pages } => {
+                // A short list: comparing beats hashing every path of a large archive.
+                let trusted = changed.as_ref().is_some_and(|c| !c.iter().any(|p| p == path));
+                let parsed = parse_cached(root, path, in_pages.as_deref(), config, markdown, shared, trusted);
+                Some((path.as_path(), parsed))
+            }
             Found::Other(_) => None,
         })
         .collect();
+    if let Some(cache) = cache.as_deref_mut() {
+        remember(cache, &parsed, changed.is_none());
+    }
 
-    let mut content = Content { warnings, ..Content::default() };
-    for result in parsed {
-        let doc = match result {
-            Err(errs) => {
-                errors.extend(errs);
-                continue;
-            }
-            Ok(parsed) => {
-                content.warnings.extend(parsed.warnings);
-                parsed.doc
-            }
-        };
-        match doc {
-            None => {}
-            Some(Document::Page(p)) => {
-                if p.common.draft && !opts.drafts {
-                    content.drafts_skipped += 1;
-                } else {
-                    content.pages.push(p);
-                }
-            }
-            Some(Document::Article(a)) => {
-                if a.common.draft && !opts.drafts {
-                    content.drafts_skipped += 1;
-                } else if a.date.timestamp() > opts.now && !opts.future {
-                    content.scheduled.push(a.date.timestamp());
-                } else {
-                    content.articles.push(a);
-                }
-            }
+    let mut content = Content { warnings: symlink_warnings, ..Content::default() };
+    for (_, (_, result, _)) in parsed {
+        match result {
+            Err(errs) => errors.extend(errs),
+            Ok(None) => {}
+            Ok(Some(doc)) => content.add(doc, opts),
         }
     }
     content.scheduled.sort();
     content.warnings.sort();
-    for f in found {
+    for f in &found {
         if let Found::Other(path) = f {
-            content.assets.push(asset_for(root, &content_dir, &pages_dir, &bundles, path));
+            content.assets.push(asset_for(root, &content_dir, &pages_dir, &bundles, path.clone()));
         }
+    }
+    if let Some(cache) = cache
+        && listing_is_complete
+    {
+        cache.listing = Some(found);
     }
     Error::collect(errors)?;
     Ok(content)
+}
+
+/// Parses one file, or clones it from the cache when its stamp has not changed (or without
+/// looking, when `trusted`: the caller said it did not change).
+fn parse_cached(
+    root: &Path,
+    path: &Path,
+    in_pages: Option<&Path>,
+    config: &Config,
+    markdown: &Markdown,
+    cache: Option<&ContentCache>,
+    trusted: bool,
+) -> ParseOutcome {
+    let Some(cache) = cache else {
+        return (None, parse_file(root, path, in_pages, config, markdown), true);
+    };
+    if trusted && let Some((stamp, doc)) = cache.docs.get(path) {
+        return (Some(*stamp), Ok(doc.clone()), false);
+    }
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => return (None, Err(vec![Error::io("read", path, e)]), true),
+    };
+    if let Some((cached, doc)) = cache.docs.get(path)
+        && cached.still_matches(path, &meta)
+    {
+        return (Some(*cached), Ok(doc.clone()), false);
+    }
+    let bytes = match crate::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return (None, Err(vec![e]), true),
+    };
+    let stamp = Stamp::new(&meta, &bytes);
+    (Some(stamp), parse_bytes(root, path, bytes, in_pages, config, markdown), true)
+}
+
+/// Stores what was parsed now and, after a full listing, forgets files that are gone. Files that failed to parse are
+/// not stored, so they are parsed (and their errors reported) again next time.
+fn remember(cache: &mut ContentCache, parsed: &[(&Path, ParseOutcome)], full_listing: bool) {
+    if full_listing {
+        let present: std::collections::HashSet<&Path> = parsed.iter().map(|(p, _)| *p).collect();
+        cache.docs.retain(|p, _| present.contains(p.as_path()));
+    }
+    cache.parsed_last = 0;
+    for (path, (stamp, result, fresh)) in parsed {
+        if !fresh {
+            continue;
+        }
+        cache.parsed_last += 1;
+        match (stamp, result) {
+            (Some(stamp), Ok(doc)) => {
+                cache.docs.insert(path.to_path_buf(), (*stamp, doc.clone()));
+            }
+            _ => {
+                cache.docs.remove(*path);
+            }
+        }
+    }
+}
+
+impl Content {
+    /// Adds a parsed document, or counts it as a skipped draft or a scheduled article.
+    fn add(&mut self, doc: Document, opts: LoadOptions) {
+        match doc {
+            Document::Page(p) => {
+                if p.common.draft && !opts.drafts {
+                    self.drafts_skipped += 1;
+                } else {
+                    self.warnings.extend(p.common.warnings.iter().cloned());
+                    self.pages.push(*p);
+                }
+            }
+            Document::Article(a) => {
+                if a.common.draft && !opts.drafts {
+                    self.drafts_skipped += 1;
+                } else if a.date.timestamp() > opts.now && !opts.future {
+                    self.scheduled.push(a.date.timestamp());
+                } else {
+                    self.warnings.extend(a.common.warnings.iter().cloned());
+                    self.articles.push(a);
+                }
+            }
+        }
+    }
 }
 
 fn asset_for(root: &Path, content_dir: &Path, _pages_dir: &Path, bundles: &[PathBuf], path: PathBuf) -> Asset {
@@ -287,12 +549,12 @@ fn walk(root: &Path, content_dir: &Path) -> (Vec<Found>, Vec<Error>, Vec<Warning
 }
 
 /// A parsed content file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Document {
-    /// A dated article.
-    Article(Article),
+    /// A dated article (shared, so the dev server's cache clones it cheaply).
+    Article(std::sync::Arc<Article>),
     /// A page from content/pages/.
-    Page(Page),
+    Page(Box<Page>),
 }
 
 /// A parsed file and the warnings it raised.
@@ -314,9 +576,21 @@ fn parse_file(
     in_pages: Option<&Path>,
     config: &Config,
     markdown: &Markdown,
-) -> Result<Parsed, Vec<Error>> {
-    let source = relative_to(root, path);
+) -> Result<Option<Document>, Vec<Error>> {
     let bytes = crate::fs::read(path).map_err(|e| vec![e])?;
+    parse_bytes(root, path, bytes, in_pages, config, markdown)
+}
+
+/// Parses the bytes read from `path`.
+fn parse_bytes(
+    root: &Path,
+    path: &Path,
+    bytes: Vec<u8>,
+    in_pages: Option<&Path>,
+    config: &Config,
+    markdown: &Markdown,
+) -> Result<Option<Document>, Vec<Error>> {
+    let source = relative_to(root, path);
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
@@ -329,7 +603,7 @@ fn parse_file(
             "this file is not UTF-8 text: re-save it as UTF-8 in your editor",
         )]
     })?;
-    parse_document(&source, &text, in_pages, config, markdown)
+    parse_text(&source, &text, in_pages, config, markdown)
 }
 
 /// Parses the text of a Markdown file (pure: no file system access). `source` is the path used
@@ -341,6 +615,22 @@ pub fn parse_document(
     config: &Config,
     markdown: &Markdown,
 ) -> Result<Parsed, Vec<Error>> {
+    let doc = parse_text(source, text, in_pages, config, markdown)?;
+    let warnings = match &doc {
+        Some(Document::Article(a)) => a.common.warnings.clone(),
+        Some(Document::Page(p)) => p.common.warnings.clone(),
+        None => Vec::new(),
+    };
+    Ok(Parsed { doc, warnings })
+}
+
+fn parse_text(
+    source: &Path,
+    text: &str,
+    in_pages: Option<&Path>,
+    config: &Config,
+    markdown: &Markdown,
+) -> Result<Option<Document>, Vec<Error>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let split = front_matter::split(text).map_err(|e| {
         vec![Error::content(Location { path: source.to_path_buf(), position: Some(e.position) }, e.message)]
@@ -353,28 +643,39 @@ pub fn parse_document(
     })?;
     let mut errors = Vec::new();
     let empty_tags = fm.tags.is_empty() && ctx.yaml.key_position("tags").is_some();
-    let common = common_fields(&fm, source, split.body, &ctx, markdown, &mut errors);
+    let common = common_fields(&fm, source, split.body, &ctx, markdown, &mut errors).map(|mut common| {
+        common.warnings = document_warnings(&common, empty_tags, &ctx, text);
+        common
+    });
     let doc = match (common, in_pages) {
         (None, _) => None,
         (Some(common), Some(in_pages)) => {
-            Page::from_front_matter(fm, common, in_pages, &ctx, &mut errors).map(Document::Page)
+            Page::from_front_matter(fm, common, in_pages, &ctx, &mut errors).map(|p| Document::Page(Box::new(p)))
         }
-        (Some(common), None) => Article::from_front_matter(fm, common, &ctx, &mut errors).map(Document::Article),
+        (Some(common), None) => {
+            Article::from_front_matter(fm, common, &ctx, &mut errors).map(|a| Document::Article(std::sync::Arc::new(a)))
+        }
     };
-    if !errors.is_empty() {
-        return Err(errors);
+    let mut doc = doc;
+    if let Some(Document::Article(a)) = &mut doc {
+        // Just created, so not shared yet: get_mut always succeeds here.
+        if let Some(article) = std::sync::Arc::get_mut(a) {
+            let length = article.slug.chars().count();
+            if length > LONG_SLUG {
+                article.common.warnings.push(Warning {
+                    location: ctx.location(ctx.yaml.key_position("slug").or(ctx.yaml.key_position("title"))),
+                    code: "long-slug",
+                    message: format!("the URL slug is {length} characters long: set a shorter `slug:`"),
+                });
+            }
+        }
     }
-    let warnings = doc.as_ref().map(|d| document_warnings(d, empty_tags, &ctx, text)).unwrap_or_default();
-    Ok(Parsed { doc, warnings })
+    if errors.is_empty() { Ok(doc) } else { Err(errors) }
 }
 
-/// Things worth fixing that do not stop the build: missing alt text, an empty tag list, a
-/// very long slug.
-fn document_warnings(doc: &Document, empty_tags: bool, ctx: &ParseContext, text: &str) -> Vec<Warning> {
-    let common = match doc {
-        Document::Article(a) => &a.common,
-        Document::Page(p) => &p.common,
-    };
+/// Things worth fixing that do not stop the build: missing alt text and an empty tag list.
+/// (A very long slug is checked once the slug is known.)
+fn document_warnings(common: &Common, empty_tags: bool, ctx: &ParseContext, text: &str) -> Vec<Warning> {
     let warn = |position: Option<Position>, code: &'static str, message: String| Warning {
         location: ctx.location(position),
         code,
@@ -402,15 +703,6 @@ fn document_warnings(doc: &Document, empty_tags: bool, ctx: &ParseContext, text:
             "empty-tags",
             "`tags:` is empty: add tags or remove the line".into(),
         ));
-    }
-    if let Document::Article(a) = doc {
-        if a.slug.chars().count() > LONG_SLUG {
-            out.push(warn(
-                ctx.yaml.key_position("slug").or(ctx.yaml.key_position("title")),
-                "long-slug",
-                format!("the URL slug is {} characters long: set a shorter `slug:`", a.slug.chars().count()),
-            ));
-        }
     }
     out
 }
@@ -463,8 +755,9 @@ fn common_fields(
         draft: fm.draft,
         aliases,
         extra: fm.extra.clone(),
-        body,
+        body: std::sync::Arc::new(body),
         is_bundle: source.file_name().is_some_and(|n| n == "index.md"),
+        warnings: Vec::new(),
     })
 }
 
@@ -584,5 +877,69 @@ mod tests {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("a.md"));
+    }
+
+    fn load_cached(root: &Path, config: &Config, cache: &mut ContentCache) -> Content {
+        let opts = LoadOptions { drafts: false, future: false, now: jiff::Timestamp::now() };
+        load_with_cache(root, config, &Markdown::new(), opts, cache).unwrap()
+    }
+
+    #[test]
+    fn the_cache_parses_only_files_that_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, title: &str| {
+            let text = format!("---\ntitle: {title}\ndate: 2023-09-05\n---\nBody.\n");
+            std::fs::write(dir.path().join("content").join(name), text).unwrap();
+        };
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        write("a.md", "Alpha");
+        write("b.md", "Bravo");
+        let mut cache = ContentCache::default();
+        assert_eq!(load_cached(dir.path(), &config(), &mut cache).articles.len(), 2);
+        assert_eq!(cache.parsed_last(), 2);
+        load_cached(dir.path(), &config(), &mut cache);
+        assert_eq!(cache.parsed_last(), 0);
+
+        // Same length, saved at once: the modification time may not have moved.
+        write("a.md", "Alpho");
+        let content = load_cached(dir.path(), &config(), &mut cache);
+        assert_eq!(cache.parsed_last(), 1);
+        let titles: Vec<&str> = content.articles.iter().map(|a| a.common.title.as_str()).collect();
+        assert_eq!(titles, vec!["Alpho", "Bravo"]);
+
+        std::fs::remove_file(dir.path().join("content/b.md")).unwrap();
+        assert_eq!(load_cached(dir.path(), &config(), &mut cache).articles.len(), 1);
+
+        let moved = Config::parse("title: T\nbase_url: https://example.org/mirror/\n", None).unwrap();
+        load_cached(dir.path(), &moved, &mut cache);
+        assert_eq!(cache.parsed_last(), 1, "a new config parses everything again");
+    }
+
+    #[test]
+    fn a_hint_naming_known_files_skips_the_listing_and_anything_else_lists_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        let write = |name: &str, title: &str| {
+            std::fs::write(content.join(name), format!("---\ntitle: {title}\ndate: 2023-09-05\n---\nBody.\n")).unwrap();
+        };
+        write("a.md", "Alpha");
+        write("b.md", "Bravo");
+        let mut cache = ContentCache::default();
+        load_cached(dir.path(), &config(), &mut cache);
+
+        write("a.md", "Alpha two");
+        write("b.md", "Bravo two");
+        cache.only_changed(vec![content.join("a.md")]);
+        let loaded = load_cached(dir.path(), &config(), &mut cache);
+        let titles: Vec<&str> = loaded.articles.iter().map(|a| a.common.title.as_str()).collect();
+        assert_eq!(titles, vec!["Alpha two", "Bravo"], "only the named file is looked at");
+        assert_eq!(cache.parsed_last(), 1);
+
+        write("c.md", "Charlie");
+        cache.only_changed(vec![content.join("c.md")]);
+        let loaded = load_cached(dir.path(), &config(), &mut cache);
+        let titles: Vec<&str> = loaded.articles.iter().map(|a| a.common.title.as_str()).collect();
+        assert_eq!(titles, vec!["Alpha two", "Bravo two", "Charlie"], "a new file means a full listing");
     }
 }

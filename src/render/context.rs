@@ -25,7 +25,7 @@ fn reading_time(words: usize) -> usize {
 }
 
 /// A name and a URL.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkView {
     /// Link text.
     pub name: String,
@@ -34,7 +34,7 @@ pub struct LinkView {
 }
 
 /// A node of the navigation menu / category tree.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CategoryNodeView {
     /// Display name.
     pub name: String,
@@ -51,7 +51,7 @@ pub struct CategoryNodeView {
 }
 
 /// An author as shown in bylines and on author pages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuthorView {
     /// Id (URL slug).
     pub id: String,
@@ -74,7 +74,7 @@ pub struct AuthorView {
 }
 
 /// A category as attached to an article, with its ancestors for a breadcrumb trail.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CategoryRefView {
     /// Display name.
     pub name: String,
@@ -87,7 +87,7 @@ pub struct CategoryRefView {
 }
 
 /// A tag.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TagView {
     /// Display name.
     pub name: String,
@@ -100,7 +100,7 @@ pub struct TagView {
 }
 
 /// A featured image.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImageView {
     /// URL for `src`.
     pub url: String,
@@ -113,7 +113,7 @@ pub struct ImageView {
 }
 
 /// What list pages and cards show of an article (also `previous`, `next`, `related`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArticleSummaryView {
     /// Title.
     pub title: String,
@@ -150,7 +150,7 @@ pub struct ArticleSummaryView {
 }
 
 /// The site-wide variables, available as `site` in every template.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SiteView {
     /// Site title.
     pub title: String,
@@ -182,8 +182,45 @@ pub struct SiteView {
     pub feed_url: String,
 }
 
+impl SiteView {
+    /// Equal in everything but `recent` (which changes whenever one of the five newest
+    /// articles' cards does, and which few templates show).
+    pub fn same_apart_from_recent(&self, other: &SiteView) -> bool {
+        // Destructured so that a new field cannot be forgotten here.
+        let SiteView {
+            title,
+            description,
+            base_url,
+            url,
+            language,
+            dir,
+            categories,
+            menu,
+            authors,
+            recent: _,
+            theme,
+            extra,
+            generator,
+            feed_url,
+        } = self;
+        *title == other.title
+            && *description == other.description
+            && *base_url == other.base_url
+            && *url == other.url
+            && *language == other.language
+            && *dir == other.dir
+            && *categories == other.categories
+            && *menu == other.menu
+            && *authors == other.authors
+            && *theme == other.theme
+            && *extra == other.extra
+            && *feed_url == other.feed_url
+            && *generator == other.generator
+    }
+}
+
 /// A full article, available as `article` in `article.html`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArticleView<'a> {
     /// Everything a card shows.
     #[serde(flatten)]
@@ -205,7 +242,7 @@ pub struct ArticleView<'a> {
 }
 
 /// A page, available as `page` in `page.html`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PageView<'a> {
     /// Title.
     pub title: &'a str,
@@ -238,7 +275,7 @@ pub struct PageView<'a> {
 }
 
 /// One numbered link of a paginator.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PagerLink {
     /// Page number, from 1.
     pub number: usize,
@@ -249,7 +286,7 @@ pub struct PagerLink {
 }
 
 /// Pagination of a list page, available as `paginator`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaginatorView<'a> {
     /// The articles on this page.
     pub items: Vec<&'a ArticleSummaryView>,
@@ -274,7 +311,7 @@ pub struct PaginatorView<'a> {
 }
 
 /// A category page's subject, available as `category`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CategoryPageView {
     /// Display name.
     pub name: String,

@@ -2,6 +2,7 @@
 //! Produces [`OutputFile`]s and never touches the disk.
 
 pub mod context;
+pub mod select;
 pub mod seo;
 
 use std::borrow::Cow;
@@ -16,7 +17,8 @@ use crate::output::{Contents, Origin, OutputFile};
 use crate::permalink::page_path;
 use crate::site::{ArticleId, Site};
 use crate::theme::Theme;
-use context::{ArticleSummaryView, PagerLink, PaginatorView, ViewBuilder};
+use context::{ArticleSummaryView, PagerLink, PaginatorView, SiteView, ViewBuilder};
+pub use select::Selection;
 use seo::{ListSubject, SeoBuilder, SeoView};
 
 /// The optional template for the search page; a theme without it gets no search page.
@@ -27,6 +29,27 @@ pub struct Renderer {
     tera: Tera,
     /// Template name → the file it came from, for error messages.
     origins: BTreeMap<String, PathBuf>,
+    /// Template name → its text, to tell which templates one includes (see [`select`]).
+    sources: BTreeMap<String, String>,
+}
+
+/// The views every output is rendered from, computed once per build: each article's card and
+/// the `site` variable. The dev server keeps them to compare one build with the next.
+pub struct SiteViews {
+    /// Card views, by [`ArticleId`].
+    pub summaries: Vec<ArticleSummaryView>,
+    /// The `site` variable.
+    pub site: SiteView,
+}
+
+impl SiteViews {
+    /// The views of `site`.
+    pub fn new(site: &Site) -> SiteViews {
+        let views = ViewBuilder::new(site);
+        let summaries: Vec<ArticleSummaryView> = site.articles.par_iter().map(|a| views.article_summary(a)).collect();
+        let site = views.site(&summaries);
+        SiteViews { summaries, site }
+    }
 }
 
 /// One list page to render: which template, its first page's path, and its articles.
@@ -36,9 +59,9 @@ struct Listing<'a> {
     articles: Cow<'a, [ArticleId]>,
     /// Extra variable (`category`, `tag` or `author`) and its value.
     subject: Option<(&'static str, Value)>,
+    origin: String,
     /// What the page is about, for `seo` and `json_ld`.
     seo: ListSubject,
-    origin: String,
 }
 
 /// Adds the `seo` and `json_ld` variables.
@@ -58,14 +81,10 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         let origins: BTreeMap<String, PathBuf> =
             theme.templates.iter().map(|t| (t.name.clone(), t.origin.clone())).collect();
-        let renderer_origins = origins.clone();
         tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| template_error(&e, &origins))?;
-        Ok(Renderer { tera, origins: renderer_origins })
-    }
-
-    fn render(&self, template: &str, ctx: &Context) -> Result<String> {
-        self.tera.render(template, ctx).map_err(|e| template_error(&e, &self.origins))
+        let sources = theme.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
+        Ok(Renderer { tera, origins, sources })
     }
 
     /// Whether the theme has the optional template `name`.
@@ -73,13 +92,28 @@ impl Renderer {
         self.origins.contains_key(name)
     }
 
+    fn render(&self, template: &str, ctx: &Context) -> Result<String> {
+        self.tera.render(template, ctx).map_err(|e| template_error(&e, &self.origins))
+    }
+
     /// Renders every article, page, list, index and alias page of `site`, and the search page
     /// when search is on and the theme has [`SEARCH_TEMPLATE`].
     pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>> {
+        self.render_selected(site, &SiteViews::new(site), &Selection::all())
+    }
+
+    /// Renders the outputs of `site` that `selection` asks for (index and alias pages, which
+    /// are few and cheap, always). `site_views` must be [`SiteViews::new`] of `site`.
+    pub fn render_selected(
+        &self,
+        site: &Site,
+        site_views: &SiteViews,
+        selection: &Selection,
+    ) -> Result<Vec<OutputFile>> {
         let views = ViewBuilder::new(site);
         let seo = SeoBuilder::new(site, &views);
-        let summaries: Vec<ArticleSummaryView> = site.articles.par_iter().map(|a| views.article_summary(a)).collect();
-        let site_value = Value::from_serializable(&views.site(&summaries));
+        let summaries = &site_views.summaries;
+        let site_value = Value::from_serializable(&site_views.site);
         let base_context = |kind: &str, url: &str, lang: &str, dir: &str| {
             let mut ctx = Context::new();
             ctx.insert_value("site", site_value.clone());
@@ -94,8 +128,8 @@ impl Renderer {
             ctx
         };
 
-        let articles = (0..site.articles.len()).into_par_iter().map(|id| {
-            let view = views.article(id, &summaries);
+        let articles = (0..site.articles.len()).into_par_iter().filter(|&id| selection.article(id)).map(|id| {
+            let view = views.article(id, summaries);
             let mut ctx =
                 base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
             ctx.insert("article", &view);
@@ -108,7 +142,7 @@ impl Renderer {
                 Origin::Source(site.articles[id].article.common.source.clone()),
             ))
         });
-        let pages = site.pages.par_iter().map(|p| {
+        let pages = site.pages.par_iter().enumerate().filter(|(i, _)| selection.page(*i)).map(|(_, p)| {
             let view = views.page(p);
             let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
             ctx.insert("page", &view);
@@ -118,13 +152,20 @@ impl Renderer {
             Ok(OutputFile::html(&p.page.path, html, Origin::Source(p.page.common.source.clone())))
         });
         let listings = self.listings(site, &views);
-        let (summaries, views, base_context, seo) = (&summaries, &views, &base_context, &seo);
+        let (views, base_context, seo) = (&views, &base_context, &seo);
         let lists = listings.par_iter().flat_map(|listing| {
             let pages = site.config.paginate;
             let total = listing.articles.len().div_ceil(pages).max(1);
-            (1..=total).into_par_iter().map(move |number| {
-                self.render_list_page(listing, number, total, summaries, views, seo, base_context, site)
-            })
+            (1..=total)
+                .into_par_iter()
+                .filter(move |&number| {
+                    let start = (number - 1) * pages;
+                    let end = (start + pages).min(listing.articles.len());
+                    selection.list_page(listing.template, &listing.articles[start.min(end)..end])
+                })
+                .map(move |number| {
+                    self.render_list_page(listing, number, total, summaries, views, seo, base_context, site)
+                })
         });
         let lang = site.config.language.clone();
         let dir = context::text_direction(&lang);
@@ -180,8 +221,8 @@ impl Renderer {
             base: "/".into(),
             articles: Cow::Owned((0..site.articles.len()).collect()),
             subject: None,
-            seo: ListSubject::Home,
             origin: "the home page".into(),
+            seo: ListSubject::Home,
         }];
         for (id, node) in site.categories.nodes.iter().enumerate() {
             out.push(Listing {
@@ -189,8 +230,8 @@ impl Renderer {
                 base: node.path.clone(),
                 articles: Cow::Borrowed(&site.category_articles[id]),
                 subject: Some(("category", Value::from_serializable(&views.category_page(id)))),
-                seo: ListSubject::Category(id),
                 origin: format!("category `{}`", site.categories.full_name(id)),
+                seo: ListSubject::Category(id),
             });
         }
         for (id, tag) in site.tags.iter().enumerate() {
@@ -199,8 +240,8 @@ impl Renderer {
                 base: format!("/tag/{}/", tag.slug),
                 articles: Cow::Borrowed(&site.tag_articles[id]),
                 subject: Some(("tag", Value::from_serializable(&views.tag(id)))),
-                seo: ListSubject::Tag(id),
                 origin: format!("tag `{}`", tag.name),
+                seo: ListSubject::Tag(id),
             });
         }
         for (id, author) in site.authors.iter().enumerate() {
@@ -209,8 +250,8 @@ impl Renderer {
                 base: format!("/author/{}/", author.id),
                 articles: Cow::Borrowed(&site.author_articles[id]),
                 subject: Some(("author", Value::from_serializable(&views.author(id)))),
-                seo: ListSubject::Author(id),
                 origin: format!("author `{}`", author.name),
+                seo: ListSubject::Author(id),
             });
         }
         out
@@ -253,11 +294,11 @@ impl Renderer {
             context::text_direction(lang),
         );
         ctx.insert("paginator", &paginator);
-        let (card, json_ld) = seo.list(&listing.seo, &views.permalink(&path), number);
-        insert_seo(&mut ctx, &card, &json_ld);
         if let Some((name, value)) = &listing.subject {
             ctx.insert_value(*name, value.clone());
         }
+        let (card, json_ld) = seo.list(&listing.seo, &views.permalink(&path), number);
+        insert_seo(&mut ctx, &card, &json_ld);
         let html = self.render(listing.template, &ctx)?;
         Ok(OutputFile::html(&path, html, Origin::Generated(listing.origin.clone())))
     }
