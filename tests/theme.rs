@@ -346,3 +346,20 @@ fn built_in_theme_renders_a_site_without_theme_config_authors_or_categories() {
     assert_eq!(select(&html, "link[rel=icon]")[0].value().attr("href"), Some("/favicon.svg"));
     assert!(out.join("favicon.svg").is_file());
 }
+
+/// The search page once had the header's search box id twice (the Nu checker caught it).
+#[test]
+fn element_ids_are_unique_on_every_page() {
+    let (_dir, out) = build_example(false);
+    let mut checked = 0;
+    for file in files_with_extension(&out, "html") {
+        let html = Html::parse_document(&std::fs::read_to_string(&file).expect("read"));
+        let mut seen = std::collections::BTreeSet::new();
+        for el in select(&html, "[id]") {
+            let id = el.value().attr("id").unwrap_or_default().to_string();
+            assert!(seen.insert(id.clone()), "{}: duplicate id `{id}`", file.display());
+        }
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} pages checked");
+}
