@@ -4,10 +4,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
-use common::{SiteTest, article};
+use common::{SiteTest, article, snapshot};
 
 /// A good site: two articles in a declared category tree, a page, an image.
 fn good_site() -> SiteTest {
@@ -20,17 +19,6 @@ fn good_site() -> SiteTest {
         .file("content/b.md", &article("B", "2024-01-02", "categories: [\"In Media/News\"]\n", "Text."))
         .file("content/pages/about.md", "---\ntitle: About\n---\nUs.\n")
         .file("static/i.png", "png")
-}
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
 
 fn pamphlet_build(t: &SiteTest) -> std::process::Output {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{SiteTest, article};
+use common::{SiteTest, article, snapshot};
 
 fn problems(err: &pamphlet::Error) -> Vec<String> {
     err.problems().iter().map(|p| p.to_string()).collect()
@@ -178,18 +178,6 @@ fn symlinks_in_content_are_not_followed() {
     let site = t.build();
     assert_eq!(site.report.articles, 1);
     assert_eq!(site.report.warnings.iter().map(|w| w.code).collect::<Vec<_>>(), vec!["symlink"]);
-}
-
-/// Every file under `dir` with its bytes, for byte-for-byte comparisons.
-fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
 
 #[cfg(unix)]

@@ -224,6 +224,18 @@ impl Built {
     }
 }
 
+/// Every file under `dir` with its bytes, for byte-for-byte comparisons of outputs.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Decodes %XX escapes (UTF-8) in a URL path.
 pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
