@@ -212,10 +212,10 @@ fn scan_page(html: &str) -> PageScan {
             scan.ids.insert(id);
         }
         let tag = el.tag_name();
-        if tag == "a" {
-            if let Some(name) = el.get_attribute("name") {
-                scan.ids.insert(name);
-            }
+        if tag == "a"
+            && let Some(name) = el.get_attribute("name")
+        {
+            scan.ids.insert(name);
         }
         for attr in ["href", "src", "poster"] {
             if let Some(url) = el.get_attribute(attr) {
@@ -297,12 +297,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

@@ -106,11 +106,11 @@ impl Diagnostic {
             (Some(f), _, _) if !self.message.starts_with(f.as_str()) => format!("{label}: {f}: {}", self.message),
             _ => format!("{label}: {}", self.message),
         };
-        if let (Some(file), Some(line), Some(column)) = (&self.file, self.line, self.column) {
-            if let Ok(text) = std::fs::read_to_string(root.join(file)) {
-                out.push('\n');
-                out.push_str(&snippet(&text, Position { line, column }));
-            }
+        if let (Some(file), Some(line), Some(column)) = (&self.file, self.line, self.column)
+            && let Ok(text) = std::fs::read_to_string(root.join(file))
+        {
+            out.push('\n');
+            out.push_str(&snippet(&text, Position { line, column }));
         }
         out
     }

@@ -187,11 +187,12 @@ fn remove_abandoned_folders(parent: &Path, name: &str) {
         let pid = [".building-", ".old-"]
             .iter()
             .find_map(|kind| file_name.strip_prefix(&format!(".{name}{kind}")).and_then(|pid| pid.parse::<u32>().ok()));
-        if let Some(pid) = pid {
-            if pid != std::process::id() && !process_is_running(pid) {
-                // Best effort: a folder we cannot remove is only wasted space.
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !process_is_running(pid)
+        {
+            // Best effort: a folder we cannot remove is only wasted space.
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }

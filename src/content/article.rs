@@ -146,10 +146,10 @@ fn article_slug(
 /// The file name without `.md`, or the folder name for `index.md`.
 pub(super) fn file_stem_for_slug(source: &Path) -> String {
     let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    if stem == "index" {
-        if let Some(dir) = source.parent().and_then(Path::file_name) {
-            return dir.to_string_lossy().into_owned();
-        }
+    if stem == "index"
+        && let Some(dir) = source.parent().and_then(Path::file_name)
+    {
+        return dir.to_string_lossy().into_owned();
     }
     stem
 }
