@@ -292,23 +292,13 @@ fn normalise(path: &str) -> String {
     if joined.starts_with('/') { joined } else { format!("/{joined}") }
 }
 
+/// The URL with its `%XX` escapes decoded, or as written when an escape is malformed (the
+/// link is then reported as broken, never a panic).
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
+    match crate::permalink::percent_decode(s) {
+        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        None => s.to_string(),
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Finds where in a content file a URL is written, so a broken link points at its line.
@@ -462,6 +452,8 @@ mod tests {
         assert_eq!(r("mailto:a@b.org"), None);
         assert_eq!(r("https://elsewhere.org/"), None);
         assert_eq!(r("/mirror/%D8%A7/"), Some(("/ا/".into(), None)));
+        // A `%` before a multi-byte character once panicked here (a byte slice inside a char).
+        assert_eq!(r("/mirror/%aé/"), Some(("/%aé/".into(), None)));
     }
 
     #[test]

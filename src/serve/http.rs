@@ -222,7 +222,7 @@ pub fn sanitize(raw_path: &str) -> Result<String, &'static str> {
     if lower.contains("%2f") || lower.contains("%5c") {
         return Err("encoded slashes are not allowed");
     }
-    let bytes = percent_decode(raw_path).ok_or("malformed percent escape")?;
+    let bytes = crate::permalink::percent_decode(raw_path).ok_or("malformed percent escape")?;
     if bytes.contains(&0) {
         return Err("NUL bytes are not allowed");
     }
@@ -246,23 +246,6 @@ pub fn sanitize(raw_path: &str) -> Result<String, &'static str> {
 /// `url` with every byte outside printable ASCII percent-encoded, fit for a header.
 fn ascii_url(url: &str) -> String {
     url.bytes().map(|b| if b.is_ascii_graphic() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
-}
-
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
 }
 
 /// The Content-Type for a site path, by extension; folders (`/a/`) are HTML.
