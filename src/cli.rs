@@ -31,27 +31,12 @@ pub enum Format {
 pub enum Command {
     /// Render the site into the output folder (public/ by default).
     Build {
-        /// The site root, holding site.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// Site, URL, drafts, strictness and output format (see [`SiteOptions`]).
+        #[command(flatten)]
+        site: SiteOptions,
         /// Where to write the site (default: ROOT/public).
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Publish under this URL instead of site.yaml's base_url (e.g. a preview under a path).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include articles marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Include articles dated in the future.
-        #[arg(long)]
-        future: bool,
-        /// Fail on warnings too (missing alt text, empty tag lists, very long slugs…).
-        #[arg(long)]
-        strict: bool,
-        /// How to print problems: `human` (with source snippets), `json` (one object per line) or `github` (annotations).
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
         /// After building, print when the next held-back (future-dated) article is due, as an
         /// RFC 3339 time in UTC, or `none` (for scheduling the next rebuild).
         #[arg(long)]
@@ -82,27 +67,12 @@ pub enum Command {
     /// missing images, missing alt text, duplicate titles, uncategorised articles, empty
     /// categories and orphaned static files. Exits 1 when there are errors.
     Check {
-        /// The site root, holding site.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Check as if published under this URL.
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include drafts.
-        #[arg(long)]
-        drafts: bool,
-        /// Include articles dated in the future.
-        #[arg(long)]
-        future: bool,
+        /// Site, URL, drafts, strictness and output format (see [`SiteOptions`]).
+        #[command(flatten)]
+        site: SiteOptions,
         /// Also request every external link (needs network; off by default for CI).
         #[arg(long)]
         external: bool,
-        /// Fail on warnings too.
-        #[arg(long)]
-        strict: bool,
-        /// How to print problems: `human`, `json` or `github`.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
     },
     /// Create a new site with two sample articles, an About page and the default theme.
     Init {
@@ -123,4 +93,43 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+/// The options `build` and `check` share: which site, as published where, with what, and how
+/// problems are reported.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SiteOptions {
+    /// The site root, holding site.yaml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Publish under this URL instead of site.yaml's base_url (e.g. a preview under a path).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include articles dated in the future.
+    #[arg(long)]
+    pub future: bool,
+    /// Fail on warnings too (missing alt text, empty tag lists, very long slugs…).
+    #[arg(long)]
+    pub strict: bool,
+    /// How to print problems: `human` (with source snippets), `json` (one object per line) or `github` (annotations).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+impl SiteOptions {
+    /// The library's build options for these flags, writing to `output` (None: ROOT/public).
+    pub fn build_options(&self, output: Option<PathBuf>) -> crate::BuildOptions {
+        crate::BuildOptions {
+            root: self.root.clone(),
+            output,
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            future: self.future,
+            now: None,
+            strict: self.strict,
+        }
+    }
 }

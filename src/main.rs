@@ -19,7 +19,7 @@ const MAX_WARNINGS_PER_KIND: usize = 10;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (format, root) = match &cli.command {
-        Command::Build { format, root, .. } | Command::Check { format, root, .. } => (*format, root.clone()),
+        Command::Build { site, .. } | Command::Check { site, .. } => (site.format, site.root.clone()),
         Command::New { root, .. } | Command::Serve { root, .. } => (Format::Human, root.clone()),
         Command::Init { dir } => (Format::Human, dir.clone()),
     };
@@ -34,8 +34,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
     match cli.command {
-        Command::Build { root, output, base_url, drafts, future, strict, format, print_next_publish } => {
-            let opts = pamphlet::BuildOptions { root, output, base_url, drafts, future, now: None, strict };
+        Command::Build { site, output, print_next_publish } => {
+            let (opts, format) = (site.build_options(output), site.format);
             let report = pamphlet::build(&opts)?;
             print_warnings(&report.warnings, format, &opts.root);
             if format == Format::Human {
@@ -48,16 +48,8 @@ fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
                 }
             }
         }
-        Command::Check { root, base_url, drafts, future, external, strict, format } => {
-            let build = pamphlet::BuildOptions {
-                root: root.clone(),
-                output: None,
-                base_url,
-                drafts,
-                future,
-                now: None,
-                strict,
-            };
+        Command::Check { site, external } => {
+            let (build, format, root, strict) = (site.build_options(None), site.format, site.root, site.strict);
             let report = pamphlet::check::check(&pamphlet::check::CheckOptions { build, external })?;
             print_warnings(&report.warnings, format, &root);
             for e in &report.errors {
