@@ -234,14 +234,13 @@ impl Markdown {
                     };
                     code = Some((lang, String::new()));
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) if is_external(&dest_url) => {
+                Event::Start(Tag::Link { dest_url, title, .. }) if is_external(&dest_url) => {
                     external_link_open = true;
                     let mut html = format!("<a href=\"{}\"", escape_attr(&dest_url));
                     if !title.is_empty() {
                         html.push_str(&format!(" title=\"{}\"", escape_attr(&title)));
                     }
                     html.push_str(" rel=\"noopener\">");
-                    let _ = (link_type, id);
                     out.push(Event::InlineHtml(CowStr::from(html)));
                 }
                 Event::End(TagEnd::Link) if external_link_open => {

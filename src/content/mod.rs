@@ -346,7 +346,6 @@ fn load_inner(
         }
     };
     let listing_is_complete = errors.is_empty();
-    let pages_dir = content_dir.join(PAGES_DIR);
     let bundles: Vec<PathBuf> = found
         .iter()
         .filter_map(|f| match f {
@@ -386,7 +385,7 @@ fn load_inner(
     content.warnings.sort();
     for f in &found {
         if let Found::Other(path) = f {
-            content.assets.push(asset_for(root, &content_dir, &pages_dir, &bundles, path.clone()));
+            content.assets.push(asset_for(root, &content_dir, &bundles, path.clone()));
         }
     }
     if let Some(cache) = cache
@@ -482,7 +481,7 @@ impl Content {
     }
 }
 
-fn asset_for(root: &Path, content_dir: &Path, _pages_dir: &Path, bundles: &[PathBuf], path: PathBuf) -> Asset {
+fn asset_for(root: &Path, content_dir: &Path, bundles: &[PathBuf], path: PathBuf) -> Asset {
     let owner = bundles.iter().filter(|b| path.starts_with(b)).max_by_key(|b| b.components().count());
     match owner {
         Some(bundle_dir) => Asset {
