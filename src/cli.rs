@@ -93,6 +93,57 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Import posts, pages, categories and authors from another system.
+    Import {
+        /// Where the content comes from.
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+/// The systems `pamphlet import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// A WordPress export (WXR, from Tools → Export → All content).
+    Wordpress {
+        /// The export file (an .xml file).
+        export: PathBuf,
+        /// The site root to write into (created if missing).
+        #[arg(long, default_value = ".")]
+        into: PathBuf,
+        /// A copy of the old site's wp-content/uploads folder: the files posts use are copied
+        /// to static/uploads/.
+        #[arg(long)]
+        uploads: Option<PathBuf>,
+        /// Print the report and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import into a site that already has content (existing files are never replaced).
+        #[arg(long)]
+        force: bool,
+        /// Write approved comments to data/comments/<slug>.json (names, dates and text; no
+        /// e-mail or IP addresses).
+        #[arg(long)]
+        comments: bool,
+    },
+}
+
+impl ImportSource {
+    /// The library's options for these flags.
+    pub fn options(&self) -> crate::import::ImportOptions {
+        match self {
+            ImportSource::Wordpress { export, into, uploads, dry_run, force, comments } => {
+                crate::import::ImportOptions {
+                    export: export.clone(),
+                    into: into.clone(),
+                    uploads: uploads.clone(),
+                    dry_run: *dry_run,
+                    force: *force,
+                    comments: *comments,
+                }
+            }
+        }
+    }
 }
 
 /// The options `build` and `check` share: which site, as published where, with what, and how

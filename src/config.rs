@@ -118,6 +118,12 @@ pub struct AuthorConfig {
     /// A personal web site.
     #[serde(default)]
     pub url: Option<String>,
+    /// Given name (kept by the WordPress importer; templates may use it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Family name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
 }
 
 /// A node of the category tree in `site.yaml`.
@@ -126,6 +132,10 @@ pub struct AuthorConfig {
 pub struct CategoryConfig {
     /// Display name ("DRM Exclusive").
     pub name: String,
+    /// The URL segment; by default the slug of the name. Imported WordPress categories keep
+    /// theirs, so `/category/parent/child/` addresses do not change.
+    #[serde(default)]
+    pub slug: Option<String>,
     /// Shown on the category page.
     #[serde(default)]
     pub description: Option<String>,

@@ -18,6 +18,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod feeds;
 pub mod fs;
+pub mod import;
 pub mod markdown;
 pub mod minify;
 pub mod output;

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Build { site, .. } | Command::Check { site, .. } => (site.format, site.root.clone()),
         Command::New { root, .. } | Command::Serve { root, .. } => (Format::Human, root.clone()),
         Command::Init { dir } => (Format::Human, dir.clone()),
+        Command::Import { source } => (Format::Human, source.options().into),
     };
     match run(cli) {
         Ok(code) => code,
@@ -72,6 +73,13 @@ fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
             let on_event = move |event: &pamphlet::serve::ServeEvent| print_serve_event(event, &root);
             pamphlet::serve::serve(opts, std::sync::Arc::new(on_event))?;
             println!("stopped");
+        }
+        Command::Import { source } => {
+            let report = pamphlet::import::import_wordpress(&source.options())?;
+            println!("{report}");
+            if !report.dry_run {
+                println!("Next: read the warnings above, then `pamphlet build --root {}`.", report.into.display());
+            }
         }
         Command::Init { dir } => {
             let today = jiff::ZonedDateTime::now().date();

@@ -122,6 +122,27 @@ pub fn normalise_site_path(raw: &str) -> Option<String> {
     Some(path)
 }
 
+/// Normalises an alias: a site path as [`normalise_site_path`] does, or an old address with a
+/// query string (`/?p=123`, `/index.php?page_id=7`) such as WordPress used. Those cannot be
+/// files on a static host, so they only go to `_redirects` (see [`alias_query`]).
+pub fn normalise_alias(raw: &str) -> Option<String> {
+    let Some((path, query)) = raw.trim().split_once('?') else { return normalise_site_path(raw) };
+    let path = match path.trim_matches('/') {
+        "" => "/".to_string(),
+        _ => normalise_site_path(path)?,
+    };
+    let well_formed = query.split('&').all(|pair| {
+        pair.split_once('=').is_some_and(|(k, v)| !k.is_empty() && !v.is_empty())
+            && !pair.contains(['#', '?', ' ', '\\', '\0', '/'])
+    });
+    (!query.is_empty() && well_formed).then(|| format!("{path}?{query}"))
+}
+
+/// The path and the query of an alias written with a query string; `None` for plain paths.
+pub fn alias_query(alias: &str) -> Option<(&str, &str)> {
+    alias.split_once('?')
+}
+
 /// Decodes `%XX` escapes into bytes; `None` when an escape is malformed (`%4`, `%zz`, or a `%`
 /// followed by a multi-byte character). Shared by the dev server, which refuses such paths,
 /// and `pamphlet check`, which keeps the URL as written.
@@ -190,6 +211,19 @@ mod tests {
         for bad in ["%", "%4", "%zz", "%aé", "%é"] {
             assert_eq!(percent_decode(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn query_aliases_keep_their_query() {
+        assert_eq!(normalise_alias("/?p=123").as_deref(), Some("/?p=123"));
+        assert_eq!(normalise_alias("?page_id=7").as_deref(), Some("/?page_id=7"));
+        assert_eq!(normalise_alias("/index.php?p=1&lang=ur").as_deref(), Some("/index.php?p=1&lang=ur"));
+        assert_eq!(normalise_alias("/old/"), Some("/old/".to_string()));
+        assert_eq!(normalise_alias("/?p="), None);
+        assert_eq!(normalise_alias("/?p=1#x"), None);
+        assert_eq!(normalise_alias("/../?p=1"), None);
+        assert_eq!(alias_query("/?p=1"), Some(("/", "p=1")));
+        assert_eq!(alias_query("/old/"), None);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! `_redirects`: the Netlify / Cloudflare Pages redirect file, with a permanent (301) redirect
 //! from every alias to its article or page, so URLs moved from WordPress keep their search
 //! ranking on hosts that support it. The HTML alias pages are written as well, for other hosts.
+//! Old addresses with a query string (`/?p=123`, WordPress's default) are only here, in
+//! Netlify's query-matching syntax; hosts that ignore it serve the home page for them.
 
 use crate::output::{Contents, Origin, OutputFile};
 use crate::site::Site;
@@ -16,7 +18,13 @@ pub fn redirects_file(site: &Site) -> Option<OutputFile> {
     let mut lines: Vec<String> = from_articles
         .chain(from_pages)
         .flat_map(|(aliases, target)| {
-            aliases.iter().map(move |alias| format!("{} {} 301", base.url(&alias.value), base.url(target)))
+            aliases.iter().map(move |alias| match crate::permalink::alias_query(&alias.value) {
+                // Netlify's syntax for matching a query: `/ p=123 /new/ 301`.
+                Some((path, query)) => {
+                    format!("{} {} {} 301", base.url(path), query.replace('&', " "), base.url(target))
+                }
+                None => format!("{} {} 301", base.url(&alias.value), base.url(target)),
+            })
         })
         .collect();
     if lines.is_empty() {

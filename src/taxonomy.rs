@@ -51,7 +51,7 @@ impl CategoryTree {
     }
 
     fn add_config_node(&mut self, node: &CategoryConfig, parent: Option<CategoryId>) -> CategoryId {
-        let id = self.add(node.name.trim(), node.description.clone(), parent);
+        let id = self.add(node.name.trim(), node.slug.as_deref(), node.description.clone(), parent);
         for child in &node.children {
             let child_id = self.add_config_node(child, Some(id));
             self.nodes[id].children.push(child_id);
@@ -59,8 +59,14 @@ impl CategoryTree {
         id
     }
 
-    fn add(&mut self, name: &str, description: Option<String>, parent: Option<CategoryId>) -> CategoryId {
-        let slug = slugify(name);
+    fn add(
+        &mut self,
+        name: &str,
+        slug: Option<&str>,
+        description: Option<String>,
+        parent: Option<CategoryId>,
+    ) -> CategoryId {
+        let slug = slug.map(slugify).filter(|s| !s.is_empty()).unwrap_or_else(|| slugify(name));
         let (mut names, slug_path) = match parent {
             Some(p) => (self.nodes[p].names.clone(), format!("{}/{}", self.nodes[p].slug_path, slug)),
             None => (Vec::new(), slug.clone()),
@@ -99,7 +105,7 @@ impl CategoryTree {
                 let id = match existing {
                     Some(id) => id,
                     None => {
-                        let id = t.add(segment, None, parent);
+                        let id = t.add(segment, None, None, parent);
                         match parent {
                             Some(p) => t.nodes[p].children.push(id),
                             None => t.roots.push(id),
@@ -334,7 +340,15 @@ mod tests {
         let mut declared = BTreeMap::new();
         declared.insert(
             "usman-shahid".to_string(),
-            AuthorConfig { name: "Usman Shahid".into(), bio: None, twitter: None, avatar: None, url: None },
+            AuthorConfig {
+                name: "Usman Shahid".into(),
+                bio: None,
+                twitter: None,
+                avatar: None,
+                url: None,
+                first_name: None,
+                last_name: None,
+            },
         );
         let mut idx = AuthorIndex::new(&declared);
         assert_eq!(idx.resolve("usman-shahid"), Some(0));

@@ -726,12 +726,14 @@ fn common_fields(
     };
     let mut aliases = Vec::new();
     for raw in &fm.aliases {
-        match crate::permalink::normalise_site_path(raw) {
+        match crate::permalink::normalise_alias(raw) {
             Some(path) => aliases.push(Located { value: path, position: ctx.yaml.value_position("aliases", raw) }),
             None => errors.push(ctx.error_at_value(
                 "aliases",
                 raw,
-                format!("alias `{raw}` is not a path on this site: write it like `/2019/05/old-slug/`, without `..`, `\\`, `?` or a host name"),
+                format!(
+                    "alias `{raw}` is not a path on this site: write it like `/2019/05/old-slug/` (or `/?p=123`, which only `_redirects` can serve), without `..`, `\\` or a host name"
+                ),
             )),
         }
     }

@@ -200,7 +200,9 @@ impl Renderer {
             .map(|a| (&a.article.common, a.path.as_str()))
             .chain(site.pages.par_iter().map(|p| (&p.page.common, p.page.path.as_str())))
             .flat_map_iter(|(common, target)| {
-                common.aliases.iter().map(move |alias| {
+                // Aliases with a query string (`/?p=123`) cannot be files; `_redirects` has them.
+                let paths = common.aliases.iter().filter(|a| crate::permalink::alias_query(&a.value).is_none());
+                paths.map(move |alias| {
                     Ok(OutputFile::html(
                         &alias.value,
                         alias_page(&site.config.base_url.absolute(target)),

@@ -1,0 +1,424 @@
+//! WordPress post HTML → Markdown. WordPress stores bodies as HTML with implicit paragraphs
+//! (the classic editor) or with block comments (`<!-- wp:paragraph -->`, the block editor),
+//! plus shortcodes (`[caption]`), bare URLs that it turns into embeds, and `<!--more-->`.
+//! This module turns each of those into plain HTML, rewrites links and media to the new site,
+//! then converts with `htmd`, which keeps raw HTML only where Markdown has no equivalent
+//! (figures, tables with merged cells).
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use htmd::HtmlToMarkdown;
+use htmd::options::{BrStyle, BulletListMarker, HrStyle, LinkStyle, Options, TranslationMode};
+use lol_html::html_content::ContentType;
+use lol_html::{element, rewrite_str};
+use regex::Regex;
+
+use super::links::LinkMap;
+
+/// Stands for `<!--more-->` while the HTML is converted (htmd drops comments).
+const MORE_MARKER: &str = "pamphletmoremarker";
+
+/// Shortcodes WordPress itself registers; anything else in square brackets is reported only
+/// when it has attributes or a closing tag, so `[sic]` and `[1]` in prose are left alone.
+const CORE_SHORTCODES: [&str; 7] = ["gallery", "audio", "video", "playlist", "embed", "caption", "wp_caption"];
+
+/// Something the conversion could not carry over, for the import report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// A short kind: `shortcode`, `dynamic block`, `iframe`…
+    pub kind: &'static str,
+    /// What happened, for the reader of the report.
+    pub message: String,
+}
+
+/// A converted body.
+#[derive(Debug, Default)]
+pub struct Converted {
+    /// The Markdown.
+    pub markdown: String,
+    /// Paths inside the uploads folder that the body references (`2024/03/x.jpg`).
+    pub media: BTreeSet<String>,
+    /// What was changed or left in place, for the report.
+    pub notes: Vec<Note>,
+}
+
+/// Converts bodies; one per import, shared by the threads that convert posts.
+pub struct Converter<'a> {
+    links: &'a LinkMap,
+    markdown: HtmlToMarkdown,
+}
+
+impl<'a> Converter<'a> {
+    /// A converter that rewrites links with `links`.
+    pub fn new(links: &'a LinkMap) -> Self {
+        let options = Options {
+            translation_mode: TranslationMode::Faithful,
+            bullet_list_marker: BulletListMarker::Dash,
+            ul_bullet_spacing: 1,
+            ol_number_spacing: 1,
+            hr_style: HrStyle::Dashes,
+            br_style: BrStyle::Backslash,
+            link_style: LinkStyle::InlinedPreferAutolinks,
+            ..Options::default()
+        };
+        let markdown =
+            HtmlToMarkdown::builder().options(options).skip_tags(vec!["script", "style", "noscript"]).build();
+        Converter { links, markdown }
+    }
+
+    /// Converts one post's HTML.
+    pub fn convert(&self, html: &str) -> Converted {
+        let mut notes = Vec::new();
+        let html = html.replace("\r\n", "\n");
+        let html = replace_more_comment(&html, &mut notes);
+        let is_block_editor = html.contains("<!-- wp:");
+        let html = if is_block_editor { strip_block_comments(&html, &mut notes) } else { html };
+        let (html, pres) = protect_pre(&html);
+        let html = replace_captions(&html);
+        let html = replace_embed_shortcodes(&html);
+        report_unknown_shortcodes(&html, &mut notes);
+        let html = linkify_bare_url_lines(&html);
+        let html = if is_block_editor { html } else { autop(&html) };
+        let html = restore_pre(&html, &pres);
+        let mut media = BTreeSet::new();
+        let html = self.clean_html(&html, &mut media, &mut notes);
+        let markdown = self.markdown.convert(&html).unwrap_or_else(|e| {
+            notes.push(Note {
+                kind: "conversion",
+                message: format!("the HTML could not be converted ({e}); kept as HTML"),
+            });
+            html.clone()
+        });
+        Converted { markdown: finish_markdown(&markdown), media, notes }
+    }
+
+    /// Rewrites links and media to the new site, drops presentational attributes and wrappers,
+    /// and turns iframes into links (the theme loads nothing from other sites until a reader
+    /// clicks).
+    fn clean_html(&self, html: &str, media: &mut BTreeSet<String>, notes: &mut Vec<Note>) -> String {
+        let media = RefCell::new(media);
+        let notes = RefCell::new(notes);
+        let links = self.links;
+        let rewrite_media = |url: &str| -> Option<String> {
+            let inside = links.upload_path(url)?;
+            let new = format!("/uploads/{inside}");
+            media.borrow_mut().insert(inside);
+            Some(new)
+        };
+        let settings = lol_html::Settings::new()
+            .append_element_content_handler(element!(
+                "div, span, section, article, font, center, main, header, footer",
+                |el| {
+                    el.remove_and_keep_content();
+                    Ok(())
+                }
+            ))
+            .append_element_content_handler(element!("iframe, embed, object", |el| {
+                let src = el.get_attribute("src").or_else(|| el.get_attribute("data")).unwrap_or_default();
+                let host = super::links::split_url(&src).and_then(|s| s.host).unwrap_or_else(|| "another site".into());
+                let link = format!(
+                    "<p><a href=\"{}\">Embedded content from {}</a></p>",
+                    escape_attr(&src),
+                    escape_text(&host)
+                );
+                el.replace(&link, ContentType::Html);
+                notes
+                    .borrow_mut()
+                    .push(Note { kind: "iframe", message: format!("an embed from {host} became a link") });
+                Ok(())
+            }))
+            .append_element_content_handler(element!("*", |el| {
+                let tag = el.tag_name();
+                let keep: &[&str] = match tag.as_str() {
+                    "a" => &["href", "title"],
+                    "img" => &["src", "alt", "title"],
+                    "td" | "th" => &["colspan", "rowspan"],
+                    "ol" => &["start", "reversed"],
+                    "code" => &["class"],
+                    "audio" | "video" | "source" => &["src", "controls", "poster", "type"],
+                    _ => &[],
+                };
+                let drop: Vec<String> =
+                    el.attributes().iter().map(|a| a.name()).filter(|n| !keep.contains(&n.as_str())).collect();
+                for name in drop {
+                    el.remove_attribute(&name);
+                }
+                if tag == "code"
+                    && let Some(class) = el.get_attribute("class")
+                    && !class.starts_with("language-")
+                {
+                    el.remove_attribute("class");
+                }
+                for attr in ["href", "src", "poster"] {
+                    let Some(url) = el.get_attribute(attr) else { continue };
+                    let new = rewrite_media(&url).or_else(|| links.rewrite(&url));
+                    if let Some(new) = new {
+                        el.set_attribute(attr, &new)?;
+                    }
+                }
+                Ok(())
+            }));
+        // The parser tolerates malformed HTML; an error means one of its limits was hit, and
+        // the original HTML is then converted as it is.
+        rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+    }
+}
+
+/// `<!--more-->` and `<!--more Read on…-->` become the marker; `<!--nextpage-->` is dropped.
+fn replace_more_comment(html: &str, notes: &mut Vec<Note>) -> String {
+    static MORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--\s*more\b[^>]*?-->").expect("valid regex"));
+    static NEXTPAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--\s*nextpage\s*-->").expect("valid regex"));
+    let mut out = MORE.replacen(html, 1, format!("\n\n<p>{MORE_MARKER}</p>\n\n")).into_owned();
+    if NEXTPAGE.is_match(&out) {
+        notes.push(Note {
+            kind: "page break",
+            message: "`<!--nextpage-->` page breaks were removed: the post is one page".into(),
+        });
+        out = NEXTPAGE.replace_all(&out, "").into_owned();
+    }
+    out
+}
+
+/// Removes block-editor comments. Self-closing blocks (`<!-- wp:latest-posts /-->`) are made
+/// by PHP when a page is viewed and have no HTML to keep: they are reported.
+fn strip_block_comments(html: &str, notes: &mut Vec<Note>) -> String {
+    static BLOCK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<!--\s*(/?)wp:([a-z0-9/_-]+)(?:\s[^>]*?)?\s*(/?)-->").expect("valid regex"));
+    let mut dynamic = BTreeSet::new();
+    let out = BLOCK.replace_all(html, |caps: &regex::Captures| {
+        if &caps[3] == "/" && !matches!(&caps[2], "more" | "nextpage" | "separator" | "spacer") {
+            dynamic.insert(caps[2].to_string());
+        }
+        ""
+    });
+    for name in dynamic {
+        notes.push(Note {
+            kind: "dynamic block",
+            message: format!("the `{name}` block is generated by WordPress when a page is viewed; it was left out"),
+        });
+    }
+    out.into_owned()
+}
+
+/// Takes `<pre>` blocks out while paragraphs are inferred, so blank lines in code survive.
+fn protect_pre(html: &str) -> (String, Vec<String>) {
+    static PRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<pre[\s>].*?</pre>").expect("valid regex"));
+    let mut pres = Vec::new();
+    let out = PRE.replace_all(html, |caps: &regex::Captures| {
+        pres.push(caps[0].to_string());
+        format!("\n\n\u{E000}{}\u{E001}\n\n", pres.len() - 1)
+    });
+    (out.into_owned(), pres)
+}
+
+fn restore_pre(html: &str, pres: &[String]) -> String {
+    static SLOT: LazyLock<Regex> = LazyLock::new(|| Regex::new("\u{E000}([0-9]+)\u{E001}").expect("valid regex"));
+    SLOT.replace_all(html, |caps: &regex::Captures| {
+        caps[1].parse::<usize>().ok().and_then(|i| pres.get(i)).cloned().unwrap_or_default()
+    })
+    .into_owned()
+}
+
+/// `[caption id="…" align="…" width="300"]<a><img></a> The caption[/caption]` (and the older
+/// `caption="…"` attribute form) → `<figure>` with a `<figcaption>`.
+fn replace_captions(html: &str) -> String {
+    static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?is)\[(?:wp_)?caption([^\]]*)\](.*?)\[/(?:wp_)?caption\]").expect("valid regex")
+    });
+    static MEDIA: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?is)^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$").expect("valid regex")
+    });
+    CAPTION
+        .replace_all(html, |caps: &regex::Captures| {
+            let attrs = shortcode_attributes(&caps[1]);
+            let inner = &caps[2];
+            let (image, mut caption) = match MEDIA.captures(inner) {
+                Some(m) => (m[1].to_string(), m[2].trim().to_string()),
+                None => (String::new(), inner.trim().to_string()),
+            };
+            if caption.is_empty()
+                && let Some((_, c)) = attrs.iter().find(|(k, _)| k == "caption")
+            {
+                caption = c.clone();
+            }
+            format!("\n\n<figure>{image}<figcaption>{caption}</figcaption></figure>\n\n")
+        })
+        .into_owned()
+}
+
+/// `[embed]https://…[/embed]` → the URL on a line of its own (then a link, like other embeds).
+fn replace_embed_shortcodes(html: &str) -> String {
+    static EMBED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?is)\[embed[^\]]*\](.*?)\[/embed\]").expect("valid regex"));
+    EMBED.replace_all(html, |caps: &regex::Captures| format!("\n\n{}\n\n", caps[1].trim())).into_owned()
+}
+
+/// `key="value" key='value' key=value` pairs of a shortcode.
+fn shortcode_attributes(text: &str) -> Vec<(String, String)> {
+    static ATTR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))"#).expect("valid regex"));
+    ATTR.captures_iter(text)
+        .map(|c| {
+            let value = c.get(2).or(c.get(3)).or(c.get(4)).map_or("", |m| m.as_str());
+            (c[1].to_ascii_lowercase(), value.to_string())
+        })
+        .collect()
+}
+
+/// Lists shortcodes that are left in the text: they show as written until someone replaces
+/// them by hand.
+fn report_unknown_shortcodes(html: &str, notes: &mut Vec<Note>) {
+    static OPEN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\[([a-zA-Z][\w-]*)(\s+[^\]]*?)?\s*/?\]").expect("valid regex"));
+    let mut seen = BTreeSet::new();
+    for caps in OPEN.captures_iter(html) {
+        let name = caps[1].to_string();
+        let has_attributes = caps.get(2).is_some_and(|a| a.as_str().contains('='));
+        let is_closed = html.contains(&format!("[/{name}]"));
+        if (CORE_SHORTCODES.contains(&name.as_str()) || has_attributes || is_closed) && seen.insert(name.clone()) {
+            notes.push(Note {
+                kind: "shortcode",
+                message: format!("`[{name}]` is not supported; it was left in the text"),
+            });
+        }
+    }
+}
+
+/// A line that is nothing but a URL is an embed in WordPress; here it becomes a link, so no
+/// third-party player loads unless the reader follows it.
+fn linkify_bare_url_lines(html: &str) -> String {
+    static BARE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"^\s*(https?://[^\s<>"']+)\s*$"#).expect("valid regex"));
+    html.lines()
+        .map(|line| match BARE.captures(line) {
+            Some(c) => format!("<p><a href=\"{0}\">{1}</a></p>", escape_attr(&c[1]), escape_text(&c[1])),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// WordPress's `wpautop`, simplified: blank lines separate paragraphs, single newlines inside
+/// a paragraph are line breaks, and lines inside block elements (lists, tables, quotes…) are
+/// left as they are.
+fn autop(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut depth: i64 = 0;
+    let mut paragraph: Vec<&str> = Vec::new();
+    let flush = |paragraph: &mut Vec<&str>, out: &mut String| {
+        if !paragraph.is_empty() {
+            out.push_str("<p>");
+            out.push_str(&paragraph.join("<br>\n"));
+            out.push_str("</p>\n");
+            paragraph.clear();
+        }
+    };
+    for line in html.lines() {
+        let trimmed = line.trim();
+        if depth > 0 || starts_with_block_tag(trimmed) || trimmed.starts_with('\u{E000}') {
+            flush(&mut paragraph, &mut out);
+            out.push_str(line);
+            out.push('\n');
+            depth = (depth + container_balance(trimmed)).max(0);
+        } else if trimmed.is_empty() {
+            flush(&mut paragraph, &mut out);
+            out.push('\n');
+        } else {
+            paragraph.push(trimmed);
+            depth = (depth + container_balance(trimmed)).max(0);
+        }
+    }
+    flush(&mut paragraph, &mut out);
+    out
+}
+
+const BLOCK_TAGS: [&str; 31] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "iframe",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "tr",
+    "ul",
+];
+
+/// Elements whose lines are kept as they are until they close.
+const CONTAINER_TAGS: [&str; 10] =
+    ["table", "ul", "ol", "dl", "blockquote", "figure", "div", "iframe", "script", "style"];
+
+fn starts_with_block_tag(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix('<') else { return false };
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    BLOCK_TAGS.contains(&name.as_str()) || CONTAINER_TAGS.contains(&name.as_str())
+}
+
+/// Opened minus closed container elements on a line.
+fn container_balance(line: &str) -> i64 {
+    let lower = line.to_ascii_lowercase();
+    CONTAINER_TAGS
+        .iter()
+        .map(|tag| {
+            let opened = lower.matches(&format!("<{tag}>")).count() + lower.matches(&format!("<{tag} ")).count();
+            let closed = lower.matches(&format!("</{tag}>")).count();
+            opened as i64 - closed as i64
+        })
+        .sum()
+}
+
+/// Puts the summary marker back and tidies blank lines.
+fn finish_markdown(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len() + 16);
+    let mut blank_run = 0;
+    for line in markdown.lines() {
+        // Line breaks are written as a trailing `\`, so trailing spaces carry nothing.
+        let line = line.trim_end_matches([' ', '\t']);
+        let line = if line.trim() == MORE_MARKER { "<!-- more -->" } else { line };
+        if line.trim().is_empty() {
+            blank_run += 1;
+            if blank_run > 1 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    let trimmed = out.trim_matches('\n');
+    format!("{trimmed}\n")
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+}
+
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}

@@ -1,0 +1,308 @@
+//! The first pass over an export: what it holds (authors, categories, tags, the metadata of
+//! every item, without bodies), and where each post and page will live in the new site.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::links::{LinkMap, decode_path};
+use super::wxr::{Author, Channel, Item, Term};
+use crate::permalink::{PermalinkPattern, PermalinkValues};
+use crate::slug::slugify;
+
+/// Everything but the bodies, gathered by the first pass.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// The channel's details.
+    pub channel: Channel,
+    /// Authors in file order.
+    pub authors: Vec<Author>,
+    /// `wp:category` terms in file order.
+    pub categories: Vec<Term>,
+    /// `wp:tag` terms.
+    pub tags: Vec<Term>,
+    /// Other terms (`nav_menu`…).
+    pub terms: Vec<Term>,
+    /// Every item, with `content` and `comments` emptied to keep memory small.
+    pub items: Vec<Item>,
+}
+
+/// How an imported post or page is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An article under `content/YYYY/MM/`.
+    Post,
+    /// A page under `content/pages/`.
+    Page,
+}
+
+/// Where one post or page goes.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// Post or page.
+    pub kind: Kind,
+    /// The file to write, relative to the site root (`content/2024/03/x.md`).
+    pub file: String,
+    /// Its new site path (`/2024/03/x/`).
+    pub url: String,
+    /// The slug written in front matter (articles only).
+    pub slug: String,
+    /// Local date with offset, RFC 3339 (`2024-03-18T09:30:00+05:00`).
+    pub date: Option<String>,
+    /// Modification date with offset.
+    pub updated: Option<String>,
+    /// Old addresses to alias: `<link>` and `/?p=ID`.
+    pub aliases: Vec<String>,
+}
+
+/// The whole plan: each post's and page's destination, and the link map.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Item id → destination.
+    pub by_id: HashMap<u64, Planned>,
+    /// Old address → new address.
+    pub links: LinkMap,
+    /// Category slug → its path of names (`Resources/Laws and Policies`).
+    pub category_paths: HashMap<String, String>,
+    /// The offset written on dates WordPress kept no UTC time for (unpublished drafts): the
+    /// one most published posts have.
+    pub usual_offset: String,
+}
+
+/// The item types imported as content.
+pub fn content_kind(item: &Item) -> Option<Kind> {
+    let kind = match item.post_type.as_str() {
+        "post" => Kind::Post,
+        "page" => Kind::Page,
+        _ => return None,
+    };
+    let imported = !matches!(item.status.as_str(), "trash" | "auto-draft" | "inherit");
+    imported.then_some(kind)
+}
+
+/// Works out every destination. `permalink` is the new site's pattern.
+pub fn plan(index: &Index, permalink: &PermalinkPattern) -> Plan {
+    let base = if index.channel.base_blog_url.is_empty() { &index.channel.link } else { &index.channel.base_blog_url };
+    let mut plan = Plan {
+        links: LinkMap::new(base),
+        category_paths: category_paths(&index.categories),
+        usual_offset: usual_offset(&index.items),
+        ..Plan::default()
+    };
+    let by_id: HashMap<u64, &Item> = index.items.iter().map(|i| (i.id, i)).collect();
+    let mut taken: HashSet<String> = HashSet::new();
+    for item in &index.items {
+        let Some(kind) = content_kind(item) else { continue };
+        let planned = match kind {
+            Kind::Post => plan_post(item, permalink, &plan, &mut taken),
+            Kind::Page => plan_page(item, &by_id, &mut taken),
+        };
+        plan.by_id.insert(item.id, planned);
+    }
+    // Old addresses are registered once every destination is known: a link can then be
+    // rewritten whichever order the posts come in.
+    for item in &index.items {
+        let Some(planned) = plan.by_id.get(&item.id) else { continue };
+        let url = planned.url.clone();
+        let query = if content_kind(item) == Some(Kind::Page) { "page_id" } else { "p" };
+        let mut aliases = Vec::new();
+        for old in [item.link.clone(), format!("/?{query}={}", item.id)] {
+            if let Some(alias) = plan.links.insert(&old, &url)
+                && alias != url
+                && alias != "/"
+                && !aliases.contains(&alias)
+            {
+                aliases.push(alias);
+            }
+        }
+        if let Some(p) = plan.by_id.get_mut(&item.id) {
+            p.aliases = aliases;
+        }
+    }
+    for item in index.items.iter().filter(|i| i.post_type == "attachment") {
+        if let Some(inside) = plan.links.upload_path(&item.attachment_url) {
+            let file_url = format!("/uploads/{inside}");
+            plan.links.insert(&item.link, &file_url);
+            plan.links.insert(&format!("/?attachment_id={}", item.id), &file_url);
+        }
+    }
+    plan
+}
+
+fn plan_post(item: &Item, permalink: &PermalinkPattern, plan: &Plan, taken: &mut HashSet<String>) -> Planned {
+    let date = local_date(&item.date, &item.date_gmt, &plan.usual_offset)
+        .or_else(|| local_date(&item.modified, &item.modified_gmt, &plan.usual_offset));
+    let updated =
+        local_date(&item.modified, &item.modified_gmt, &plan.usual_offset).filter(|u| Some(u) != date.as_ref());
+    let (year, month, day) = date.as_deref().and_then(date_parts).unwrap_or((1970, 1, 1));
+    let folder = format!("content/{year:04}/{month:02}");
+    let slug = unique(&folder, &base_slug(item), taken);
+    let first_category = item
+        .terms
+        .iter()
+        .find(|t| t.domain == "category")
+        .and_then(|t| plan.category_paths.get(&t.nicename))
+        .map(|path| path.split('/').map(slugify).collect::<Vec<_>>().join("/"))
+        .unwrap_or_else(|| "uncategorized".into());
+    let url = permalink.expand(&PermalinkValues { year, month, day, slug: &slug, category: &first_category });
+    Planned { kind: Kind::Post, file: format!("{folder}/{slug}.md"), url, slug, date, updated, aliases: Vec::new() }
+}
+
+fn plan_page(item: &Item, by_id: &HashMap<u64, &Item>, taken: &mut HashSet<String>) -> Planned {
+    // Ancestors' slugs, nearest last; a loop in the parents (a broken export) stops the walk.
+    let mut ancestors = Vec::new();
+    let mut parent = item.parent;
+    let mut seen = HashSet::from([item.id]);
+    while let Some(p) = by_id.get(&parent).filter(|p| p.post_type == "page") {
+        if !seen.insert(p.id) {
+            break;
+        }
+        ancestors.push(base_slug(p));
+        parent = p.parent;
+    }
+    ancestors.reverse();
+    let folder =
+        std::iter::once("content/pages".to_string()).chain(ancestors.iter().cloned()).collect::<Vec<_>>().join("/");
+    let slug = unique(&folder, &base_slug(item), taken);
+    let url = format!("/{}/", ancestors.iter().chain(std::iter::once(&slug)).cloned().collect::<Vec<_>>().join("/"));
+    let updated = local_date(&item.modified, &item.modified_gmt, "+00:00");
+    Planned {
+        kind: Kind::Page,
+        file: format!("{folder}/{slug}.md"),
+        url,
+        slug,
+        date: None,
+        updated,
+        aliases: Vec::new(),
+    }
+}
+
+/// The slug from `wp:post_name` (percent-decoded: WordPress encodes Urdu), else from the title,
+/// else `post-ID`.
+fn base_slug(item: &Item) -> String {
+    let from_name = slugify(&decode_path(&item.name));
+    if !from_name.is_empty() {
+        return from_name;
+    }
+    let from_title = slugify(&item.title);
+    if !from_title.is_empty() {
+        return from_title;
+    }
+    format!("{}-{}", item.post_type, item.id)
+}
+
+/// `slug`, or `slug-2`, `slug-3`… when another item already has that file.
+fn unique(folder: &str, slug: &str, taken: &mut HashSet<String>) -> String {
+    let mut candidate = slug.to_string();
+    let mut n = 2;
+    while !taken.insert(format!("{folder}/{candidate}")) {
+        candidate = format!("{slug}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// `2024-03-18 09:30:00` local, with the offset from the matching UTC time →
+/// `2024-03-18T09:30:00+05:00`. Without a UTC time (drafts), `fallback_offset` is used.
+pub fn local_date(local: &str, gmt: &str, fallback_offset: &str) -> Option<String> {
+    let local_dt = parse_wp_datetime(local)?;
+    let offset = match parse_wp_datetime(gmt) {
+        Some(utc) => format_offset(local_dt.duration_since(utc).as_secs()),
+        None => fallback_offset.to_string(),
+    };
+    Some(format!("{}{offset}", local_dt.strftime("%Y-%m-%dT%H:%M:%S")))
+}
+
+fn parse_wp_datetime(text: &str) -> Option<jiff::civil::DateTime> {
+    let text = text.trim();
+    if text.is_empty() || text.starts_with("0000") {
+        return None;
+    }
+    jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", text).ok()
+}
+
+fn format_offset(seconds: i64) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn date_parts(rfc3339: &str) -> Option<(i16, i8, i8)> {
+    let year = rfc3339.get(0..4)?.parse().ok()?;
+    let month = rfc3339.get(5..7)?.parse().ok()?;
+    let day = rfc3339.get(8..10)?.parse().ok()?;
+    Some((year, month, day))
+}
+
+/// The offset most dated items have; `+00:00` when none has one.
+fn usual_offset(items: &[Item]) -> String {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for item in items {
+        if let (Some(local), Some(utc)) = (parse_wp_datetime(&item.date), parse_wp_datetime(&item.date_gmt)) {
+            *counts.entry(format_offset(local.duration_since(utc).as_secs())).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map_or_else(|| "+00:00".into(), |(offset, _)| offset)
+}
+
+/// Category slug → path of names from the root. A name containing `/` is written by its slug,
+/// which category paths also accept.
+fn category_paths(categories: &[Term]) -> HashMap<String, String> {
+    let by_slug: HashMap<&str, &Term> = categories.iter().map(|t| (t.slug.as_str(), t)).collect();
+    let mut paths = HashMap::new();
+    for term in categories {
+        let mut names = Vec::new();
+        let mut current = Some(term);
+        let mut seen = HashSet::new();
+        while let Some(t) = current {
+            if !seen.insert(t.slug.as_str()) {
+                break;
+            }
+            let segment =
+                if t.name.contains('/') || t.name.trim().is_empty() { decode_path(&t.slug) } else { t.name.clone() };
+            names.push(segment);
+            current = by_slug.get(t.parent.as_str()).copied();
+        }
+        names.reverse();
+        paths.insert(term.slug.clone(), names.join("/"));
+    }
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_dates_keep_their_offset() {
+        assert_eq!(
+            local_date("2024-03-18 09:30:00", "2024-03-18 04:30:00", "+00:00").as_deref(),
+            Some("2024-03-18T09:30:00+05:00")
+        );
+        assert_eq!(
+            local_date("2024-03-18 00:30:00", "2024-03-18 04:00:00", "+00:00").as_deref(),
+            Some("2024-03-18T00:30:00-03:30")
+        );
+        assert_eq!(
+            local_date("2024-03-18 09:30:00", "0000-00-00 00:00:00", "+05:00").as_deref(),
+            Some("2024-03-18T09:30:00+05:00")
+        );
+        assert_eq!(local_date("0000-00-00 00:00:00", "0000-00-00 00:00:00", "+05:00"), None);
+    }
+
+    #[test]
+    fn nested_category_names_and_slash_names() {
+        let term = |slug: &str, parent: &str, name: &str| Term {
+            taxonomy: "category".into(),
+            slug: slug.into(),
+            parent: parent.into(),
+            name: name.into(),
+            description: String::new(),
+        };
+        let paths = category_paths(&[
+            term("resources", "", "Resources"),
+            term("laws", "resources", "Laws and Policies"),
+            term("tv-radio", "resources", "TV/Radio"),
+        ]);
+        assert_eq!(paths["laws"], "Resources/Laws and Policies");
+        assert_eq!(paths["tv-radio"], "Resources/tv-radio");
+    }
+}

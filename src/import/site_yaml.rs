@@ -1,0 +1,182 @@
+//! The imported site's `site.yaml`: title and address from the export's channel, authors,
+//! the category tree (parents first, in WordPress's order, with descriptions and slugs), and
+//! the main navigation menu as `menu:` links.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::html_to_text;
+use super::links::decode_path;
+use super::plan::{Index, Plan};
+use super::wxr::{Item, Term};
+use crate::slug::slugify;
+
+/// The generated file and what became of the menu.
+pub struct SiteYaml {
+    /// The YAML text.
+    pub text: String,
+    /// Menu items written as `menu:` links.
+    pub menu_links: usize,
+    /// Menu items left out (categories, which the theme lists already; nested items; items
+    /// pointing at something not imported).
+    pub menu_skipped: usize,
+}
+
+#[derive(Serialize)]
+struct Site {
+    title: String,
+    base_url: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    description: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    language: String,
+    /// login → details, in the export's order.
+    #[serde(skip_serializing_if = "serde_yaml::Mapping::is_empty")]
+    authors: serde_yaml::Mapping,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    categories: Vec<Category>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    menu: Vec<MenuLink>,
+}
+
+#[derive(Serialize)]
+struct Author {
+    name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    first_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    last_name: String,
+}
+
+#[derive(Serialize)]
+struct Category {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    children: Vec<Category>,
+}
+
+#[derive(Serialize)]
+struct MenuLink {
+    name: String,
+    url: String,
+}
+
+/// Builds `site.yaml` for the export.
+pub fn site_yaml(index: &Index, plan: &Plan) -> SiteYaml {
+    let channel = &index.channel;
+    let base_url = if channel.link.ends_with('/') { channel.link.clone() } else { format!("{}/", channel.link) };
+    let (menu, menu_skipped) = menu(index, plan);
+    let site = Site {
+        title: Some(html_to_text(&channel.title)).filter(|t| !t.is_empty()).unwrap_or_else(|| "My publication".into()),
+        base_url,
+        description: html_to_text(&channel.description),
+        language: channel.language.clone(),
+        authors: authors(index),
+        categories: category_tree(&index.categories),
+        menu,
+    };
+    let yaml = serde_yaml::to_string(&site).unwrap_or_default();
+    let text = format!(
+        "# Imported from a WordPress export by `pamphlet import wordpress`: review it before publishing.\n{yaml}"
+    );
+    SiteYaml { text, menu_links: site.menu.len(), menu_skipped }
+}
+
+/// `login: { name, first_name, last_name }`; e-mail addresses are left out on purpose.
+fn authors(index: &Index) -> serde_yaml::Mapping {
+    let mut map = serde_yaml::Mapping::new();
+    for a in index.authors.iter().filter(|a| !a.login.is_empty()) {
+        let full = format!("{} {}", a.first_name, a.last_name).trim().to_string();
+        let name =
+            [&a.display_name, &full, &a.login].into_iter().find(|n| !n.trim().is_empty()).cloned().unwrap_or_default();
+        let author =
+            Author { name: html_to_text(&name), first_name: a.first_name.clone(), last_name: a.last_name.clone() };
+        if let Ok(value) = serde_yaml::to_value(author) {
+            map.insert(serde_yaml::Value::String(a.login.clone()), value);
+        }
+    }
+    map
+}
+
+/// The category tree, parents before children, siblings in the export's order. A category
+/// whose WordPress slug differs from the one its name gives keeps its slug, so old category
+/// addresses (`/category/parent/child/`) stay the same.
+fn category_tree(categories: &[Term]) -> Vec<Category> {
+    let known: HashMap<&str, &Term> = categories.iter().map(|t| (t.slug.as_str(), t)).collect();
+    let mut children: HashMap<&str, Vec<&Term>> = HashMap::new();
+    let mut roots = Vec::new();
+    for term in categories {
+        if !term.parent.is_empty() && term.parent != term.slug && known.contains_key(term.parent.as_str()) {
+            children.entry(term.parent.as_str()).or_default().push(term);
+        } else {
+            roots.push(term);
+        }
+    }
+    let mut visited = std::collections::HashSet::new();
+    roots.into_iter().filter_map(|t| category_node(t, &children, &mut visited)).collect()
+}
+
+fn category_node<'a>(
+    term: &'a Term,
+    children: &HashMap<&str, Vec<&'a Term>>,
+    visited: &mut std::collections::HashSet<&'a str>,
+) -> Option<Category> {
+    if !visited.insert(term.slug.as_str()) {
+        return None;
+    }
+    let name = if term.name.contains('/') || term.name.trim().is_empty() {
+        decode_path(&term.slug)
+    } else {
+        html_to_text(&term.name)
+    };
+    let slug = decode_path(&term.slug);
+    let kids = children.get(term.slug.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+    Some(Category {
+        slug: (slugify(&name) != slug && !slug.is_empty()).then_some(slug),
+        description: Some(html_to_text(&term.description)).filter(|d| !d.is_empty()),
+        children: kids.iter().filter_map(|c| category_node(c, children, visited)).collect(),
+        name,
+    })
+}
+
+/// The first navigation menu's top-level links to pages, posts and other addresses.
+fn menu(index: &Index, plan: &Plan) -> (Vec<MenuLink>, usize) {
+    let menu_items: Vec<&Item> = index.items.iter().filter(|i| i.post_type == "nav_menu_item").collect();
+    let first_menu =
+        menu_items.iter().find_map(|i| i.terms.iter().find(|t| t.domain == "nav_menu")).map(|t| t.nicename.clone());
+    let titles: HashMap<u64, &str> = index.items.iter().map(|i| (i.id, i.title.as_str())).collect();
+    let mut in_menu: Vec<&Item> = menu_items
+        .iter()
+        .copied()
+        .filter(|i| {
+            first_menu.is_none()
+                || i.terms.iter().any(|t| t.domain == "nav_menu" && Some(&t.nicename) == first_menu.as_ref())
+        })
+        .collect();
+    in_menu.sort_by_key(|i| i.menu_order);
+    let mut links = Vec::new();
+    for item in &in_menu {
+        let top_level = item.meta("_menu_item_menu_item_parent").is_none_or(|p| p.trim() == "0" || p.trim().is_empty());
+        let object_id: u64 = item.meta("_menu_item_object_id").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+        let url = match item.meta("_menu_item_type") {
+            Some("custom") => {
+                item.meta("_menu_item_url").map(|u| plan.links.rewrite(u).unwrap_or_else(|| u.to_string()))
+            }
+            Some("post_type") => plan.by_id.get(&object_id).map(|p| p.url.clone()),
+            _ => None,
+        };
+        let Some(url) = url.filter(|_| top_level) else { continue };
+        let title = Some(html_to_text(&item.title))
+            .filter(|t| !t.is_empty())
+            .or_else(|| titles.get(&object_id).map(|t| html_to_text(t)))
+            .unwrap_or_else(|| url.clone());
+        links.push(MenuLink { name: title, url });
+    }
+    let skipped = menu_items.len() - links.len();
+    (links, skipped)
+}
