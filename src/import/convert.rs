@@ -20,6 +20,9 @@ use super::links::LinkMap;
 /// Stands for `<!--more-->` while the HTML is converted (htmd drops comments).
 const MORE_MARKER: &str = "pamphletmoremarker";
 
+/// Stands for the Nth embed URL while the HTML is converted.
+const EMBED_MARKER: &str = "pamphletembedmarker";
+
 /// Shortcodes WordPress itself registers; anything else in square brackets is reported only
 /// when it has attributes or a closing tag, so `[sic]` and `[1]` in prose are left alone.
 const CORE_SHORTCODES: [&str; 7] = ["gallery", "audio", "video", "playlist", "embed", "caption", "wp_caption"];
@@ -79,7 +82,8 @@ impl<'a> Converter<'a> {
         let html = replace_captions(&html);
         let html = replace_embed_shortcodes(&html);
         report_unknown_shortcodes(&html, &mut notes);
-        let html = linkify_bare_url_lines(&html);
+        let mut embeds = Vec::new();
+        let html = set_aside_bare_url_lines(&html, &mut embeds);
         let html = if is_block_editor { html } else { autop(&html) };
         let html = restore_pre(&html, &pres);
         let mut media = BTreeSet::new();
@@ -91,7 +95,7 @@ impl<'a> Converter<'a> {
             });
             html.clone()
         });
-        Converted { markdown: finish_markdown(&markdown), media, notes }
+        Converted { markdown: finish_markdown(&markdown, &embeds), media, notes }
     }
 
     /// Rewrites links and media to the new site, drops presentational attributes and wrappers,
@@ -193,6 +197,15 @@ fn strip_block_comments(html: &str, notes: &mut Vec<Note>) -> String {
         }
         ""
     });
+    // An embed block wraps its URL in a figure; the URL alone on its line becomes a link below.
+    static EMBED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?is)<figure[^>]*wp-block-embed[^>]*>\s*<div[^>]*wp-block-embed__wrapper[^>]*>\s*(.*?)\s*</div>\s*(<figcaption.*?</figcaption>)?\s*</figure>"#)
+            .expect("valid regex")
+    });
+    let out = EMBED.replace_all(&out, |caps: &regex::Captures| {
+        let caption = caps.get(2).map_or(String::new(), |c| format!("<p>{}</p>", c.as_str()));
+        format!("\n\n{}\n\n{caption}", &caps[1])
+    });
     for name in dynamic {
         notes.push(Note {
             kind: "dynamic block",
@@ -215,8 +228,19 @@ fn protect_pre(html: &str) -> (String, Vec<String>) {
 
 fn restore_pre(html: &str, pres: &[String]) -> String {
     static SLOT: LazyLock<Regex> = LazyLock::new(|| Regex::new("\u{E000}([0-9]+)\u{E001}").expect("valid regex"));
+    static PRE_OPEN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?is)^<pre[^>]*>\s*(<code)?").expect("valid regex"));
     SLOT.replace_all(html, |caps: &regex::Captures| {
-        caps[1].parse::<usize>().ok().and_then(|i| pres.get(i)).cloned().unwrap_or_default()
+        let Some(pre) = caps[1].parse::<usize>().ok().and_then(|i| pres.get(i)) else { return String::new() };
+        // A bare <pre> becomes <pre><code>, which the converter turns into a fenced block.
+        match PRE_OPEN.captures(pre) {
+            Some(open) if open.get(1).is_none() => {
+                let inner = &pre[open[0].len()..];
+                let inner = inner.strip_suffix("</pre>").unwrap_or(inner);
+                format!("<pre><code>{inner}</code></pre>")
+            }
+            _ => pre.clone(),
+        }
     })
     .into_owned()
 }
@@ -286,14 +310,18 @@ fn report_unknown_shortcodes(html: &str, notes: &mut Vec<Note>) {
     }
 }
 
-/// A line that is nothing but a URL is an embed in WordPress; here it becomes a link, so no
-/// third-party player loads unless the reader follows it.
-fn linkify_bare_url_lines(html: &str) -> String {
+/// A line that is nothing but a URL is an embed in WordPress; here it becomes a plain link
+/// (`<https://…>` in the Markdown), so no third-party player loads unless the reader follows
+/// it. The URL is set aside behind a placeholder so the HTML converter does not escape it.
+fn set_aside_bare_url_lines(html: &str, embeds: &mut Vec<String>) -> String {
     static BARE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"^\s*(https?://[^\s<>"']+)\s*$"#).expect("valid regex"));
+        LazyLock::new(|| Regex::new(r#"^\s*(https?://[^\s<>"'&]+)\s*$"#).expect("valid regex"));
     html.lines()
         .map(|line| match BARE.captures(line) {
-            Some(c) => format!("<p><a href=\"{0}\">{1}</a></p>", escape_attr(&c[1]), escape_text(&c[1])),
+            Some(c) => {
+                embeds.push(c[1].to_string());
+                format!("<p>{EMBED_MARKER}{}</p>", embeds.len() - 1)
+            }
             None => line.to_string(),
         })
         .collect::<Vec<_>>()
@@ -310,7 +338,7 @@ fn autop(html: &str) -> String {
     let flush = |paragraph: &mut Vec<&str>, out: &mut String| {
         if !paragraph.is_empty() {
             out.push_str("<p>");
-            out.push_str(&paragraph.join("<br>\n"));
+            out.push_str(&paragraph.join("<br>"));
             out.push_str("</p>\n");
             paragraph.clear();
         }
@@ -392,14 +420,24 @@ fn container_balance(line: &str) -> i64 {
         .sum()
 }
 
-/// Puts the summary marker back and tidies blank lines.
-fn finish_markdown(markdown: &str) -> String {
+/// Puts the summary marker and embed links back, and tidies blank lines.
+fn finish_markdown(markdown: &str, embeds: &[String]) -> String {
     let mut out = String::with_capacity(markdown.len() + 16);
     let mut blank_run = 0;
     for line in markdown.lines() {
         // Line breaks are written as a trailing `\`, so trailing spaces carry nothing.
         let line = line.trim_end_matches([' ', '\t']);
-        let line = if line.trim() == MORE_MARKER { "<!-- more -->" } else { line };
+        let embed =
+            line.trim().strip_prefix(EMBED_MARKER).and_then(|n| n.parse::<usize>().ok()).and_then(|n| embeds.get(n));
+        let with_embed;
+        let line = match embed {
+            Some(url) => {
+                with_embed = format!("<{url}>");
+                with_embed.as_str()
+            }
+            None if line.trim() == MORE_MARKER => "<!-- more -->",
+            None => line,
+        };
         if line.trim().is_empty() {
             blank_run += 1;
             if blank_run > 1 {

@@ -385,6 +385,13 @@ impl Writer {
 
     fn write_item(&mut self, item: &ImportedItem, report: &mut ImportReport) -> Result<()> {
         report.count_item(&item.planned, &item.status, item.comments, item.draft);
+        for lost in &item.planned.lost {
+            let message = format!(
+                "{} ({}): its old address {lost} is one of pamphlet's own pages now; it lives at {}",
+                item.planned.file, item.title, item.planned.url
+            );
+            report.note("address taken", message);
+        }
         for note in &item.notes {
             report.note(note.kind, format!("{} ({}): {}", item.planned.file, item.title, note.message));
         }

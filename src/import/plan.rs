@@ -51,6 +51,9 @@ pub struct Planned {
     pub updated: Option<String>,
     /// Old addresses to alias: `<link>` and `/?p=ID`.
     pub aliases: Vec<String>,
+    /// Old addresses that pamphlet's own pages now use (`/search/`, `/tags/`…), so they could
+    /// not be kept; reported.
+    pub lost: Vec<String>,
 }
 
 /// The whole plan: each post's and page's destination, and the link map.
@@ -99,22 +102,26 @@ pub fn plan(index: &Index, permalink: &PermalinkPattern) -> Plan {
     }
     // Old addresses are registered once every destination is known: a link can then be
     // rewritten whichever order the posts come in.
+    let mut lost = Vec::new();
     for item in &index.items {
         let Some(planned) = plan.by_id.get(&item.id) else { continue };
         let url = planned.url.clone();
         let query = if content_kind(item) == Some(Kind::Page) { "page_id" } else { "p" };
         let mut aliases = Vec::new();
         for old in [item.link.clone(), format!("/?{query}={}", item.id)] {
-            if let Some(alias) = plan.links.insert(&old, &url)
-                && alias != url
-                && alias != "/"
-                && !aliases.contains(&alias)
-            {
+            let Some(alias) = plan.links.insert(&old, &url) else { continue };
+            if alias == url || alias == "/" || aliases.contains(&alias) {
+                continue;
+            }
+            if is_reserved(&alias) {
+                lost.push(alias);
+            } else {
                 aliases.push(alias);
             }
         }
         if let Some(p) = plan.by_id.get_mut(&item.id) {
             p.aliases = aliases;
+            p.lost = std::mem::take(&mut lost);
         }
     }
     for item in index.items.iter().filter(|i| i.post_type == "attachment") {
@@ -143,7 +150,16 @@ fn plan_post(item: &Item, permalink: &PermalinkPattern, plan: &Plan, taken: &mut
         .map(|path| path.split('/').map(slugify).collect::<Vec<_>>().join("/"))
         .unwrap_or_else(|| "uncategorized".into());
     let url = permalink.expand(&PermalinkValues { year, month, day, slug: &slug, category: &first_category });
-    Planned { kind: Kind::Post, file: format!("{folder}/{slug}.md"), url, slug, date, updated, aliases: Vec::new() }
+    Planned {
+        kind: Kind::Post,
+        file: format!("{folder}/{slug}.md"),
+        url,
+        slug,
+        date,
+        updated,
+        aliases: Vec::new(),
+        lost: Vec::new(),
+    }
 }
 
 fn plan_page(item: &Item, by_id: &HashMap<u64, &Item>, taken: &mut HashSet<String>) -> Planned {
@@ -161,7 +177,11 @@ fn plan_page(item: &Item, by_id: &HashMap<u64, &Item>, taken: &mut HashSet<Strin
     ancestors.reverse();
     let folder =
         std::iter::once("content/pages".to_string()).chain(ancestors.iter().cloned()).collect::<Vec<_>>().join("/");
-    let slug = unique(&folder, &base_slug(item), taken);
+    let mut slug = base_slug(item);
+    if ancestors.is_empty() && is_reserved(&format!("/{slug}/")) {
+        slug = format!("{slug}-page");
+    }
+    let slug = unique(&folder, &slug, taken);
     let url = format!("/{}/", ancestors.iter().chain(std::iter::once(&slug)).cloned().collect::<Vec<_>>().join("/"));
     let updated = local_date(&item.modified, &item.modified_gmt, "+00:00");
     Planned {
@@ -172,7 +192,16 @@ fn plan_page(item: &Item, by_id: &HashMap<u64, &Item>, taken: &mut HashSet<Strin
         date: None,
         updated,
         aliases: Vec::new(),
+        lost: Vec::new(),
     }
+}
+
+/// Addresses pamphlet's own pages use: an old post or page there cannot keep its address.
+fn is_reserved(path: &str) -> bool {
+    const EXACT: [&str; 8] =
+        ["/search/", "/tags/", "/authors/", "/404.html", "/feed.xml", "/atom.xml", "/sitemap.xml", "/robots.txt"];
+    const PREFIXES: [&str; 5] = ["/category/", "/tag/", "/author/", "/page/", "/pagefind/"];
+    EXACT.contains(&path) || PREFIXES.iter().any(|p| path.len() > p.len() && path.starts_with(p))
 }
 
 /// The slug from `wp:post_name` (percent-decoded: WordPress encodes Urdu), else from the title,

@@ -144,39 +144,45 @@ fn category_node<'a>(
     })
 }
 
-/// The first navigation menu's top-level links to pages, posts and other addresses.
+/// The first navigation menu's links to pages, posts and other addresses. The theme's menu is
+/// one level deep: top-level items are kept, and so are the children of a placeholder parent
+/// (a `#` link that only opens a dropdown in WordPress); categories are left out because the
+/// theme lists the category tree already.
 fn menu(index: &Index, plan: &Plan) -> (Vec<MenuLink>, usize) {
     let menu_items: Vec<&Item> = index.items.iter().filter(|i| i.post_type == "nav_menu_item").collect();
-    let first_menu =
-        menu_items.iter().find_map(|i| i.terms.iter().find(|t| t.domain == "nav_menu")).map(|t| t.nicename.clone());
-    let titles: HashMap<u64, &str> = index.items.iter().map(|i| (i.id, i.title.as_str())).collect();
-    let mut in_menu: Vec<&Item> = menu_items
-        .iter()
-        .copied()
-        .filter(|i| {
-            first_menu.is_none()
-                || i.terms.iter().any(|t| t.domain == "nav_menu" && Some(&t.nicename) == first_menu.as_ref())
-        })
-        .collect();
+    let menu_of = |i: &Item| i.terms.iter().find(|t| t.domain == "nav_menu").map(|t| t.nicename.clone());
+    let first_menu = menu_items.iter().find_map(|i| menu_of(i));
+    let mut in_menu: Vec<&Item> = menu_items.iter().copied().filter(|i| menu_of(i) == first_menu).collect();
     in_menu.sort_by_key(|i| i.menu_order);
+    let titles: HashMap<u64, &str> = index.items.iter().map(|i| (i.id, i.title.as_str())).collect();
+    let parent_of =
+        |i: &Item| i.meta("_menu_item_menu_item_parent").and_then(|p| p.trim().parse::<u64>().ok()).unwrap_or(0);
+    let placeholders: Vec<u64> =
+        in_menu.iter().filter(|i| parent_of(i) == 0 && is_placeholder(i)).map(|i| i.id).collect();
     let mut links = Vec::new();
     for item in &in_menu {
-        let top_level = item.meta("_menu_item_menu_item_parent").is_none_or(|p| p.trim() == "0" || p.trim().is_empty());
+        let shown = parent_of(item) == 0 || placeholders.contains(&parent_of(item));
         let object_id: u64 = item.meta("_menu_item_object_id").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
         let url = match item.meta("_menu_item_type") {
-            Some("custom") => {
-                item.meta("_menu_item_url").map(|u| plan.links.rewrite(u).unwrap_or_else(|| u.to_string()))
+            Some("custom") if !is_placeholder(item) => {
+                item.meta("_menu_item_url").map(|u| plan.links.rewrite(u).unwrap_or_else(|| u.trim().to_string()))
             }
             Some("post_type") => plan.by_id.get(&object_id).map(|p| p.url.clone()),
             _ => None,
         };
-        let Some(url) = url.filter(|_| top_level) else { continue };
+        let Some(url) = url.filter(|_| shown) else { continue };
         let title = Some(html_to_text(&item.title))
             .filter(|t| !t.is_empty())
-            .or_else(|| titles.get(&object_id).map(|t| html_to_text(t)))
+            .or_else(|| titles.get(&object_id).map(|t| html_to_text(t)).filter(|t| !t.is_empty()))
             .unwrap_or_else(|| url.clone());
         links.push(MenuLink { name: title, url });
     }
     let skipped = menu_items.len() - links.len();
     (links, skipped)
+}
+
+/// A custom link to nowhere (`#` or empty): a dropdown's heading in WordPress.
+fn is_placeholder(item: &Item) -> bool {
+    item.meta("_menu_item_type") == Some("custom")
+        && item.meta("_menu_item_url").is_none_or(|u| u.trim().is_empty() || u.trim().starts_with('#'))
 }

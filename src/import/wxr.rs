@@ -183,7 +183,11 @@ pub fn read(path: &Path, mut on_record: impl FnMut(Record) -> Result<()>) -> Res
             Ok(e) => e,
             Err(e) => {
                 let offset = reader.error_position();
-                return Err(located(path, offset, format!("this is not well-formed XML: {e}")));
+                let mut message = format!("this is not well-formed XML: {e}");
+                if message.contains("end of input") {
+                    message.push_str(" (the file ends early: the export is truncated; download it again)");
+                }
+                return Err(located(path, offset, message));
             }
         };
         let line = reader.get_ref().line;
@@ -424,7 +428,7 @@ impl Parser {
                         "wp:comment_id" => c.id = text.trim().parse().unwrap_or(0),
                         "wp:comment_author" => c.author = text.trim().to_string(),
                         "wp:comment_author_url" => c.author_url = text.trim().to_string(),
-                        "wp:comment_date_gmt" => c.date = text.trim().to_string(),
+                        "wp:comment_date_gmt" => c.date = text.trim().replacen(' ', "T", 1) + "Z",
                         "wp:comment_content" => c.content = text,
                         "wp:comment_approved" => c.approved = text.trim().to_string(),
                         "wp:comment_type" => c.kind = text.trim().to_string(),

@@ -1,0 +1,507 @@
+//! `pamphlet import wordpress`: the hand-written export in tests/import/ covers each import rule
+//! (posts, pages with parents, the category tree, drafts, scheduled and protected posts,
+//! captions, block-editor comments, embeds, `<!--more-->`, Urdu slugs, CDATA and entities,
+//! media, comments, menus); the two real WordPress exports in ../shared/wordpress/ are imported
+//! and built end to end. Old addresses are read from the export with roxmltree, independently
+//! of the importer's own reader, and must all resolve in the built site.
+
+#![allow(clippy::print_stderr)] // says which optional inputs were skipped
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::Built;
+use pamphlet::BuildOptions;
+use pamphlet::import::{ImportOptions, ImportReport, import_wordpress};
+use scraper::{Html, Selector};
+use serde_yaml::Value;
+
+const NEWSROOM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/import/newsroom.xml");
+const COURT: &str = "content/2024/03/court-hears-shutdown-challenge.md";
+const PECA: &str = "content/2024/02/what-peca-says.md";
+const URDU: &str = "content/2025/02/ڈیجیٹل-حقوق-کا-قانون.md";
+
+/// An import into a fresh temporary site folder.
+struct Imported {
+    dir: tempfile::TempDir,
+    root: PathBuf,
+    report: ImportReport,
+}
+
+fn options(export: &Path, root: &Path) -> ImportOptions {
+    ImportOptions {
+        export: export.into(),
+        into: root.into(),
+        uploads: None,
+        dry_run: false,
+        force: false,
+        comments: false,
+    }
+}
+
+fn import_with(export: &Path, adjust: impl FnOnce(&mut ImportOptions, &Path)) -> Imported {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    let mut opts = options(export, &root);
+    adjust(&mut opts, dir.path());
+    let report = import_wordpress(&opts).unwrap_or_else(|e| panic!("import of {} failed: {e}", export.display()));
+    Imported { dir, root, report }
+}
+
+/// The newsroom fixture imported with an uploads folder holding `files`.
+fn newsroom_with_uploads(files: &[&str]) -> Imported {
+    import_with(Path::new(NEWSROOM), |opts, tmp| {
+        let uploads = tmp.join("uploads");
+        for f in files {
+            let path = uploads.join(f);
+            std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+            std::fs::write(&path, format!("image {f}")).expect("write upload");
+        }
+        std::fs::create_dir_all(&uploads).expect("mkdir");
+        opts.uploads = Some(uploads);
+    })
+}
+
+const ALL_NEWSROOM_MEDIA: [&str; 3] = ["2024/03/court.jpg", "2024/03/court-640x427.jpg", "2024/02/assembly.jpg"];
+
+/// Front matter (parsed) and body of an imported file.
+fn read_document(root: &Path, rel: &str) -> (Value, String) {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"));
+    let rest = text.strip_prefix("---\n").unwrap_or_else(|| panic!("{rel} has no front matter:\n{text}"));
+    let (yaml, body) = rest.split_once("\n---\n").unwrap_or_else(|| panic!("{rel}: unclosed front matter"));
+    (serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{rel}: bad YAML {e}:\n{yaml}")), body.to_string())
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_sequence().map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+fn build(root: &Path, out: &Path) -> Built {
+    let mut opts = BuildOptions::new(root);
+    opts.output = Some(out.to_path_buf());
+    opts.now = Some(common::now());
+    let report = pamphlet::build(&opts).unwrap_or_else(|e| panic!("the imported site does not build:\n{e}"));
+    Built::from_dir(out.to_path_buf(), report)
+}
+
+#[test]
+fn report_counts_posts_pages_terms_and_skipped_types() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let r = &t.report;
+    assert_eq!((r.posts, r.scheduled, r.drafts, r.pages), (4, 1, 2, 2), "{r}");
+    assert_eq!((r.categories, r.tags, r.authors), (7, 2, 2), "{r}");
+    assert_eq!(r.skipped.get("product"), Some(&1), "custom post types are counted: {r}");
+    assert_eq!(r.skipped.get("attachment"), Some(&1), "{r}");
+    assert_eq!((r.media_referenced, r.media_copied), (3, 3), "{r}");
+    assert!(r.media_missing.is_empty(), "{r}");
+    assert_eq!(r.menu_links, 2, "{r}");
+    let printed = r.to_string();
+    assert!(printed.contains("4 published (1 scheduled), 2 drafts"), "{printed}");
+    assert!(printed.contains("`[contact-form-7]` is not supported"), "unknown shortcodes are listed: {printed}");
+    assert!(printed.contains("the `latest-posts` block"), "dynamic blocks are listed: {printed}");
+}
+
+#[test]
+fn classic_post_front_matter_keeps_every_field() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let (fm, _) = read_document(&t.root, COURT);
+    assert_eq!(fm["title"].as_str(), Some("Court hears challenge to the shutdown order"));
+    assert_eq!(fm["date"].as_str(), Some("2024-03-18T09:30:00+05:00"), "local date with its GMT offset");
+    assert_eq!(fm["updated"].as_str(), Some("2024-03-19T11:00:00+05:00"));
+    assert_eq!(fm["author"].as_str(), Some("ayesha"));
+    assert_eq!(strings(&fm["categories"]), ["DRM Exclusive/News"], "the full tree path");
+    assert_eq!(strings(&fm["tags"]), ["Internet Shutdowns"]);
+    assert_eq!(fm["slug"].as_str(), Some("court-hears-shutdown-challenge"));
+    assert_eq!(fm["image"].as_str(), Some("/uploads/2024/03/court.jpg"), "featured image from _thumbnail_id");
+    assert_eq!(fm["image_caption"].as_str(), Some("Lawyers outside the Islamabad High Court."));
+    assert_eq!(fm["image_alt"].as_str(), Some("Lawyers gather on the court steps"));
+    assert_eq!(strings(&fm["aliases"]), ["/2024/03/18/court-hears-shutdown-challenge/", "/?p=101"]);
+    assert!(fm.get("draft").is_none() && fm.get("summary").is_none(), "{fm:?}");
+}
+
+#[test]
+fn classic_body_gets_paragraphs_figures_links_and_the_more_marker() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let (_, body) = read_document(&t.root, COURT);
+    let blocks: Vec<&str> = body.split("\n\n").map(str::trim).collect();
+    assert_eq!(
+        blocks[0], "The Islamabad High Court heard a petition on Monday.\\\nThe hearing lasted two hours.",
+        "{body}"
+    );
+    assert_eq!(blocks[1], "Lawyers argued that the order had no legal basis.", "{body}");
+    assert_eq!(blocks[2], "<!-- more -->", "{body}");
+    assert!(blocks[3].starts_with("<figure><a href=\"/uploads/2024/03/court.jpg\"><img src=\"/uploads/2024/03/court-640x427.jpg\" alt=\"Lawyers outside the court\">"), "{body}");
+    assert!(
+        blocks[3].ends_with("<figcaption>Lawyers outside the court. Photo: <em>Rights Desk</em></figcaption></figure>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("[explainer on the law](/2024/02/what-peca-says/)")
+            && body.contains("[its second section](/2024/02/what-peca-says/#section-2)"),
+        "links to old addresses (and ?p=) point at the new permalinks: {body}"
+    );
+    assert!(body.contains("[ministry's statement](https://www.example.com/elsewhere/)"), "{body}");
+    assert!(blocks.contains(&"<https://www.youtube.com/watch?v=abc123_xyz>"), "a bare URL line becomes a link: {body}");
+    assert!(body.contains("```\nline one\n\nline three <kept>\n```"), "pre keeps its blank line: {body}");
+    assert!(body.contains("contact-form-7 id=\"12\""), "unknown shortcodes stay in the text: {body}");
+    assert!(body.contains("[Embedded content from www.google.com](https://www.google.com/maps/embed?pb=1)"), "{body}");
+    assert!(!body.contains("<iframe"), "{body}");
+    assert!(body.contains("- First point\n- Second point"), "{body}");
+}
+
+#[test]
+fn block_editor_post_loses_its_block_comments_but_not_its_content() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let (fm, body) = read_document(&t.root, PECA);
+    assert_eq!(fm["title"].as_str(), Some("What PECA says – and what it doesn’t"), "entities in CDATA are decoded");
+    assert_eq!(fm["summary"].as_str(), Some("An explainer on Pakistan’s cyber-crime law."), "the excerpt");
+    assert_eq!(strings(&fm["categories"]), ["Resources/Laws and Policies", "In Media/News"]);
+    assert!(!body.contains("wp:"), "no block comments left: {body}");
+    let blocks: Vec<&str> = body.split("\n\n").map(str::trim).collect();
+    assert_eq!(blocks[0], "The **Prevention of Electronic Crimes Act** was passed in 2016.");
+    assert_eq!(blocks[1], "<!-- more -->");
+    assert_eq!(blocks[2], "### Section two");
+    assert_eq!(
+        blocks[3],
+        "<figure><img src=\"/uploads/2024/02/assembly.jpg\" alt=\"The National Assembly\"><figcaption>The National Assembly in session.</figcaption></figure>"
+    );
+    assert_eq!(blocks[4], "<https://www.youtube.com/watch?v=def456>", "the embed block becomes a link");
+    assert_eq!(blocks[5], "- Section 20: defamation\n- Section 37: content removal");
+}
+
+#[test]
+fn urdu_post_gets_a_decoded_slug_and_its_language() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let (fm, body) = read_document(&t.root, URDU);
+    assert_eq!(fm["title"].as_str(), Some("ڈیجیٹل حقوق کا قانون"));
+    assert_eq!(fm["slug"].as_str(), Some("ڈیجیٹل-حقوق-کا-قانون"), "wp:post_name is percent-decoded");
+    assert_eq!(fm["lang"].as_str(), Some("ur"));
+    assert_eq!(strings(&fm["aliases"]), ["/2025/02/10/ڈیجیٹل-حقوق-کا-قانون/", "/?p=103"]);
+    assert_eq!(body, "یہ مضمون ڈیجیٹل حقوق کے بارے میں ہے۔\n\nدوسرا پیراگراف۔\n");
+}
+
+#[test]
+fn drafts_scheduled_and_protected_posts() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let (draft, _) = read_document(&t.root, "content/2025/03/notes-for-the-next-story.md");
+    assert_eq!(draft["draft"].as_bool(), Some(true));
+    assert_eq!(
+        draft["slug"].as_str(),
+        Some("notes-for-the-next-story"),
+        "a draft without wp:post_name gets one from its title"
+    );
+    assert_eq!(draft["date"].as_str(), Some("2025-03-01T10:15:00+05:00"), "no GMT date: the site's usual offset");
+    let (scheduled, _) = read_document(&t.root, "content/2030/06/budget-hearing-preview.md");
+    assert_eq!(scheduled["date"].as_str(), Some("2030-06-01T09:00:00+05:00"));
+    assert!(scheduled.get("draft").is_none(), "scheduled posts publish when their date comes");
+    let (protected, body) = read_document(&t.root, "content/2024/01/source-list.md");
+    assert_eq!(protected["draft"].as_bool(), Some(true), "a static site cannot keep a password: held back");
+    assert_eq!(body, "Only for the desk.\n");
+    assert!(t.report.notes["password"][0].contains("source-list.md"), "{:?}", t.report.notes);
+}
+
+#[test]
+fn pages_keep_their_parents_in_their_paths() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let (about, _) = read_document(&t.root, "content/pages/about.md");
+    assert_eq!(about["title"].as_str(), Some("About us"));
+    let (team, body) = read_document(&t.root, "content/pages/about/team.md");
+    assert_eq!(team["title"].as_str(), Some("Our team"));
+    assert_eq!(strings(&team["aliases"]), ["/?page_id=111"], "its old address is its new one: no alias");
+    assert!(team.get("categories").is_none() && team.get("slug").is_none(), "{team:?}");
+    assert_eq!(body, "Editors and reporters.\n");
+}
+
+#[test]
+fn site_yaml_has_the_category_tree_authors_and_menu() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let text = std::fs::read_to_string(t.root.join("site.yaml")).expect("site.yaml");
+    assert!(!text.contains("private.example"), "e-mail addresses are left out:\n{text}");
+    let yaml: Value = serde_yaml::from_str(&text).expect("valid YAML");
+    assert_eq!(yaml["title"].as_str(), Some("Rights Desk & Monitor"));
+    assert_eq!(yaml["base_url"].as_str(), Some("https://rightsdesk.example.org/"));
+    assert_eq!(yaml["authors"]["ayesha"]["name"].as_str(), Some("Ayesha Siddiqui"));
+    assert_eq!(yaml["authors"]["ayesha"]["last_name"].as_str(), Some("Siddiqui"));
+    assert_eq!(yaml["authors"]["desk"]["name"].as_str(), Some("desk"), "no display name: the login");
+    let roots: Vec<&str> =
+        yaml["categories"].as_sequence().expect("tree").iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(roots, ["DRM Exclusive", "In Media", "Resources", "Events"], "WordPress order; unused Events kept");
+    assert_eq!(yaml["categories"][0]["description"].as_str(), Some("Our own reporting."));
+    assert_eq!(yaml["categories"][0]["children"][0]["name"].as_str(), Some("News"));
+    assert!(yaml["categories"][0]["children"][0].get("slug").is_none(), "slug equals the name's: not written");
+    assert_eq!(yaml["categories"][1]["children"][0]["slug"].as_str(), Some("news-in-media"), "WordPress slug kept");
+    let laws = &yaml["categories"][2]["children"][0];
+    assert_eq!((laws["name"].as_str(), laws["slug"].as_str()), (Some("Laws and Policies"), Some("laws-policies")));
+    assert_eq!(laws["description"].as_str(), Some("Bills, acts & rules."));
+    let menu: Vec<(String, String)> = yaml["menu"]
+        .as_sequence()
+        .expect("menu")
+        .iter()
+        .map(|m| (m["name"].as_str().unwrap_or("").into(), m["url"].as_str().unwrap_or("").into()))
+        .collect();
+    assert_eq!(
+        menu,
+        [("Tips".into(), "https://tips.example.net/".into()), ("Our team".into(), "/about/team/".into())],
+        "the placeholder parent's child is lifted; the category item is left to the category menu"
+    );
+    pamphlet::config::Config::load(&t.root, None).expect("pamphlet reads the generated site.yaml");
+}
+
+#[test]
+fn comments_are_exported_without_private_data_when_asked() {
+    let without = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    assert!(!without.root.join("data").exists(), "comments are only written with --comments");
+    assert_eq!(without.report.comments, 1, "approved comments are counted");
+    let t = import_with(Path::new(NEWSROOM), |o, _| o.comments = true);
+    let text = std::fs::read_to_string(t.root.join("data/comments/court-hears-shutdown-challenge.json"))
+        .expect("comments file");
+    let comments: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let list = comments.as_array().expect("a list");
+    assert_eq!(list.len(), 1, "spam is left out: {text}");
+    assert_eq!(list[0]["author"], "Reader One");
+    assert_eq!(list[0]["date"], "2024-03-18T07:00:00Z");
+    assert_eq!(list[0]["content"], "Thank you for covering this.");
+    assert!(!text.contains("private.example") && !text.contains("203.0.113.9"), "no e-mail or IP: {text}");
+}
+
+#[test]
+fn media_are_copied_and_missing_files_listed() {
+    let t = newsroom_with_uploads(&["2024/03/court.jpg", "2024/03/court-640x427.jpg"]);
+    assert_eq!(t.report.media_copied, 2);
+    assert_eq!(t.report.media_missing, ["2024/02/assembly.jpg"]);
+    let copied = std::fs::read_to_string(t.root.join("static/uploads/2024/03/court.jpg")).expect("copied");
+    assert_eq!(copied, "image 2024/03/court.jpg");
+    assert!(!t.root.join("static/uploads/2024/02/assembly.jpg").exists());
+}
+
+#[test]
+fn dry_run_reports_the_same_and_writes_nothing() {
+    let real = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let dry = import_with(Path::new(NEWSROOM), |o, _| o.dry_run = true);
+    assert!(!dry.root.exists(), "a dry run creates nothing");
+    assert_eq!(
+        (dry.report.posts, dry.report.pages, dry.report.aliases),
+        (real.report.posts, real.report.pages, real.report.aliases)
+    );
+    assert_eq!(dry.report.written, real.report.written);
+    assert!(dry.report.to_string().starts_with("Would import"), "{}", dry.report);
+}
+
+#[test]
+fn existing_content_is_refused_without_force_and_never_replaced() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(root.join("content/2024/03")).expect("mkdir");
+    let mine = "---\ntitle: Mine\ndate: 2024-03-01\n---\nMy own version.\n";
+    std::fs::write(root.join(COURT), mine).expect("write");
+    std::fs::write(root.join("site.yaml"), "title: Mine\nbase_url: https://mine.example.org\n").expect("write");
+    let e = import_wordpress(&options(Path::new(NEWSROOM), &root)).expect_err("refused");
+    assert!(e.to_string().contains("already has content") && e.to_string().contains("--force"), "{e}");
+    assert_eq!(e.exit_code(), 2);
+    let report =
+        import_wordpress(&ImportOptions { force: true, ..options(Path::new(NEWSROOM), &root) }).expect("forced");
+    assert_eq!(std::fs::read_to_string(root.join(COURT)).expect("kept"), mine, "an existing file is never replaced");
+    assert_eq!(report.kept, [COURT]);
+    assert!(root.join(PECA).is_file(), "the rest is imported beside it");
+    assert!(std::fs::read_to_string(root.join("site.yaml")).expect("kept").starts_with("title: Mine"));
+    assert!(root.join("site.wordpress.yaml").is_file(), "the imported configuration is written beside it");
+}
+
+/// The old addresses of published items (posts and pages), read from the export with
+/// roxmltree: `(post type, <link>)`.
+fn published_links(export: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(export).expect("export");
+    let doc = roxmltree::Document::parse(&text).expect("valid XML");
+    let child = |node: roxmltree::Node, name: &str| {
+        node.children().find(|c| c.tag_name().name() == name).and_then(|c| c.text()).unwrap_or("").trim().to_string()
+    };
+    doc.descendants()
+        .filter(|n| n.has_tag_name("item"))
+        .filter(|n| child(*n, "status") == "publish" && child(*n, "post_password").is_empty())
+        .filter(|n| matches!(child(*n, "post_type").as_str(), "post" | "page"))
+        .map(|n| (child(n, "post_type"), child(n, "link")))
+        .collect()
+}
+
+/// The decoded path of an absolute URL on the old site, without its host.
+fn old_path(link: &str) -> String {
+    let after_host = link.split_once("://").map_or(link, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    common::percent_decode(after_host)
+}
+
+/// Asserts that `path` is served by the built site: a page there, or an alias page whose
+/// canonical link points at a page that exists.
+fn assert_resolves(built: &Built, path: &str) {
+    assert!(built.exists(path), "old address {path} does not resolve");
+    let html = Html::parse_document(&built.text(path));
+    let canonical = Selector::parse("link[rel=canonical]").expect("selector");
+    if let Some(target) = html.select(&canonical).next().and_then(|l| l.value().attr("href")) {
+        let target_path = old_path(target);
+        assert!(built.exists(&target_path), "{path} points at {target}, which does not exist");
+    }
+}
+
+#[test]
+fn round_trip_every_post_and_page_and_every_old_address_resolves() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let built = build(&t.root, &t.dir.path().join("public"));
+    assert!(built.report.warnings.is_empty(), "{:?}", built.report.warnings);
+    for (path, title) in [
+        ("/2024/03/court-hears-shutdown-challenge/", "Court hears challenge to the shutdown order"),
+        ("/2024/02/what-peca-says/", "What PECA says – and what it doesn’t"),
+        ("/2025/02/ڈیجیٹل-حقوق-کا-قانون/", "ڈیجیٹل حقوق کا قانون"),
+        ("/about/", "About us"),
+        ("/about/team/", "Our team"),
+    ] {
+        assert_eq!(built.texts(path, "h1"), [title], "{path}");
+    }
+    assert_eq!(built.attrs("/2025/02/ڈیجیٹل-حقوق-کا-قانون/", "html", "dir"), ["rtl"]);
+    let court = "/2024/03/court-hears-shutdown-challenge/";
+    assert_eq!(
+        built.attrs(court, "meta[name=description]", "content"),
+        [
+            "The Islamabad High Court heard a petition on Monday. The hearing lasted two hours. Lawyers argued that the order had no legal basis."
+        ],
+        "the summary is the text before <!-- more -->"
+    );
+    assert_eq!(built.texts(court, ".prose figure figcaption"), ["Lawyers outside the court. Photo: Rights Desk"]);
+    assert!(built.attrs(court, ".prose a", "href").contains(&"/2024/02/what-peca-says/#section-2".to_string()));
+    assert_eq!(
+        built.texts("/category/resources/laws-policies/", "h1").len(),
+        1,
+        "the WordPress category address is kept"
+    );
+    let links = published_links(Path::new(NEWSROOM));
+    assert_eq!(links.len(), 5, "published posts and pages: {links:?}");
+    for (_, link) in &links {
+        let path = old_path(link);
+        assert_resolves(&built, &path);
+    }
+    let redirects = std::fs::read_to_string(built.out().join("_redirects")).expect("_redirects");
+    assert!(redirects.lines().any(|l| l == "/ p=101 /2024/03/court-hears-shutdown-challenge/ 301"), "{redirects}");
+    assert!(redirects.lines().any(|l| l == "/ page_id=111 /about/team/ 301"), "{redirects}");
+    assert!(built.files().iter().all(|f| !f.contains('?')), "query aliases never become files");
+}
+
+/// `$PAMPHLET_WORDPRESS_EXPORTS`, else ../shared/wordpress beside the repository. `.ci/run` sets
+/// the variable, so in CI missing exports are a failure.
+fn shared_export(name: &str) -> Option<PathBuf> {
+    let dir = match std::env::var_os("PAMPHLET_WORDPRESS_EXPORTS") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/wordpress"),
+    };
+    let path = dir.join(name);
+    if std::env::var_os("PAMPHLET_WORDPRESS_EXPORTS").is_some() {
+        assert!(path.is_file(), "PAMPHLET_WORDPRESS_EXPORTS has no {name}");
+    }
+    path.is_file().then_some(path)
+}
+
+/// Imports a real export (with an uploads folder of placeholder files for every upload it
+/// references), builds it, and checks every published post's and page's old address.
+fn real_export_round_trip(name: &str) -> Option<ImportReport> {
+    let Some(export) = shared_export(name) else {
+        eprintln!("skipped: {name} not found (set PAMPHLET_WORDPRESS_EXPORTS)");
+        return None;
+    };
+    let dry = import_with(&export, |o, tmp| {
+        o.dry_run = true;
+        o.uploads = Some(tmp.join("empty"));
+    });
+    let t = import_with(&export, |o, tmp| {
+        let uploads = tmp.join("uploads");
+        for f in &dry.report.media_missing {
+            let path = uploads.join(f);
+            std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+            std::fs::write(&path, "placeholder").expect("write");
+        }
+        std::fs::create_dir_all(&uploads).expect("mkdir");
+        o.uploads = Some(uploads);
+    });
+    assert!(t.report.posts > 10, "{}", t.report);
+    assert!(t.report.media_missing.is_empty(), "{}", t.report);
+    let built = build(&t.root, &t.dir.path().join("public"));
+    assert_eq!(
+        built.report.articles + built.report.drafts_skipped,
+        t.report.posts + t.report.drafts - t.report.scheduled,
+        "{}",
+        t.report
+    );
+    let links = published_links(&export);
+    assert!(!links.is_empty());
+    for (_, link) in links {
+        let path = old_path(&link);
+        let scheduled = path.get(1..5).and_then(|y| y.parse::<i16>().ok()).is_some_and(|y| y > 2026); // common::now() is in 2026
+        if path == "/" || scheduled {
+            continue;
+        }
+        assert_resolves(&built, &path);
+    }
+    Some(t.report)
+}
+
+#[test]
+fn real_export_theme_unit_test_data_round_trips() {
+    let Some(report) = real_export_round_trip("themeunittestdata.wordpress.xml") else { return };
+    assert_eq!(report.categories, 69, "{report}");
+    assert!(report.notes["shortcode"].iter().any(|m| m.contains("`[gallery]`")), "{report}");
+}
+
+#[test]
+fn real_export_block_editor_test_data_round_trips() {
+    let Some(report) = real_export_round_trip("64-block-test-data.xml") else { return };
+    let taken = &report.notes["address taken"];
+    assert!(
+        taken.iter().any(|m| m.contains("/search/")) && taken.iter().any(|m| m.contains("/tags/")),
+        "posts whose old address is now pamphlet's search or tag index are reported: {report}"
+    );
+}
+
+fn pamphlet_import(export: &str, into: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pamphlet"))
+        .args(["import", "wordpress"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import").join(export))
+        .arg("--into")
+        .arg(into)
+        .output()
+        .expect("run pamphlet")
+}
+
+#[test]
+fn truncated_export_fails_with_the_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = pamphlet_import("truncated.xml", &dir.path().join("site"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("truncated.xml:8:20:"), "names where the unclosed CDATA starts: {stderr}");
+    assert!(stderr.contains("the export is truncated"), "{stderr}");
+    assert!(!dir.path().join("site").exists(), "nothing is written");
+}
+
+#[test]
+fn wrong_root_element_fails_with_the_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = pamphlet_import("not-wordpress.xml", &dir.path().join("site"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not-wordpress.xml:3:"), "{stderr}");
+    assert!(stderr.contains("found a `<html>` root element"), "{stderr}");
+    assert!(!dir.path().join("site").exists());
+}
+
+#[test]
+fn import_command_prints_the_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_pamphlet"))
+        .args(["import", "wordpress", NEWSROOM, "--dry-run", "--into"])
+        .arg(dir.path().join("site"))
+        .output()
+        .expect("run pamphlet");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.starts_with("Would import "), "{stdout}");
+    assert!(stdout.contains("aliases     13 old addresses"), "{stdout}");
+    assert!(!dir.path().join("site").exists());
+}
