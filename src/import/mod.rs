@@ -109,15 +109,23 @@ fn check_destination(opts: &ImportOptions) -> Result<()> {
 /// The first pass: everything but bodies and comments.
 fn read_index(export: &Path) -> Result<Index> {
     let mut index = Index::default();
+    let mut seen_terms = HashSet::new();
     wxr::read(export, |record| {
         match record {
             Record::Channel(c) => index.channel = c,
             Record::Author(a) => index.authors.push(a),
-            Record::Term(t) => match t.taxonomy.as_str() {
-                "category" => index.categories.push(t),
-                "post_tag" => index.tags.push(t),
-                _ => index.terms.push(t),
-            },
+            // Exports may declare a term twice (as `<wp:category>` and as `<wp:term>`): the
+            // first declaration wins.
+            Record::Term(t) => {
+                let list = match t.taxonomy.as_str() {
+                    "category" => &mut index.categories,
+                    "post_tag" => &mut index.tags,
+                    _ => &mut index.terms,
+                };
+                if seen_terms.insert((t.taxonomy.clone(), t.slug.clone())) {
+                    list.push(t);
+                }
+            }
             Record::Item(mut item) => {
                 item.content = String::new();
                 item.comments = Vec::new();
