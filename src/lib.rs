@@ -197,6 +197,7 @@ pub fn publishing_outputs(site: &site::Site, statics: &[output::OutputFile]) -> 
     let mut files = feeds::feeds(site)?;
     files.extend(sitemap::sitemap(site));
     files.extend(redirects::redirects_file(site));
+    files.extend(redirects::query_aliases_file(site));
     if !statics.iter().any(|f| f.path == sitemap::ROBOTS) {
         files.push(sitemap::robots(site));
     }

@@ -505,3 +505,66 @@ fn import_command_prints_the_report() {
     assert!(stdout.contains("aliases     13 old addresses"), "{stdout}");
     assert!(!dir.path().join("site").exists());
 }
+
+/// Runs the home page's query-redirect script in node with a stubbed `location` and `fetch`
+/// (reading the built `query-aliases.json`), and returns where it sent the reader.
+fn run_query_redirect(built: &Built, page: &str, pathname: &str, search: &str) -> String {
+    let html = Html::parse_document(&built.text(page));
+    let sel = Selector::parse("script").expect("selector");
+    let script = html
+        .select(&sel)
+        .map(|s| s.text().collect::<String>())
+        .find(|s| s.contains("query-aliases.json"))
+        .unwrap_or_else(|| panic!("{page} has no query-redirect script"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script_path = dir.path().join("redirect.js");
+    std::fs::write(&script_path, script).expect("write script");
+    let harness = r#"
+const fs = require("fs");
+const [scriptPath, out, pathname, search] = process.argv.slice(1);
+let sentTo = "nowhere";
+globalThis.location = { pathname, search, replace: (url) => { sentTo = url; } };
+globalThis.fetch = (url) => Promise.resolve({ ok: true, json: () => Promise.resolve(JSON.parse(fs.readFileSync(out + url, "utf8"))) });
+eval(fs.readFileSync(scriptPath, "utf8"));
+setTimeout(() => console.log(sentTo), 100);
+"#;
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(harness)
+        .arg(&script_path)
+        .arg(built.out())
+        .arg(pathname)
+        .arg(search)
+        .output()
+        .expect("node runs (Node 20 is part of the CI machine)");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+#[test]
+fn old_query_addresses_redirect_in_the_browser_where_the_host_ignores_redirects() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    let built = build(&t.root, &t.dir.path().join("public"));
+    let map: serde_json::Value = serde_json::from_str(&built.text("/query-aliases.json")).expect("valid JSON");
+    assert_eq!(map["/?p=101"], "/2024/03/court-hears-shutdown-challenge/");
+    assert_eq!(run_query_redirect(&built, "/", "/", "?p=101"), "/2024/03/court-hears-shutdown-challenge/");
+    assert_eq!(run_query_redirect(&built, "/", "/", "?utm_source=x&page_id=111"), "/about/team/");
+    assert_eq!(run_query_redirect(&built, "/", "/", "?p=999"), "nowhere", "unknown ids stay on the home page");
+    assert_eq!(run_query_redirect(&built, "/", "/", ""), "nowhere");
+    assert_eq!(run_query_redirect(&built, "/404.html", "/", "?p=102"), "/2024/02/what-peca-says/");
+}
+
+#[test]
+fn sites_without_query_aliases_get_no_script_and_no_map() {
+    let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
+    for entry in walkdir::WalkDir::new(t.root.join("content")).into_iter().filter_map(Result::ok) {
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(entry.path()).expect("read");
+            let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("- /?")).collect();
+            std::fs::write(entry.path(), kept.join("\n") + "\n").expect("write");
+        }
+    }
+    let built = build(&t.root, &t.dir.path().join("public"));
+    assert!(!built.exists("/query-aliases.json"));
+    assert!(!built.text("/").contains("query-aliases"), "no script on the home page");
+}

@@ -180,6 +180,10 @@ pub struct SiteView {
     pub generator: String,
     /// URL of the site's RSS feed, or empty when no feed is written.
     pub feed_url: String,
+    /// URL of `query-aliases.json` (old addresses like `/?p=123` → new URL), or empty when no
+    /// article has such an alias. The home and 404 pages use it to redirect in the browser on
+    /// hosts that ignore `_redirects`.
+    pub query_redirects: String,
 }
 
 impl SiteView {
@@ -202,6 +206,7 @@ impl SiteView {
             extra,
             generator,
             feed_url,
+            query_redirects,
         } = self;
         *title == other.title
             && *description == other.description
@@ -215,6 +220,7 @@ impl SiteView {
             && *theme == other.theme
             && *extra == other.extra
             && *feed_url == other.feed_url
+            && *query_redirects == other.query_redirects
             && *generator == other.generator
     }
 }
@@ -543,6 +549,11 @@ impl<'a> ViewBuilder<'a> {
             extra: config.extra.clone(),
             generator: format!("pamphlet {}", env!("CARGO_PKG_VERSION")),
             feed_url: format!("{}feed.xml", config.base_url.prefix),
+            query_redirects: if crate::redirects::has_query_aliases(self.site) {
+                self.url(crate::redirects::QUERY_ALIASES)
+            } else {
+                String::new()
+            },
         }
     }
 }
