@@ -401,7 +401,7 @@ fn shared_export(name: &str) -> Option<PathBuf> {
 
 /// Imports a real export (with an uploads folder of placeholder files for every upload it
 /// references), builds it, and checks every published post's and page's old address.
-fn real_export_round_trip(name: &str) -> Option<ImportReport> {
+fn real_export_round_trip(name: &str) -> Option<(ImportReport, String)> {
     let Some(export) = shared_export(name) else {
         eprintln!("skipped: {name} not found (set PAMPHLET_WORDPRESS_EXPORTS)");
         return None;
@@ -439,19 +439,23 @@ fn real_export_round_trip(name: &str) -> Option<ImportReport> {
         }
         assert_resolves(&built, &path);
     }
-    Some(t.report)
+    let site_yaml = std::fs::read_to_string(t.root.join("site.yaml")).expect("site.yaml");
+    Some((t.report, site_yaml))
 }
 
 #[test]
 fn real_export_theme_unit_test_data_round_trips() {
-    let Some(report) = real_export_round_trip("themeunittestdata.wordpress.xml") else { return };
+    let Some((report, _)) = real_export_round_trip("themeunittestdata.wordpress.xml") else { return };
     assert_eq!(report.categories, 68, "a category declared twice counts once: {report}");
     assert!(report.notes["shortcode"].iter().any(|m| m.contains("`[gallery]`")), "{report}");
 }
 
 #[test]
 fn real_export_block_editor_test_data_round_trips() {
-    let Some(report) = real_export_round_trip("64-block-test-data.xml") else { return };
+    let Some((report, site_yaml)) = real_export_round_trip("64-block-test-data.xml") else { return };
+    let yaml: Value = serde_yaml::from_str(&site_yaml).expect("valid YAML");
+    let menu: Vec<&str> = yaml["menu"].as_sequence().expect("menu").iter().filter_map(|m| m["url"].as_str()).collect();
+    assert_eq!(menu, ["/how-to/", "/search/"], "the block-theme navigation: its page list and its search link");
     let taken = &report.notes["address taken"];
     assert!(
         taken.iter().any(|m| m.contains("/search/")) && taken.iter().any(|m| m.contains("/tags/")),

@@ -127,7 +127,11 @@ fn read_index(export: &Path) -> Result<Index> {
                 }
             }
             Record::Item(mut item) => {
-                item.content = String::new();
+                // Bodies are read again in the second pass; a block-editor menu is small and
+                // is needed for `menu:`.
+                if item.post_type != "wp_navigation" {
+                    item.content = String::new();
+                }
                 item.comments = Vec::new();
                 if item.post_type != "attachment" {
                     item.excerpt = String::new();

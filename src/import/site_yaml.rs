@@ -150,6 +150,11 @@ fn category_node<'a>(
 /// theme lists the category tree already.
 fn menu(index: &Index, plan: &Plan) -> (Vec<MenuLink>, usize) {
     let menu_items: Vec<&Item> = index.items.iter().filter(|i| i.post_type == "nav_menu_item").collect();
+    if menu_items.is_empty()
+        && let Some(navigation) = index.items.iter().find(|i| i.post_type == "wp_navigation")
+    {
+        return block_menu(&navigation.content, index, plan);
+    }
     let menu_of = |i: &Item| i.terms.iter().find(|t| t.domain == "nav_menu").map(|t| t.nicename.clone());
     let first_menu = menu_items.iter().find_map(|i| menu_of(i));
     let mut in_menu: Vec<&Item> = menu_items.iter().copied().filter(|i| menu_of(i) == first_menu).collect();
@@ -185,4 +190,44 @@ fn menu(index: &Index, plan: &Plan) -> (Vec<MenuLink>, usize) {
 fn is_placeholder(item: &Item) -> bool {
     item.meta("_menu_item_type") == Some("custom")
         && item.meta("_menu_item_url").is_none_or(|u| u.trim().is_empty() || u.trim().starts_with('#'))
+}
+
+/// A block-theme menu (a `wp_navigation` item): its `navigation-link` blocks, and for a
+/// `page-list` block every top-level page. Submenus' children are lifted to the top.
+fn block_menu(content: &str, index: &Index, plan: &Plan) -> (Vec<MenuLink>, usize) {
+    static BLOCK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"<!--\s*wp:([a-z-]+)(\s+\{.*?\})?\s*/?-->").expect("valid regex")
+    });
+    let mut links = Vec::new();
+    let mut skipped = 0;
+    for caps in BLOCK.captures_iter(content) {
+        let attrs: serde_json::Value =
+            caps.get(2).and_then(|a| serde_json::from_str(a.as_str().trim()).ok()).unwrap_or_default();
+        match &caps[1] {
+            "navigation-link" | "navigation-submenu" => {
+                let by_id = attrs["id"].as_u64().and_then(|id| plan.by_id.get(&id)).map(|p| p.url.clone());
+                let url = attrs["url"].as_str().unwrap_or("").trim();
+                let url = by_id.or_else(|| match url {
+                    "" | "#" => None,
+                    _ if url.starts_with("?s") || url.starts_with("/?s") => Some("/search/".to_string()),
+                    _ => Some(plan.links.rewrite(url).unwrap_or_else(|| url.to_string())),
+                });
+                match (url, attrs["label"].as_str().map(html_to_text).filter(|l| !l.is_empty())) {
+                    (Some(url), Some(name)) => links.push(MenuLink { name, url }),
+                    _ => skipped += 1,
+                }
+            }
+            "page-list" => {
+                for item in
+                    index.items.iter().filter(|i| i.post_type == "page" && i.parent == 0 && i.status == "publish")
+                {
+                    if let Some(p) = plan.by_id.get(&item.id).filter(|p| p.date.is_none()) {
+                        links.push(MenuLink { name: html_to_text(&item.title), url: p.url.clone() });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (links, skipped)
 }
