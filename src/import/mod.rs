@@ -133,6 +133,11 @@ fn read_index(export: &Path) -> Result<Index> {
                     item.content = String::new();
                 }
                 item.comments = Vec::new();
+                // Plugins keep large blobs in post meta (page builders, SEO data): only the
+                // keys the import reads are kept for the whole run.
+                item.meta.retain(|(key, _)| {
+                    key == "_thumbnail_id" || key == "_wp_attachment_image_alt" || key.starts_with("_menu_item_")
+                });
                 if item.post_type != "attachment" {
                     item.excerpt = String::new();
                 }
