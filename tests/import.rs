@@ -91,12 +91,12 @@ fn report_counts_posts_pages_terms_and_skipped_types() {
     let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
     let r = &t.report;
     assert_eq!((r.posts, r.scheduled, r.drafts, r.pages), (4, 1, 2, 2), "{r}");
-    assert_eq!((r.categories, r.tags, r.authors), (7, 2, 2), "{r}");
+    assert_eq!((r.categories, r.tags, r.authors), (8, 2, 2), "{r}");
     assert_eq!(r.skipped.get("product"), Some(&1), "custom post types are counted: {r}");
     assert_eq!(r.skipped.get("attachment"), Some(&1), "{r}");
     assert_eq!((r.media_referenced, r.media_copied), (3, 3), "{r}");
     assert!(r.media_missing.is_empty(), "{r}");
-    assert_eq!(r.menu_links, 2, "{r}");
+    assert_eq!(r.menu_links, 3, "{r}");
     let printed = r.to_string();
     assert!(printed.contains("4 published (1 scheduled), 2 drafts"), "{printed}");
     assert!(printed.contains("`[contact-form-7]` is not supported"), "unknown shortcodes are listed: {printed}");
@@ -117,7 +117,11 @@ fn classic_post_front_matter_keeps_every_field() {
     assert_eq!(fm["image"].as_str(), Some("/uploads/2024/03/court.jpg"), "featured image from _thumbnail_id");
     assert_eq!(fm["image_caption"].as_str(), Some("Lawyers outside the Islamabad High Court."));
     assert_eq!(fm["image_alt"].as_str(), Some("Lawyers gather on the court steps"));
-    assert_eq!(strings(&fm["aliases"]), ["/2024/03/18/court-hears-shutdown-challenge/", "/?p=101"]);
+    assert_eq!(
+        strings(&fm["aliases"]),
+        ["/2024/03/18/court-hears-shutdown-challenge/", "/?p=101", "/2024/03/18/shutdown-challenge-heard/"],
+        "the old link, the ?p= link, and the link with the slug it had before (_wp_old_slug)"
+    );
     assert!(fm.get("draft").is_none() && fm.get("summary").is_none(), "{fm:?}");
 }
 
@@ -143,6 +147,16 @@ fn classic_body_gets_paragraphs_figures_links_and_the_more_marker() {
         "links to old addresses (and ?p=) point at the new permalinks: {body}"
     );
     assert!(body.contains("[ministry's statement](https://www.example.com/elsewhere/)"), "{body}");
+    assert!(
+        body.contains("[its comments](/2024/02/what-peca-says/)"),
+        "WordPress's #comments anchor is dropped: {body}"
+    );
+    assert!(
+        body.contains(
+            "<table>\n<tr>\n<td>Lahore</td>\n<td>12</td>\n</tr>\n<tr>\n<td>Karachi</td>\n<td>9</td>\n</tr>\n</table>"
+        ),
+        "a table without header cells stays HTML, in one block: {body}"
+    );
     assert!(blocks.contains(&"<https://www.youtube.com/watch?v=abc123_xyz>"), "a bare URL line becomes a link: {body}");
     assert!(body.contains("```\nline one\n\nline three <kept>\n```"), "pre keeps its blank line: {body}");
     assert!(body.contains("contact-form-7 id=\"12\""), "unknown shortcodes stay in the text: {body}");
@@ -157,7 +171,11 @@ fn block_editor_post_loses_its_block_comments_but_not_its_content() {
     let (fm, body) = read_document(&t.root, PECA);
     assert_eq!(fm["title"].as_str(), Some("What PECA says – and what it doesn’t"), "entities in CDATA are decoded");
     assert_eq!(fm["summary"].as_str(), Some("An explainer on Pakistan’s cyber-crime law."), "the excerpt");
-    assert_eq!(strings(&fm["categories"]), ["Resources/Laws and Policies", "In Media/News"]);
+    assert_eq!(
+        strings(&fm["categories"]),
+        ["Resources/Laws and Policies", "In Media/News", "Events/Talks & Panels"],
+        "names with entities are decoded as in site.yaml"
+    );
     assert!(!body.contains("wp:"), "no block comments left: {body}");
     let blocks: Vec<&str> = body.split("\n\n").map(str::trim).collect();
     assert_eq!(blocks[0], "The **Prevention of Electronic Crimes Act** was passed in 2016.");
@@ -185,12 +203,13 @@ fn urdu_post_gets_a_decoded_slug_and_its_language() {
 #[test]
 fn drafts_scheduled_and_protected_posts() {
     let t = newsroom_with_uploads(&ALL_NEWSROOM_MEDIA);
-    let (draft, _) = read_document(&t.root, "content/2025/03/notes-for-the-next-story.md");
+    let (draft, _) = read_document(&t.root, "content/2025/03/notes-leads-for-the-next-story.md");
     assert_eq!(draft["draft"].as_bool(), Some(true));
+    assert_eq!(draft["title"].as_str(), Some("Notes & leads for the next story"));
     assert_eq!(
         draft["slug"].as_str(),
-        Some("notes-for-the-next-story"),
-        "a draft without wp:post_name gets one from its title"
+        Some("notes-leads-for-the-next-story"),
+        "a draft without wp:post_name gets one from its (decoded) title"
     );
     assert_eq!(draft["date"].as_str(), Some("2025-03-01T10:15:00+05:00"), "no GMT date: the site's usual offset");
     let (scheduled, _) = read_document(&t.root, "content/2030/06/budget-hearing-preview.md");
@@ -243,7 +262,11 @@ fn site_yaml_has_the_category_tree_authors_and_menu() {
         .collect();
     assert_eq!(
         menu,
-        [("Tips".into(), "https://tips.example.net/".into()), ("Our team".into(), "/about/team/".into())],
+        [
+            ("Home".into(), "/".into()),
+            ("Tips".into(), "https://tips.example.net/".into()),
+            ("Our team".into(), "/about/team/".into())
+        ],
         "the placeholder parent's child is lifted; the category item is left to the category menu"
     );
     pamphlet::config::Config::load(&t.root, None).expect("pamphlet reads the generated site.yaml");
@@ -368,6 +391,8 @@ fn round_trip_every_post_and_page_and_every_old_address_resolves() {
     );
     assert_eq!(built.texts(court, ".prose figure figcaption"), ["Lawyers outside the court. Photo: Rights Desk"]);
     assert!(built.attrs(court, ".prose a", "href").contains(&"/2024/02/what-peca-says/#section-2".to_string()));
+    assert_eq!(built.texts(court, ".prose table td"), ["Lahore", "12", "Karachi", "9"]);
+    assert!(built.exists("/2024/03/18/shutdown-challenge-heard/"), "the address with the old slug redirects");
     assert_eq!(
         built.texts("/category/resources/laws-policies/", "h1").len(),
         1,
@@ -506,7 +531,7 @@ fn import_command_prints_the_report() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.starts_with("Would import "), "{stdout}");
-    assert!(stdout.contains("aliases     13 old addresses"), "{stdout}");
+    assert!(stdout.contains("aliases     14 old addresses"), "{stdout}");
     assert!(!dir.path().join("site").exists());
 }
 

@@ -20,7 +20,8 @@ use super::links::LinkMap;
 /// Stands for `<!--more-->` while the HTML is converted (htmd drops comments).
 const MORE_MARKER: &str = "pamphletmoremarker";
 
-/// Stands for the Nth embed URL while the HTML is converted.
+/// Stands for the Nth block set aside while the HTML is converted (an embed's link, a table
+/// kept as HTML), so the converter does not escape or reformat it.
 const EMBED_MARKER: &str = "pamphletembedmarker";
 
 /// Shortcodes WordPress itself registers; anything else in square brackets is reported only
@@ -88,6 +89,7 @@ impl<'a> Converter<'a> {
         let html = restore_pre(&html, &pres);
         let mut media = BTreeSet::new();
         let html = self.clean_html(&html, &mut media, &mut notes);
+        let html = set_aside_headerless_tables(&html, &mut embeds);
         let markdown = self.markdown.convert(&html).unwrap_or_else(|e| {
             notes.push(Note {
                 kind: "conversion",
@@ -322,13 +324,31 @@ fn set_aside_bare_url_lines(html: &str, embeds: &mut Vec<String>) -> String {
     html.lines()
         .map(|line| match BARE.captures(line) {
             Some(c) => {
-                embeds.push(c[1].to_string());
+                embeds.push(format!("<{}>", &c[1]));
                 format!("<p>{EMBED_MARKER}{}</p>", embeds.len() - 1)
             }
             None => line.to_string(),
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A table without header cells (what the classic editor writes) has no Markdown form: GFM
+/// tables need a header row. It is kept as HTML, on lines without blank ones so that it stays
+/// one HTML block.
+fn set_aside_headerless_tables(html: &str, aside: &mut Vec<String>) -> String {
+    static TABLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<table\b.*?</table>").expect("valid regex"));
+    TABLE
+        .replace_all(html, |caps: &regex::Captures| {
+            let table = &caps[0];
+            if table.contains("<th") || table.matches("<table").count() > 1 {
+                return table.to_string();
+            }
+            let compact: Vec<&str> = table.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            aside.push(compact.join("\n"));
+            format!("<p>{EMBED_MARKER}{}</p>", aside.len() - 1)
+        })
+        .into_owned()
 }
 
 /// WordPress's `wpautop`, simplified: blank lines separate paragraphs, single newlines inside
@@ -412,15 +432,22 @@ fn starts_with_block_tag(line: &str) -> bool {
 
 /// Opened minus closed container elements on a line.
 fn container_balance(line: &str) -> i64 {
-    let lower = line.to_ascii_lowercase();
-    CONTAINER_TAGS
-        .iter()
-        .map(|tag| {
-            let opened = lower.matches(&format!("<{tag}>")).count() + lower.matches(&format!("<{tag} ")).count();
-            let closed = lower.matches(&format!("</{tag}>")).count();
-            opened as i64 - closed as i64
-        })
-        .sum()
+    // One pass over the tags of the line: this runs for every line of every classic post.
+    let mut balance = 0;
+    for (i, _) in line.match_indices('<') {
+        let rest = &line[i + 1..];
+        let (closing, rest) = match rest.strip_prefix('/') {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        let name = &rest[..end];
+        let ends_name = rest[end..].starts_with(['>', ' ', '\t', '\n']);
+        if ends_name && CONTAINER_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+            balance += if closing { -1 } else { 1 };
+        }
+    }
+    balance
 }
 
 /// Puts the summary marker and embed links back, and tidies blank lines.
@@ -434,8 +461,8 @@ fn finish_markdown(markdown: &str, embeds: &[String]) -> String {
             line.trim().strip_prefix(EMBED_MARKER).and_then(|n| n.parse::<usize>().ok()).and_then(|n| embeds.get(n));
         let with_embed;
         let line = match embed {
-            Some(url) => {
-                with_embed = format!("<{url}>");
+            Some(text) => {
+                with_embed = text.clone();
                 with_embed.as_str()
             }
             None if line.trim() == MORE_MARKER => "<!-- more -->",

@@ -110,16 +110,37 @@ impl LinkMap {
         }
     }
 
-    /// The new address for a link to the old site, keeping its `#fragment`; `None` for links
-    /// elsewhere and for old addresses nothing was imported at.
+    /// The new address for a link to the old site, keeping its `#fragment` (but not WordPress's
+    /// own `#comments`, `#respond` and `#more-12`, which pamphlet's pages do not have); `None`
+    /// for links elsewhere and for old addresses nothing was imported at.
     pub fn rewrite(&self, href: &str) -> Option<String> {
-        let fragment = split_url(href)?.fragment.map(|f| format!("#{f}")).unwrap_or_default();
+        let fragment = split_url(href)?
+            .fragment
+            .filter(|f| {
+                !(f.is_empty()
+                    || *f == "comments"
+                    || *f == "respond"
+                    || f.starts_with("more-")
+                    || f.starts_with("comment-"))
+            })
+            .map(|f| format!("#{f}"))
+            .unwrap_or_default();
         let (path, query) = self.site_path_and_query(href)?;
         let new = match query {
             Some(q) => self.by_query.get(&q).or_else(|| self.by_path.get(&path))?,
             None => self.by_path.get(&path)?,
         };
         Some(format!("{new}{fragment}"))
+    }
+
+    /// An address on the old site as a path of the new one, whether or not anything was
+    /// imported there (`https://old.example.org/` → `/`); `None` for other sites.
+    pub fn site_path(&self, url: &str) -> Option<String> {
+        let (path, query) = self.site_path_and_query(url)?;
+        Some(match query {
+            Some(q) => format!("{path}?{q}"),
+            None => path,
+        })
     }
 
     /// For a URL of an uploaded file (`…/wp-content/uploads/2024/03/x.jpg`, or WordPress.com's

@@ -108,7 +108,7 @@ pub fn plan(index: &Index, permalink: &PermalinkPattern) -> Plan {
         let url = planned.url.clone();
         let query = if content_kind(item) == Some(Kind::Page) { "page_id" } else { "p" };
         let mut aliases = Vec::new();
-        for old in [item.link.clone(), format!("/?{query}={}", item.id)] {
+        for old in old_addresses(item, query) {
             let Some(alias) = plan.links.insert(&old, &url) else { continue };
             if alias == url || alias == "/" || aliases.contains(&alias) {
                 continue;
@@ -196,6 +196,22 @@ fn plan_page(item: &Item, by_id: &HashMap<u64, &Item>, taken: &mut HashSet<Strin
     }
 }
 
+/// The addresses an item had: its `<link>`, `/?p=ID` (or `?page_id=`), and its link with each
+/// slug it had before (`_wp_old_slug`, which WordPress kept redirecting).
+fn old_addresses(item: &Item, query: &str) -> Vec<String> {
+    let mut out = vec![item.link.clone(), format!("/?{query}={}", item.id)];
+    let current = format!("/{}/", item.name.trim());
+    if item.name.trim().is_empty() || !item.link.contains(&current) {
+        return out;
+    }
+    for (key, old_slug) in &item.meta {
+        if key == "_wp_old_slug" && !old_slug.trim().is_empty() {
+            out.push(item.link.replacen(&current, &format!("/{}/", old_slug.trim()), 1));
+        }
+    }
+    out
+}
+
 /// Addresses pamphlet's own pages use: an old post or page there cannot keep its address.
 fn is_reserved(path: &str) -> bool {
     const EXACT: [&str; 8] =
@@ -211,7 +227,7 @@ fn base_slug(item: &Item) -> String {
     if !from_name.is_empty() {
         return from_name;
     }
-    let from_title = slugify(&item.title);
+    let from_title = slugify(&super::html_to_text(&item.title));
     if !from_title.is_empty() {
         return from_title;
     }
@@ -285,8 +301,9 @@ fn category_paths(categories: &[Term]) -> HashMap<String, String> {
             if !seen.insert(t.slug.as_str()) {
                 break;
             }
-            let segment =
-                if t.name.contains('/') || t.name.trim().is_empty() { decode_path(&t.slug) } else { t.name.clone() };
+            // WordPress stores `&` in names as `&amp;`; front matter must match site.yaml's names.
+            let name = super::html_to_text(&t.name);
+            let segment = if name.contains('/') || name.is_empty() { decode_path(&t.slug) } else { name };
             names.push(segment);
             current = by_slug.get(t.parent.as_str()).copied();
         }

@@ -170,7 +170,8 @@ fn menu(index: &Index, plan: &Plan) -> (Vec<MenuLink>, usize) {
         let object_id: u64 = item.meta("_menu_item_object_id").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
         let url = match item.meta("_menu_item_type") {
             Some("custom") if !is_placeholder(item) => {
-                item.meta("_menu_item_url").map(|u| plan.links.rewrite(u).unwrap_or_else(|| u.trim().to_string()))
+                let url = item.meta("_menu_item_url").map(str::trim);
+                url.map(|u| plan.links.rewrite(u).or_else(|| plan.links.site_path(u)).unwrap_or_else(|| u.to_string()))
             }
             Some("post_type") => plan.by_id.get(&object_id).map(|p| p.url.clone()),
             _ => None,
