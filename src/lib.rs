@@ -143,10 +143,7 @@ pub struct RenderedSite {
 /// Loads, assembles and renders the site without writing anything.
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
     let Prepared { site, renderer, theme, warnings } = prepare(opts)?;
-    // Pagefind indexes one page at a time; running it beside the (parallel) rendering keeps
-    // both cores busy.
-    let (pages, search) = rayon::join(|| renderer.render_site(&site), || search::search_index(&site));
-    let (mut files, search) = both(pages, search)?;
+    let (mut files, search) = beside_search(&site, || renderer.render_site(&site))?;
     files.extend(search);
     files.extend(unrendered_outputs(&opts.root, &theme, &site)?);
     output::check_collisions(&files)?;
@@ -186,6 +183,23 @@ fn prepare(opts: &BuildOptions) -> Result<Prepared> {
     let warnings = content.warnings.clone();
     let site = site::Site::assemble(config, content)?;
     Ok(Prepared { site, renderer, theme, warnings })
+}
+
+/// Runs `render` while the search index (empty when `search: false`) is built beside it. The
+/// index gets a thread of its own rather than a rayon worker: it blocks that thread while it
+/// waits for the parsing and compression it hands to the rayon pool, which rendering shares.
+fn beside_search<T: Send>(
+    site: &site::Site,
+    render: impl FnOnce() -> Result<T> + Send,
+) -> Result<(T, Vec<output::OutputFile>)> {
+    std::thread::scope(|scope| {
+        let search = scope.spawn(|| search::search_index(site));
+        let pages = render();
+        let search = search.join().unwrap_or_else(|_| {
+            Err(Error::output(search::BUNDLE_DIR, "building the search index failed: the indexer crashed"))
+        });
+        both(pages, search)
+    })
 }
 
 /// Both results, or the errors of either or both together.
@@ -280,11 +294,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         Written { path: file.path, origin: file.origin, error }
     };
     let views = render::SiteViews::new(&site);
-    let (pages, search) = rayon::join(
-        || renderer.render_into(&site, &views, &render::Selection::all(), &|file| Ok(write(file))),
-        || search::search_index(&site),
-    );
-    let (mut written, search) = both(pages, search)?;
+    let (mut written, search) = beside_search(&site, || {
+        renderer.render_into(&site, &views, &render::Selection::all(), &|file| Ok(write(file)))
+    })?;
     let mut rest = search;
     rest.extend(unrendered_outputs(&opts.root, &theme, &site)?);
     written.par_extend(rest.into_par_iter().map(write));
