@@ -77,9 +77,6 @@ fn record_html(title: &str, content: &str, summary: &str, date: Option<&str>, im
     )
 }
 
-/// Records handed to Pagefind at once.
-const RECORDS_PER_BATCH: usize = 256;
-
 /// Pagefind's errors (`anyhow`), with their causes (`{:#}`).
 fn fail(e: impl std::fmt::Display) -> Error {
     Error::output(BUNDLE_DIR, format!("building the search index failed: {e:#}"))
@@ -97,12 +94,8 @@ pub fn search_bundle(records: impl IntoIterator<Item = SearchRecord>, language: 
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(primary).build();
     let files = runtime.block_on(async {
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(fail)?;
-        // Batches, each parsed in parallel by the patched Pagefind (vendor/pagefind), small
-        // enough that only a few hundred records are in memory at once.
-        let mut records = records.into_iter().peekable();
-        while records.peek().is_some() {
-            let batch = records.by_ref().take(RECORDS_PER_BATCH).map(|r| (None, Some(r.url), r.html)).collect();
-            index.add_html_files(batch).await.map_err(fail)?;
+        for record in records {
+            index.add_html_file(None, Some(record.url), record.html).await.map_err(fail)?;
         }
         index.get_files().await.map_err(fail)
     })?;
