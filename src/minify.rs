@@ -38,11 +38,16 @@ pub fn minify_html(html: &str) -> String {
 
 /// Minifies every generated HTML page among `files` (copied static files are left alone).
 pub fn minify_pages(files: &mut [OutputFile]) {
-    files.par_iter_mut().filter(|f| is_html(f)).for_each(|f| {
-        if let Contents::Text(html) = &mut f.contents {
-            *html = minify_html(html);
-        }
-    });
+    files.par_iter_mut().for_each(minify_file);
+}
+
+/// Minifies `file` if it is a generated HTML page.
+pub fn minify_file(file: &mut OutputFile) {
+    if is_html(file)
+        && let Contents::Text(html) = &mut file.contents
+    {
+        *html = minify_html(html);
+    }
 }
 
 #[cfg(all(test, feature = "minify"))]

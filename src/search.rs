@@ -33,15 +33,16 @@ pub struct SearchRecord {
     pub html: String,
 }
 
-/// The records for every published article and page of `site`, newest article first.
-pub fn search_records(site: &Site) -> Vec<SearchRecord> {
+/// The records for every published article and page of `site`, newest article first, made one
+/// at a time as the index takes them.
+pub fn search_records(site: &Site) -> impl Iterator<Item = SearchRecord> + '_ {
     let base = &site.config.base_url;
-    let image_url = |image: &Option<ImageRef>| match image {
+    let image_url = move |image: &Option<ImageRef>| match image {
         Some(ImageRef::Site(p)) => Some(base.url(p)),
         Some(ImageRef::External(u)) => Some(u.clone()),
         None => None,
     };
-    let articles = site.articles.iter().filter(|a| !a.article.common.draft).map(|a| {
+    let articles = site.articles.iter().filter(|a| !a.article.common.draft).map(move |a| {
         let c = &a.article.common;
         let date = a.article.date.strftime("%Y-%m-%d").to_string();
         SearchRecord {
@@ -49,14 +50,14 @@ pub fn search_records(site: &Site) -> Vec<SearchRecord> {
             html: record_html(&c.title, &c.body.html, &c.summary, Some(&date), image_url(&a.image).as_deref()),
         }
     });
-    let pages = site.pages.iter().filter(|p| !p.page.common.draft).map(|p| {
+    let pages = site.pages.iter().filter(|p| !p.page.common.draft).map(move |p| {
         let c = &p.page.common;
         SearchRecord {
             url: p.page.path.clone(),
             html: record_html(&c.title, &c.body.html, &c.summary, None, image_url(&p.image).as_deref()),
         }
     });
-    articles.chain(pages).collect()
+    articles.chain(pages)
 }
 
 fn record_html(title: &str, content: &str, summary: &str, date: Option<&str>, image: Option<&str>) -> String {
@@ -83,7 +84,7 @@ fn fail(e: impl std::fmt::Display) -> Error {
 
 /// Builds the Pagefind bundle for `records`, indexed as `language`. Returns its files under
 /// [`BUNDLE_DIR`].
-pub fn search_bundle(records: Vec<SearchRecord>, language: &str) -> Result<Vec<OutputFile>> {
+pub fn search_bundle(records: impl IntoIterator<Item = SearchRecord>, language: &str) -> Result<Vec<OutputFile>> {
     // Pagefind's API is async (it hands parsing to tokio's blocking pool); a current-thread
     // runtime for this call is all it needs, and keeps the rest of the build synchronous.
     let runtime = tokio::runtime::Builder::new_current_thread()

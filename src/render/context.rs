@@ -312,8 +312,11 @@ pub struct PaginatorView<'a> {
     pub first_url: String,
     /// URL of the last page.
     pub last_url: String,
-    /// All pages, for numbered links.
+    /// All pages, for numbered links. Filled only for themes that read it (one link per page,
+    /// so a listing of N pages costs N² links); see [`super::Renderer`].
     pub pages: Vec<PagerLink>,
+    /// The pages a numbered pager shows: the first, the last, and two either side of this one.
+    pub window: Vec<PagerLink>,
 }
 
 /// A category page's subject, available as `category`.

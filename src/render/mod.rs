@@ -31,6 +31,11 @@ pub struct Renderer {
     origins: BTreeMap<String, PathBuf>,
     /// Template name → its text, to tell which templates one includes (see [`select`]).
     sources: BTreeMap<String, String>,
+    /// Whether some template may read `paginator.pages`. The home page of a 50,000-article
+    /// site has 5,000 list pages, each of which would carry 5,000 links: building and walking
+    /// them was most of that build's time. Themes that only use `paginator.window` (as the
+    /// default theme does) get an empty `pages`.
+    reads_pager_pages: bool,
 }
 
 /// The views every output is rendered from, computed once per build: each article's card and
@@ -83,8 +88,10 @@ impl Renderer {
             theme.templates.iter().map(|t| (t.name.clone(), t.origin.clone())).collect();
         tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| template_error(&e, &origins))?;
-        let sources = theme.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
-        Ok(Renderer { tera, origins, sources })
+        let sources: BTreeMap<String, String> =
+            theme.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
+        let reads_pager_pages = sources.values().any(|text| may_read_pager_pages(text));
+        Ok(Renderer { tera, origins, sources, reads_pager_pages })
     }
 
     /// Whether the theme has the optional template `name`.
@@ -110,6 +117,19 @@ impl Renderer {
         site_views: &SiteViews,
         selection: &Selection,
     ) -> Result<Vec<OutputFile>> {
+        self.render_into(site, site_views, selection, &Ok)
+    }
+
+    /// [`Renderer::render_selected`], handing each page to `sink` as soon as it is rendered
+    /// (from several threads) and keeping what `sink` returns. A build writes each page out
+    /// there, so the whole site's HTML (about 400 MB at 10,000 articles) is never held at once.
+    pub fn render_into<T: Send>(
+        &self,
+        site: &Site,
+        site_views: &SiteViews,
+        selection: &Selection,
+        sink: &(impl Fn(OutputFile) -> Result<T> + Sync),
+    ) -> Result<Vec<T>> {
         let views = ViewBuilder::new(site);
         let seo = SeoBuilder::new(site, &views);
         let summaries = &site_views.summaries;
@@ -211,8 +231,8 @@ impl Renderer {
                 })
             });
 
-        let results: Vec<Result<OutputFile>> =
-            articles.chain(pages).chain(lists).chain(indexes).chain(aliases).collect();
+        let results: Vec<Result<T>> =
+            articles.chain(pages).chain(lists).chain(indexes).chain(aliases).map(|r| r.and_then(sink)).collect();
         collect_distinct(results)
     }
 
@@ -275,6 +295,7 @@ impl Renderer {
         let start = (number - 1) * per_page;
         let items = listing.articles.iter().skip(start).take(per_page).map(|&id| &summaries[id]).collect();
         let url_of = |n: usize| views.url(&page_path(&listing.base, n));
+        let link = |n: usize| PagerLink { number: n, url: url_of(n), current: n == number };
         let paginator = PaginatorView {
             items,
             current: number,
@@ -285,7 +306,8 @@ impl Renderer {
             next_url: if number < total { url_of(number + 1) } else { String::new() },
             first_url: url_of(1),
             last_url: url_of(total),
-            pages: (1..=total).map(|n| PagerLink { number: n, url: url_of(n), current: n == number }).collect(),
+            pages: if self.reads_pager_pages { (1..=total).map(link).collect() } else { Vec::new() },
+            window: pager_window(number, total).into_iter().map(link).collect(),
         };
         let path = page_path(&listing.base, number);
         let lang = &site.config.language;
@@ -306,6 +328,40 @@ impl Renderer {
     }
 }
 
+/// The page numbers a numbered pager shows for page `current` of `total`: the first, the last,
+/// and two either side of the current one, in order.
+fn pager_window(current: usize, total: usize) -> Vec<usize> {
+    let mut numbers = vec![1];
+    numbers.extend(current.saturating_sub(2).max(1)..=(current + 2).min(total));
+    numbers.push(total);
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+}
+
+/// Whether a template's text may read `paginator.pages`: it names `paginator` other than as
+/// `paginator.FIELD` with one of the other fields (a theme that hands the whole paginator to
+/// a macro or a filter may read anything, so it counts).
+fn may_read_pager_pages(text: &str) -> bool {
+    const OTHER_FIELDS: [&str; 10] = [
+        "items",
+        "current",
+        "total",
+        "total_items",
+        "per_page",
+        "previous_url",
+        "next_url",
+        "first_url",
+        "last_url",
+        "window",
+    ];
+    text.match_indices("paginator").any(|(at, name)| {
+        let Some(field) = text[at + name.len()..].strip_prefix('.') else { return true };
+        let end = field.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(field.len());
+        !OTHER_FIELDS.contains(&&field[..end])
+    })
+}
+
 /// A page that sends browsers and search engines from an old URL to the new one.
 fn alias_page(target: &str) -> String {
     let t = crate::markdown::escape_html(target);
@@ -316,7 +372,7 @@ fn alias_page(target: &str) -> String {
 
 /// Keeps successful outputs; reports each distinct error once (a typo in `article.html` would
 /// otherwise be reported for every article).
-fn collect_distinct(results: Vec<Result<OutputFile>>) -> Result<Vec<OutputFile>> {
+fn collect_distinct<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
     let mut files = Vec::with_capacity(results.len());
     let mut errors: Vec<Error> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -386,5 +442,29 @@ impl OutputFile {
     /// An HTML (or other text) file generated for a site path.
     pub fn html(site_path: &str, html: String, origin: Origin) -> OutputFile {
         OutputFile { path: site_path.to_string(), contents: Contents::Text(html), origin }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_window_shows_first_last_and_two_either_side() {
+        assert_eq!(pager_window(1, 1), vec![1]);
+        assert_eq!(pager_window(1, 10), vec![1, 2, 3, 10]);
+        assert_eq!(pager_window(5, 10), vec![1, 3, 4, 5, 6, 7, 10]);
+        assert_eq!(pager_window(10, 10), vec![1, 8, 9, 10]);
+        assert_eq!(pager_window(2, 3), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn only_templates_that_may_read_every_pager_link_get_them() {
+        assert!(!may_read_pager_pages("{% for p in paginator.window %}{{ paginator.total_items }}{% endfor %}"));
+        assert!(!may_read_pager_pages("{% include \"partials/pagination.html\" %}"));
+        assert!(may_read_pager_pages("{% for p in paginator.pages %}{% endfor %}"));
+        assert!(may_read_pager_pages("{{ paginator | json_encode }}"));
+        assert!(may_read_pager_pages("{{ paginator[\"pages\"] }}"));
+        assert!(may_read_pager_pages("{{ paginator.totally }}"));
     }
 }
