@@ -163,6 +163,13 @@ fn classic_body_gets_paragraphs_figures_links_and_the_more_marker() {
     assert!(body.contains("[Embedded content from www.google.com](https://www.google.com/maps/embed?pb=1)"), "{body}");
     assert!(!body.contains("<iframe"), "{body}");
     assert!(body.contains("- First point\n- Second point"), "{body}");
+    assert!(
+        body.trim_end().ends_with(
+            "<figure><img src=\"/uploads/2024/03/court.jpg\" alt=\"Lawyers gather on the court steps\"><figcaption>Lawyers outside the Islamabad High Court.</figcaption></figure>"
+        ),
+        "a bare [gallery] shows the images uploaded to the post, with their captions: {body}"
+    );
+    assert!(!body.contains("[gallery"), "{body}");
 }
 
 #[test]
@@ -389,7 +396,11 @@ fn round_trip_every_post_and_page_and_every_old_address_resolves() {
         ],
         "the summary is the text before <!-- more -->"
     );
-    assert_eq!(built.texts(court, ".prose figure figcaption"), ["Lawyers outside the court. Photo: Rights Desk"]);
+    assert_eq!(
+        built.texts(court, ".prose figure figcaption"),
+        ["Lawyers outside the court. Photo: Rights Desk", "Lawyers outside the Islamabad High Court."],
+        "the [caption] figure, then the [gallery] one"
+    );
     assert!(built.attrs(court, ".prose a", "href").contains(&"/2024/02/what-peca-says/#section-2".to_string()));
     assert_eq!(built.texts(court, ".prose table td"), ["Lahore", "12", "Karachi", "9"]);
     assert!(built.exists("/2024/03/18/shutdown-challenge-heard/"), "the address with the old slug redirects");
@@ -472,7 +483,9 @@ fn real_export_round_trip(name: &str) -> Option<(ImportReport, String)> {
 fn real_export_theme_unit_test_data_round_trips() {
     let Some((report, _)) = real_export_round_trip("themeunittestdata.wordpress.xml") else { return };
     assert_eq!(report.categories, 68, "a category declared twice counts once: {report}");
-    assert!(report.notes["shortcode"].iter().any(|m| m.contains("`[gallery]`")), "{report}");
+    let shortcodes = &report.notes["shortcode"];
+    assert!(shortcodes.iter().any(|m| m.contains("`[audio]`")), "{report}");
+    assert!(!shortcodes.iter().any(|m| m.contains("`[gallery]`")), "every [gallery] found its images: {report}");
 }
 
 #[test]

@@ -48,15 +48,33 @@ pub struct Converted {
     pub notes: Vec<Note>,
 }
 
+/// An uploaded image, for `[gallery]`.
+#[derive(Debug, Clone, Default)]
+pub struct Attachment {
+    /// `wp:post_id`.
+    pub id: u64,
+    /// The post it was uploaded to.
+    pub parent: u64,
+    /// `wp:menu_order`: its place in the post's gallery.
+    pub order: i64,
+    /// `wp:attachment_url`.
+    pub url: String,
+    /// The caption (plain text).
+    pub caption: String,
+    /// The alt text.
+    pub alt: String,
+}
+
 /// Converts bodies; one per import, shared by the threads that convert posts.
 pub struct Converter<'a> {
     links: &'a LinkMap,
+    attachments: &'a [Attachment],
     markdown: HtmlToMarkdown,
 }
 
 impl<'a> Converter<'a> {
-    /// A converter that rewrites links with `links`.
-    pub fn new(links: &'a LinkMap) -> Self {
+    /// A converter that rewrites links with `links` and fills galleries from `attachments`.
+    pub fn new(links: &'a LinkMap, attachments: &'a [Attachment]) -> Self {
         let options = Options {
             translation_mode: TranslationMode::Faithful,
             bullet_list_marker: BulletListMarker::Dash,
@@ -69,11 +87,11 @@ impl<'a> Converter<'a> {
         };
         let markdown =
             HtmlToMarkdown::builder().options(options).skip_tags(vec!["script", "style", "noscript"]).build();
-        Converter { links, markdown }
+        Converter { links, attachments, markdown }
     }
 
-    /// Converts one post's HTML.
-    pub fn convert(&self, html: &str) -> Converted {
+    /// Converts the HTML of the post with id `post_id`.
+    pub fn convert(&self, html: &str, post_id: u64) -> Converted {
         let mut notes = Vec::new();
         let html = html.replace("\r\n", "\n");
         let html = replace_more_comment(&html, &mut notes);
@@ -82,6 +100,7 @@ impl<'a> Converter<'a> {
         let (html, pres) = protect_pre(&html);
         let html = replace_captions(&html);
         let html = replace_embed_shortcodes(&html);
+        let html = self.replace_galleries(&html, post_id);
         report_unknown_shortcodes(&html, &mut notes);
         let mut embeds = Vec::new();
         let html = set_aside_bare_url_lines(&html, &mut embeds);
@@ -173,6 +192,51 @@ impl<'a> Converter<'a> {
         // the original HTML is then converted as it is.
         rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
     }
+}
+
+impl Converter<'_> {
+    /// `[gallery ids="1,2"]`, or a bare `[gallery]` (the images uploaded to the post, in their
+    /// gallery order) → one figure per image, with its caption. A gallery whose images are not
+    /// in the export is left as written (and reported with the other shortcodes).
+    fn replace_galleries(&self, html: &str, post_id: u64) -> String {
+        static GALLERY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[gallery([^\]]*)\]").expect("valid regex"));
+        GALLERY
+            .replace_all(html, |caps: &regex::Captures| {
+                let attrs = shortcode_attributes(&caps[1]);
+                let ids: Vec<u64> = attrs
+                    .iter()
+                    .find(|(k, _)| k == "ids" || k == "include")
+                    .map(|(_, v)| v.split(',').filter_map(|id| id.trim().parse().ok()).collect())
+                    .unwrap_or_default();
+                let images: Vec<&Attachment> = if ids.is_empty() {
+                    let mut own: Vec<&Attachment> =
+                        self.attachments.iter().filter(|a| a.parent == post_id && is_image(&a.url)).collect();
+                    own.sort_by_key(|a| (a.order, a.id));
+                    own
+                } else {
+                    ids.iter().filter_map(|id| self.attachments.iter().find(|a| a.id == *id)).collect()
+                };
+                if images.is_empty() {
+                    return caps[0].to_string();
+                }
+                let figures: Vec<String> = images.iter().map(|a| gallery_figure(a)).collect();
+                format!("\n\n{}\n\n", figures.join("\n\n"))
+            })
+            .into_owned()
+    }
+}
+
+fn is_image(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"].iter().any(|ext| lower.ends_with(ext))
+}
+
+fn gallery_figure(image: &Attachment) -> String {
+    let img = format!("<img src=\"{}\" alt=\"{}\">", escape_attr(&image.url), escape_attr(&image.alt));
+    if image.caption.is_empty() {
+        return format!("<p>{img}</p>");
+    }
+    format!("<figure>{img}<figcaption>{}</figcaption></figure>", escape_text(&image.caption))
 }
 
 /// `<!--more-->` and `<!--more Read on…-->` become the marker; `<!--nextpage-->` is dropped.

@@ -56,7 +56,20 @@ pub fn import_wordpress(opts: &ImportOptions) -> Result<ImportReport> {
     let attachments: HashMap<u64, &Item> =
         index.items.iter().filter(|i| i.post_type == "attachment").map(|i| (i.id, i)).collect();
     let context = ItemContext { plan: &plan, attachments: &attachments, index: &index, comments: opts.comments };
-    let converter = Converter::new(&plan.links);
+    let gallery_images: Vec<convert::Attachment> = index
+        .items
+        .iter()
+        .filter(|i| i.post_type == "attachment")
+        .map(|a| convert::Attachment {
+            id: a.id,
+            parent: a.parent,
+            order: a.menu_order,
+            url: a.attachment_url.clone(),
+            caption: html_to_text(&a.excerpt),
+            alt: a.meta("_wp_attachment_image_alt").map(html_to_text).unwrap_or_default(),
+        })
+        .collect();
+    let converter = Converter::new(&plan.links, &gallery_images);
     let mut writer = Writer::new(opts);
     let mut batch: Vec<Box<Item>> = Vec::with_capacity(BATCH);
     let convert_batch = |batch: &mut Vec<Box<Item>>, report: &mut ImportReport, writer: &mut Writer| -> Result<()> {
@@ -187,7 +200,7 @@ struct ImportedItem {
 
 fn import_item(item: &Item, context: &ItemContext, converter: &Converter) -> Option<ImportedItem> {
     let planned = context.plan.by_id.get(&item.id)?.clone();
-    let converted = converter.convert(&item.content);
+    let converted = converter.convert(&item.content, item.id);
     let mut notes = converted.notes;
     let mut media = converted.media;
     let title = match html_to_text(&item.title) {
