@@ -187,7 +187,7 @@ fn block_editor_post_loses_its_block_comments_but_not_its_content() {
     let blocks: Vec<&str> = body.split("\n\n").map(str::trim).collect();
     assert_eq!(blocks[0], "The **Prevention of Electronic Crimes Act** was passed in 2016.");
     assert_eq!(blocks[1], "<!-- more -->");
-    assert_eq!(blocks[2], "### Section two");
+    assert_eq!(blocks[2], "## Section two", "the post's highest heading becomes h2, under the page's h1");
     assert_eq!(
         blocks[3],
         "<figure><img src=\"/uploads/2024/02/assembly.jpg\" alt=\"The National Assembly\"><figcaption>The National Assembly in session.</figcaption></figure>"

@@ -126,6 +126,7 @@ impl<'a> Converter<'a> {
         let media = RefCell::new(media);
         let notes = RefCell::new(notes);
         let links = self.links;
+        let heading_shift = heading_shift(html);
         let rewrite_media = |url: &str| -> Option<String> {
             let inside = links.upload_path(url)?;
             let new = format!("/uploads/{inside}");
@@ -152,6 +153,13 @@ impl<'a> Converter<'a> {
                 notes
                     .borrow_mut()
                     .push(Note { kind: "iframe", message: format!("an embed from {host} became a link") });
+                Ok(())
+            }))
+            .append_element_content_handler(element!("h1, h2, h3, h4, h5, h6", |el| {
+                if heading_shift != 0 {
+                    let level: i64 = el.tag_name()[1..].parse().unwrap_or(2);
+                    el.set_tag_name(&format!("h{}", (level + heading_shift).clamp(2, 6)))?;
+                }
                 Ok(())
             }))
             .append_element_content_handler(element!("*", |el| {
@@ -237,6 +245,14 @@ fn gallery_figure(image: &Attachment) -> String {
         return format!("<p>{img}</p>");
     }
     format!("<figure>{img}<figcaption>{}</figcaption></figure>", escape_text(&image.caption))
+}
+
+/// How far to move a post's headings so its highest one is `<h2>`: the page's title is the only
+/// `<h1>`, and a post that starts at `<h3>` would skip a level (an accessibility error).
+fn heading_shift(html: &str) -> i64 {
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<h([1-6])[\s>]").expect("valid regex"));
+    let highest = HEADING.captures_iter(html).filter_map(|c| c[1].parse::<i64>().ok()).min();
+    highest.map_or(0, |h| 2 - h)
 }
 
 /// `<!--more-->` and `<!--more Read on…-->` become the marker; `<!--nextpage-->` is dropped.
