@@ -329,7 +329,8 @@ fn build_toc(headings: Vec<(u8, String, String)>) -> Vec<TocEntry> {
     toc
 }
 
-fn collapse_whitespace(text: &str) -> String {
+/// Runs of whitespace (newlines included) as single spaces, trimmed at both ends.
+pub fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -741,7 +741,7 @@ fn common_fields(
     let summary = fm
         .summary
         .as_deref()
-        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(crate::markdown::collapse_whitespace)
         .or_else(|| body.summary_before_more.clone())
         .unwrap_or_else(|| body.first_paragraph.clone());
     Some(Common {

@@ -6,7 +6,7 @@
 //! (figures, tables with merged cells).
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::LazyLock;
 
 use htmd::HtmlToMarkdown;
@@ -16,6 +16,7 @@ use lol_html::{element, rewrite_str};
 use regex::Regex;
 
 use super::links::LinkMap;
+use crate::markdown::escape_html;
 
 /// Stands for `<!--more-->` while the HTML is converted (htmd drops comments).
 const MORE_MARKER: &str = "pamphletmoremarker";
@@ -68,13 +69,13 @@ pub struct Attachment {
 /// Converts bodies; one per import, shared by the threads that convert posts.
 pub struct Converter<'a> {
     links: &'a LinkMap,
-    attachments: &'a [Attachment],
+    attachments: &'a HashMap<u64, Attachment>,
     markdown: HtmlToMarkdown,
 }
 
 impl<'a> Converter<'a> {
     /// A converter that rewrites links with `links` and fills galleries from `attachments`.
-    pub fn new(links: &'a LinkMap, attachments: &'a [Attachment]) -> Self {
+    pub fn new(links: &'a LinkMap, attachments: &'a HashMap<u64, Attachment>) -> Self {
         let options = Options {
             translation_mode: TranslationMode::Faithful,
             bullet_list_marker: BulletListMarker::Dash,
@@ -146,8 +147,8 @@ impl<'a> Converter<'a> {
                 let host = super::links::split_url(&src).and_then(|s| s.host).unwrap_or_else(|| "another site".into());
                 let link = format!(
                     "<p><a href=\"{}\">Embedded content from {}</a></p>",
-                    escape_attr(&src),
-                    escape_text(&host)
+                    escape_html(&src),
+                    escape_html(&host)
                 );
                 el.replace(&link, ContentType::Html);
                 notes
@@ -218,11 +219,11 @@ impl Converter<'_> {
                     .unwrap_or_default();
                 let images: Vec<&Attachment> = if ids.is_empty() {
                     let mut own: Vec<&Attachment> =
-                        self.attachments.iter().filter(|a| a.parent == post_id && is_image(&a.url)).collect();
+                        self.attachments.values().filter(|a| a.parent == post_id && is_image(&a.url)).collect();
                     own.sort_by_key(|a| (a.order, a.id));
                     own
                 } else {
-                    ids.iter().filter_map(|id| self.attachments.iter().find(|a| a.id == *id)).collect()
+                    ids.iter().filter_map(|id| self.attachments.get(id)).collect()
                 };
                 if images.is_empty() {
                     return caps[0].to_string();
@@ -240,11 +241,11 @@ fn is_image(url: &str) -> bool {
 }
 
 fn gallery_figure(image: &Attachment) -> String {
-    let img = format!("<img src=\"{}\" alt=\"{}\">", escape_attr(&image.url), escape_attr(&image.alt));
+    let img = format!("<img src=\"{}\" alt=\"{}\">", escape_html(&image.url), escape_html(&image.alt));
     if image.caption.is_empty() {
         return format!("<p>{img}</p>");
     }
-    format!("<figure>{img}<figcaption>{}</figcaption></figure>", escape_text(&image.caption))
+    format!("<figure>{img}<figcaption>{}</figcaption></figure>", escape_html(&image.caption))
 }
 
 /// How far to move a post's headings so its highest one is `<h2>`: the page's title is the only
@@ -561,12 +562,4 @@ fn finish_markdown(markdown: &str, embeds: &[String]) -> String {
     }
     let trimmed = out.trim_matches('\n');
     format!("{trimmed}\n")
-}
-
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
-}
-
-fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 pub use report::ImportReport;
 
+use crate::config::CONFIG_FILE;
 use crate::error::{Error, Location, Result};
 use convert::{Converter, Note};
 use plan::{Index, Kind, Plan, Planned};
@@ -53,23 +54,25 @@ pub fn import_wordpress(opts: &ImportOptions) -> Result<ImportReport> {
     let permalink = destination_permalink(&opts.into);
     let plan = plan::plan(&index, &permalink);
     let mut report = ImportReport::new(opts, &index);
-    let attachments: HashMap<u64, &Item> =
-        index.items.iter().filter(|i| i.post_type == "attachment").map(|i| (i.id, i)).collect();
-    let context = ItemContext { plan: &plan, attachments: &attachments, index: &index, comments: opts.comments };
-    let gallery_images: Vec<convert::Attachment> = index
+    // Uploads by id, for featured images and galleries alike.
+    let attachments: HashMap<u64, convert::Attachment> = index
         .items
         .iter()
         .filter(|i| i.post_type == "attachment")
-        .map(|a| convert::Attachment {
-            id: a.id,
-            parent: a.parent,
-            order: a.menu_order,
-            url: a.attachment_url.clone(),
-            caption: html_to_text(&a.excerpt),
-            alt: a.meta("_wp_attachment_image_alt").map(html_to_text).unwrap_or_default(),
+        .map(|a| {
+            let attachment = convert::Attachment {
+                id: a.id,
+                parent: a.parent,
+                order: a.menu_order,
+                url: a.attachment_url.clone(),
+                caption: html_to_text(&a.excerpt),
+                alt: a.meta("_wp_attachment_image_alt").map(html_to_text).unwrap_or_default(),
+            };
+            (a.id, attachment)
         })
         .collect();
-    let converter = Converter::new(&plan.links, &gallery_images);
+    let context = ItemContext { plan: &plan, attachments: &attachments, index: &index, comments: opts.comments };
+    let converter = Converter::new(&plan.links, &attachments);
     let mut writer = Writer::new(opts);
     let mut batch: Vec<Box<Item>> = Vec::with_capacity(BATCH);
     let convert_batch = |batch: &mut Vec<Box<Item>>, report: &mut ImportReport, writer: &mut Writer| -> Result<()> {
@@ -101,7 +104,7 @@ pub fn import_wordpress(opts: &ImportOptions) -> Result<ImportReport> {
     let yaml = site_yaml::site_yaml(&index, &plan);
     (report.menu_links, report.menu_skipped) = (yaml.menu_links, yaml.menu_skipped);
     writer.write_site_yaml(&yaml.text, &mut report)?;
-    report.finish(&plan);
+    report.finish();
     Ok(report)
 }
 
@@ -110,7 +113,7 @@ fn check_destination(opts: &ImportOptions) -> Result<()> {
     if !opts.export.is_file() {
         return Err(Error::config(Location::file(&opts.export), "the export file does not exist (or is not a file)"));
     }
-    let content = opts.into.join("content");
+    let content = opts.into.join(crate::content::CONTENT_DIR);
     let has_content =
         walkdir::WalkDir::new(&content).into_iter().filter_map(|e| e.ok()).any(|e| e.file_type().is_file());
     if has_content && !opts.force && !opts.dry_run {
@@ -180,7 +183,7 @@ fn destination_permalink(root: &Path) -> crate::permalink::PermalinkPattern {
 /// What the second pass needs besides the item itself.
 struct ItemContext<'a> {
     plan: &'a Plan,
-    attachments: &'a HashMap<u64, &'a Item>,
+    attachments: &'a HashMap<u64, convert::Attachment>,
     index: &'a Index,
     comments: bool,
 }
@@ -308,16 +311,16 @@ struct Featured {
 fn featured_image(item: &Item, context: &ItemContext, media: &mut BTreeSet<String>) -> Option<Featured> {
     let id: u64 = item.meta("_thumbnail_id")?.trim().parse().ok()?;
     let attachment = context.attachments.get(&id)?;
-    let url = match context.plan.links.upload_path(&attachment.attachment_url) {
+    let url = match context.plan.links.upload_path(&attachment.url) {
         Some(inside) => {
             let url = format!("/uploads/{inside}");
             media.insert(inside);
             url
         }
-        None => attachment.attachment_url.clone(),
+        None => attachment.url.clone(),
     };
-    let caption = Some(html_to_text(&attachment.excerpt)).filter(|c| !c.is_empty());
-    let alt = attachment.meta("_wp_attachment_image_alt").map(html_to_text).filter(|a| !a.is_empty());
+    let caption = Some(attachment.caption.clone()).filter(|c| !c.is_empty());
+    let alt = Some(attachment.alt.clone()).filter(|a| !a.is_empty());
     Some(Featured { url, caption, alt })
 }
 
@@ -347,7 +350,7 @@ pub fn html_to_text(html: &str) -> String {
             _ => {}
         }
     }
-    decode_entities(&text).split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::markdown::collapse_whitespace(&decode_entities(&text))
 }
 
 fn decode_entities(text: &str) -> String {
@@ -519,7 +522,7 @@ impl Writer {
 
     /// Writes `site.yaml`, or `site.wordpress.yaml` beside an existing one (to merge by hand).
     fn write_site_yaml(&self, yaml: &str, report: &mut ImportReport) -> Result<()> {
-        let name = if self.root.join("site.yaml").exists() { "site.wordpress.yaml" } else { "site.yaml" };
+        let name = if self.root.join(CONFIG_FILE).exists() { "site.wordpress.yaml" } else { CONFIG_FILE };
         report.site_yaml = Some(name.to_string());
         self.write_new(name, yaml.as_bytes(), report)
     }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::links::{LinkMap, decode_path};
 use super::wxr::{Author, Channel, Item, Term};
+use crate::content::{CONTENT_DIR, PAGES_DIR};
 use crate::permalink::{PermalinkPattern, PermalinkValues};
 use crate::slug::slugify;
 
@@ -140,7 +141,7 @@ fn plan_post(item: &Item, permalink: &PermalinkPattern, plan: &Plan, taken: &mut
     let updated =
         local_date(&item.modified, &item.modified_gmt, &plan.usual_offset).filter(|u| Some(u) != date.as_ref());
     let (year, month, day) = date.as_deref().and_then(date_parts).unwrap_or((1970, 1, 1));
-    let folder = format!("content/{year:04}/{month:02}");
+    let folder = format!("{CONTENT_DIR}/{year:04}/{month:02}");
     let slug = unique(&folder, &base_slug(item), taken);
     let first_category = item
         .terms
@@ -175,8 +176,10 @@ fn plan_page(item: &Item, by_id: &HashMap<u64, &Item>, taken: &mut HashSet<Strin
         parent = p.parent;
     }
     ancestors.reverse();
-    let folder =
-        std::iter::once("content/pages".to_string()).chain(ancestors.iter().cloned()).collect::<Vec<_>>().join("/");
+    let folder = std::iter::once(format!("{CONTENT_DIR}/{PAGES_DIR}"))
+        .chain(ancestors.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("/");
     let mut slug = base_slug(item);
     if ancestors.is_empty() && is_reserved(&format!("/{slug}/")) {
         slug = format!("{slug}-page");
@@ -214,9 +217,18 @@ fn old_addresses(item: &Item, query: &str) -> Vec<String> {
 
 /// Addresses pamphlet's own pages use: an old post or page there cannot keep its address.
 fn is_reserved(path: &str) -> bool {
-    const EXACT: [&str; 8] =
-        ["/search/", "/tags/", "/authors/", "/404.html", "/feed.xml", "/atom.xml", "/sitemap.xml", "/robots.txt"];
-    const PREFIXES: [&str; 5] = ["/category/", "/tag/", "/author/", "/page/", "/pagefind/"];
+    use crate::{feeds, search, sitemap};
+    const EXACT: [&str; 8] = [
+        search::SEARCH_PAGE,
+        "/tags/",
+        "/authors/",
+        "/404.html",
+        feeds::SITE_RSS,
+        feeds::SITE_ATOM,
+        sitemap::SITEMAP,
+        sitemap::ROBOTS,
+    ];
+    const PREFIXES: [&str; 5] = ["/category/", "/tag/", "/author/", "/page/", search::BUNDLE_DIR];
     EXACT.contains(&path) || PREFIXES.iter().any(|p| path.len() > p.len() && path.starts_with(p))
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::ImportOptions;
-use super::plan::{Index, Kind, Plan, Planned};
+use super::plan::{Index, Kind, Planned};
 
 /// How many lines of one warning kind the summary prints.
 const SHOWN_PER_KIND: usize = 15;
@@ -112,7 +112,7 @@ impl ImportReport {
     }
 
     /// Sorts what needs sorting once everything is counted.
-    pub fn finish(&mut self, _plan: &Plan) {
+    pub fn finish(&mut self) {
         self.media_missing.sort();
         self.kept.sort();
         for messages in self.notes.values_mut() {
