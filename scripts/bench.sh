@@ -38,36 +38,24 @@ if [[ -z "${HUGO:-}" ]]; then
   [[ -x "$HUGO" ]] || HUGO="$(command -v hugo || true)"
 fi
 ZOLA="$(command -v zola || true)"
-TIME_BIN="$(command -v /usr/bin/time || true)"
-
-# run_once CMD... → prints "seconds peak_kb"
-run_once() {
-  if [[ -n "$TIME_BIN" ]]; then
-    "$TIME_BIN" -f "%e %M" -o "$WORK/time.txt" "$@" > /dev/null 2> "$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; return 1; }
-    cat "$WORK/time.txt"
-  else
-    local start end
-    start=$(date +%s.%N)
-    "$@" > /dev/null 2> "$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; return 1; }
-    end=$(date +%s.%N)
-    echo "$(echo "$end - $start" | bc) 0"
-  fi
-}
+# shellcheck source=scripts/timing.sh
+source scripts/timing.sh
 
 # measure NAME OUTDIR CMD... → one table row with the median time and the max peak memory
 measure() {
   local name="$1" out="$2"; shift 2
   local times=() peak=0
   for _ in $(seq "$RUNS"); do
-    read -r t m < <(run_once "$@")
+    timed /dev/null "$@" || cat "$WORK/stderr.txt" >&2
+    read -r t m <<< "$RESULT"
     times+=("$t")
     (( m > peak )) && peak=$m
   done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+  local mid
+  mid=$(printf '%s\n' "${times[@]}" | median)
   local files
   files=$(find "$out" -type f | wc -l)
-  printf '| %-28s | %8s | %10.2f s | %8d MB | %8d |\n' "$name" "$size" "$median" $((peak / 1024)) "$files"
+  printf '| %-28s | %8s | %10.2f s | %8d MB | %8d |\n' "$name" "$size" "$mid" $((peak / 1024)) "$files"
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"

@@ -18,8 +18,7 @@
 #   LOCK      a lock file: the cargo build and every timed run hold it (`flock`), so runs do not
 #             overlap another benchmark on a shared machine; the wait is not timed. Do not also
 #             run the whole script under `flock` on the same file.
-# Exports are generated once per size and seed and kept in WORK. Timings use /usr/bin/time
-# (Debian's `time` package) when present, else bash's clock (and no memory figure).
+# Exports are generated once per size and seed and kept in WORK. Timing: scripts/timing.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SIZES="${1:-1000 20000}"
@@ -31,42 +30,13 @@ BUILD="${BUILD:-0}"
 LOCK="${LOCK:-}"
 mkdir -p "$WORK"
 
-# locked CMD... → runs CMD holding $LOCK when one is set
-locked() {
-  if [[ -n "$LOCK" ]]; then
-    flock "$LOCK" "$@"
-  else
-    "$@"
-  fi
-}
+# shellcheck source=scripts/timing.sh
+source scripts/timing.sh
 
 if [[ -z "${PAMPHLET:-}" ]]; then
   locked cargo build --release --quiet
   PAMPHLET="${CARGO_TARGET_DIR:-$PWD/target}/release/pamphlet"
 fi
-TIME_BIN="$(command -v /usr/bin/time || true)"
-
-# run_once OUT CMD... → sets RESULT to "seconds peak_kb"; the command's stdout goes to OUT and
-# its stderr to $WORK/stderr.txt. Returns the command's failure.
-run_once() {
-  local out="$1"; shift
-  RESULT=""
-  if [[ -n "$TIME_BIN" ]]; then
-    locked "$TIME_BIN" -f "%e %M" -o "$WORK/time.txt" "$@" > "$out" 2> "$WORK/stderr.txt" || return 1
-    RESULT="$(tail -1 "$WORK/time.txt")"
-  else
-    local start end
-    start=$(date +%s.%N)
-    locked "$@" > "$out" 2> "$WORK/stderr.txt" || return 1
-    end=$(date +%s.%N)
-    RESULT="$(echo "$end - $start" | bc) 0"
-  fi
-}
-
-median() {
-  sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
-}
-
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "pamphlet: $("$PAMPHLET" --version)"
 echo "runs per size: $RUNS (median wall time; peak resident memory of the worst run); uploads: $([[ "$UPLOADS" == 1 ]] && echo copied || echo not given)"
@@ -87,7 +57,7 @@ for size in $SIZES; do
   times=() peak=0
   for _ in $(seq "$RUNS"); do
     rm -rf "$WORK/site-$size"
-    if ! run_once "$WORK/report-$size.txt" "$PAMPHLET" "${import_args[@]}"; then
+    if ! timed "$WORK/report-$size.txt" "$PAMPHLET" "${import_args[@]}"; then
       echo "the import of $export_file failed:" >&2
       tail -n 20 "$WORK/stderr.txt" >&2
       exit 1
@@ -103,7 +73,7 @@ for size in $SIZES; do
     "$size" $((bytes / 1000000)) "$(printf '%s\n' "${times[@]}" | median)" $((peak / 1024)) "$files" "$reported" "${times[*]}"
   if [[ "$BUILD" == 1 ]]; then
     rm -rf "$WORK/out-$size"
-    if run_once "$WORK/build-$size.txt" "$PAMPHLET" build --root "$WORK/site-$size" --output "$WORK/out-$size"; then
+    if timed "$WORK/build-$size.txt" "$PAMPHLET" build --root "$WORK/site-$size" --output "$WORK/out-$size"; then
       read -r t m <<< "$RESULT"
       builds+=("$size posts: built in $t s, peak $((m / 1024)) MB: $(tail -1 "$WORK/build-$size.txt")")
     else
