@@ -1,18 +1,22 @@
 //! Writing the site: check that no two outputs claim the same file, write everything into a
-//! fresh folder beside the output folder, and swap it in only when every file was written, so a
-//! failed or interrupted build leaves the previous site exactly as it was.
+//! staging folder beside the output folder, and swap it in only when every file was written, so
+//! a failed or interrupted build leaves the previous site exactly as it was.
 //!
-//! A file whose bytes are the same as in the previous output is hard-linked from there instead
-//! of written again. Rebuilding a large site mostly changes a few pages, and creating tens of
-//! thousands of new files is the costliest part of writing it: ext4 without a journal, for
-//! one, scans its recently freed inodes on every file created, so a build that follows another
-//! spent about half its time in the kernel. A link never changes the previous output's bytes,
-//! and nothing opens a staged file that already exists (see [`Staging::write`]), so the
+//! Creating tens of thousands of files and folders is the costliest part of writing a large
+//! site, and rebuilding one mostly changes a few pages. So the output a swap replaces is not
+//! deleted but kept as the spare folder (`.NAME.spare`, beside the output), and the next build
+//! stages into it: a file whose bytes it already holds is kept, a changed one is replaced, and
+//! what the build no longer produces is removed before the swap. A file that changed since the
+//! spare but not since the previous output is hard-linked from there. On ext4 without a
+//! journal, for one, every new inode means scanning the recently freed ones, so a build that
+//! deleted and recreated its whole output spent about two thirds of its time in the kernel.
+//! Staged files are only ever replaced, never written into (see [`Staging::write`]), so the
 //! previous site stays intact until the swap.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -184,101 +188,154 @@ pub fn write(files: &[OutputFile], output: &Path) -> Result<usize> {
     Ok(files.len())
 }
 
-/// A build's output being written: a fresh folder beside the output folder that replaces it on
-/// [`Staging::commit`]. Dropped without a commit (the build failed), it is removed and the
-/// previous output is left as it was.
+/// A build's output being written: a folder beside the output folder that replaces it on
+/// [`Staging::commit`]. It starts as the spare folder (the output of the build before the
+/// previous one) when there is one, else empty. Dropped without a commit (the build failed), it
+/// becomes the spare again and the previous output is left as it was.
 pub struct Staging {
     output: PathBuf,
-    parent: PathBuf,
-    name: String,
     dir: PathBuf,
+    spare: PathBuf,
     /// The output folder of the previous build, if there is one, to link unchanged files from.
     previous: Option<PathBuf>,
+    /// Every file staged so far, relative to `dir`: what a recycled folder held beyond them is
+    /// removed before the commit.
+    staged: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
 
 impl Staging {
-    /// Creates the staging folder for `output` (and removes those of killed builds).
+    /// Creates the staging folder for `output`, recycling the spare folder when there is one
+    /// (and clearing away the folders of killed builds).
     pub fn create(output: &Path) -> Result<Staging> {
         let output = absolute(output);
         let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         crate::fs::create_dir_all(&parent)?;
-        remove_abandoned_folders(&parent, &name);
+        let spare = parent.join(format!(".{name}.spare"));
+        recycle_abandoned_folders(&parent, &name, &spare);
         let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
         crate::fs::remove_dir_all_if_exists(&dir)?;
-        crate::fs::create_dir_all(&dir)?;
+        // Renaming claims the spare: a concurrent build that loses the race starts empty.
+        if std::fs::rename(&spare, &dir).is_err() {
+            crate::fs::create_dir_all(&dir)?;
+        }
         let previous = output.is_dir().then(|| output.clone());
-        Ok(Staging { output, parent, name, dir, previous, committed: false })
+        Ok(Staging { output, dir, spare, previous, staged: Mutex::default(), committed: false })
     }
 
-    /// Writes one file into the staging folder, or hard-links it from the previous output when
-    /// its bytes there are the same. Safe to call from several threads. A file already staged
-    /// at the same place is an error and is never opened: it may be a link whose bytes belong
-    /// to the previous output (two outputs claiming one file are reported by
-    /// [`check_collisions`], which callers run before reporting write errors).
+    /// Stages one file. What the recycled folder already holds with the same bytes is kept;
+    /// otherwise the file is hard-linked from the previous output when its bytes there are the
+    /// same, else written anew. Safe to call from several threads.
+    ///
+    /// An existing staged file is never opened for writing, only replaced: it may be a link
+    /// whose bytes belong to the previous output, which must stay intact until the swap (two
+    /// outputs claiming one file are reported by [`check_collisions`], which callers run
+    /// before reporting write errors).
     pub fn write(&self, file: &OutputFile) -> Result<()> {
         let rel = file.relative_path();
         let target = self.dir.join(&rel);
-        if let Some(folder) = target.parent() {
-            crate::fs::create_dir_all(folder)?;
-        }
         let previous = self.previous.as_ref().map(|p| p.join(&rel));
+        if !self.staged.lock().unwrap_or_else(PoisonError::into_inner).insert(rel) {
+            // A second output for the same file: leave the first one's alone.
+            return Err(Error::io("write", &target, std::io::ErrorKind::AlreadyExists.into()));
+        }
+        if holds(&target, &file.contents) {
+            return Ok(());
+        }
+        make_room(&self.dir, &target)?;
+        if let Some(previous) = previous
+            && holds(&previous, &file.contents)
+            && std::fs::hard_link(&previous, &target).is_ok()
+        {
+            return Ok(());
+        }
         match &file.contents {
-            Contents::Text(s) => put_bytes(s.as_bytes(), previous.as_deref(), &target),
-            Contents::Builtin(b) => put_bytes(b, previous.as_deref(), &target),
-            Contents::Bytes(b) => put_bytes(b, previous.as_deref(), &target),
-            Contents::Copy(src) => put_copy(src, previous.as_deref(), &target),
+            Contents::Text(s) => write_new(s.as_bytes(), &target),
+            Contents::Builtin(b) => write_new(b, &target),
+            Contents::Bytes(b) => write_new(b, &target),
+            Contents::Copy(src) => copy_new(src, &target),
         }
     }
 
-    /// Swaps the staging folder in for the output folder.
+    /// Removes what the recycled folder held beyond this build's files, then swaps the staging
+    /// folder in for the output folder. The replaced output becomes the spare folder.
     pub fn commit(mut self) -> Result<()> {
+        let staged = std::mem::take(self.staged.get_mut().unwrap_or_else(PoisonError::into_inner));
+        remove_unstaged(&self.dir, &staged)?;
         self.committed = true;
-        swap_in(&self.dir, &self.output, &self.parent, &self.name)
+        swap_in(&self.dir, &self.output, &self.spare)
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            // Best effort: the error that matters is the one that stopped the build.
-            let _ = std::fs::remove_dir_all(&self.dir);
+            // Best effort: the error that matters is the one that stopped the build. Every file
+            // in the folder is whole, so it can serve as the next build's spare.
+            keep_as_spare(&self.dir, &self.spare);
         }
     }
 }
 
-/// Stages `bytes` at `target`: a hard link to `previous` when that file holds the same bytes,
-/// else a new file.
-fn put_bytes(bytes: &[u8], previous: Option<&Path>, target: &Path) -> Result<()> {
-    if let Some(previous) = previous
-        && same_bytes(previous, bytes)
-        && std::fs::hard_link(previous, target).is_ok()
-    {
-        return Ok(());
+/// Whether the regular file at `path` already holds `contents` (a copy also needs the
+/// source's permissions, which a copy takes).
+fn holds(path: &Path, contents: &Contents) -> bool {
+    match contents {
+        Contents::Text(s) => same_bytes(path, s.as_bytes()),
+        Contents::Builtin(b) => same_bytes(path, b),
+        Contents::Bytes(b) => same_bytes(path, b),
+        Contents::Copy(src) => {
+            let (Ok(source), Ok(old)) = (std::fs::metadata(src), std::fs::symlink_metadata(path)) else {
+                return false;
+            };
+            old.is_file()
+                && old.len() == source.len()
+                && old.permissions() == source.permissions()
+                && same_file_bytes(src, path)
+        }
     }
-    let mut file = create_new(target)?;
-    file.write_all(bytes).at_path("write", target)
 }
 
-/// Stages a copy of `src` at `target`, linked from `previous` when that file has the same bytes
-/// and permissions (a copy takes the source's permissions).
-fn put_copy(src: &Path, previous: Option<&Path>, target: &Path) -> Result<()> {
-    let source_meta = std::fs::metadata(src).at_path("copy", src)?;
-    if let Some(previous) = previous
-        && let Ok(old_meta) = std::fs::symlink_metadata(previous)
-        && old_meta.is_file()
-        && old_meta.len() == source_meta.len()
-        && old_meta.permissions() == source_meta.permissions()
-        && same_file_bytes(src, previous)
-        && std::fs::hard_link(previous, target).is_ok()
-    {
-        return Ok(());
+/// Clears the place of `target` in a recycled staging folder `root`: removes an outdated file
+/// or a folder standing there, and any file standing where one of its parent folders must go.
+fn make_room(root: &Path, target: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.is_dir() => crate::fs::remove_dir_all_if_exists(target)?,
+        Ok(_) => remove_file_if_exists(target)?,
+        Err(_) => {}
     }
+    let Some(folder) = target.parent() else { return Ok(()) };
+    if std::fs::create_dir_all(folder).is_err() {
+        for ancestor in folder.ancestors().take_while(|a| a.starts_with(root) && *a != root) {
+            if std::fs::symlink_metadata(ancestor).is_ok_and(|m| !m.is_dir()) {
+                remove_file_if_exists(ancestor)?;
+            }
+        }
+        crate::fs::create_dir_all(folder)?;
+    }
+    Ok(())
+}
+
+fn remove_file_if_exists(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other.at_path("remove", path),
+    }
+}
+
+/// Writes `bytes` to a new file at `target`.
+fn write_new(bytes: &[u8], target: &Path) -> Result<()> {
+    create_new(target)?.write_all(bytes).at_path("write", target)
+}
+
+/// Copies `src` to a new file at `target`, with the source's permissions.
+fn copy_new(src: &Path, target: &Path) -> Result<()> {
+    let permissions = std::fs::metadata(src).at_path("copy", src)?.permissions();
     let mut from = std::fs::File::open(src).at_path("copy", src)?;
     let mut to = create_new(target)?;
     std::io::copy(&mut from, &mut to).at_path("copy", src)?;
-    to.set_permissions(source_meta.permissions()).at_path("copy", src)
+    to.set_permissions(permissions).at_path("copy", src)
 }
 
 /// Opens a new file for writing; fails if something is already there.
@@ -312,10 +369,61 @@ fn same_file_bytes(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Removes staging folders left by builds that were killed (their process is gone), so an
-/// interrupted build costs nothing but the next build's time. Only our own `.NAME.building-PID`
-/// and `.NAME.old-PID` folders are touched.
-fn remove_abandoned_folders(parent: &Path, name: &str) {
+/// Removes every file and folder under `dir` that is neither a staged file (relative path in
+/// `staged`) nor a folder holding one: what a recycled folder kept from an older build.
+fn remove_unstaged(dir: &Path, staged: &HashSet<PathBuf>) -> Result<()> {
+    let mut folders: HashSet<&Path> = HashSet::new();
+    for rel in staged {
+        for folder in rel.ancestors().skip(1) {
+            if !folders.insert(folder) {
+                break; // its own parents are in already
+            }
+        }
+    }
+    let mut walk = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+            Error::io("read", &path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")))
+        })?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if entry.file_type().is_dir() {
+            if !folders.contains(rel) {
+                crate::fs::remove_dir_all_if_exists(entry.path())?;
+                walk.skip_current_dir();
+            }
+        } else if !staged.contains(rel) {
+            remove_file_if_exists(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes `dir` the spare folder, or removes it when there is one already.
+fn keep_as_spare(dir: &Path, spare: &Path) {
+    if spare.exists() || std::fs::rename(dir, spare).is_err() {
+        let _ = std::fs::remove_dir_all(dir);
+        return;
+    }
+    mark_ignored(spare);
+}
+
+/// Keeps the spare folder out of version control (sites often commit their root folder, and
+/// the spare is only ours) with a `.gitignore` that ignores everything. Best effort. Whatever
+/// stood there is unlinked, not overwritten: it may share its bytes with the new output.
+fn mark_ignored(spare: &Path) {
+    let path = spare.join(".gitignore");
+    let _ = remove_file_if_exists(&path);
+    if let Ok(mut file) = create_new(&path) {
+        let _ = file.write_all(b"*\n");
+    }
+}
+
+/// Staging folders left by builds that were killed (their process is gone) become the spare
+/// folder, or are removed when there is one already, so an interrupted build costs nothing but
+/// the next build's time. Only our own `.NAME.building-PID` and `.NAME.old-PID` folders
+/// (the latter left by earlier versions) are touched.
+fn recycle_abandoned_folders(parent: &Path, name: &str, spare: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
@@ -326,8 +434,7 @@ fn remove_abandoned_folders(parent: &Path, name: &str) {
             && pid != std::process::id()
             && !process_is_running(pid)
         {
-            // Best effort: a folder we cannot remove is only wasted space.
-            let _ = std::fs::remove_dir_all(entry.path());
+            keep_as_spare(&entry.path(), spare);
         }
     }
 }
@@ -337,20 +444,20 @@ fn process_is_running(pid: u32) -> bool {
     if cfg!(target_os = "linux") { Path::new(&format!("/proc/{pid}")).exists() } else { true }
 }
 
-/// Replaces `output` with `staging`: the old folder is moved aside, the new one renamed into
-/// place, then the old one deleted. Both renames are within one parent folder, so each is
-/// atomic; at every moment either the old or the new site is complete on disk.
-fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<()> {
+/// Replaces `output` with `staging`: the old folder is renamed to the spare, then the new one
+/// renamed into place. Both renames are within one parent folder, so each is atomic; at every
+/// moment either the old or the new site is complete on disk.
+fn swap_in(staging: &Path, output: &Path, spare: &Path) -> Result<()> {
     if output.exists() {
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        crate::fs::remove_dir_all_if_exists(&old)?;
-        std::fs::rename(output, &old).at_path("move aside", output)?;
+        // A concurrent build may have left a spare of its own since ours was claimed.
+        crate::fs::remove_dir_all_if_exists(spare)?;
+        std::fs::rename(output, spare).at_path("move aside", output)?;
         if let Err(e) = std::fs::rename(staging, output) {
             // Put the previous site back before reporting.
-            let _ = std::fs::rename(&old, output);
+            let _ = std::fs::rename(spare, output);
             return Err(Error::io("replace", output, e));
         }
-        crate::fs::remove_dir_all_if_exists(&old)?;
+        mark_ignored(spare);
     } else {
         std::fs::rename(staging, output).at_path("create", output)?;
     }
@@ -395,8 +502,30 @@ mod tests {
         write(&[file("/a/", "x")], &out).unwrap();
         assert!(out.join("a/index.html").exists());
         assert!(!out.join("b/index.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        assert_eq!(folders_in(dir.path()), ["public", ".public.spare"]);
+        write(&[file("/c/", "z")], &out).unwrap();
+        assert_eq!(files_in(&out), ["c/index.html"], "the recycled spare's stale files were kept");
+    }
+
+    /// The names in `dir`, the output folder first.
+    fn folders_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort_by_key(|n| (n.starts_with('.'), n.clone()));
+        names
+    }
+
+    /// Every file and folder under `dir`, relative to it, sorted.
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut files: Vec<String> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        files
     }
 
     fn text(path: &str, text: &str) -> OutputFile {
@@ -434,7 +563,7 @@ mod tests {
             assert!(write(&[text("/a/", "before"), text("/a/", "after, longer")], &out).is_err());
             assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "before");
         }
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(folders_in(dir.path()), ["public", ".public.spare"]);
     }
 
     #[test]
@@ -469,6 +598,59 @@ mod tests {
         assert!(write(&[file("/b/", "y"), missing], &out).is_err());
         assert!(out.join("a/index.html").exists());
         assert!(!out.join("b/index.html").exists());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // The failed build's folder is kept as the spare, and the next build empties it.
+        assert_eq!(folders_in(dir.path()), ["public", ".public.spare"]);
+        write(&[file("/a/", "x")], &out).unwrap();
+        assert_eq!(files_in(&out), ["a/index.html"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_spare_is_recycled_without_ever_changing_the_live_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let spare = dir.path().join(".public.spare");
+        // Build 1 goes to the spare after build 2; build 3 stages into it.
+        write(&[text("/kept/", "same"), text("/shared/", "v1"), text("/gone/", "x"), text("/x/", "folder")], &out)
+            .unwrap();
+        let kept = inode(&out.join("kept/index.html"));
+        write(&[text("/kept/", "same"), text("/shared/", "v1"), text("/other/", "y")], &out).unwrap();
+        assert_eq!(std::fs::read_to_string(spare.join(".gitignore")).unwrap(), "*\n");
+        assert!(spare.join("gone/index.html").exists(), "the spare is the previous output");
+        // `shared/index.html` is one inode in the output and the spare now: replacing it in the
+        // staged folder must not change the live site.
+        assert_eq!(inode(&out.join("shared/index.html")), inode(&spare.join("shared/index.html")));
+        let staging = Staging::create(&out).unwrap();
+        assert!(!spare.exists(), "the spare was not claimed");
+        for f in
+            [text("/kept/", "same"), text("/shared/", "v2"), text("/x", "now a file"), text("/gone/index.html/a", "z")]
+        {
+            staging.write(&f).unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(out.join("shared/index.html")).unwrap(), "v1");
+        staging.commit().unwrap();
+        assert_eq!(inode(&out.join("kept/index.html")), kept, "an unchanged file was rewritten");
+        assert_eq!(std::fs::read_to_string(out.join("shared/index.html")).unwrap(), "v2");
+        assert_eq!(std::fs::read_to_string(out.join("x")).unwrap(), "now a file");
+        assert_eq!(std::fs::read_to_string(out.join("gone/index.html/a")).unwrap(), "z");
+        assert_eq!(files_in(&out), ["gone/index.html/a", "kept/index.html", "shared/index.html", "x"]);
+        assert_eq!(std::fs::read_to_string(spare.join("shared/index.html")).unwrap(), "v1");
+    }
+
+    #[test]
+    fn an_abandoned_staging_folder_becomes_the_spare() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&[file("/a/", "x")], &out).unwrap();
+        // No process has this id (Linux ids stay below 2^22).
+        let abandoned = dir.path().join(".public.building-4194999");
+        std::fs::create_dir_all(abandoned.join("old")).unwrap();
+        std::fs::write(abandoned.join("old/index.html"), "half").unwrap();
+        let staging = Staging::create(&out).unwrap();
+        assert!(!abandoned.exists());
+        assert!(staging.dir.join("old/index.html").exists(), "the abandoned folder was not recycled");
+        staging.write(&file("/b/", "y")).unwrap();
+        staging.commit().unwrap();
+        assert_eq!(files_in(&out), ["b/index.html"]);
     }
 }
