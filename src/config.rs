@@ -31,11 +31,16 @@ pub const CONFIG_KEYS: &[&str] = &[
     "feed_limit",
     "feed_full_content",
     "search",
+    "search_parts",
     "minify",
     "twitter_site",
     "logo",
     "redirects_file",
 ];
+
+/// The most parts `search_parts:` may split the search index into: each is built on a thread
+/// of its own, and each costs a reader's browser two more requests.
+const MAX_SEARCH_PARTS: usize = 16;
 
 /// `site.yaml` exactly as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +78,8 @@ struct RawConfig {
     feed_full_content: bool,
     #[serde(default = "default_true")]
     search: bool,
+    #[serde(default)]
+    search_parts: Option<usize>,
     #[serde(default)]
     minify: bool,
     #[serde(default)]
@@ -247,6 +254,9 @@ pub struct Config {
     pub feed_full_content: bool,
     /// Whether to build the search index and the search page.
     pub search: bool,
+    /// How many parts to split the search index into (built side by side, merged in the
+    /// browser), when set; else it follows the size of the archive.
+    pub search_parts: Option<usize>,
     /// Whether to minify the HTML pages.
     pub minify: bool,
     /// The site's X/Twitter account for `twitter:site`, with its `@` (`@drm`), if any.
@@ -321,6 +331,14 @@ impl Config {
                 ))
             })
             .ok();
+        if raw.search_parts.is_some_and(|parts| !(1..=MAX_SEARCH_PARTS).contains(&parts)) {
+            errors.push(Error::config(
+                at("search_parts"),
+                format!(
+                    "search_parts must be between 1 and {MAX_SEARCH_PARTS} (or left out, to follow the archive's size)"
+                ),
+            ));
+        }
         if raw.feed_limit == 0 {
             errors.push(Error::config(at("feed_limit"), "feed_limit must be at least 1"));
         }
@@ -382,6 +400,7 @@ impl Config {
             feed_limit: raw.feed_limit,
             feed_full_content: raw.feed_full_content,
             search: raw.search,
+            search_parts: raw.search_parts,
             minify: raw.minify,
             twitter_site,
             logo,

@@ -9,18 +9,65 @@
 //! index per language and the browser searches only the one matching the search page's
 //! `<html lang>`, so per-article languages would hide the Urdu articles from a search made on
 //! the English search page. Words are still split per script, so Urdu words find Urdu articles.
+//!
+//! Pagefind indexes on one thread, so a large archive's index is split into parts built side
+//! by side, record `i` going to part `i % parts` so that each part is a fair sample of the
+//! whole (Pagefind ranks within a part by its own word statistics, then the browser merges the
+//! parts' results by score). Part 0 is the full bundle under [`BUNDLE_DIR`]; the others hold
+//! only their index and are merged into it with Pagefind's `mergeIndex`, which reuses part 0's
+//! WebAssembly, so splitting costs a reader two small extra requests per part. The search page
+//! learns the parts from `site.search_parts`.
 
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::output::{Contents, Origin, OutputFile};
-use crate::site::{ImageRef, Site};
+use crate::site::{ImageRef, Site, SiteArticle, SitePage};
 use crate::sitemap::xml_escape;
 
 /// Site path of the folder holding the search bundle.
 pub const BUNDLE_DIR: &str = "/pagefind/";
 /// Site path of the search page (rendered from the theme's optional `search.html`).
 pub const SEARCH_PAGE: &str = "/search/";
+
+/// Searchable records per part of the index, when `search_parts:` does not say.
+const RECORDS_PER_PART: usize = 4000;
+/// The most parts an index is split into when `search_parts:` does not say.
+const MAX_AUTOMATIC_PARTS: usize = 4;
+
+/// How many parts the index of `records` searchable pages is split into: `configured`
+/// (`search_parts:`), else one per [`RECORDS_PER_PART`] records, at most
+/// [`MAX_AUTOMATIC_PARTS`]. It depends on the site only, never on the machine, so every
+/// machine builds the same files.
+pub fn part_count(records: usize, configured: Option<usize>) -> usize {
+    configured.unwrap_or_else(|| records.div_ceil(RECORDS_PER_PART).clamp(1, MAX_AUTOMATIC_PARTS))
+}
+
+/// Site path of the folder holding part `part` of the index (part 0 is the bundle itself).
+fn part_dir(part: usize) -> String {
+    if part == 0 { BUNDLE_DIR.to_string() } else { format!("{BUNDLE_DIR}part-{part}/") }
+}
+
+/// Site paths of the parts of `site`'s index that the search page merges into the bundle
+/// (empty when the index is one part, or when `search: false`).
+pub fn merged_parts(site: &Site) -> Vec<String> {
+    if !site.config.search {
+        return Vec::new();
+    }
+    (1..part_count(searchable(site).count(), site.config.search_parts)).map(part_dir).collect()
+}
+
+/// What the search index holds: the published articles, newest first, then the pages.
+enum Searchable<'a> {
+    Article(&'a SiteArticle),
+    Page(&'a SitePage),
+}
+
+fn searchable(site: &Site) -> impl Iterator<Item = Searchable<'_>> {
+    let articles = site.articles.iter().filter(|a| !a.article.common.draft).map(Searchable::Article);
+    let pages = site.pages.iter().filter(|p| !p.page.common.draft).map(Searchable::Page);
+    articles.chain(pages)
+}
 
 /// One document to index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,28 +83,37 @@ pub struct SearchRecord {
 /// The records for every published article and page of `site`, newest article first, made one
 /// at a time as the index takes them.
 pub fn search_records(site: &Site) -> impl Iterator<Item = SearchRecord> + '_ {
-    let base = &site.config.base_url;
-    let image_url = move |image: &Option<ImageRef>| match image {
-        Some(ImageRef::Site(p)) => Some(base.url(p)),
+    searchable(site).map(move |item| search_record(site, item))
+}
+
+/// The records of part `part` of `parts` (every `parts`-th record, from the `part`-th).
+fn part_records(site: &Site, part: usize, parts: usize) -> impl Iterator<Item = SearchRecord> + '_ {
+    searchable(site).skip(part).step_by(parts).map(move |item| search_record(site, item))
+}
+
+fn search_record(site: &Site, item: Searchable) -> SearchRecord {
+    let image_url = |image: &Option<ImageRef>| match image {
+        Some(ImageRef::Site(p)) => Some(site.config.base_url.url(p)),
         Some(ImageRef::External(u)) => Some(u.clone()),
         None => None,
     };
-    let articles = site.articles.iter().filter(|a| !a.article.common.draft).map(move |a| {
-        let c = &a.article.common;
-        let date = a.article.date.strftime("%Y-%m-%d").to_string();
-        SearchRecord {
-            url: a.path.clone(),
-            html: record_html(&c.title, &c.body.html, &c.summary, Some(&date), image_url(&a.image).as_deref()),
+    match item {
+        Searchable::Article(a) => {
+            let c = &a.article.common;
+            let date = a.article.date.strftime("%Y-%m-%d").to_string();
+            SearchRecord {
+                url: a.path.clone(),
+                html: record_html(&c.title, &c.body.html, &c.summary, Some(&date), image_url(&a.image).as_deref()),
+            }
         }
-    });
-    let pages = site.pages.iter().filter(|p| !p.page.common.draft).map(move |p| {
-        let c = &p.page.common;
-        SearchRecord {
-            url: p.page.path.clone(),
-            html: record_html(&c.title, &c.body.html, &c.summary, None, image_url(&p.image).as_deref()),
+        Searchable::Page(p) => {
+            let c = &p.page.common;
+            SearchRecord {
+                url: p.page.path.clone(),
+                html: record_html(&c.title, &c.body.html, &c.summary, None, image_url(&p.image).as_deref()),
+            }
         }
-    });
-    articles.chain(pages)
+    }
 }
 
 fn record_html(title: &str, content: &str, summary: &str, date: Option<&str>, image: Option<&str>) -> String {
@@ -85,6 +141,13 @@ fn fail(e: impl std::fmt::Display) -> Error {
 /// Builds the Pagefind bundle for `records`, indexed as `language`. Returns its files under
 /// [`BUNDLE_DIR`].
 pub fn search_bundle(records: impl IntoIterator<Item = SearchRecord>, language: &str) -> Result<Vec<OutputFile>> {
+    build_part(records, language, 0)
+}
+
+/// Builds part `part` of the index from `records`. Part 0 is a whole bundle (Pagefind's JS
+/// API, its WebAssembly, the index); the other parts keep only their index files, which is
+/// all that `mergeIndex` reads.
+fn build_part(records: impl IntoIterator<Item = SearchRecord>, language: &str, part: usize) -> Result<Vec<OutputFile>> {
     // Pagefind's API is async (it hands parsing to tokio's blocking pool); a current-thread
     // runtime for this call is all it needs, and keeps the rest of the build synchronous.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -99,10 +162,15 @@ pub fn search_bundle(records: impl IntoIterator<Item = SearchRecord>, language: 
         }
         index.get_files().await.map_err(fail)
     })?;
+    let dir = part_dir(part);
     let mut out: BTreeMap<String, OutputFile> = BTreeMap::new();
     for file in files {
         let name = file.filename.to_string_lossy().replace('\\', "/");
-        let path = format!("{BUNDLE_DIR}{}", name.trim_start_matches('/'));
+        let name = name.trim_start_matches('/');
+        if part > 0 && !is_index_file(name) {
+            continue;
+        }
+        let path = format!("{dir}{name}");
         out.insert(
             path.clone(),
             OutputFile {
@@ -115,12 +183,41 @@ pub fn search_bundle(records: impl IntoIterator<Item = SearchRecord>, language: 
     Ok(out.into_values().collect())
 }
 
-/// The search bundle of `site` (empty when `search: false`).
+/// Whether a bundle file (path inside the bundle) is part of the index proper, as opposed to
+/// the JS API, its WebAssembly and the UI files.
+fn is_index_file(name: &str) -> bool {
+    name == "pagefind-entry.json"
+        || name.ends_with(".pf_meta")
+        || ["index/", "fragment/", "filter/"].iter().any(|folder| name.starts_with(folder))
+}
+
+/// The search bundle of `site` (empty when `search: false`): its parts are indexed on threads
+/// of their own, side by side.
 pub fn search_index(site: &Site) -> Result<Vec<OutputFile>> {
     if !site.config.search {
         return Ok(Vec::new());
     }
-    search_bundle(search_records(site), &site.config.language)
+    let parts = part_count(searchable(site).count(), site.config.search_parts);
+    let language = site.config.language.as_str();
+    let built: Vec<Result<Vec<OutputFile>>> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..parts)
+            .map(|part| scope.spawn(move || build_part(part_records(site, part, parts), language, part)))
+            .collect();
+        let first = build_part(part_records(site, 0, parts), language, 0);
+        std::iter::once(first)
+            .chain(others.into_iter().map(|thread| thread.join().unwrap_or_else(|_| Err(fail("the indexer crashed")))))
+            .collect()
+    });
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for part in built {
+        match part {
+            Ok(part) => files.extend(part),
+            Err(e) => errors.push(e),
+        }
+    }
+    Error::collect(errors)?;
+    Ok(files)
 }
 
 #[cfg(test)]
@@ -136,6 +233,37 @@ mod tests {
         assert!(html.contains("<div data-pagefind-ignore hidden><span data-pagefind-meta=\"title\">"));
         assert!(html.contains("<span data-pagefind-meta=\"summary\">Sum &amp; more</span>"));
         assert!(html.contains("<img data-pagefind-meta=\"image[src]\" src=\"/i.png\" alt=\"\">"));
+    }
+
+    #[test]
+    fn the_index_is_split_by_archive_size_unless_the_site_says() {
+        assert_eq!(part_count(0, None), 1);
+        assert_eq!(part_count(RECORDS_PER_PART, None), 1);
+        assert_eq!(part_count(RECORDS_PER_PART + 1, None), 2);
+        assert_eq!(part_count(10_000, None), 3);
+        assert_eq!(part_count(50_000, None), MAX_AUTOMATIC_PARTS);
+        assert_eq!(part_count(50_000, Some(1)), 1);
+        assert_eq!(part_count(10, Some(3)), 3);
+        assert_eq!(part_dir(0), "/pagefind/");
+        assert_eq!(part_dir(2), "/pagefind/part-2/");
+    }
+
+    #[test]
+    fn parts_keep_only_their_index_files() {
+        for kept in [
+            "pagefind-entry.json",
+            "pagefind.en_1a2b.pf_meta",
+            "index/en_3c.pf_index",
+            "fragment/en_4d.pf_fragment",
+            "filter/en_5e.pf_filter",
+        ] {
+            assert!(is_index_file(kept), "{kept}");
+        }
+        for dropped in
+            ["pagefind.js", "pagefind-worker.js", "wasm.en.pagefind", "pagefind-ui.css", "pagefind-highlight.js"]
+        {
+            assert!(!is_index_file(dropped), "{dropped}");
+        }
     }
 
     #[test]

@@ -98,6 +98,52 @@ fn the_built_in_theme_has_a_search_page_that_loads_the_bundle_under_the_prefix()
     assert!(!script.contains("http"), "{script}");
 }
 
+/// The newsroom fixture with the built-in theme, its index split into `parts`.
+fn newsroom_in_parts(parts: usize) -> Built {
+    let yaml = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/publishing/newsroom/site.yaml"),
+    )
+    .unwrap();
+    assert!(yaml.contains("theme: plain\n"));
+    let yaml = yaml.replace("theme: plain\n", &format!("search_parts: {parts}\n"));
+    SiteTest::fixture("publishing/newsroom").without_test_theme().file("site.yaml", &yaml).build()
+}
+
+#[test]
+fn an_index_in_parts_finds_what_the_whole_index_finds() {
+    let whole = newsroom_in_parts(1);
+    let split = newsroom_in_parts(3);
+    assert_eq!(whole.attrs("/search/", "form#search-form", "data-parts"), [""]);
+    assert_eq!(
+        split.attrs("/search/", "form#search-form", "data-parts"),
+        ["/mirror/pagefind/part-1/ /mirror/pagefind/part-2/"]
+    );
+    assert!(!whole.files().iter().any(|f| f.contains("/part-")), "{:?}", whole.files());
+    // Each part holds its own index and nothing of the JS API (the bundle's is used).
+    for part in ["/pagefind/part-1/", "/pagefind/part-2/"] {
+        let files: Vec<String> = split.files().into_iter().filter(|f| f.starts_with(part)).collect();
+        assert!(files.contains(&format!("{part}pagefind-entry.json")), "{files:?}");
+        assert!(files.iter().any(|f| f.ends_with(".pf_fragment")), "{files:?}");
+        assert!(
+            !files.iter().any(|f| f.ends_with(".js") || f.ends_with(".css") || f.ends_with(".pagefind")),
+            "{files:?}"
+        );
+    }
+    let queries = ["story", "digital", "broadband", "رازداری", "Balochistan", "rights"];
+    let (Some(in_whole), Some(in_parts)) = (query(&whole, &queries), query(&split, &queries)) else { return };
+    for q in queries {
+        let urls = |found: &BTreeMap<String, Hits>| {
+            let mut urls: Vec<String> = found[q].iter().map(|(url, _, _)| url.clone()).collect();
+            urls.sort();
+            urls
+        };
+        assert!(!urls(&in_whole).is_empty(), "{q} finds nothing");
+        assert_eq!(urls(&in_parts), urls(&in_whole), "{q}");
+    }
+    // Results come from more than one part: "story" is in articles that went to different parts.
+    assert!(in_parts["story"].len() > 1, "{:?}", in_parts["story"]);
+}
+
 #[test]
 fn a_theme_without_search_html_gets_the_index_but_no_search_page() {
     let site = SiteTest::new().file("content/a.md", &common::article("A", "2024-01-01", "", "Text.")).build();

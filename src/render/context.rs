@@ -184,6 +184,9 @@ pub struct SiteView {
     /// article has such an alias. The home and 404 pages use it to redirect in the browser on
     /// hosts that ignore `_redirects`.
     pub query_redirects: String,
+    /// URLs of the parts of the search index to merge into the bundle (see [`crate::search`]);
+    /// empty when the index is one part.
+    pub search_parts: Vec<String>,
 }
 
 impl SiteView {
@@ -207,6 +210,7 @@ impl SiteView {
             generator,
             feed_url,
             query_redirects,
+            search_parts,
         } = self;
         *title == other.title
             && *description == other.description
@@ -221,6 +225,7 @@ impl SiteView {
             && *extra == other.extra
             && *feed_url == other.feed_url
             && *query_redirects == other.query_redirects
+            && *search_parts == other.search_parts
             && *generator == other.generator
     }
 }
@@ -557,6 +562,7 @@ impl<'a> ViewBuilder<'a> {
             } else {
                 String::new()
             },
+            search_parts: crate::search::merged_parts(self.site).iter().map(|p| self.url(p)).collect(),
         }
     }
 }
