@@ -201,6 +201,10 @@ pub struct Staging {
     /// Every file staged so far, relative to `dir`: what a recycled folder held beyond them is
     /// removed before the commit.
     staged: Mutex<HashSet<PathBuf>>,
+    /// What the recycled folder held, listed on a thread of its own while the build writes,
+    /// so that clearing out what is no longer produced does not hold up the commit. `None`
+    /// for a new, empty folder.
+    listing: Option<std::thread::JoinHandle<Option<Vec<PathBuf>>>>,
     committed: bool,
 }
 
@@ -217,11 +221,15 @@ impl Staging {
         let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
         crate::fs::remove_dir_all_if_exists(&dir)?;
         // Renaming claims the spare: a concurrent build that loses the race starts empty.
-        if std::fs::rename(&spare, &dir).is_err() {
+        let listing = if std::fs::rename(&spare, &dir).is_ok() {
+            let recycled = dir.clone();
+            Some(std::thread::spawn(move || list_entries(&recycled)))
+        } else {
             crate::fs::create_dir_all(&dir)?;
-        }
+            None
+        };
         let previous = output.is_dir().then(|| output.clone());
-        Ok(Staging { output, dir, spare, previous, staged: Mutex::default(), committed: false })
+        Ok(Staging { output, dir, spare, previous, staged: Mutex::default(), listing, committed: false })
     }
 
     /// Stages one file. What the recycled folder already holds with the same bytes is kept;
@@ -262,7 +270,16 @@ impl Staging {
     /// folder in for the output folder. The replaced output becomes the spare folder.
     pub fn commit(mut self) -> Result<()> {
         let staged = std::mem::take(self.staged.get_mut().unwrap_or_else(PoisonError::into_inner));
-        remove_unstaged(&self.dir, &staged)?;
+        if let Some(listing) = self.listing.take() {
+            // A listing that could not see everything (or whose thread died) is done again here.
+            let entries = match listing.join().ok().flatten() {
+                Some(entries) => entries,
+                None => list_entries(&self.dir).ok_or_else(|| {
+                    Error::io("read", &self.dir, std::io::Error::other("cannot list the recycled folder"))
+                })?,
+            };
+            remove_unstaged(&self.dir, entries, &staged)?;
+        }
         self.committed = true;
         swap_in(&self.dir, &self.output, &self.spare)
     }
@@ -369,9 +386,26 @@ fn same_file_bytes(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Removes every file and folder under `dir` that is neither a staged file (relative path in
-/// `staged`) nor a folder holding one: what a recycled folder kept from an older build.
-fn remove_unstaged(dir: &Path, staged: &HashSet<PathBuf>) -> Result<()> {
+/// Every file and folder under `dir`, relative to it, parents before their contents; `None`
+/// when some of it could not be read. Entries that vanish while it runs (the build replaced
+/// them) are skipped: they are gone.
+fn list_entries(dir: &Path) -> Option<Vec<PathBuf>> {
+    let mut entries = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        match entry {
+            Ok(entry) => entries.push(entry.path().strip_prefix(dir).ok()?.to_path_buf()),
+            Err(e) if e.io_error().is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) => {}
+            Err(_) => return None,
+        }
+    }
+    Some(entries)
+}
+
+/// Removes the `entries` of `dir` (relative paths, parents first) that are neither a staged
+/// file (relative path in `staged`) nor a folder holding one: what a recycled folder kept from
+/// an older build. An entry may have changed kind since it was listed (a folder where a file
+/// now goes, or the reverse), so what is removed is what stands there now.
+fn remove_unstaged(dir: &Path, entries: Vec<PathBuf>, staged: &HashSet<PathBuf>) -> Result<()> {
     let mut folders: HashSet<&Path> = HashSet::new();
     for rel in staged {
         for folder in rel.ancestors().skip(1) {
@@ -380,20 +414,22 @@ fn remove_unstaged(dir: &Path, staged: &HashSet<PathBuf>) -> Result<()> {
             }
         }
     }
-    let mut walk = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
-    while let Some(entry) = walk.next() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
-            Error::io("read", &path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop")))
-        })?;
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if entry.file_type().is_dir() {
-            if !folders.contains(rel) {
-                crate::fs::remove_dir_all_if_exists(entry.path())?;
-                walk.skip_current_dir();
+    let mut removed: Option<PathBuf> = None;
+    for rel in entries {
+        if removed.as_ref().is_some_and(|r| rel.starts_with(r))
+            || staged.contains(&rel)
+            || folders.contains(rel.as_path())
+        {
+            continue; // inside a folder already removed, or still wanted
+        }
+        let path = dir.join(&rel);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => {
+                crate::fs::remove_dir_all_if_exists(&path)?;
+                removed = Some(rel);
             }
-        } else if !staged.contains(rel) {
-            remove_file_if_exists(entry.path())?;
+            Ok(_) => remove_file_if_exists(&path)?,
+            Err(_) => {} // gone already
         }
     }
     Ok(())
