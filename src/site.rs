@@ -426,7 +426,8 @@ impl<'a> TagMembers<'a> {
         let bits = lists
             .iter()
             .map(|list| {
-                if list.len() * 32 < article_count {
+                // A list takes 8 bytes per article, its bits `article_count / 8` bytes.
+                if list.len() * 8 * 8 < article_count / 8 {
                     return Vec::new();
                 }
                 let mut bits = vec![0u64; words];
@@ -660,12 +661,12 @@ mod tests {
 
     #[test]
     fn tag_members_answer_for_bits_and_lists_alike() {
-        let lists = vec![(0..100).step_by(3).collect::<Vec<_>>(), vec![5, 70]];
-        let members = TagMembers::new(&lists, 100);
+        let lists = vec![(0..10_000).step_by(3).collect::<Vec<_>>(), vec![5, 70, 9_999]];
+        let members = TagMembers::new(&lists, 10_000);
         assert!(!members.bits[0].is_empty() && members.bits[1].is_empty());
-        for a in 0..100 {
+        for a in 0..10_000 {
             assert_eq!(members.has(0, a), a % 3 == 0);
-            assert_eq!(members.has(1, a), a == 5 || a == 70);
+            assert_eq!(members.has(1, a), a == 5 || a == 70 || a == 9_999);
         }
     }
 }
