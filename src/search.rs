@@ -19,6 +19,8 @@
 //! learns the parts from `site.search_parts`.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use crate::error::{Error, Result};
 use crate::output::{Contents, Origin, OutputFile};
@@ -191,27 +193,39 @@ fn is_index_file(name: &str) -> bool {
         || ["index/", "fragment/", "filter/"].iter().any(|folder| name.starts_with(folder))
 }
 
-/// The search bundle of `site` (empty when `search: false`): its parts are indexed on threads
-/// of their own, side by side.
+/// The search bundle of `site` (empty when `search: false`): its parts are indexed side by
+/// side, on as many threads as the machine has cores (each part holds its pages' words in
+/// memory until it is done, so more at once would only raise the peak). Which part holds which
+/// record does not depend on the machine, so neither do the files.
 pub fn search_index(site: &Site) -> Result<Vec<OutputFile>> {
     if !site.config.search {
         return Ok(Vec::new());
     }
     let parts = part_count(searchable(site).count(), site.config.search_parts);
     let language = site.config.language.as_str();
-    let built: Vec<Result<Vec<OutputFile>>> = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..parts)
-            .map(|part| scope.spawn(move || build_part(part_records(site, part, parts), language, part)))
-            .collect();
-        let first = build_part(part_records(site, 0, parts), language, 0);
-        std::iter::once(first)
-            .chain(others.into_iter().map(|thread| thread.join().unwrap_or_else(|_| Err(fail("the indexer crashed")))))
-            .collect()
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let next = AtomicUsize::new(0);
+    let built: Mutex<Vec<Option<Result<Vec<OutputFile>>>>> = Mutex::new((0..parts).map(|_| None).collect());
+    let index_parts = || {
+        loop {
+            let part = next.fetch_add(1, Ordering::Relaxed);
+            if part >= parts {
+                break;
+            }
+            let result = build_part(part_records(site, part, parts), language, part);
+            built.lock().unwrap_or_else(PoisonError::into_inner)[part] = Some(result);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..cores.min(parts) {
+            scope.spawn(index_parts);
+        }
+        index_parts();
     });
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for part in built {
-        match part {
+    for part in built.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        match part.unwrap_or_else(|| Err(fail("the indexer crashed"))) {
             Ok(part) => files.extend(part),
             Err(e) => errors.push(e),
         }
