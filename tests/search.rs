@@ -103,7 +103,7 @@ fn newsroom_in_parts(parts: usize) -> Built {
     let yaml = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/publishing/newsroom/site.yaml"),
     )
-    .unwrap();
+    .expect("the newsroom fixture's site.yaml");
     assert!(yaml.contains("theme: plain\n"));
     let yaml = yaml.replace("theme: plain\n", &format!("search_parts: {parts}\n"));
     SiteTest::fixture("publishing/newsroom").without_test_theme().file("site.yaml", &yaml).build()
