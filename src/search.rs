@@ -82,13 +82,8 @@ pub struct SearchRecord {
     pub html: String,
 }
 
-/// The records for every published article and page of `site`, newest article first, made one
-/// at a time as the index takes them.
-pub fn search_records(site: &Site) -> impl Iterator<Item = SearchRecord> + '_ {
-    searchable(site).map(move |item| search_record(site, item))
-}
-
-/// The records of part `part` of `parts` (every `parts`-th record, from the `part`-th).
+/// The records of part `part` of `parts` (every `parts`-th record, from the `part`-th), made
+/// one at a time as the index takes them.
 fn part_records(site: &Site, part: usize, parts: usize) -> impl Iterator<Item = SearchRecord> + '_ {
     searchable(site).skip(part).step_by(parts).map(move |item| search_record(site, item))
 }
