@@ -37,3 +37,11 @@ pub fn remove_dir_all_if_exists(path: &Path) -> Result<()> {
         other => other.at_path("remove directory", path),
     }
 }
+
+/// Removes a file if it exists.
+pub fn remove_file_if_exists(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other.at_path("remove", path),
+    }
+}

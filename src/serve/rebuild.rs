@@ -24,7 +24,7 @@ use super::state::SiteFiles;
 use super::watch::Change;
 use crate::content::{self, ContentCache, LoadOptions};
 use crate::error::{Error, IoResultExt, Result};
-use crate::output::{self, Contents, Origin, OutputFile};
+use crate::output::{self, Contents, Data, Origin, OutputFile};
 use crate::render::context::{ArticleSummaryView, ViewBuilder};
 use crate::render::select::Build;
 use crate::render::{Renderer, Selection, SiteViews};
@@ -318,11 +318,9 @@ impl Rebuilder {
 
     /// The bytes of a static or content file, read again only when its stamp changed.
     fn read_copied(&mut self, file: &OutputFile) -> Result<Arc<[u8]>> {
-        let source = match &file.contents {
-            Contents::Copy(source) => source,
-            Contents::Builtin(bytes) => return Ok(Arc::from(*bytes)),
-            Contents::Bytes(bytes) => return Ok(Arc::from(bytes.as_slice())),
-            Contents::Text(text) => return Ok(Arc::from(text.as_bytes())),
+        let source = match file.contents.data() {
+            Data::OnDisk(source) => source,
+            Data::InMemory(bytes) => return Ok(Arc::from(bytes)),
         };
         // The walks that list these files skip symlinks; never follow one that appeared since.
         let meta = std::fs::symlink_metadata(source).at_path("read", source)?;
@@ -340,7 +338,7 @@ impl Rebuilder {
             return Ok(bytes.clone());
         }
         let bytes: Arc<[u8]> = crate::fs::read(source)?.into();
-        self.copied.insert(source.clone(), (stamp, bytes.clone()));
+        self.copied.insert(source.to_path_buf(), (stamp, bytes.clone()));
         Ok(bytes)
     }
 }
