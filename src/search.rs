@@ -19,8 +19,6 @@
 //! learns the parts from `site.search_parts`.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
 
 use crate::error::{Error, Result};
 use crate::output::{Contents, Origin, OutputFile};
@@ -50,13 +48,18 @@ fn part_dir(part: usize) -> String {
     if part == 0 { BUNDLE_DIR.to_string() } else { format!("{BUNDLE_DIR}part-{part}/") }
 }
 
+/// How many parts `site`'s index is split into.
+fn site_part_count(site: &Site) -> usize {
+    part_count(searchable(site).count(), site.config.search_parts)
+}
+
 /// Site paths of the parts of `site`'s index that the search page merges into the bundle
 /// (empty when the index is one part, or when `search: false`).
 pub fn merged_parts(site: &Site) -> Vec<String> {
     if !site.config.search {
         return Vec::new();
     }
-    (1..part_count(searchable(site).count(), site.config.search_parts)).map(part_dir).collect()
+    (1..site_part_count(site)).map(part_dir).collect()
 }
 
 /// What the search index holds: the published articles, newest first, then the pages.
@@ -135,13 +138,8 @@ fn fail(e: impl std::fmt::Display) -> Error {
     Error::output(BUNDLE_DIR, format!("building the search index failed: {e:#}"))
 }
 
-/// Builds the Pagefind bundle for `records`, indexed as `language`. Returns its files under
-/// [`BUNDLE_DIR`].
-pub fn search_bundle(records: impl IntoIterator<Item = SearchRecord>, language: &str) -> Result<Vec<OutputFile>> {
-    build_part(records, language, 0)
-}
-
-/// Builds part `part` of the index from `records`. Part 0 is a whole bundle (Pagefind's JS
+/// Builds part `part` of the index from `records`, indexed as `language`, and returns its
+/// files under [`part_dir`]. Part 0 is a whole bundle (Pagefind's JS
 /// API, its WebAssembly, the index); the other parts keep only their index files, which is
 /// all that `mergeIndex` reads.
 fn build_part(records: impl IntoIterator<Item = SearchRecord>, language: &str, part: usize) -> Result<Vec<OutputFile>> {
@@ -196,31 +194,32 @@ pub fn search_index(site: &Site) -> Result<Vec<OutputFile>> {
     if !site.config.search {
         return Ok(Vec::new());
     }
-    let parts = part_count(searchable(site).count(), site.config.search_parts);
+    let parts = site_part_count(site);
     let language = site.config.language.as_str();
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let next = AtomicUsize::new(0);
-    let built: Mutex<Vec<Option<Result<Vec<OutputFile>>>>> = Mutex::new((0..parts).map(|_| None).collect());
-    let index_parts = || {
-        loop {
-            let part = next.fetch_add(1, Ordering::Relaxed);
-            if part >= parts {
-                break;
-            }
-            let result = build_part(part_records(site, part, parts), language, part);
-            built.lock().unwrap_or_else(PoisonError::into_inner)[part] = Some(result);
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..cores.min(parts) {
-            scope.spawn(index_parts);
-        }
-        index_parts();
+    let workers = cores.min(parts);
+    // Worker `w` indexes parts w, w + workers, w + 2 × workers…
+    let mut built: Vec<(usize, Result<Vec<OutputFile>>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|first| {
+                scope.spawn(move || {
+                    (first..parts)
+                        .step_by(workers)
+                        .map(|part| (part, build_part(part_records(site, part, parts), language, part)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_else(|_| vec![(parts, Err(fail("the indexer crashed")))]))
+            .collect()
     });
+    built.sort_by_key(|(part, _)| *part);
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for part in built.into_inner().unwrap_or_else(PoisonError::into_inner) {
-        match part.unwrap_or_else(|| Err(fail("the indexer crashed"))) {
+    for (_, part) in built {
+        match part {
             Ok(part) => files.extend(part),
             Err(e) => errors.push(e),
         }
@@ -282,7 +281,7 @@ mod tests {
             url: "/2024/01/a/".into(),
             html: record_html("Shutdowns", "<p>Internet shutdowns in Balochistan</p>", "", None, None),
         }];
-        let files = search_bundle(records, "en").unwrap();
+        let files = build_part(records, "en", 0).unwrap();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for expected in ["/pagefind/pagefind.js", "/pagefind/pagefind-entry.json", "/pagefind/wasm.en.pagefind"] {
             assert!(paths.contains(&expected), "{expected} missing from {paths:?}");
