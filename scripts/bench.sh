@@ -20,8 +20,9 @@
 # Python wrapper, so the binary inside the package is timed directly when it can be found.
 # Nothing else is needed: timings use /usr/bin/time (Debian's `time` package) when present,
 # else bash's clock.
-# Each build writes over the previous one's output, as a site's rebuilds do; pamphlet replaces
-# its output folder as a whole (see src/output.rs), Hugo writes over it in place.
+# Each build writes over the previous one's output, as a site's rebuilds do; pamphlet stages
+# into the output it replaced last time and swaps it in (see src/output.rs), Hugo writes over
+# its output in place. The first of a row's runs builds into a folder the row has not used.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SIZES="${1:-1000 10000}"
