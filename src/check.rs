@@ -79,7 +79,10 @@ struct PageScan {
 
 /// Runs every check. Build errors are returned as `Err` (as `pamphlet build` would report them).
 pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
-    let rendered = crate::render_site(&opts.build)?;
+    // Warnings are reported as warnings, each with its code, and `--strict` turns them into a
+    // failure in main.rs; a strict build here would stop at the first of them.
+    let build = BuildOptions { strict: false, ..opts.build.clone() };
+    let rendered = crate::render_site(&build)?;
     let draft_paths = draft_paths(&opts.build, &rendered)?;
     let root = opts.build.root.as_path();
     let prefix = rendered.site.config.base_url.prefix.clone();

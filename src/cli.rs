@@ -74,7 +74,7 @@ pub enum Command {
         #[arg(long)]
         external: bool,
     },
-    /// Create a new site with two sample articles, an About page and the default theme.
+    /// Create a new site with three sample articles, an About page and the default theme.
     Init {
         /// The folder to create the site in.
         dir: PathBuf,
@@ -86,12 +86,17 @@ pub enum Command {
         /// Category path, like "DRM Exclusive/News".
         #[arg(long)]
         category: Option<String>,
-        /// Author id from site.yaml (or a display name).
+        /// Author id from site.yaml (or a display name, on a site that declares no authors).
         #[arg(long)]
         author: Option<String>,
-        /// The site root, holding site.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        /// The article's language (`ur`), when it is not the site's; guessed from a title in
+        /// a right-to-left script (Urdu, Arabic, Persian, Pashto, Sindhi) when not given.
+        #[arg(long)]
+        lang: Option<String>,
+        /// The site root, holding site.yaml (default: the nearest folder at or above the
+        /// current one that holds one).
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
     /// Import posts, pages, categories and authors from another system.
     Import {

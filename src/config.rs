@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, Warning};
 use crate::permalink::PermalinkPattern;
 use crate::yaml::YamlSource;
 
@@ -171,6 +171,34 @@ pub struct BaseUrl {
     pub prefix: String,
 }
 
+/// Hosts that only ever stand in for a real address (RFC 2606 and the local machine), and
+/// the top-level domains reserved for examples and tests.
+const PLACEHOLDER_HOSTS: &[&str] = &["example.org", "example.com", "example.net", "localhost", "127.0.0.1"];
+const PLACEHOLDER_TLDS: &[&str] = &["example", "test", "invalid", "localhost"];
+
+/// Whether `host` (without a port) is a placeholder or a name under one.
+fn is_placeholder_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let under = |name: &str| host == name || host.ends_with(&format!(".{name}"));
+    PLACEHOLDER_HOSTS.iter().any(|h| under(h)) || PLACEHOLDER_TLDS.iter().any(|t| under(t))
+}
+
+/// A warning when `base_url` is still a placeholder such as `pamphlet init`'s
+/// `https://example.org`: feeds, the sitemap and canonical links would all point there.
+fn placeholder_base_url(url: &BaseUrl, location: Location) -> Option<Warning> {
+    let host = url.origin.split("://").nth(1).unwrap_or_default();
+    let host =
+        host.rsplit_once(':').filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit())).map_or(host, |(h, _)| h);
+    is_placeholder_host(host).then(|| Warning {
+        location,
+        code: "placeholder-base-url",
+        message: format!(
+            "`base_url: {}{}` is a placeholder: feeds, the sitemap and links shared on social media would point there. Set your site's address here, or pass `--base-url` when you build (the CI recipes in examples/ci/ do)",
+            url.origin, url.prefix
+        ),
+    })
+}
+
 impl BaseUrl {
     /// Parses `https://host[/prefix]`; returns a message on failure.
     pub fn parse(raw: &str) -> std::result::Result<BaseUrl, String> {
@@ -263,6 +291,10 @@ pub struct Config {
     pub twitter_site: Option<String>,
     /// The publisher's logo (site path or absolute URL), for structured data, if any.
     pub logo: Option<String>,
+    /// A warning, when `base_url` is still a placeholder (`https://example.org`) and no
+    /// `--base-url` replaced it: `build` prints it (publishing there would be wrong); `check`
+    /// and `serve`, which publish nothing, do not.
+    pub placeholder_base_url: Option<Warning>,
 }
 
 impl Config {
@@ -295,10 +327,7 @@ impl Config {
         let raw: RawConfig = source.parse().map_err(|p| {
             let unknown = source.unknown_keys(CONFIG_KEYS);
             let problems = if unknown.is_empty() { vec![p] } else { unknown };
-            let errors = problems
-                .into_iter()
-                .map(|p| Error::config(Location { path: CONFIG_FILE.into(), position: p.position }, p.message))
-                .collect();
+            let errors = problems.into_iter().map(|p| p.into_error(Path::new(CONFIG_FILE), Error::config)).collect();
             Error::collect(errors)
                 .err()
                 .unwrap_or_else(|| Error::config(Location::file(CONFIG_FILE), "invalid site.yaml"))
@@ -378,6 +407,10 @@ impl Config {
             }
         }
         Error::collect(errors)?;
+        let placeholder = base_url
+            .as_ref()
+            .filter(|_| base_url_override.is_none())
+            .and_then(|url| placeholder_base_url(url, at("base_url")));
         let (Some(base_url), Some(permalink), Some(timezone)) = (base_url, permalink, timezone) else {
             unreachable!("every None above pushed an error, and collect returned it")
         };
@@ -404,6 +437,7 @@ impl Config {
             minify: raw.minify,
             twitter_site,
             logo,
+            placeholder_base_url: placeholder,
         })
     }
 }

@@ -66,6 +66,9 @@ pub enum Error {
         location: Location,
         /// What is wrong and how to fix it.
         message: String,
+        /// What a parser said, when the message above explains it in other words.
+        #[source]
+        cause: Option<ParserMessage>,
     },
     /// A content file (article or page) is wrong: bad front matter, unknown category, duplicate URL…
     #[error("{location}: {message}")]
@@ -74,6 +77,9 @@ pub enum Error {
         location: Location,
         /// What is wrong and how to fix it.
         message: String,
+        /// What a parser said, when the message above explains it in other words.
+        #[source]
+        cause: Option<ParserMessage>,
     },
     /// A theme template does not parse or fails to render.
     #[error("{location}: {message}")]
@@ -102,10 +108,26 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A warning that fails the build because of `--strict`; it keeps its own code
+    /// (`missing-alt`…) so that CI annotations still say what kind of problem it is.
+    #[error("{0} (a warning, fatal with --strict)")]
+    Strict(Warning),
     /// Several independent problems, all reported together.
     #[error("{}", display_many(.0))]
     Many(Vec<Error>),
 }
+
+/// The text of a parser's error (YAML's, say), kept as the cause of a friendlier message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParserMessage(pub String);
+
+impl fmt::Display for ParserMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ParserMessage {}
 
 fn display_many(errors: &[Error]) -> String {
     let mut out = String::new();
@@ -126,12 +148,21 @@ fn display_many(errors: &[Error]) -> String {
 impl Error {
     /// A content error at a location.
     pub fn content(location: Location, message: impl Into<String>) -> Self {
-        Error::Content { location, message: message.into() }
+        Error::Content { location, message: message.into(), cause: None }
     }
 
     /// A configuration error at a location.
     pub fn config(location: Location, message: impl Into<String>) -> Self {
-        Error::Config { location, message: message.into() }
+        Error::Config { location, message: message.into(), cause: None }
+    }
+
+    /// The same error, with a parser's own words kept as its cause (printed as `caused by:`).
+    /// Only configuration and content errors carry one; others are returned unchanged.
+    pub fn caused_by(mut self, parser_said: impl Into<String>) -> Self {
+        if let Error::Config { cause, .. } | Error::Content { cause, .. } = &mut self {
+            *cause = Some(ParserMessage(parser_said.into()));
+        }
+        self
     }
 
     /// A failure to generate the output at `site_path`.
@@ -181,6 +212,7 @@ impl Error {
             | Error::Content { location, .. }
             | Error::Template { location, .. }
             | Error::Output { location, .. } => Some(location),
+            Error::Strict(warning) => Some(&warning.location),
             Error::Io { .. } | Error::Many(_) => None,
         }
     }
@@ -193,6 +225,7 @@ impl Error {
             Error::Template { .. } => "template",
             Error::Io { .. } => "io",
             Error::Output { .. } => "output",
+            Error::Strict(warning) => warning.code,
             Error::Many(_) => "many",
         }
     }
@@ -204,6 +237,7 @@ impl Error {
             | Error::Content { message, .. }
             | Error::Template { message, .. }
             | Error::Output { message, .. } => message.clone(),
+            Error::Strict(warning) => format!("{} (a warning, fatal with --strict)", warning.message),
             other => other.to_string(),
         }
     }
@@ -212,7 +246,7 @@ impl Error {
     /// configuration, 3 for I/O and output generation. A mixed [`Error::Many`] takes the most severe (highest) code.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Content { .. } | Error::Template { .. } => 1,
+            Error::Content { .. } | Error::Template { .. } | Error::Strict(_) => 1,
             Error::Config { .. } => 2,
             Error::Io { .. } | Error::Output { .. } => 3,
             Error::Many(list) => list.iter().map(Error::exit_code).max().unwrap_or(1),

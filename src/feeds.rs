@@ -52,9 +52,32 @@ struct FeedEntry {
     authors: Vec<(String, String)>,
     /// (term, display name, absolute URL of its page): categories, then tags.
     categories: Vec<(String, String, String)>,
+    /// The summary as HTML (RSS's `<description>` is read as HTML: plain text is escaped).
+    summary_html: String,
+    /// The summary as plain text (Atom's `<summary type="text">`).
     summary: String,
+    /// The featured image's absolute URL and media type, when there is one.
+    image: Option<(String, Option<&'static str>)>,
     /// Full HTML with absolute URLs, when `feed_full_content` is on.
     content: Option<String>,
+}
+
+/// The namespace of Media RSS, whose `<media:content>` carries an item's featured image.
+const MEDIA_RSS: &str = "http://search.yahoo.com/mrss/";
+
+/// The media type of an image, from its file name's extension.
+fn image_type(url: &str) -> Option<&'static str> {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        _ => return None,
+    })
 }
 
 /// Every feed of the site.
@@ -189,7 +212,17 @@ fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
         updated,
         authors,
         categories,
+        summary_html: xml_text(&crate::markdown::escape_html(&a.article.common.summary)),
         summary: xml_text(&a.article.common.summary),
+        image: a.image.as_ref().map(|image| {
+            let url = match image {
+                crate::site::ImageRef::Site(path) => base.absolute(path),
+                crate::site::ImageRef::External(url) if url.starts_with("//") => format!("https:{url}"),
+                crate::site::ImageRef::External(url) => url.clone(),
+            };
+            let mime = image_type(&url);
+            (xml_text(&url), mime)
+        }),
         content,
     }
 }
@@ -237,9 +270,16 @@ fn rss_feed(site: &Site, spec: &FeedSpec, entries: &BTreeMap<ArticleId, FeedEntr
         ..Default::default()
     };
     channel.namespaces.insert("dc".into(), DUBLIN_CORE.into());
+    if items_have_images(spec, entries) {
+        channel.namespaces.insert("media".into(), MEDIA_RSS.into());
+    }
     let mut out = Vec::new();
     channel.pretty_write_to(&mut out, b' ', 1).map_err(|e| Error::output(&spec.path, e.to_string()))?;
     String::from_utf8(out).map_err(|e| Error::output(&spec.path, e.to_string()))
+}
+
+fn items_have_images(spec: &FeedSpec, entries: &BTreeMap<ArticleId, FeedEntry>) -> bool {
+    spec.articles.iter().filter_map(|id| entries.get(id)).any(|e| e.image.is_some())
 }
 
 fn rss_item(e: &FeedEntry) -> rss::Item {
@@ -256,7 +296,8 @@ fn rss_item(e: &FeedEntry) -> rss::Item {
     rss::Item {
         title: Some(e.title.clone()),
         link: Some(e.link.clone()),
-        description: Some(e.summary.clone()),
+        description: Some(e.summary_html.clone()),
+        extensions: e.image.as_ref().map(|(url, mime)| media_content(url, *mime)).unwrap_or_default(),
         guid: Some(rss::Guid { value: e.link.clone(), permalink: true }),
         pub_date: Some(rfc822(&e.published)),
         categories,
@@ -264,6 +305,21 @@ fn rss_item(e: &FeedEntry) -> rss::Item {
         dublin_core_ext: dublin_core,
         ..Default::default()
     }
+}
+
+/// `<media:content url="…" medium="image" type="…"/>`: the featured image, which feed readers
+/// show beside the item (RSS's own `<enclosure>` needs the file's length in bytes).
+fn media_content(url: &str, mime: Option<&str>) -> rss::extension::ExtensionMap {
+    let mut attrs =
+        std::collections::BTreeMap::from([("url".to_string(), url.to_string()), ("medium".into(), "image".into())]);
+    if let Some(mime) = mime {
+        attrs.insert("type".into(), mime.to_string());
+    }
+    let content = rss::extension::Extension { name: "media:content".into(), attrs, ..Default::default() };
+    std::collections::BTreeMap::from([(
+        "media".to_string(),
+        std::collections::BTreeMap::from([("content".to_string(), vec![content])]),
+    )])
 }
 
 fn atom_feed(site: &Site, base: &BaseUrl, spec: &FeedSpec, entries: &BTreeMap<ArticleId, FeedEntry>) -> Result<String> {
@@ -338,12 +394,19 @@ fn atom_entry(e: &FeedEntry, site_name: &str) -> Result<atom_syndication::Entry>
                 label: Some(name.clone()),
             })
             .collect(),
-        links: vec![atom_syndication::Link {
+        links: std::iter::once(atom_syndication::Link {
             href: e.link.clone(),
             rel: "alternate".into(),
             mime_type: Some("text/html".into()),
             ..Default::default()
-        }],
+        })
+        .chain(e.image.as_ref().map(|(url, mime)| atom_syndication::Link {
+            href: url.clone(),
+            rel: "enclosure".into(),
+            mime_type: mime.map(str::to_string),
+            ..Default::default()
+        }))
+        .collect(),
         summary: (!e.summary.is_empty()).then(|| atom_syndication::Text::plain(e.summary.clone())),
         content: e.content.as_ref().map(|html| atom_syndication::Content {
             value: Some(html.clone()),

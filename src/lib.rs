@@ -19,6 +19,7 @@ pub mod error;
 pub mod feeds;
 pub mod fs;
 pub mod import;
+pub mod language;
 pub mod markdown;
 pub mod minify;
 pub mod output;
@@ -108,6 +109,8 @@ pub struct BuildReport {
     pub drafts_skipped: usize,
     /// When the next held-back (future-dated) article is due, if any.
     pub next_scheduled: Option<jiff::Timestamp>,
+    /// The site's time zone, in which the summary line gives that time.
+    pub timezone: jiff::tz::TimeZone,
     /// Wall time of the build.
     pub elapsed: Duration,
     /// Problems that did not stop the build.
@@ -125,7 +128,9 @@ impl std::fmt::Display for BuildReport {
             write!(f, "; {} drafts skipped", self.drafts_skipped)?;
         }
         if let Some(next) = self.next_scheduled {
-            write!(f, "; next scheduled article due {}", next.strftime("%Y-%m-%dT%H:%M:%SZ"))?;
+            let local = next.to_zoned_datetime(self.timezone.clone());
+            let zone = self.timezone.iana_name().unwrap_or("UTC");
+            write!(f, "; next scheduled article due {} ({zone})", local.strftime("%Y-%m-%d %H:%M"))?;
         }
         Ok(())
     }
@@ -143,35 +148,36 @@ pub struct RenderedSite {
 
 /// Loads, assembles and renders the site without writing anything.
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
-    let Prepared { site, renderer, theme, warnings } = prepare(opts)?;
+    let Prepared { site, renderer, statics, warnings } = prepare(opts, false)?;
     let (mut files, search) = beside_search(&site, || renderer.render_site(&site))?;
     files.extend(search);
-    files.extend(unrendered_outputs(&opts.root, &theme, &site)?);
+    files.extend(unrendered_outputs(&opts.root, statics, &site)?);
     output::check_collisions(&files)?;
-    check_featured_images(&site, files.iter().map(|f| f.path.as_str()))?;
     if site.config.minify {
         minify::minify_pages(&mut files);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    check_strict(opts, &warnings)?;
     Ok(RenderedSite { site, files, warnings })
 }
 
-/// The site loaded and assembled, and its theme compiled: what a build renders from.
+/// The site loaded, assembled and validated, and its theme compiled: what a build renders from.
 struct Prepared {
     site: site::Site,
     renderer: render::Renderer,
-    theme: theme::Theme,
+    /// The site's and the theme's static files.
+    statics: Vec<output::OutputFile>,
     warnings: Vec<Warning>,
 }
 
-/// Loads the configuration, theme and content, and assembles the site.
-fn prepare(opts: &BuildOptions) -> Result<Prepared> {
+/// Loads the configuration, theme and content, assembles the site and checks what can be
+/// checked before rendering (images exist; with `--strict`, no warnings). Every problem of
+/// every stage is reported together: a file that does not parse does not hide an unknown
+/// category in another. `publishing` is true for `build`, which warns about what matters only
+/// for a site that goes online (a placeholder `base_url`).
+fn prepare(opts: &BuildOptions, publishing: bool) -> Result<Prepared> {
     let root = opts.root.as_path();
     let config = config::Config::load(root, opts.base_url.as_deref())?;
     let theme = theme::Theme::load(root, &config.theme)?;
-    // Compile templates before the content work so a template typo is reported even when the
-    // content also has problems; both lists are returned together.
     let renderer = render::Renderer::new(&theme);
     let markdown = markdown::Markdown::new();
     let load = content::LoadOptions {
@@ -179,11 +185,30 @@ fn prepare(opts: &BuildOptions) -> Result<Prepared> {
         future: opts.future,
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
-    let content = content::load(root, &config, &markdown, load);
-    let (renderer, content) = both(renderer, content)?;
-    let warnings = content.warnings.clone();
-    let site = site::Site::assemble(config, content)?;
-    Ok(Prepared { site, renderer, theme, warnings })
+    let (content, mut errors) = content::load_all(root, &config, &markdown, load)?;
+    let mut warnings = content.warnings.clone();
+    if publishing {
+        warnings.extend(config.placeholder_base_url.clone());
+    }
+    warnings.sort();
+    warnings.dedup();
+    let statics = output::static_files(root, &theme);
+    let (site, assembly_errors) = site::Site::assemble_all(config, content);
+    errors.extend(assembly_errors);
+    if let Ok(statics) = &statics {
+        errors.extend(check_images(&site, &copied_paths(&site, statics)).err());
+    }
+    errors.extend(check_strict(opts, &warnings).err());
+    match both(renderer, statics) {
+        Ok((renderer, statics)) => {
+            Error::collect(errors)?;
+            Ok(Prepared { site, renderer, statics, warnings })
+        }
+        Err(e) => {
+            errors.push(e);
+            Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())))
+        }
+    }
 }
 
 /// Runs `render` while the search index (empty when `search: false`) is built beside it. The
@@ -216,8 +241,11 @@ fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
 
 /// Everything but the theme's pages and the search index: static files, feeds, the sitemap,
 /// robots.txt, `_redirects` and the articles' own files.
-fn unrendered_outputs(root: &Path, theme: &theme::Theme, site: &site::Site) -> Result<Vec<output::OutputFile>> {
-    let statics = output::static_files(root, theme)?;
+fn unrendered_outputs(
+    root: &Path,
+    statics: Vec<output::OutputFile>,
+    site: &site::Site,
+) -> Result<Vec<output::OutputFile>> {
     let mut files = publishing_outputs(site, &statics)?;
     files.extend(statics);
     files.extend(site.assets.iter().map(|a| output::OutputFile {
@@ -233,10 +261,7 @@ fn check_strict(opts: &BuildOptions, warnings: &[Warning]) -> Result<()> {
     if !opts.strict {
         return Ok(());
     }
-    let errors = warnings
-        .iter()
-        .map(|w| Error::content(w.location.clone(), format!("{} (a warning, fatal with --strict)", w.message)))
-        .collect();
+    let errors = warnings.iter().cloned().map(Error::Strict).collect();
     Error::collect(errors)
 }
 
@@ -254,27 +279,56 @@ pub fn publishing_outputs(site: &site::Site, statics: &[output::OutputFile]) -> 
     Ok(files)
 }
 
-/// Every featured image on this site must be one of the files the build writes (`paths`).
-fn check_featured_images<'a>(site: &site::Site, paths: impl Iterator<Item = &'a str>) -> Result<()> {
-    let written: std::collections::HashSet<&str> = paths.collect();
-    let with_images = site
-        .articles
-        .iter()
-        .map(|a| (&a.article.common, &a.image))
-        .chain(site.pages.iter().map(|p| (&p.page.common, &p.image)));
-    let errors = with_images
-        .filter_map(|(common, image)| match image {
-            Some(site::ImageRef::Site(path)) if !written.contains(path.as_str()) => Some(Error::content(
+/// Every image an article or page shows from this site (its featured image and the images in
+/// its Markdown) must be a file the build publishes: a static file or a file of the content
+/// folder (`published`, site paths). Images on other hosts are `check`'s concern.
+pub(crate) fn check_images(site: &site::Site, published: &std::collections::HashSet<&str>) -> Result<()> {
+    let articles = site.articles.iter().map(|a| (&a.article.common, &a.image, a.path.as_str()));
+    let pages = site.pages.iter().map(|p| (&p.page.common, &p.image, p.page.path.as_str()));
+    check_document_images(articles.chain(pages), published)
+}
+
+/// [`check_images`] for some documents: (what they have in common, featured image, own path).
+pub(crate) fn check_document_images<'a>(
+    documents: impl Iterator<Item = (&'a content::Common, &'a Option<site::ImageRef>, &'a str)>,
+    published: &std::collections::HashSet<&str>,
+) -> Result<()> {
+    let mut errors = Vec::new();
+    for (common, image, owner_path) in documents {
+        if let Some(site::ImageRef::Site(path)) = image
+            && !published.contains(path.as_str())
+        {
+            errors.push(Error::content(
                 Location { path: common.source.clone(), position: common.image_position },
                 format!(
                     "featured image `{}` not found: put the file in static{path} (or, for a path without a leading `/`, beside the article's index.md)",
                     common.image.as_deref().unwrap_or_default()
                 ),
-            )),
-            _ => None,
-        })
-        .collect();
+            ));
+        }
+        for inline in &common.inline_images {
+            let Some(path) = site::local_image_path(&inline.value, owner_path) else { continue };
+            if !published.contains(path.as_str()) {
+                errors.push(content::error_at(
+                    &common.source,
+                    inline,
+                    format!(
+                        "image `{}` not found: nothing is published at {path}; put the file in static{path} (or beside the article's index.md for a path without a leading `/`), or fix the path",
+                        inline.value
+                    ),
+                ));
+            }
+        }
+    }
     Error::collect(errors)
+}
+
+/// The site paths of the files a build copies: static files and the content folder's own.
+pub(crate) fn copied_paths<'a>(
+    site: &'a site::Site,
+    statics: &'a [output::OutputFile],
+) -> std::collections::HashSet<&'a str> {
+    statics.iter().map(|f| f.path.as_str()).chain(site.assets.iter().map(|a| a.path.as_str())).collect()
 }
 
 /// Builds the site into its output folder. Nothing is written unless the whole build succeeds.
@@ -286,7 +340,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let output_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &output_dir)?;
-    let Prepared { site, renderer, theme, warnings } = prepare(opts)?;
+    let Prepared { site, renderer, statics, warnings } = prepare(opts, true)?;
     let staging = output::Staging::create(&output_dir)?;
     let write = |mut file: output::OutputFile| {
         if site.config.minify {
@@ -300,7 +354,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         renderer.render_into(&site, &views, &render::Selection::all(), &|file| Ok(write(file)))
     })?;
     let mut rest = search;
-    rest.extend(unrendered_outputs(&opts.root, &theme, &site)?);
+    rest.extend(unrendered_outputs(&opts.root, statics, &site)?);
     written.par_extend(rest.into_par_iter().map(write));
     // As in `render_site`: two outputs claiming one file are reported as such, before the
     // write errors the second of them caused.
@@ -308,8 +362,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     if let Some(error) = written.iter_mut().find_map(|w| w.error.take()) {
         return Err(error);
     }
-    check_featured_images(&site, written.iter().map(|w| w.path.as_str()))?;
-    check_strict(opts, &warnings)?;
     staging.commit()?;
     Ok(BuildReport {
         articles: site.articles.len(),
@@ -320,6 +372,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         files_written: written.len(),
         drafts_skipped: site.drafts_skipped,
         next_scheduled: site.scheduled.first().copied(),
+        timezone: site.config.timezone.clone(),
         elapsed: started.elapsed(),
         warnings,
     })

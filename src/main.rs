@@ -20,7 +20,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let (format, root) = match &cli.command {
         Command::Build { site, .. } | Command::Check { site, .. } => (site.format, site.root.clone()),
-        Command::New { root, .. } | Command::Serve { root, .. } => (Format::Human, root.clone()),
+        Command::Serve { root, .. } => (Format::Human, root.clone()),
+        Command::New { root, .. } => (Format::Human, root.clone().unwrap_or_default()),
         Command::Init { dir } => (Format::Human, dir.clone()),
         Command::Import { source } => (Format::Human, source.options().into),
     };
@@ -91,15 +92,24 @@ fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
                 dir.display()
             );
         }
-        Command::New { title, category, author, root } => {
-            let path = pamphlet::scaffold::new_article(
-                &root,
-                &title,
-                category.as_deref(),
-                author.as_deref(),
-                jiff::Timestamp::now(),
-            )?;
-            println!("{}", path.display());
+        Command::New { title, category, author, lang, root } => {
+            let root = root.or_else(|| pamphlet::scaffold::find_site_root(Path::new("."))).unwrap_or_default();
+            let new = pamphlet::scaffold::NewArticle {
+                title: &title,
+                category: category.as_deref(),
+                author: author.as_deref(),
+                lang: lang.as_deref(),
+            };
+            let report = pamphlet::scaffold::new_article(&root, &new, jiff::Timestamp::now())?;
+            println!("{}", root.join(&report.path).display());
+            if let Some(category) = &report.default_category {
+                eprintln!(
+                    "note: filed under `{category}`, the first category in site.yaml; pass --category to choose another"
+                );
+            }
+            if let Some(lang) = report.guessed_lang {
+                eprintln!("note: wrote `lang: {lang}` from the title's script; pass --lang to choose another language");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -46,6 +46,8 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// URLs of images written without alt text (`![](x.png)`).
     pub images_without_alt: Vec<String>,
+    /// URLs of every Markdown image (`![alt](x.png)`), as written, in order.
+    pub images: Vec<String>,
 }
 
 /// A Markdown renderer. Owns the syntax definitions, loaded the first time a code block needs
@@ -150,7 +152,10 @@ impl Markdown {
         let mut open_image: Option<(&str, bool)> = None;
         for event in events {
             match event {
-                Event::Start(Tag::Image { dest_url, .. }) => open_image = Some((dest_url, false)),
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    out.images.push(dest_url.to_string());
+                    open_image = Some((dest_url, false));
+                }
                 Event::End(TagEnd::Image) => {
                     if let Some((url, false)) = open_image.take() {
                         out.images_without_alt.push(url.to_string());
@@ -431,6 +436,7 @@ mod tests {
     fn images_without_alt_are_listed() {
         let r = render("![](a.png) ![Alt](b.png) ![ ](c.png)");
         assert_eq!(r.images_without_alt, vec!["a.png", "c.png"]);
+        assert_eq!(r.images.len(), 3, "every image is listed: {:?}", r.images);
     }
 
     #[test]

@@ -113,6 +113,19 @@ impl Site {
     /// server passes its last build: most edits change a body, and finding related articles
     /// is the costly part of assembling a large archive.
     pub fn assemble_reusing(config: Config, content: Content, previous: Option<&Site>) -> Result<Site> {
+        let (site, errors) = Site::assemble_parts(config, content, previous);
+        Error::collect(errors)?;
+        Ok(site)
+    }
+
+    /// [`Site::assemble`] that returns the site together with its problems: what could not be
+    /// resolved (an unknown category, a `previous:` that names no article) is left out of the
+    /// model, so that the checks after it still look at everything else.
+    pub fn assemble_all(config: Config, content: Content) -> (Site, Vec<Error>) {
+        Site::assemble_parts(config, content, None)
+    }
+
+    fn assemble_parts(config: Config, content: Content, previous: Option<&Site>) -> (Site, Vec<Error>) {
         let mut errors = Vec::new();
         let categories = match &config.categories {
             Some(tree) => CategoryTree::from_config(tree),
@@ -217,8 +230,7 @@ impl Site {
             })
             .collect();
         let assets = place_assets(content.assets, &placed, &pages);
-        Error::collect(errors)?;
-        Ok(Site {
+        let site = Site {
             config,
             articles: placed,
             pages,
@@ -231,7 +243,8 @@ impl Site {
             assets,
             scheduled: content.scheduled,
             drafts_skipped: content.drafts_skipped,
-        })
+        };
+        (site, errors)
     }
 }
 
@@ -275,6 +288,21 @@ fn resolve_authors(article: &Article, index: &mut AuthorIndex, errors: &mut Vec<
         }
     }
     ids
+}
+
+/// The site path of an image URL written in an article's Markdown (`owner_path` is the
+/// article's own path, for relative URLs), without its `?query` or `#fragment` and with
+/// `%20`-style escapes decoded; `None` for URLs that are not files of this site (another
+/// host, `data:`, `mailto:`).
+pub fn local_image_path(raw: &str, owner_path: &str) -> Option<String> {
+    let url = raw.trim().split(['#', '?']).next().unwrap_or_default();
+    let scheme = url.split('/').next().is_some_and(|first| first.contains(':'));
+    if url.is_empty() || scheme || url.starts_with("//") {
+        return None;
+    }
+    let ImageRef::Site(path) = resolve_image(url, owner_path) else { return None };
+    let decoded = crate::permalink::percent_decode(&path).and_then(|bytes| String::from_utf8(bytes).ok());
+    Some(decoded.unwrap_or(path))
 }
 
 /// Relative image paths belong to the article's folder; `/…` is a site path; `http…` is external.

@@ -4,7 +4,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::Position;
+use crate::error::{Error, Location, Position};
 
 /// A YAML document and the line of the file it starts on (front matter starts after `---`).
 #[derive(Debug, Clone, Copy)]
@@ -15,14 +15,29 @@ pub struct YamlSource<'a> {
     pub first_line: usize,
 }
 
-/// A YAML problem: the message without serde_yaml's own "at line N column M" suffix, and the
-/// position in the file (already shifted by the document's first line).
+/// A YAML problem: what is wrong in an editor's words, the position in the file (already
+/// shifted by the document's first line), and what the parser itself said, when the message
+/// explains a syntax error in other words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlProblem {
-    /// What serde_yaml said.
+    /// What is wrong and what to do.
     pub message: String,
     /// Where, in file coordinates.
     pub position: Option<Position>,
+    /// The parser's own text (without its YAML-relative line numbers), for a `caused by` line.
+    pub parser_said: Option<String>,
+}
+
+impl YamlProblem {
+    /// The problem as an error of the file at `path`, made by `kind` ([`Error::content`] or
+    /// [`Error::config`]), with the parser's words as its cause.
+    pub fn into_error(self, path: &std::path::Path, kind: impl FnOnce(Location, String) -> Error) -> Error {
+        let error = kind(Location { path: path.to_path_buf(), position: self.position }, self.message);
+        match self.parser_said {
+            Some(said) => error.caused_by(said),
+            None => error,
+        }
+    }
 }
 
 /// Deeper flow nesting (`[[[…]]]`) than this is refused before parsing: no real front matter
@@ -37,22 +52,30 @@ impl<'a> YamlSource<'a> {
             return Err(YamlProblem {
                 message: format!("brackets nest more than {MAX_FLOW_DEPTH} levels deep here: simplify this value"),
                 position: Some(Position { line: at.line + self.first_line - 1, column: at.column }),
+                parser_said: None,
             });
         }
         serde_yaml::from_str(self.text).map_err(|e| self.problem(&e))
     }
 
     fn problem(&self, err: &serde_yaml::Error) -> YamlProblem {
-        let mut message = err.to_string();
-        let position = err.location().map(|loc| {
-            // serde_yaml appends the location to its message; we print our own in front.
-            let suffix = format!(" at line {} column {}", loc.line(), loc.column());
-            if let Some(stripped) = message.strip_suffix(&suffix) {
-                message = stripped.to_string();
+        let raw = err.to_string().replace('\n', " ");
+        // serde_yaml writes positions into its text in the document's own lines (front matter
+        // starts on the file's second line); we print one position, in the file's lines, in front.
+        let said = strip_positions(&raw);
+        let at = err.location().map(|loc| Position { line: loc.line(), column: loc.column() });
+        match explain_syntax(self.text, &raw, at) {
+            Some((message, in_doc)) => {
+                YamlProblem { message, position: in_doc.or(at).map(|p| self.in_file(p)), parser_said: Some(said) }
             }
-            Position { line: loc.line() + self.first_line - 1, column: loc.column() }
-        });
-        YamlProblem { message: message.replace("\n", " "), position }
+            // Not a syntax error (a wrong type, an unknown field): serde's words are the message.
+            None => YamlProblem { message: said, position: at.map(|p| self.in_file(p)), parser_said: None },
+        }
+    }
+
+    /// A position in the document as a position in the file.
+    fn in_file(&self, p: Position) -> Position {
+        Position { line: p.line + self.first_line - 1, column: p.column }
     }
 
     /// Explains unknown top-level keys, all of them, each with its position and the closest
@@ -83,7 +106,7 @@ impl<'a> YamlSource<'a> {
                         known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
                     ),
                 };
-                YamlProblem { message, position: self.key_position(key) }
+                YamlProblem { message, position: self.key_position(key), parser_said: None }
             })
             .collect()
     }
@@ -118,6 +141,104 @@ impl<'a> YamlSource<'a> {
         }
         Some(key_pos)
     }
+}
+
+/// The parser's text without the "at line N column M" it writes after each part.
+fn strip_positions(said: &str) -> String {
+    let mut out = String::with_capacity(said.len());
+    let mut rest = said;
+    while let Some(start) = rest.find(" at line ") {
+        let tail = &rest[start + " at line ".len()..];
+        let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let line_len = digits(tail);
+        let after_line = &tail[line_len..];
+        match after_line.strip_prefix(" column ") {
+            Some(col) if line_len > 0 && digits(col) > 0 => {
+                out.push_str(&rest[..start]);
+                rest = &col[digits(col)..];
+            }
+            _ => {
+                out.push_str(&rest[..start + " at line ".len()]);
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The line and column of the first "at line N column M" after `context` in the parser's text.
+fn position_after(said: &str, context: &str) -> Option<Position> {
+    let tail = &said[said.find(context)? + context.len()..];
+    let tail = tail.strip_prefix(" at line ")?;
+    let (line, tail) = tail.split_once(" column ")?;
+    let column: String = tail.chars().take_while(char::is_ascii_digit).collect();
+    Some(Position { line: line.parse().ok()?, column: column.parse().ok()? })
+}
+
+/// For the syntax errors editors make, what to do instead, in their words, and the position
+/// (in the document) that the advice is about. `None` leaves the parser's text as it is.
+fn explain_syntax(text: &str, said: &str, at: Option<Position>) -> Option<(String, Option<Position>)> {
+    if let Some(tab) = leading_tab(text)
+        && (said.contains("cannot start any token") || said.contains("tab") || at.is_some_and(|p| p.line == tab.line))
+    {
+        return Some((
+            "a tab at the start of a line: YAML needs spaces here, so replace the tab with spaces".into(),
+            Some(tab),
+        ));
+    }
+    if said.contains("mapping values are not allowed") {
+        let line = text.lines().nth(at?.line.checked_sub(1)?)?;
+        let advice = match line.split_once(':') {
+            Some((key, value)) if !key.trim().is_empty() && !key.trim_start().starts_with('-') => {
+                let quoted = value.trim().replace('\\', "\\\\").replace('"', "\\\"");
+                format!(
+                    "this value has a colon followed by a space, which YAML reads as the start of another field: put the value in quotes: `{}: \"{quoted}\"`",
+                    key.trim_end()
+                )
+            }
+            _ => "this line has a colon followed by a space, which YAML reads as the start of another field: put the text in quotes".into(),
+        };
+        return Some((advice, at));
+    }
+    for (open, close, kind) in [('[', ']', "flow sequence"), ('{', '}', "flow mapping")] {
+        let context = format!("while parsing a {kind}");
+        if said.contains(&format!("did not find expected ',' or '{close}'")) || said.contains(&context) {
+            let opened = position_after(said, &context);
+            let what = if open == '[' { "list" } else { "mapping" };
+            let example = if open == '[' { "`[News, Policy]`" } else { "`{ name: About, url: /about/ }`" };
+            return Some((
+                format!(
+                    "the {what} opened with `{open}` here is not closed: end it with `{close}` on the same line, like {example} (or check for a missing comma)"
+                ),
+                opened.or(at),
+            ));
+        }
+    }
+    if said.contains("could not find expected ':'") {
+        return Some((
+            "expected `field: value` on this line: add the missing `:`, or indent the line if it continues the value above".into(),
+            at,
+        ));
+    }
+    if said.contains("did not find expected key") || said.contains("did not find expected '-'") {
+        return Some((
+            "this line is indented differently from the fields around it: line up each field with the others (two spaces for items of a list)".into(),
+            at,
+        ));
+    }
+    if said.contains("found unexpected end of stream") && said.contains("quoted scalar") {
+        return Some(("a quoted value is never closed: add the closing quote".into(), at));
+    }
+    None
+}
+
+/// Where the first tab in a line's indentation is: YAML allows only spaces there.
+fn leading_tab(text: &str) -> Option<Position> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        indent.find('\t').map(|byte| Position { line: i + 1, column: indent[..byte].chars().count() + 1 })
+    })
 }
 
 /// The byte offset where `[`/`{` nesting (outside quotes and comments) first exceeds `max`.
@@ -177,6 +298,38 @@ mod tests {
         assert_eq!(err.position, Some(Position { line: 3, column: 1 }));
         assert!(err.message.starts_with("unknown field `titel`"), "{}", err.message);
         assert!(!err.message.contains("at line"), "{}", err.message);
+    }
+
+    fn problem_of(text: &str) -> YamlProblem {
+        YamlSource { text, first_line: 2 }.parse::<serde_yaml::Value>().unwrap_err()
+    }
+
+    #[test]
+    fn an_unclosed_list_points_at_its_bracket() {
+        let p = problem_of("title: A\ncategories: [News\ntags: [x]\n");
+        assert_eq!(p.position, Some(Position { line: 3, column: 13 }));
+        assert!(p.message.starts_with("the list opened with `[` here is not closed: end it with `]`"), "{}", p.message);
+        let said = p.parser_said.unwrap();
+        assert!(said.starts_with("did not find expected ',' or ']'") && !said.contains("at line"), "{said}");
+    }
+
+    #[test]
+    fn a_missing_colon_and_a_misaligned_field_are_explained() {
+        let p = problem_of("title: A\ndate 2024\n  x: y\n");
+        assert!(p.message.starts_with("expected `field: value`") || p.message.contains("indented"), "{p:?}");
+        let p = problem_of("title: A\nextra:\n    a: 1\n  b: 2\n");
+        assert!(p.parser_said.is_some(), "{p:?}");
+    }
+
+    #[test]
+    fn positions_inside_the_parser_text_are_removed() {
+        assert_eq!(
+            strip_positions(
+                "did not find expected ',' or ']' at line 6 column 5, while parsing a flow sequence at line 4 column 13"
+            ),
+            "did not find expected ',' or ']', while parsing a flow sequence"
+        );
+        assert_eq!(strip_positions("at line nine"), "at line nine");
     }
 
     #[test]

@@ -25,7 +25,7 @@ fn planted_problems_are_found_with_file_and_line() {
             "content/2024/01/a.md:6:17: broken link `/2024/01/missing/`: nothing is published at /2024/01/missing/",
             "content/2024/01/a.md:6:58: broken anchor `/2024/01/b/#nope`: /2024/01/b/ has no element with id `nope`",
             "content/2024/01/a.md:7:55: links to a draft: `/2024/01/draft/` is not published yet (remove the link or publish the article)",
-            "content/2024/01/a.md:9:12: missing image or media file `/images/missing.png`: nothing is published at /images/missing.png",
+            "content/2024/01/a.md:9:11: missing image or media file `/images/missing.png`: nothing is published at /images/missing.png",
         ],
         "{errors:#?}"
     );
@@ -41,6 +41,17 @@ fn planted_problems_are_found_with_file_and_line() {
         ],
         "{warnings:#?}"
     );
+}
+
+/// A Markdown image whose file is missing fails the build (see: issue 22), so `check` reports
+/// it as the build would, with its line.
+#[test]
+fn a_missing_markdown_image_is_a_build_error_that_check_reports() {
+    let t =
+        SiteTest::new().file("content/a.md", &common::article("A", "2024-01-01", "", "![A chart](/images/gone.png)"));
+    let build = pamphlet::BuildOptions { now: Some(common::now()), ..pamphlet::BuildOptions::new(t.root()) };
+    let err = check(&CheckOptions { build, external: false }).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.starts_with("content/a.md:5:10: image `/images/gone.png` not found"), "{err}");
 }
 
 #[test]

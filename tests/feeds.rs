@@ -60,7 +60,8 @@ fn items_carry_link_guid_dates_author_categories_summary_and_content() {
     assert_eq!(quotes.authors[0].name.as_deref(), Some("Hina Baloch"));
     let terms: Vec<&str> = quotes.categories.iter().map(|c| c.term.as_str()).collect();
     assert_eq!(terms, ["DRM Exclusive/News", "Privacy", "Shutdowns"]);
-    assert_eq!(quotes.summary.as_ref().unwrap().content, "Shutdowns & \"blackouts\" in Balochistan.");
+    // RSS's description is HTML: the plain-text summary arrives escaped, and reads as written.
+    assert_eq!(quotes.summary.as_ref().unwrap().content, "Shutdowns &amp; &quot;blackouts&quot; in Balochistan.");
     assert!(quotes.content.as_ref().unwrap().body.as_ref().unwrap().contains("Internet shutdowns cost Balochistan"));
 
     let atom = parse(&site, "/atom.xml");
@@ -219,4 +220,42 @@ fn a_site_without_articles_still_has_valid_feeds() {
     let atom = parse(&site, "/atom.xml");
     assert!(atom.entries.is_empty());
     assert_eq!(elements(&site.text("/atom.xml"), "updated"), ["1970-01-01T00:00:00+00:00"]);
+}
+
+/// See: issue 22. A plain-text summary is text in every feed reader, never markup; and the
+/// featured image travels with the item.
+#[test]
+fn plain_text_summaries_stay_text_and_featured_images_are_carried() {
+    let site = SiteTest::new()
+        .file(
+            "content/a.md",
+            &article(
+                "Tags",
+                "2024-01-01",
+                "summary: Why <b> tags matter & <script>x</script>\nimage: /images/court.jpg\nimage_alt: A court\n",
+                "Body.",
+            ),
+        )
+        .file("static/images/court.jpg", "x")
+        .build();
+    let rss = parse(&site, "/feed.xml");
+    let summary = rss.entries[0].summary.as_ref().unwrap().content.clone();
+    assert_eq!(summary, "Why &lt;b&gt; tags matter &amp; &lt;script&gt;x&lt;/script&gt;", "HTML-escaped inside RSS");
+    let raw = site.text("/feed.xml");
+    assert!(raw.contains("xmlns:media=\"http://search.yahoo.com/mrss/\""), "{raw}");
+    assert!(
+        raw.contains(r#"<media:content medium="image" type="image/jpeg" url="https://example.org/images/court.jpg">"#),
+        "{raw}"
+    );
+    let media = &rss.entries[0].media;
+    assert!(
+        media
+            .iter()
+            .flat_map(|m| &m.content)
+            .any(|c| c.url.as_ref().is_some_and(|u| u.as_str().ends_with("/images/court.jpg"))),
+        "feed-rs reads the image: {media:?}"
+    );
+    let atom = parse(&site, "/atom.xml");
+    assert_eq!(atom.entries[0].summary.as_ref().unwrap().content, "Why <b> tags matter & <script>x</script>");
+    assert!(site.text("/atom.xml").contains(r#"rel="enclosure""#));
 }

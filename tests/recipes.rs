@@ -1,5 +1,7 @@
 //! The CI recipes in examples/ci/ parse as YAML, and every `pamphlet …` command line in them is
-//! accepted by the command-line parser, so the recipes cannot rot silently.
+//! accepted by the command-line parser, so the recipes cannot rot silently. README's examples
+//! are held to the same standard: its site.yaml examples load, its front-matter example builds,
+//! and its shell commands parse (see: issue 22, whose README example did not build).
 
 use clap::Parser;
 use pamphlet::cli::Cli;
@@ -44,6 +46,8 @@ fn words(command: &str) -> Vec<String> {
                 quote = Some(c);
                 in_word = true;
             }
+            // A shell comment: the rest of the line is not part of the command.
+            (None, '#') if !in_word => break,
             (None, c) if c.is_whitespace() => {
                 if in_word {
                     out.push(std::mem::take(&mut current));
@@ -115,4 +119,103 @@ fn recipes_pin_a_version_and_schedule_rebuilds() {
     }
     let all: String = recipes().iter().map(|(_, r)| serde_yaml::to_string(r).unwrap()).collect();
     assert!(all.contains("cron"), "no recipe rebuilds on a schedule");
+}
+
+/// README's fenced code blocks: (info string, text, line of the opening fence).
+fn readme_blocks() -> Vec<(String, String, usize)> {
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut open: Option<(String, String, usize)> = None;
+    // Fences inside numbered lists are indented; so is their text, by as much.
+    let mut indent = "";
+    for (i, line) in readme.lines().enumerate() {
+        let fence = line.trim_start().strip_prefix("```");
+        match (fence, open.take()) {
+            (Some(info), None) => {
+                indent = &line[..line.len() - line.trim_start().len()];
+                open = Some((info.trim().to_string(), String::new(), i + 1));
+            }
+            (Some(_), Some(block)) => blocks.push(block),
+            (None, Some((info, mut text, at))) => {
+                text.push_str(line.strip_prefix(indent).unwrap_or(line));
+                text.push('\n');
+                open = Some((info, text, at));
+            }
+            (None, None) => {}
+        }
+    }
+    blocks
+}
+
+/// The first complete site.yaml in README (the one with `title:` and `base_url:`).
+fn readme_site_yaml(blocks: &[(String, String, usize)]) -> String {
+    blocks
+        .iter()
+        .find(|(info, text, _)| info == "yaml" && text.starts_with("title:"))
+        .map(|(_, text, _)| text.clone())
+        .expect("README shows a complete site.yaml")
+}
+
+#[test]
+fn readme_site_yaml_examples_load() {
+    let blocks = readme_blocks();
+    let site_yaml = readme_site_yaml(&blocks);
+    let mut loaded = 0;
+    for (info, text, line) in blocks.iter().filter(|(info, _, _)| info == "yaml") {
+        // A fragment (the theme's `theme_config:`) is loaded as part of a minimal site.yaml,
+        // so unknown keys in it are caught too.
+        let whole = if text.starts_with("title:") {
+            text.clone()
+        } else {
+            format!("title: T\nbase_url: https://news.example.pk/\n{text}")
+        };
+        if let Err(e) = pamphlet::config::Config::parse(&whole, None) {
+            panic!("README.md:{line}: the {info} example does not load:\n{e}");
+        }
+        loaded += 1;
+    }
+    assert!(loaded >= 2, "only {loaded} yaml examples found");
+    assert!(site_yaml.contains("categories:"));
+}
+
+#[test]
+fn readme_front_matter_examples_build_without_warnings() {
+    let blocks = readme_blocks();
+    let site_yaml = readme_site_yaml(&blocks);
+    let examples: Vec<&(String, String, usize)> = blocks.iter().filter(|(info, _, _)| info == "markdown").collect();
+    assert!(!examples.is_empty(), "README has no markdown example");
+    for (_, text, line) in examples {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("site.yaml"), &site_yaml).unwrap();
+        std::fs::create_dir_all(root.join("content/2024/03")).unwrap();
+        std::fs::write(root.join("content/2024/03/example.md"), text).unwrap();
+        // The images the example shows exist on the site it is written for.
+        for word in text.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+            if let Some(path) = word.strip_prefix("/images/") {
+                let file = root.join("static/images").join(path);
+                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+                std::fs::write(file, b"GIF89a").unwrap();
+            }
+        }
+        let mut opts = pamphlet::BuildOptions::new(root);
+        opts.strict = true;
+        if let Err(e) = pamphlet::render_site(&opts) {
+            panic!("README.md:{line}: the front-matter example does not build:\n{e}");
+        }
+    }
+}
+
+#[test]
+fn readme_shell_commands_parse() {
+    let mut total = 0;
+    for (_, text, line) in readme_blocks().iter().filter(|(info, _, _)| info == "sh") {
+        for command in pamphlet_commands(text) {
+            if let Err(e) = Cli::try_parse_from(&command) {
+                panic!("README.md:{line}: `{}` is rejected:\n{e}", command.join(" "));
+            }
+            total += 1;
+        }
+    }
+    assert!(total >= 5, "only {total} pamphlet commands found in README");
 }

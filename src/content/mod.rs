@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::error::{Error, Location, Position, Result, Warning};
 use crate::markdown::{Markdown, Rendered};
-use crate::yaml::YamlSource;
+use crate::yaml::{YamlProblem, YamlSource};
 pub use article::Article;
 use front_matter::FrontMatter;
 pub use page::Page;
@@ -59,6 +59,8 @@ pub struct Common {
     pub extra: serde_yaml::Mapping,
     /// The rendered body; shared, so that the dev server's document cache clones cheaply.
     pub body: std::sync::Arc<Rendered>,
+    /// The body's Markdown images (`![alt](url)`), each located in the file.
+    pub inline_images: Vec<Located<String>>,
     /// True for `index.md` files, whose folder's other files are copied beside the output.
     pub is_bundle: bool,
     /// Problems in this file that do not stop the build.
@@ -152,6 +154,7 @@ pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
         aliases,
         extra: _,
         body: _,
+        inline_images: _,
         is_bundle,
         warnings: _,
     } = common;
@@ -196,6 +199,14 @@ enum Found {
 /// Walks `root/content` and parses everything in it.
 pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions) -> Result<Content> {
     load_inner(root, config, markdown, opts, None)
+}
+
+/// Like [`load`], but returns what did parse together with the problems of what did not, so
+/// that the later stages (categories, authors, previous/next, images) still look at every
+/// good file and one run reports every problem in the site. A missing `content/` folder is
+/// still an error on its own: there is nothing to go on.
+pub fn load_all(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions) -> Result<(Content, Vec<Error>)> {
+    load_parts(root, config, markdown, opts, None)
 }
 
 /// Like [`load`], but re-uses documents parsed by an earlier call whose file has the same
@@ -325,8 +336,20 @@ fn load_inner(
     config: &Config,
     markdown: &Markdown,
     opts: LoadOptions,
-    mut cache: Option<&mut ContentCache>,
+    cache: Option<&mut ContentCache>,
 ) -> Result<Content> {
+    let (content, errors) = load_parts(root, config, markdown, opts, cache)?;
+    Error::collect(errors)?;
+    Ok(content)
+}
+
+fn load_parts(
+    root: &Path,
+    config: &Config,
+    markdown: &Markdown,
+    opts: LoadOptions,
+    mut cache: Option<&mut ContentCache>,
+) -> Result<(Content, Vec<Error>)> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(Error::config(
@@ -393,8 +416,7 @@ fn load_inner(
     {
         cache.listing = Some(found);
     }
-    Error::collect(errors)?;
-    Ok(content)
+    Ok((content, errors))
 }
 
 /// Parses one file, or clones it from the cache when its stamp has not changed (or without
@@ -638,12 +660,17 @@ fn parse_text(
     let fm: FrontMatter = ctx.yaml.parse().map_err(|p| {
         let unknown = ctx.yaml.unknown_keys(front_matter::FIELDS);
         let problems = if unknown.is_empty() { vec![p] } else { unknown };
-        problems.into_iter().map(|p| Error::content(ctx.location(p.position), p.message)).collect::<Vec<_>>()
+        problems
+            .into_iter()
+            .map(|p| YamlProblem { position: p.position.or(Some(Position { line: 1, column: 1 })), ..p })
+            .map(|p| p.into_error(source, Error::content))
+            .collect::<Vec<_>>()
     })?;
     let mut errors = Vec::new();
     let empty_tags = fm.tags.is_empty() && ctx.yaml.key_position("tags").is_some();
     let common = common_fields(&fm, source, split.body, &ctx, markdown, &mut errors).map(|mut common| {
-        common.warnings = document_warnings(&common, empty_tags, &ctx, text);
+        common.inline_images = locate_images(text, &common.body.images);
+        common.warnings = document_warnings(&common, &fm, empty_tags, &ctx);
         common
     });
     let doc = match (common, in_pages) {
@@ -672,9 +699,28 @@ fn parse_text(
     if errors.is_empty() { Ok(doc) } else { Err(errors) }
 }
 
-/// Things worth fixing that do not stop the build: missing alt text and an empty tag list.
-/// (A very long slug is checked once the slug is known.)
-fn document_warnings(common: &Common, empty_tags: bool, ctx: &ParseContext, text: &str) -> Vec<Warning> {
+/// Where each Markdown image URL is written in `text` (the whole file): the `](url` of each
+/// use in turn, so that the same image used twice is located twice.
+fn locate_images(text: &str, urls: &[String]) -> Vec<Located<String>> {
+    let mut searched_from: HashMap<&str, usize> = HashMap::new();
+    urls.iter()
+        .map(|url| {
+            let from = searched_from.entry(url.as_str()).or_default();
+            let needle = format!("]({url}");
+            let found = text.get(*from..).and_then(|rest| rest.find(&needle)).map(|i| *from + i);
+            if let Some(offset) = found {
+                *from = offset + needle.len();
+            }
+            Located { value: url.clone(), position: found.map(|offset| Position::of_offset(text, offset)) }
+        })
+        .collect()
+}
+
+/// Things worth fixing that do not stop the build: missing alt text, an empty tag list, tags
+/// written as one comma-separated string, and authors site.yaml does not know. (A very long
+/// slug is checked once the slug is known.) One warning per problem: an image without alt
+/// text used twice on one line is one warning.
+fn document_warnings(common: &Common, fm: &FrontMatter, empty_tags: bool, ctx: &ParseContext) -> Vec<Warning> {
     let warn = |position: Option<Position>, code: &'static str, message: String| Warning {
         location: ctx.location(position),
         code,
@@ -688,10 +734,12 @@ fn document_warnings(common: &Common, empty_tags: bool, ctx: &ParseContext, text
             "featured image has no `image_alt:`: describe the picture for readers who cannot see it (the title is used meanwhile)".into(),
         ));
     }
-    for url in &common.body.images_without_alt {
-        let position = text.find(&format!("]({url}")).map(|offset| Position::of_offset(text, offset));
+    let mut without_alt: Vec<&String> = common.body.images_without_alt.iter().collect();
+    without_alt.dedup();
+    for image in common.inline_images.iter().filter(|i| without_alt.contains(&&i.value)) {
+        let url = &image.value;
         out.push(warn(
-            position,
+            image.position,
             "missing-alt",
             format!("image `{url}` has no alt text: write ![what it shows]({url})"),
         ));
@@ -703,7 +751,72 @@ fn document_warnings(common: &Common, empty_tags: bool, ctx: &ParseContext, text
             "`tags:` is empty: add tags or remove the line".into(),
         ));
     }
+    if let Some(joined) = comma_separated_scalar(ctx, "tags", &fm.tags) {
+        let list = joined.split(',').map(str::trim).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(", ");
+        out.push(warn(
+            ctx.yaml.key_position("tags"),
+            "comma-tags",
+            format!(
+                "`tags: {joined}` is one tag with commas in its name: for several tags write a list, `tags: [{list}]`"
+            ),
+        ));
+    }
+    for key in ["author", "authors"] {
+        let written = if key == "author" { &fm.author } else { &fm.authors };
+        for name in written {
+            if let Some(message) = undeclared_author(ctx.config, name) {
+                out.push(warn(ctx.yaml.value_position(key, name), "unknown-author", message));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
     out
+}
+
+/// The value of `key` when it is written as one plain string holding a comma (`tags: a, b`),
+/// which YAML reads as one item; a list (`[a, b]` or `- a`) is what was meant.
+fn comma_separated_scalar<'a>(ctx: &ParseContext, key: &str, parsed: &'a [String]) -> Option<&'a str> {
+    let [only] = parsed else { return None };
+    let line = ctx.yaml.key_position(key)?.line - ctx.yaml.first_line;
+    let written = ctx.yaml.text.lines().nth(line)?.split_once(':')?.1.trim_start();
+    (only.contains(',') && !written.starts_with(['[', '-'])).then_some(only.as_str())
+}
+
+/// Why `written` (an `author:` value) is probably a mistake: site.yaml declares authors, and
+/// this is neither the id nor the name of one of them. `None` when it is declared, or when the
+/// site declares no authors at all (then every name makes its own author page, by design).
+pub fn undeclared_author(config: &Config, written: &str) -> Option<String> {
+    if config.authors.is_empty() {
+        return None;
+    }
+    let slug = crate::slug::slugify(written);
+    let declared = config.authors.iter().any(|(id, details)| {
+        id == written || crate::slug::slugify(id) == slug || details.name.eq_ignore_ascii_case(written.trim())
+    });
+    if declared {
+        return None;
+    }
+    let closest = config
+        .authors
+        .iter()
+        .map(|(id, details)| {
+            let score = strsim::jaro_winkler(&written.to_lowercase(), &id.to_lowercase())
+                .max(strsim::jaro_winkler(&written.to_lowercase(), &details.name.to_lowercase()));
+            (score, id)
+        })
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id.as_str());
+    let ids = config.authors.keys().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ");
+    Some(match closest {
+        Some(id) => format!(
+            "author `{written}` is not declared in site.yaml: did you mean `{id}`? (declared: {ids}; an undeclared name gets an author page of its own)"
+        ),
+        None => format!(
+            "author `{written}` is not declared in site.yaml (declared: {ids}): use one of those ids, or declare this author under `authors:`"
+        ),
+    })
 }
 
 fn common_fields(
@@ -757,6 +870,7 @@ fn common_fields(
         aliases,
         extra: fm.extra.clone(),
         body: std::sync::Arc::new(body),
+        inline_images: Vec::new(),
         is_bundle: source.file_name().is_some_and(|n| n == "index.md"),
         warnings: Vec::new(),
     })
@@ -791,8 +905,8 @@ mod tests {
             w,
             vec![
                 "content/x.md:4:1: featured image has no `image_alt:`: describe the picture for readers who cannot see it (the title is used meanwhile) [missing-alt]".to_string(),
-                "content/x.md:10:3: image `/b.png` has no alt text: write ![what it shows](/b.png) [missing-alt]".to_string(),
                 "content/x.md:5:1: `tags:` is empty: add tags or remove the line [empty-tags]".to_string(),
+                "content/x.md:10:3: image `/b.png` has no alt text: write ![what it shows](/b.png) [missing-alt]".to_string(),
                 "content/x.md:6:1: the URL slug is 81 characters long: set a shorter `slug:` [long-slug]".to_string(),
             ]
         );

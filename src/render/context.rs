@@ -11,14 +11,7 @@ use crate::taxonomy::CategoryId;
 /// Words per minute used for `reading_time`.
 const WORDS_PER_MINUTE: usize = 200;
 
-/// Languages written right to left (primary subtags).
-const RTL_LANGUAGES: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"];
-
-/// `rtl` for right-to-left languages (`ur`, `ar-PK`…), else `ltr`.
-pub fn text_direction(lang: &str) -> &'static str {
-    let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-    if RTL_LANGUAGES.contains(&primary.as_str()) { "rtl" } else { "ltr" }
-}
+pub use crate::language::text_direction;
 
 fn reading_time(words: usize) -> usize {
     words.div_ceil(WORDS_PER_MINUTE).max(1)

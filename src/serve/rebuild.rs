@@ -153,6 +153,9 @@ impl Rebuilder {
         let outputs = renderer.render_selected(&site, &views, &selection)?;
         phases.mark("render");
         let copies = copied_outputs(&self.opts.root, &theme, &site)?;
+        // As `build` does: an image that would be missing from the published site fails here too.
+        let published: std::collections::HashSet<&str> = copies.iter().map(|c| c.path.as_str()).collect();
+        crate::check_images(&site, &published)?;
         // Feeds, the sitemap and robots.txt, as `build` writes them (a body-only edit takes the
         // in-place path, which updates the feeds listing the article). The search index is not
         // built while serving: it takes seconds on a large site.
@@ -225,6 +228,19 @@ impl Rebuilder {
         }
         phases.mark("content");
         let undo = swap_in_edits(last, edits);
+        // As `build` does: an edit that shows a missing image fails.
+        let images = {
+            let published: std::collections::HashSet<&str> = last.copy_paths.iter().map(String::as_str).collect();
+            let edited = undo.edits.iter().map(|(id, _, _)| {
+                let a = &last.site.articles[*id];
+                (&a.article.common, &a.image, a.path.as_str())
+            });
+            crate::check_document_images(edited, &published)
+        };
+        if let Err(e) = images {
+            undo.apply(last);
+            return Some(Err(e));
+        }
         let cards: Vec<(ArticleId, bool)> =
             undo.edits.iter().map(|(id, _, card)| (*id, *card != last.views.summaries[*id])).collect();
         let recent_changed = undo.recent != last.views.site.recent;

@@ -1,0 +1,93 @@
+//! Languages: which are written right to left, and which right-to-left language a piece of
+//! text is most likely in (for `pamphlet new` and the WordPress importer, which must write
+//! `lang:` for an Urdu title on an English site).
+
+/// Languages written right to left (primary subtags).
+const RTL_LANGUAGES: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"];
+
+/// The primary subtag of a language code, lower-cased (`ar-PK` → `ar`).
+fn primary(lang: &str) -> String {
+    lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// Whether `lang` (`ur`, `ar-PK`…) is written right to left.
+pub fn is_rtl(lang: &str) -> bool {
+    RTL_LANGUAGES.contains(&primary(lang).as_str())
+}
+
+/// `rtl` for right-to-left languages (`ur`, `ar-PK`…), else `ltr`.
+pub fn text_direction(lang: &str) -> &'static str {
+    if is_rtl(lang) { "rtl" } else { "ltr" }
+}
+
+/// Whether two language codes name the same language (`ur` and `ur-PK` do).
+pub fn same_language(a: &str, b: &str) -> bool {
+    primary(a) == primary(b)
+}
+
+/// Letters that only one language of the Arabic script uses. Sindhi, Pashto and Urdu each add
+/// letters to the Arabic alphabet.
+const SCRIPT_MARKERS: &[(&str, &[char])] = &[
+    ("sd", &['ڀ', 'ٻ', 'ڄ', 'ڃ', 'ڇ', 'ڏ', 'ڌ', 'ڍ', 'ڊ', 'ڙ', 'ڦ', 'ڪ', 'ڻ', 'ٺ', 'ٽ', 'ٿ', 'ڳ', 'ڱ']),
+    ("ps", &['ټ', 'ډ', 'ړ', 'ږ', 'ښ', 'ګ', 'ڼ', 'ۍ', 'ې', 'ځ', 'څ']),
+    ("ur", &['ٹ', 'ڈ', 'ڑ', 'ں', 'ے', 'ھ', 'ہ', 'ۓ']),
+];
+
+/// Letters Persian and Urdu share but Arabic does not (pe, che, zhe, gaf, keheh, farsi yeh).
+const PERSIAN_OR_URDU: &[char] = &['پ', 'چ', 'ژ', 'گ', 'ک', 'ی'];
+
+/// The right-to-left language `text` is most likely written in, when most of its letters are
+/// in a right-to-left script: Hebrew (`he`); for the Arabic script Sindhi, Pashto or Urdu by
+/// the letters only they use; between Persian and Urdu, which share letters, Persian when the
+/// text has Arabic's heh (ه), which Urdu writes as ہ or ھ; else Arabic (`ar`).
+pub fn guess_rtl_language(text: &str) -> Option<&'static str> {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let count_in = |lo: char, hi: char| letters.iter().filter(|c| (lo..=hi).contains(*c)).count();
+    let arabic = count_in('\u{0600}', '\u{06FF}') + count_in('\u{0750}', '\u{077F}') + count_in('\u{FB50}', '\u{FEFF}');
+    let hebrew = count_in('\u{0590}', '\u{05FF}');
+    if letters.is_empty() {
+        return None;
+    }
+    if hebrew * 2 > letters.len() {
+        return Some("he");
+    }
+    if arabic * 2 <= letters.len() {
+        return None;
+    }
+    let has_any = |marks: &[char]| letters.iter().any(|c| marks.contains(c));
+    if let Some((lang, _)) = SCRIPT_MARKERS.iter().find(|(_, marks)| has_any(marks)) {
+        return Some(lang);
+    }
+    match (has_any(PERSIAN_OR_URDU), letters.contains(&'ه')) {
+        (true, true) => Some("fa"),
+        (true, false) => Some("ur"),
+        (false, _) => Some("ar"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directions_follow_the_primary_subtag() {
+        assert_eq!(text_direction("ur"), "rtl");
+        assert_eq!(text_direction("ar-PK"), "rtl");
+        assert_eq!(text_direction("en"), "ltr");
+        assert!(same_language("ur-PK", "UR"));
+    }
+
+    #[test]
+    fn titles_in_each_script_are_told_apart() {
+        assert_eq!(guess_rtl_language("انٹرنیٹ کی بندش"), Some("ur"));
+        assert_eq!(guess_rtl_language("ڊجيٽل حق"), Some("sd"));
+        assert_eq!(guess_rtl_language("د انټرنیټ بندیز"), Some("ps"));
+        assert_eq!(guess_rtl_language("حقوق دیجیتال برای همه گروه"), Some("fa"));
+        assert_eq!(guess_rtl_language("الحقوق الرقمية"), Some("ar"));
+        assert_eq!(guess_rtl_language("זכויות דיגיטליות"), Some("he"));
+        assert_eq!(guess_rtl_language("Internet shutdown in the north"), None);
+        assert_eq!(guess_rtl_language("پاکستان"), Some("ur"), "Persian letters, but no Arabic heh");
+        assert_eq!(guess_rtl_language("The PECA amendment: کیا"), None, "mostly Latin letters");
+        assert_eq!(guess_rtl_language("2024"), None);
+    }
+}
