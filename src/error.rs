@@ -190,6 +190,12 @@ impl Error {
         }
     }
 
+    /// The problems in `errors` as one error (for a list known not to be empty; an empty
+    /// list gives an empty [`Error::Many`]).
+    pub fn all(errors: Vec<Error>) -> Error {
+        Error::collect(errors).err().unwrap_or(Error::Many(Vec::new()))
+    }
+
     fn flatten_into(self, out: &mut Vec<Error>) {
         match self {
             Error::Many(list) => list.into_iter().for_each(|e| e.flatten_into(out)),

@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod minify;
 pub mod output;
 pub mod permalink;
+pub mod pipeline;
 pub mod redirects;
 pub mod render;
 pub mod scaffold;
@@ -42,6 +43,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 pub use error::{Error, Location, Position, Result, Warning};
+pub use pipeline::publishing_outputs;
+use pipeline::{Prepared, Purpose};
 
 /// mimalloc instead of the system allocator: a build makes millions of small allocations from
 /// both cores (Tera values, Pagefind's word lists), and glibc's malloc spent about a sixth of
@@ -148,187 +151,17 @@ pub struct RenderedSite {
 
 /// Loads, assembles and renders the site without writing anything.
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
-    let Prepared { site, renderer, statics, warnings } = prepare(opts, false)?;
-    let (mut files, search) = beside_search(&site, || renderer.render_site(&site))?;
+    let markdown = markdown::Markdown::new();
+    let Prepared { site, renderer, statics, warnings } = pipeline::prepare(opts, Purpose::Inspect, &markdown, None)?;
+    let (mut files, search) = pipeline::beside_search(&site, || renderer.render_site(&site))?;
     files.extend(search);
-    files.extend(unrendered_outputs(&opts.root, statics, &site)?);
+    files.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
     output::check_collisions(&files)?;
     if site.config.minify {
         minify::minify_pages(&mut files);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(RenderedSite { site, files, warnings })
-}
-
-/// The site loaded, assembled and validated, and its theme compiled: what a build renders from.
-struct Prepared {
-    site: site::Site,
-    renderer: render::Renderer,
-    /// The site's and the theme's static files.
-    statics: Vec<output::OutputFile>,
-    warnings: Vec<Warning>,
-}
-
-/// Loads the configuration, theme and content, assembles the site and checks what can be
-/// checked before rendering (images exist; with `--strict`, no warnings). Every problem of
-/// every stage is reported together: a file that does not parse does not hide an unknown
-/// category in another. `publishing` is true for `build`, which warns about what matters only
-/// for a site that goes online (a placeholder `base_url`).
-fn prepare(opts: &BuildOptions, publishing: bool) -> Result<Prepared> {
-    let root = opts.root.as_path();
-    let config = config::Config::load(root, opts.base_url.as_deref())?;
-    let theme = theme::Theme::load(root, &config.theme)?;
-    let renderer = render::Renderer::new(&theme);
-    let markdown = markdown::Markdown::new();
-    let load = content::LoadOptions {
-        drafts: opts.drafts,
-        future: opts.future,
-        now: opts.now.unwrap_or_else(jiff::Timestamp::now),
-    };
-    let (content, mut errors) = content::load_all(root, &config, &markdown, load)?;
-    let mut warnings = content.warnings.clone();
-    if publishing {
-        warnings.extend(config.placeholder_base_url.clone());
-    }
-    warnings.sort();
-    warnings.dedup();
-    let statics = output::static_files(root, &theme);
-    let (site, assembly_errors) = site::Site::assemble_all(config, content);
-    errors.extend(assembly_errors);
-    if let Ok(statics) = &statics {
-        errors.extend(check_images(&site, &copied_paths(&site, statics)).err());
-    }
-    errors.extend(check_strict(opts, &warnings).err());
-    match both(renderer, statics) {
-        Ok((renderer, statics)) => {
-            Error::collect(errors)?;
-            Ok(Prepared { site, renderer, statics, warnings })
-        }
-        Err(e) => {
-            errors.push(e);
-            Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())))
-        }
-    }
-}
-
-/// Runs `render` while the search index (empty when `search: false`) is built beside it. The
-/// index gets a thread of its own rather than a rayon worker: it blocks that thread while it
-/// waits for the parsing and compression it hands to the rayon pool, which rendering shares.
-fn beside_search<T: Send>(
-    site: &site::Site,
-    render: impl FnOnce() -> Result<T> + Send,
-) -> Result<(T, Vec<output::OutputFile>)> {
-    std::thread::scope(|scope| {
-        let search = scope.spawn(|| search::search_index(site));
-        let pages = render();
-        let search = search.join().unwrap_or_else(|_| {
-            Err(Error::output(search::BUNDLE_DIR, "building the search index failed: the indexer crashed"))
-        });
-        both(pages, search)
-    })
-}
-
-/// Both results, or the errors of either or both together.
-fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
-    match (a, b) {
-        (Ok(a), Ok(b)) => Ok((a, b)),
-        (a, b) => {
-            let errors = [a.err(), b.err()].into_iter().flatten().collect();
-            Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())))
-        }
-    }
-}
-
-/// Everything but the theme's pages and the search index: static files, feeds, the sitemap,
-/// robots.txt, `_redirects` and the articles' own files.
-fn unrendered_outputs(
-    root: &Path,
-    statics: Vec<output::OutputFile>,
-    site: &site::Site,
-) -> Result<Vec<output::OutputFile>> {
-    let mut files = publishing_outputs(site, &statics)?;
-    files.extend(statics);
-    files.extend(site.assets.iter().map(|a| output::OutputFile {
-        path: a.path.clone(),
-        contents: output::Contents::Copy(a.source.clone()),
-        origin: output::Origin::Source(a.source.strip_prefix(root).unwrap_or(&a.source).to_path_buf()),
-    }));
-    Ok(files)
-}
-
-/// With `--strict`, the warnings as errors.
-fn check_strict(opts: &BuildOptions, warnings: &[Warning]) -> Result<()> {
-    if !opts.strict {
-        return Ok(());
-    }
-    let errors = warnings.iter().cloned().map(Error::Strict).collect();
-    Error::collect(errors)
-}
-
-/// Feeds, the sitemap, robots.txt and `_redirects`: what makes the rendered pages a
-/// publication (the search index, which is slow, is built separately). `statics` are the
-/// site's static files: a `static/robots.txt` of the site's own wins over the generated one.
-pub fn publishing_outputs(site: &site::Site, statics: &[output::OutputFile]) -> Result<Vec<output::OutputFile>> {
-    let mut files = feeds::feeds(site)?;
-    files.extend(sitemap::sitemap(site));
-    files.extend(redirects::redirects_file(site));
-    files.extend(redirects::query_aliases_file(site));
-    if !statics.iter().any(|f| f.path == sitemap::ROBOTS) {
-        files.push(sitemap::robots(site));
-    }
-    Ok(files)
-}
-
-/// Every image an article or page shows from this site (its featured image and the images in
-/// its Markdown) must be a file the build publishes: a static file or a file of the content
-/// folder (`published`, site paths). Images on other hosts are `check`'s concern.
-pub(crate) fn check_images(site: &site::Site, published: &std::collections::HashSet<&str>) -> Result<()> {
-    let articles = site.articles.iter().map(|a| (&a.article.common, &a.image, a.path.as_str()));
-    let pages = site.pages.iter().map(|p| (&p.page.common, &p.image, p.page.path.as_str()));
-    check_document_images(articles.chain(pages), published)
-}
-
-/// [`check_images`] for some documents: (what they have in common, featured image, own path).
-pub(crate) fn check_document_images<'a>(
-    documents: impl Iterator<Item = (&'a content::Common, &'a Option<site::ImageRef>, &'a str)>,
-    published: &std::collections::HashSet<&str>,
-) -> Result<()> {
-    let mut errors = Vec::new();
-    for (common, image, owner_path) in documents {
-        if let Some(site::ImageRef::Site(path)) = image
-            && !published.contains(path.as_str())
-        {
-            errors.push(Error::content(
-                Location { path: common.source.clone(), position: common.image_position },
-                format!(
-                    "featured image `{}` not found: put the file in static{path} (or, for a path without a leading `/`, beside the article's index.md)",
-                    common.image.as_deref().unwrap_or_default()
-                ),
-            ));
-        }
-        for inline in &common.inline_images {
-            let Some(path) = site::local_image_path(&inline.value, owner_path) else { continue };
-            if !published.contains(path.as_str()) {
-                errors.push(content::error_at(
-                    &common.source,
-                    inline,
-                    format!(
-                        "image `{}` not found: nothing is published at {path}; put the file in static{path} (or beside the article's index.md for a path without a leading `/`), or fix the path",
-                        inline.value
-                    ),
-                ));
-            }
-        }
-    }
-    Error::collect(errors)
-}
-
-/// The site paths of the files a build copies: static files and the content folder's own.
-pub(crate) fn copied_paths<'a>(
-    site: &'a site::Site,
-    statics: &'a [output::OutputFile],
-) -> std::collections::HashSet<&'a str> {
-    statics.iter().map(|f| f.path.as_str()).chain(site.assets.iter().map(|a| a.path.as_str())).collect()
 }
 
 /// Builds the site into its output folder. Nothing is written unless the whole build succeeds.
@@ -340,7 +173,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let output_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &output_dir)?;
-    let Prepared { site, renderer, statics, warnings } = prepare(opts, true)?;
+    let markdown = markdown::Markdown::new();
+    let Prepared { site, renderer, statics, warnings } = pipeline::prepare(opts, Purpose::Publish, &markdown, None)?;
     let staging = output::Staging::create(&output_dir)?;
     let write = |mut file: output::OutputFile| {
         if site.config.minify {
@@ -350,11 +184,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         Written { path: file.path, origin: file.origin, error }
     };
     let views = render::SiteViews::new(&site);
-    let (mut written, search) = beside_search(&site, || {
+    let (mut written, search) = pipeline::beside_search(&site, || {
         renderer.render_into(&site, &views, &render::Selection::all(), &|file| Ok(write(file)))
     })?;
     let mut rest = search;
-    rest.extend(unrendered_outputs(&opts.root, statics, &site)?);
+    rest.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
     written.par_extend(rest.into_par_iter().map(write));
     // As in `render_site`: two outputs claiming one file are reported as such, before the
     // write errors the second of them caused.

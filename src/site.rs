@@ -113,7 +113,7 @@ impl Site {
     /// server passes its last build: most edits change a body, and finding related articles
     /// is the costly part of assembling a large archive.
     pub fn assemble_reusing(config: Config, content: Content, previous: Option<&Site>) -> Result<Site> {
-        let (site, errors) = Site::assemble_parts(config, content, previous);
+        let (site, errors) = Site::assemble_all(config, content, previous);
         Error::collect(errors)?;
         Ok(site)
     }
@@ -121,8 +121,8 @@ impl Site {
     /// [`Site::assemble`] that returns the site together with its problems: what could not be
     /// resolved (an unknown category, a `previous:` that names no article) is left out of the
     /// model, so that the checks after it still look at everything else.
-    pub fn assemble_all(config: Config, content: Content) -> (Site, Vec<Error>) {
-        Site::assemble_parts(config, content, None)
+    pub fn assemble_all(config: Config, content: Content, previous: Option<&Site>) -> (Site, Vec<Error>) {
+        Site::assemble_parts(config, content, previous)
     }
 
     fn assemble_parts(config: Config, content: Content, previous: Option<&Site>) -> (Site, Vec<Error>) {

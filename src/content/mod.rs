@@ -209,23 +209,24 @@ pub fn load_all(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOpt
     load_parts(root, config, markdown, opts, None)
 }
 
-/// Like [`load`], but re-uses documents parsed by an earlier call whose file has the same
-/// modification time and length, so that the dev server re-parses only what an edit touched.
-/// The cache forgets everything when `config` differs from the one it was filled with
-/// (parsing depends on it: the base URL's prefix, the timezone).
+/// Like [`load_all`] (what parsed, and the problems of what did not), but re-uses documents
+/// parsed by an earlier call whose file has the same modification time and length, so that the
+/// dev server re-parses only what an edit touched. The cache forgets everything when `config`
+/// differs from the one it was filled with (parsing depends on it: the base URL's prefix, the
+/// timezone).
 pub fn load_with_cache(
     root: &Path,
     config: &Config,
     markdown: &Markdown,
     opts: LoadOptions,
     cache: &mut ContentCache,
-) -> Result<Content> {
+) -> Result<(Content, Vec<Error>)> {
     let fingerprint = format!("{config:?}");
     if cache.config != fingerprint {
         cache.docs.clear();
         cache.config = fingerprint;
     }
-    load_inner(root, config, markdown, opts, Some(cache))
+    load_parts(root, config, markdown, opts, Some(cache))
 }
 
 /// Parsed documents kept between builds (see [`load_with_cache`]).
@@ -996,7 +997,9 @@ mod tests {
 
     fn load_cached(root: &Path, config: &Config, cache: &mut ContentCache) -> Content {
         let opts = LoadOptions { drafts: false, future: false, now: jiff::Timestamp::now() };
-        load_with_cache(root, config, &Markdown::new(), opts, cache).unwrap()
+        let (content, errors) = load_with_cache(root, config, &Markdown::new(), opts, cache).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        content
     }
 
     #[test]

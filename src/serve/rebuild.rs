@@ -22,15 +22,15 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::state::SiteFiles;
 use super::watch::Change;
-use crate::content::{self, ContentCache, LoadOptions};
+use crate::content::{self, ContentCache};
 use crate::error::{Error, IoResultExt, Result};
 use crate::output::{self, Contents, Data, Origin, OutputFile};
+use crate::pipeline::{self, Prepared, Purpose, Reuse};
 use crate::render::context::{ArticleSummaryView, ViewBuilder};
 use crate::render::select::Build;
 use crate::render::{Renderer, Selection, SiteViews};
 use crate::site::{ArticleId, Site};
-use crate::theme::Theme;
-use crate::{BuildOptions, config, markdown};
+use crate::{BuildOptions, markdown};
 
 /// What a successful rebuild produced.
 pub struct Outcome {
@@ -139,7 +139,7 @@ impl Rebuilder {
             // Edits to known articles need no new listing of content/ (see `only_changed`).
             self.documents.only_changed(paths.iter().map(|p| self.opts.root.join(p)).collect());
         }
-        let (site, renderer, theme) = self.load(&mut phases)?;
+        let Prepared { site, renderer, statics, .. } = self.load(&mut phases)?;
         let views = SiteViews::new(&site);
         phases.mark("views");
         let selection = match &self.last {
@@ -152,15 +152,12 @@ impl Rebuilder {
         phases.mark("compare");
         let outputs = renderer.render_selected(&site, &views, &selection)?;
         phases.mark("render");
-        let copies = copied_outputs(&self.opts.root, &theme, &site)?;
-        // As `build` does: an image that would be missing from the published site fails here too.
-        let published: std::collections::HashSet<&str> = copies.iter().map(|c| c.path.as_str()).collect();
-        crate::check_images(&site, &published)?;
+        let copies = pipeline::copied_files(&self.opts.root, statics, &site);
         // Feeds, the sitemap and robots.txt, as `build` writes them (a body-only edit takes the
         // in-place path, which updates the feeds listing the article). The search index is not
         // built while serving: it takes seconds on a large site.
         let mut outputs = outputs;
-        outputs.extend(crate::publishing_outputs(&site, &copies)?);
+        outputs.extend(pipeline::publishing_outputs(&site, &copies)?);
         let copy_paths: Vec<String> = copies.iter().map(|c| c.path.clone()).collect();
         // Rendered paths change only with a full render: check again when anything moved.
         match &self.last {
@@ -235,7 +232,7 @@ impl Rebuilder {
                 let a = &last.site.articles[*id];
                 (&a.article.common, &a.image, a.path.as_str())
             });
-            crate::check_document_images(edited, &published)
+            pipeline::check_document_images(edited, &published)
         };
         if let Err(e) = images {
             undo.apply(last);
@@ -285,31 +282,14 @@ impl Rebuilder {
         }))
     }
 
-    /// Config, theme, content (through the cache) and the assembled model; template and
-    /// content problems are reported together, as in [`crate::render_site`].
-    fn load(&mut self, phases: &mut Phases) -> Result<(Site, Renderer, Theme)> {
-        let root = self.opts.root.as_path();
-        let config = config::Config::load(root, self.opts.base_url.as_deref())?;
-        let theme = Theme::load(root, &config.theme)?;
-        let renderer = Renderer::new(&theme);
-        let load = LoadOptions {
-            drafts: self.opts.drafts,
-            future: self.opts.future,
-            now: self.opts.now.unwrap_or_else(jiff::Timestamp::now),
-        };
-        phases.mark("config and templates");
-        let content = content::load_with_cache(root, &config, &self.markdown, load, &mut self.documents);
-        phases.mark("content");
-        let (renderer, content) = match (renderer, content) {
-            (Ok(r), Ok(c)) => (r, c),
-            (r, c) => {
-                let errors = [r.err(), c.err()].into_iter().flatten().collect();
-                return Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())));
-            }
-        };
-        let site = Site::assemble_reusing(config, content, self.last.as_ref().map(|l| &l.site))?;
+    /// The pipeline's load, assemble and validate stages ([`pipeline::prepare`]), with this
+    /// server's document cache and last model to re-use: the same stages, and so the same
+    /// errors, as `pamphlet build`.
+    fn load(&mut self, phases: &mut Phases) -> Result<Prepared> {
+        let reuse = Reuse { documents: &mut self.documents, previous: self.last.as_ref().map(|l| &l.site) };
+        let prepared = pipeline::prepare(&self.opts, Purpose::Inspect, &self.markdown, Some(reuse))?;
         phases.mark("assemble");
-        Ok((site, renderer, theme))
+        Ok(prepared)
     }
 
     /// The new rendered outputs over the last build's (or alone, after a full render).
@@ -324,7 +304,7 @@ impl Rebuilder {
                 Contents::Text(text) => Arc::from(text.into_bytes()),
                 Contents::Builtin(b) => Arc::from(b),
                 Contents::Bytes(b) => Arc::from(b),
-                // The renderer produces text only; copies come from `copied_outputs`.
+                // The renderer produces text only; copies come from `pipeline::copied_files`.
                 Contents::Copy(_) => continue,
             };
             rendered.insert(file.path, (bytes, file.origin));
@@ -390,17 +370,6 @@ fn swap_in_edits(last: &mut LastGood, edits: Vec<(ArticleId, Arc<crate::content:
     let shown = last.views.site.recent.len();
     last.views.site.recent = last.views.summaries.iter().take(shown).cloned().collect();
     undo
-}
-
-/// Static files (theme, then site) and content assets, as the build copies them.
-fn copied_outputs(root: &std::path::Path, theme: &Theme, site: &Site) -> Result<Vec<OutputFile>> {
-    let mut files = output::static_files(root, theme)?;
-    files.extend(site.assets.iter().map(|a| OutputFile {
-        path: a.path.clone(),
-        contents: Contents::Copy(a.source.clone()),
-        origin: Origin::Source(a.source.strip_prefix(root).unwrap_or(&a.source).to_path_buf()),
-    }));
-    Ok(files)
 }
 
 /// The build's check that no two outputs (`rendered` paths and origins, and the copies)

@@ -1,0 +1,218 @@
+//! The pipeline every command runs, written once: load (site.yaml, the theme, `content/`) →
+//! assemble the site model → validate what can be validated before rendering (every image
+//! exists; with `--strict`, no warnings) → produce the outputs (pages beside the search index,
+//! feeds, the sitemap, robots.txt, redirects, static and content files). What happens to the
+//! outputs is the caller's: `build` stages them into the output folder, `render_site` and
+//! `check` keep them in memory, and the dev server keeps them in memory too. The dev server
+//! adds its incremental machinery around these stages through [`Reuse`] (its document cache
+//! and its last model) instead of repeating them, so a preview fails exactly when a build does.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::content::{self, Common, ContentCache};
+use crate::error::{Error, Location, Result, Warning};
+use crate::output::{self, OutputFile};
+use crate::site::{self, ImageRef, Site};
+use crate::{BuildOptions, config, markdown, render, search, theme};
+
+/// Why the site is being built: what only matters for a site that goes online (a placeholder
+/// `base_url`) is a warning when publishing, not when previewing or checking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// `pamphlet build`.
+    Publish,
+    /// `check`, `serve`, [`crate::render_site`].
+    Inspect,
+}
+
+/// What the dev server keeps between builds, offered to the load and assemble stages.
+pub(crate) struct Reuse<'a> {
+    /// Parsed documents, re-used when their file has not changed.
+    pub documents: &'a mut ContentCache,
+    /// The last good model, whose related-article lists are re-used when nothing they depend
+    /// on changed.
+    pub previous: Option<&'a Site>,
+}
+
+/// The site loaded, assembled and validated, and its theme compiled: what a build renders from.
+pub(crate) struct Prepared {
+    /// The site model.
+    pub site: Site,
+    /// The compiled templates.
+    pub renderer: render::Renderer,
+    /// The site's and the theme's static files.
+    pub statics: Vec<OutputFile>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Warning>,
+}
+
+/// Loads the configuration, theme and content, assembles the site and checks what can be
+/// checked before rendering. Every problem of every stage is reported together: a file that
+/// does not parse does not hide an unknown category in another, nor a template error.
+pub(crate) fn prepare(
+    opts: &BuildOptions,
+    purpose: Purpose,
+    markdown: &markdown::Markdown,
+    reuse: Option<Reuse>,
+) -> Result<Prepared> {
+    let root = opts.root.as_path();
+    let config = config::Config::load(root, opts.base_url.as_deref())?;
+    let theme = theme::Theme::load(root, &config.theme)?;
+    let renderer = render::Renderer::new(&theme);
+    let load = content::LoadOptions {
+        drafts: opts.drafts,
+        future: opts.future,
+        now: opts.now.unwrap_or_else(jiff::Timestamp::now),
+    };
+    let (documents, previous) = match reuse {
+        Some(Reuse { documents, previous }) => (Some(documents), previous),
+        None => (None, None),
+    };
+    let (content, mut errors) = match documents {
+        Some(cache) => content::load_with_cache(root, &config, markdown, load, cache)?,
+        None => content::load_all(root, &config, markdown, load)?,
+    };
+    let mut warnings = content.warnings.clone();
+    if purpose == Purpose::Publish {
+        warnings.extend(config.placeholder_base_url.clone());
+    }
+    warnings.sort();
+    warnings.dedup();
+    let statics = output::static_files(root, &theme);
+    let (site, assembly_errors) = Site::assemble_all(config, content, previous);
+    errors.extend(assembly_errors);
+    if let Ok(statics) = &statics {
+        errors.extend(check_images(&site, &copied_paths(&site, statics)).err());
+    }
+    errors.extend(check_strict(opts, &warnings).err());
+    match both(renderer, statics) {
+        Ok((renderer, statics)) => {
+            Error::collect(errors)?;
+            Ok(Prepared { site, renderer, statics, warnings })
+        }
+        Err(e) => {
+            errors.push(e);
+            Err(Error::all(errors))
+        }
+    }
+}
+
+/// Runs `render` while the search index (empty when `search: false`) is built beside it. The
+/// index gets a thread of its own rather than a rayon worker: it blocks that thread while it
+/// waits for the parsing and compression it hands to the rayon pool, which rendering shares.
+pub(crate) fn beside_search<T: Send>(
+    site: &Site,
+    render: impl FnOnce() -> Result<T> + Send,
+) -> Result<(T, Vec<OutputFile>)> {
+    std::thread::scope(|scope| {
+        let search = scope.spawn(|| search::search_index(site));
+        let pages = render();
+        let search = search.join().unwrap_or_else(|_| {
+            Err(Error::output(search::BUNDLE_DIR, "building the search index failed: the indexer crashed"))
+        });
+        both(pages, search)
+    })
+}
+
+/// Both results, or the errors of either or both together.
+pub(crate) fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => Err(Error::all([a.err(), b.err()].into_iter().flatten().collect())),
+    }
+}
+
+/// Feeds, the sitemap, robots.txt and `_redirects`: what makes the rendered pages a
+/// publication (the search index, which is slow, is built separately). `statics` are the
+/// site's static files: a `static/robots.txt` of the site's own wins over the generated one.
+pub fn publishing_outputs(site: &Site, statics: &[OutputFile]) -> Result<Vec<OutputFile>> {
+    let mut files = crate::feeds::feeds(site)?;
+    files.extend(crate::sitemap::sitemap(site));
+    files.extend(crate::redirects::redirects_file(site));
+    files.extend(crate::redirects::query_aliases_file(site));
+    if !statics.iter().any(|f| f.path == crate::sitemap::ROBOTS) {
+        files.push(crate::sitemap::robots(site));
+    }
+    Ok(files)
+}
+
+/// The files a build copies rather than renders: the static files, then the content
+/// folder's own (a bundle's photo, a PDF beside an article).
+pub(crate) fn copied_files(root: &Path, statics: Vec<OutputFile>, site: &Site) -> Vec<OutputFile> {
+    let mut files = statics;
+    files.extend(site.assets.iter().map(|a| OutputFile {
+        path: a.path.clone(),
+        contents: output::Contents::Copy(a.source.clone()),
+        origin: output::Origin::Source(a.source.strip_prefix(root).unwrap_or(&a.source).to_path_buf()),
+    }));
+    files
+}
+
+/// Everything but the theme's pages and the search index: the publishing outputs and the
+/// copied files.
+pub(crate) fn unrendered_outputs(root: &Path, statics: Vec<OutputFile>, site: &Site) -> Result<Vec<OutputFile>> {
+    let mut files = publishing_outputs(site, &statics)?;
+    files.extend(copied_files(root, statics, site));
+    Ok(files)
+}
+
+/// With `--strict`, the warnings as errors.
+fn check_strict(opts: &BuildOptions, warnings: &[Warning]) -> Result<()> {
+    if !opts.strict {
+        return Ok(());
+    }
+    Error::collect(warnings.iter().cloned().map(Error::Strict).collect())
+}
+
+/// Every image an article or page shows from this site (its featured image and the images in
+/// its Markdown) must be a file the build publishes: a static file or a file of the content
+/// folder (`published`, site paths). Images on other hosts are `check`'s concern.
+pub(crate) fn check_images(site: &Site, published: &HashSet<&str>) -> Result<()> {
+    let articles = site.articles.iter().map(|a| (&a.article.common, &a.image, a.path.as_str()));
+    let pages = site.pages.iter().map(|p| (&p.page.common, &p.image, p.page.path.as_str()));
+    check_document_images(articles.chain(pages), published)
+}
+
+/// [`check_images`] for some documents: (what they have in common, featured image, own path).
+pub(crate) fn check_document_images<'a>(
+    documents: impl Iterator<Item = (&'a Common, &'a Option<ImageRef>, &'a str)>,
+    published: &HashSet<&str>,
+) -> Result<()> {
+    let mut errors = Vec::new();
+    for (common, image, owner_path) in documents {
+        if let Some(ImageRef::Site(path)) = image
+            && !published.contains(path.as_str())
+        {
+            errors.push(Error::content(
+                Location { path: common.source.clone(), position: common.image_position },
+                format!(
+                    "featured image `{}` not found: put the file in static{path} (or, for a path without a leading `/`, beside the article's index.md)",
+                    common.image.as_deref().unwrap_or_default()
+                ),
+            ));
+        }
+        for inline in &common.inline_images {
+            let Some(path) = site::local_image_path(&inline.value, owner_path) else { continue };
+            if !published.contains(path.as_str()) {
+                errors.push(content::error_at(
+                    &common.source,
+                    inline,
+                    format!(
+                        "image `{}` not found: nothing is published at {path}; put the file in static{path} (or beside the article's index.md for a path without a leading `/`), or fix the path",
+                        inline.value
+                    ),
+                ));
+            }
+        }
+    }
+    Error::collect(errors)
+}
+
+/// The site paths of the files a build copies: static files and the content folder's own.
+pub(crate) fn copied_paths<'a>(
+    site: &'a site::Site,
+    statics: &'a [output::OutputFile],
+) -> std::collections::HashSet<&'a str> {
+    statics.iter().map(|f| f.path.as_str()).chain(site.assets.iter().map(|a| a.path.as_str())).collect()
+}
