@@ -688,7 +688,10 @@ fn document_warnings(common: &Common, empty_tags: bool, ctx: &ParseContext, text
             "featured image has no `image_alt:`: describe the picture for readers who cannot see it (the title is used meanwhile)".into(),
         ));
     }
-    for url in &common.body.images_without_alt {
+    // One warning per image: the same picture repeated in a body (a gallery, a logo) is one
+    // thing to fix, at its first place.
+    let mut seen = std::collections::HashSet::new();
+    for url in common.body.images_without_alt.iter().filter(|url| seen.insert(url.as_str())) {
         let position = text.find(&format!("]({url}")).map(|offset| Position::of_offset(text, offset));
         out.push(warn(
             position,
