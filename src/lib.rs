@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod comments;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -182,7 +183,8 @@ fn prepare(opts: &BuildOptions) -> Result<Prepared> {
     let content = content::load(root, &config, &markdown, load);
     let (renderer, content) = both(renderer, content)?;
     let warnings = content.warnings.clone();
-    let site = site::Site::assemble(config, content)?;
+    let mut site = site::Site::assemble(config, content)?;
+    site.load_comments(root)?;
     Ok(Prepared { site, renderer, theme, warnings })
 }
 

@@ -291,7 +291,8 @@ impl Rebuilder {
                 return Err(Error::collect(errors).err().unwrap_or(Error::Many(Vec::new())));
             }
         };
-        let site = Site::assemble_reusing(config, content, self.last.as_ref().map(|l| &l.site))?;
+        let mut site = Site::assemble_reusing(config, content, self.last.as_ref().map(|l| &l.site))?;
+        site.load_comments(root)?;
         phases.mark("assemble");
         Ok((site, renderer, theme))
     }
