@@ -1,7 +1,8 @@
 //! `pamphlet check`: builds the site in memory (writing nothing) and inspects the result for
 //! problems a build does not catch: broken internal links and `#anchors`, links to drafts,
 //! missing images and files, images without alt text, duplicate titles, articles without a
-//! category, empty categories, static files nothing links to, and (opt-in) external links.
+//! category, empty categories, static files nothing links to, images served from another
+//! host, and (opt-in) external links.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -107,6 +108,9 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
             if (r.url.starts_with("http://") || r.url.starts_with("https://"))
                 && !r.url.starts_with(&format!("{origin}{prefix}"))
             {
+                if is_absolute_media(r) {
+                    report.warnings.extend(remote_file(page, r, &mut sources));
+                }
                 external.entry(r.url.clone()).or_default().push((origin_path(page), page));
                 continue;
             }
@@ -114,6 +118,12 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
             report.links += 1;
             linked.insert(target.clone());
             let problem = if !served.contains(target.as_str()) {
+                if is_absolute_media(r) || is_absolute_file_link(r) {
+                    // An absolute address on the site's own host that the build does not make:
+                    // an imported upload still served by the old site at that address.
+                    report.warnings.extend(remote_file(page, r, &mut sources));
+                    continue;
+                }
                 if draft_paths.contains(&target) {
                     format!(
                         "links to a draft: `{}` is not published yet (remove the link or publish the article)",
@@ -172,6 +182,45 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
     report.warnings.sort();
     report.warnings.dedup();
     Ok(report)
+}
+
+/// An image (`remote-image`), or a linked file such as a PDF (`remote-file`), at an absolute
+/// address the build does not serve, in a page's own text: an imported upload still on the old
+/// site (whose host may be this site's), a hot-linked picture. It disappears when that host
+/// stops serving it, so the editor should know. What the theme repeats on listing pages is
+/// reported once, on its own article or page.
+fn remote_file(page: &OutputFile, r: &Reference, sources: &mut SourceCache) -> Option<Warning> {
+    let Origin::Source(source) = &page.origin else { return None };
+    let host = crate::import::links::split_url(&r.url).and_then(|u| u.host).unwrap_or_default();
+    let (code, what) = if is_absolute_media(r) { ("remote-image", "image") } else { ("remote-file", "file") };
+    Some(Warning {
+        location: sources.locate(page, &r.url).unwrap_or_else(|| Location::file(source)),
+        code,
+        message: format!(
+            "{what} `{}` is served from {host}, not by this build: copy the file into static/ and link to the copy (for an import, copy wp-content/uploads and import again with --uploads)",
+            r.url
+        ),
+    })
+}
+
+/// An image, video or audio file referenced by an absolute `http(s)` address.
+fn is_absolute_media(r: &Reference) -> bool {
+    is_absolute(&r.url) && matches!(r.element.as_str(), "img" | "source" | "video" | "audio")
+}
+
+/// A link by absolute address to a file (its last segment has an extension, `x.pdf`), not a page.
+fn is_absolute_file_link(r: &Reference) -> bool {
+    let path = r.url.split(['?', '#']).next().unwrap_or_default();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    r.element == "a"
+        && is_absolute(&r.url)
+        && path.matches('/').count() > 2
+        && last.contains('.')
+        && !last.ends_with(".html")
+}
+
+fn is_absolute(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
 }
 
 fn is_html(f: &OutputFile) -> bool {

@@ -126,8 +126,8 @@ pub enum ImportSource {
         /// Import into a site that already has content (existing files are never replaced).
         #[arg(long)]
         force: bool,
-        /// Write approved comments to data/comments/<slug>.json (names, dates and text; no
-        /// e-mail or IP addresses).
+        /// Write approved comments to data/comments/ beside each post's path (names, dates and
+        /// text; no e-mail or IP addresses); the theme shows them read-only.
         #[arg(long)]
         comments: bool,
     },

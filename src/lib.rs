@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod comments;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

@@ -80,8 +80,9 @@ pub(crate) fn prepare(
     warnings.sort();
     warnings.dedup();
     let statics = output::static_files(root, &theme);
-    let (site, assembly_errors) = Site::assemble_all(config, content, previous);
+    let (mut site, assembly_errors) = Site::assemble_all(config, content, previous);
     errors.extend(assembly_errors);
+    errors.extend(site.load_comments(root).err());
     if let Ok(statics) = &statics {
         errors.extend(check_images(&site, &copied_paths(&site, statics)).err());
     }

@@ -100,6 +100,9 @@ pub struct Site {
     pub scheduled: Vec<jiff::Timestamp>,
     /// Drafts left out of this build.
     pub drafts_skipped: usize,
+    /// Archived comments by content file (see [`crate::comments`]); filled by
+    /// [`Site::load_comments`].
+    pub comments: BTreeMap<std::path::PathBuf, Vec<crate::comments::ArchivedComment>>,
 }
 
 impl Site {
@@ -243,8 +246,20 @@ impl Site {
             assets,
             scheduled: content.scheduled,
             drafts_skipped: content.drafts_skipped,
+            comments: BTreeMap::new(),
         };
         (site, errors)
+    }
+
+    /// Reads the archived comments of every article and page from `root`'s `data/comments/`.
+    pub fn load_comments(&mut self, root: &std::path::Path) -> Result<()> {
+        let sources = self
+            .articles
+            .iter()
+            .map(|a| a.article.common.source.as_path())
+            .chain(self.pages.iter().map(|p| p.page.common.source.as_path()));
+        self.comments = crate::comments::load(root, sources)?;
+        Ok(())
     }
 }
 

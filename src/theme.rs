@@ -33,12 +33,12 @@ macro_rules! builtin_files {
 pub const BUILTIN_TEMPLATES: &[(&str, &[u8])] = builtin_files!("templates";
     "base.html", "article.html", "page.html", "index.html", "category.html", "tag.html", "author.html",
     "tags.html", "authors.html", "404.html", "search.html", "partials/card.html", "partials/date.html",
-    "partials/meta.html", "partials/pagination.html", "partials/query-redirect.html",
+    "partials/meta.html", "partials/pagination.html", "partials/query-redirect.html", "partials/comments.html",
 );
 
 /// The built-in theme's static files (path under `static/`, contents).
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = builtin_files!("static";
-    "favicon.svg", "style.css",
+    "favicon.svg", "style.css", "comments.css",
 );
 
 /// A template and where it came from (for error messages).

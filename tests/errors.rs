@@ -306,3 +306,23 @@ fn strict_failures_keep_each_warnings_code() {
         pamphlet::diagnostics::Diagnostic::from_error(&err).iter().map(|d| d.code).collect::<Vec<_>>();
     assert_eq!(codes, vec!["comma-tags", "placeholder-base-url"], "{err}");
 }
+
+// See issue 22: an image repeated in a body (a gallery, a logo) gave one missing-alt warning
+// per occurrence, all pointing at the same line.
+#[test]
+fn an_image_repeated_without_alt_text_is_one_warning() {
+    let body = "![](/x.png)\n\n![](/x.png)\n\n![](/x.png)\n\n![](/y.png)";
+    let site = SiteTest::new()
+        .file("static/x.png", "png")
+        .file("static/y.png", "png")
+        .file("content/a.md", &article("A", "2024-01-01", "", body))
+        .build();
+    let warnings: Vec<String> = site
+        .report
+        .warnings
+        .iter()
+        .filter(|w| w.code == "missing-alt")
+        .map(|w| format!("{} {}", w.location, w.code))
+        .collect();
+    assert_eq!(warnings, ["content/a.md:5:3 missing-alt", "content/a.md:11:3 missing-alt"]);
+}

@@ -735,9 +735,11 @@ fn document_warnings(common: &Common, fm: &FrontMatter, empty_tags: bool, ctx: &
             "featured image has no `image_alt:`: describe the picture for readers who cannot see it (the title is used meanwhile)".into(),
         ));
     }
-    let mut without_alt: Vec<&String> = common.body.images_without_alt.iter().collect();
-    without_alt.dedup();
-    for image in common.inline_images.iter().filter(|i| without_alt.contains(&&i.value)) {
+    // One warning per image: the same picture repeated in a body (a gallery, a logo) is one
+    // thing to fix, at its first place.
+    let mut seen = std::collections::HashSet::new();
+    let without_alt = |url: &String| common.body.images_without_alt.contains(url);
+    for image in common.inline_images.iter().filter(|i| without_alt(&i.value) && seen.insert(i.value.as_str())) {
         let url = &image.value;
         out.push(warn(
             image.position,

@@ -16,6 +16,7 @@ use lol_html::{element, rewrite_str};
 use regex::Regex;
 
 use super::links::LinkMap;
+use super::media::MediaPlaces;
 use crate::markdown::escape_html;
 
 /// Stands for `<!--more-->` while the HTML is converted (htmd drops comments).
@@ -43,7 +44,8 @@ pub struct Note {
 pub struct Converted {
     /// The Markdown.
     pub markdown: String,
-    /// Paths inside the uploads folder that the body references (`2024/03/x.jpg`).
+    /// Paths inside the uploads folder that the body references (`2024/03/x.jpg`), whether they
+    /// were found there or are still served from the old site.
     pub media: BTreeSet<String>,
     /// What was changed or left in place, for the report.
     pub notes: Vec<Note>,
@@ -69,13 +71,15 @@ pub struct Attachment {
 /// Converts bodies; one per import, shared by the threads that convert posts.
 pub struct Converter<'a> {
     links: &'a LinkMap,
+    media: &'a MediaPlaces,
     attachments: &'a HashMap<u64, Attachment>,
     markdown: HtmlToMarkdown,
 }
 
 impl<'a> Converter<'a> {
-    /// A converter that rewrites links with `links` and fills galleries from `attachments`.
-    pub fn new(links: &'a LinkMap, attachments: &'a HashMap<u64, Attachment>) -> Self {
+    /// A converter that rewrites links with `links`, uploads with `media`, and fills galleries
+    /// from `attachments`.
+    pub fn new(links: &'a LinkMap, media: &'a MediaPlaces, attachments: &'a HashMap<u64, Attachment>) -> Self {
         let options = Options {
             translation_mode: TranslationMode::Faithful,
             bullet_list_marker: BulletListMarker::Dash,
@@ -88,7 +92,7 @@ impl<'a> Converter<'a> {
         };
         let markdown =
             HtmlToMarkdown::builder().options(options).skip_tags(vec!["script", "style", "noscript"]).build();
-        Converter { links, attachments, markdown }
+        Converter { links, media, attachments, markdown }
     }
 
     /// Converts the HTML of the post with id `post_id`.
@@ -129,10 +133,9 @@ impl<'a> Converter<'a> {
         let links = self.links;
         let heading_shift = heading_shift(html);
         let rewrite_media = |url: &str| -> Option<String> {
-            let inside = links.upload_path(url)?;
-            let new = format!("/uploads/{inside}");
-            media.borrow_mut().insert(inside);
-            Some(new)
+            let place = self.media.place(url)?;
+            media.borrow_mut().insert(place.inside);
+            Some(place.url)
         };
         let settings = lol_html::Settings::new()
             .append_element_content_handler(element!(

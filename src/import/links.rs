@@ -171,10 +171,12 @@ impl LinkMap {
             return None;
         }
         let mut path = decode_path(split.path);
-        if !self.prefix.is_empty() && split.host.is_some() {
+        if !self.prefix.is_empty() {
             path = match path.strip_prefix(&self.prefix) {
                 Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.to_string(),
-                _ => return None,
+                _ if split.host.is_some() => return None,
+                // A root-relative link written without the blog's prefix: taken as it is.
+                _ => path,
             };
         }
         let path = match path.trim_matches('/') {
@@ -226,6 +228,11 @@ mod tests {
         assert_eq!(map.rewrite("https://example.org/news/?utm_source=x&p=12").as_deref(), Some("/2019/05/old/"));
         assert_eq!(map.rewrite("https://example.org/news/2019/05/07/other/"), None);
         assert_eq!(map.rewrite("https://example.org/2019/05/07/old/"), None, "outside the blog's prefix");
+        assert_eq!(
+            map.rewrite("/news/2019/05/07/old/").as_deref(),
+            Some("/2019/05/old/"),
+            "root-relative, with the prefix"
+        );
     }
 
     #[test]

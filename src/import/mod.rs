@@ -6,6 +6,7 @@
 
 pub mod convert;
 pub mod links;
+pub mod media;
 pub mod plan;
 mod report;
 mod site_yaml;
@@ -39,7 +40,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Import even though the site already has content (existing files are never replaced).
     pub force: bool,
-    /// Write approved comments to `data/comments/<slug>.json`.
+    /// Write approved comments to `data/comments/<path>.json` (`content/2024/03/x.md` →
+    /// `data/comments/2024/03/x.json`), which the theme shows under the post, read-only.
     pub comments: bool,
 }
 
@@ -52,8 +54,10 @@ pub fn import_wordpress(opts: &ImportOptions) -> Result<ImportReport> {
     check_destination(opts)?;
     let index = read_index(&opts.export)?;
     let permalink = destination_permalink(&opts.into);
-    let plan = plan::plan(&index, &permalink);
+    let media = media::MediaPlaces::new(index.base_url(), opts.uploads.as_deref());
+    let plan = plan::plan(&index, &permalink, &media);
     let mut report = ImportReport::new(opts, &index);
+    note_adjusted_terms(&index, &plan, &mut report);
     // Uploads by id, for featured images and galleries alike.
     let attachments: HashMap<u64, convert::Attachment> = index
         .items
@@ -71,8 +75,9 @@ pub fn import_wordpress(opts: &ImportOptions) -> Result<ImportReport> {
             (a.id, attachment)
         })
         .collect();
-    let context = ItemContext { plan: &plan, attachments: &attachments, index: &index, comments: opts.comments };
-    let converter = Converter::new(&plan.links, &attachments);
+    let context =
+        ItemContext { plan: &plan, media: &media, attachments: &attachments, index: &index, comments: opts.comments };
+    let converter = Converter::new(&plan.links, &media, &attachments);
     let mut writer = Writer::new(opts);
     let mut batch: Vec<Box<Item>> = Vec::with_capacity(BATCH);
     let convert_batch = |batch: &mut Vec<Box<Item>>, report: &mut ImportReport, writer: &mut Writer| -> Result<()> {
@@ -105,7 +110,23 @@ pub fn import_wordpress(opts: &ImportOptions) -> Result<ImportReport> {
     (report.menu_links, report.menu_skipped) = (yaml.menu_links, yaml.menu_skipped);
     writer.write_site_yaml(&yaml.text, &mut report)?;
     report.finish();
+    writer.write_full_report(&mut report)?;
     Ok(report)
+}
+
+/// Reports the authors the export did not declare and the categories whose names changed.
+fn note_adjusted_terms(index: &Index, plan: &Plan, report: &mut ImportReport) {
+    for login in &index.undeclared.authors {
+        report.note(
+            "undeclared author",
+            format!(
+                "{CONFIG_FILE}: author `{login}` writes posts but is not among the export's users: added under `authors:` with their login as name; write their real name there"
+            ),
+        );
+    }
+    for message in &plan.renamed_categories {
+        report.note("category renamed", format!("{CONFIG_FILE}: {message}"));
+    }
 }
 
 /// Refuses to import into a site that already has content, unless `--force`.
@@ -167,6 +188,7 @@ fn read_index(export: &Path) -> Result<Index> {
         }
         Ok(())
     })?;
+    index.declare_used_terms();
     Ok(index)
 }
 
@@ -183,6 +205,7 @@ fn destination_permalink(root: &Path) -> crate::permalink::PermalinkPattern {
 /// What the second pass needs besides the item itself.
 struct ItemContext<'a> {
     plan: &'a Plan,
+    media: &'a media::MediaPlaces,
     attachments: &'a HashMap<u64, convert::Attachment>,
     index: &'a Index,
     comments: bool,
@@ -214,6 +237,13 @@ fn import_item(item: &Item, context: &ItemContext, converter: &Converter) -> Opt
         t => t,
     };
     let featured = featured_image(item, context, &mut media);
+    if planned.kind == Kind::Post && item.name.trim().is_empty() {
+        let from = if planned.slug.ends_with(&format!("-{}", item.id)) { "its id" } else { "its title" };
+        notes.push(Note {
+            kind: "no slug",
+            message: format!("had no slug in the export (`wp:post_name`); its slug is `{}`, from {from}", planned.slug),
+        });
+    }
     if !item.password.is_empty() {
         notes.push(Note { kind: "password", message: "was password-protected; imported as a draft".into() });
     }
@@ -227,9 +257,11 @@ fn import_item(item: &Item, context: &ItemContext, converter: &Converter) -> Opt
         title: &title,
         date: planned.date.as_deref().filter(|_| planned.kind == Kind::Post),
         updated: planned.updated.as_deref(),
-        author: (planned.kind == Kind::Post && !item.creator.is_empty()).then_some(item.creator.as_str()),
+        // A login without letters or digits cannot make an author page: left out.
+        author: (planned.kind == Kind::Post && !crate::slug::slugify(&item.creator).is_empty())
+            .then_some(item.creator.as_str()),
         categories: terms(item, "category", |t| context.plan.category_paths.get(&t.nicename).cloned()),
-        tags: terms(item, "post_tag", |_| None),
+        tags: terms(item, "post_tag", tag_name),
         summary,
         slug: (planned.kind == Kind::Post).then_some(planned.slug.as_str()),
         draft,
@@ -289,11 +321,21 @@ struct FrontMatter<'a> {
     aliases: Vec<String>,
 }
 
-/// The names of an item's terms in `domain`, through `path_of` when it knows a better name.
-fn terms(item: &Item, domain: &str, path_of: impl Fn(&wxr::ItemTerm) -> Option<String>) -> Vec<String> {
+/// A tag's name, or its decoded slug when the name has no letters or digits to make a URL from
+/// (`★` → `star`): pamphlet refuses such tags.
+fn tag_name(term: &wxr::ItemTerm) -> Option<String> {
+    let name = html_to_text(&term.name);
+    if !crate::slug::slugify(&name).is_empty() {
+        return Some(name);
+    }
+    Some(links::decode_path(&term.nicename)).filter(|s| !crate::slug::slugify(s).is_empty())
+}
+
+/// The names of an item's terms in `domain`, as `name_of` gives them (`None`: left out).
+fn terms(item: &Item, domain: &str, name_of: impl Fn(&wxr::ItemTerm) -> Option<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for term in item.terms.iter().filter(|t| t.domain == domain) {
-        let name = path_of(term).unwrap_or_else(|| html_to_text(&term.name));
+        let Some(name) = name_of(term) else { continue };
         if !name.is_empty() && !out.contains(&name) {
             out.push(name);
         }
@@ -311,17 +353,24 @@ struct Featured {
 fn featured_image(item: &Item, context: &ItemContext, media: &mut BTreeSet<String>) -> Option<Featured> {
     let id: u64 = item.meta("_thumbnail_id")?.trim().parse().ok()?;
     let attachment = context.attachments.get(&id)?;
-    let url = match context.plan.links.upload_path(&attachment.url) {
-        Some(inside) => {
-            let url = format!("/uploads/{inside}");
-            media.insert(inside);
-            url
+    let url = match context.media.place(&attachment.url) {
+        Some(place) => {
+            media.insert(place.inside);
+            place.url
         }
-        None => attachment.url.clone(),
+        // A file on another host works as it is; anything else (a relative path) would be
+        // looked for beside the article, and is left out.
+        None if is_web_url(&attachment.url) => attachment.url.trim().to_string(),
+        None => return None,
     };
     let caption = Some(attachment.caption.clone()).filter(|c| !c.is_empty());
     let alt = Some(attachment.alt.clone()).filter(|a| !a.is_empty());
     Some(Featured { url, caption, alt })
+}
+
+fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
 }
 
 /// The item's language: a Polylang/WPML `language` term when there is one; else `ur` for a
@@ -407,7 +456,6 @@ struct Writer {
     uploads: Option<PathBuf>,
     dry_run: bool,
     media: BTreeSet<String>,
-    comment_files: HashSet<String>,
     /// Folders known to exist, so each is created once.
     folders: std::sync::Mutex<HashSet<PathBuf>>,
 }
@@ -419,7 +467,6 @@ impl Writer {
             uploads: opts.uploads.clone(),
             dry_run: opts.dry_run,
             media: BTreeSet::new(),
-            comment_files: HashSet::new(),
             folders: std::sync::Mutex::new(HashSet::new()),
         }
     }
@@ -443,12 +490,11 @@ impl Writer {
             report.note(note.kind, format!("{} ({}): {}", item.planned.file, item.title, note.message));
         }
         self.media.extend(item.media.iter().cloned());
-        if let Some(json) = &item.comments_json {
-            let mut name = format!("data/comments/{}.json", item.planned.slug);
-            if !self.comment_files.insert(name.clone()) {
-                name = format!("data/comments/{}-{}.json", item.planned.slug, self.comment_files.len());
-                self.comment_files.insert(name.clone());
-            }
+        let comments_file = crate::comments::comments_file(Path::new(&item.planned.file));
+        if let (Some(json), Some(file)) = (&item.comments_json, comments_file) {
+            // Beside the article's own path, so the build finds them (and two posts with the
+            // same slug in different months keep theirs apart).
+            let name = file.to_string_lossy().replace('\\', "/");
             self.write_new(&name, json.as_bytes(), report)?;
             report.comments_exported += item.comments;
         }
@@ -492,24 +538,19 @@ impl Writer {
         Ok(true)
     }
 
-    /// Copies referenced uploads into `static/uploads/`; files missing from the uploads folder
-    /// are listed, never fatal.
+    /// Copies referenced uploads found in the uploads folder into `static/uploads/`; the others
+    /// (all of them without `--uploads`) are listed as still served from the old site.
     fn copy_media(&self, report: &mut ImportReport) -> Result<()> {
         report.media_referenced = self.media.len();
-        let Some(uploads) = &self.uploads else { return Ok(()) };
         for inside in &self.media {
-            let from = uploads.join(inside);
-            if !from.is_file() {
-                report.media_missing.push(inside.clone());
+            let from = self.uploads.as_ref().map(|uploads| uploads.join(inside)).filter(|f| f.is_file());
+            let Some(from) = from else {
+                report.media_remote.push(inside.clone());
                 continue;
-            }
-            let to = self.root.join("static/uploads").join(inside);
-            if to.exists() {
-                report.media_copied += 1;
-                continue;
-            }
+            };
             report.media_copied += 1;
-            if self.dry_run {
+            let to = self.root.join("static/uploads").join(inside);
+            if self.dry_run || to.exists() {
                 continue;
             }
             if let Some(parent) = to.parent() {
@@ -518,6 +559,31 @@ impl Writer {
             std::fs::copy(&from, &to).map_err(|e| Error::io("copy", &from, e))?;
         }
         Ok(())
+    }
+
+    /// Writes the report with every warning to `import-report.txt` at the site root (outside
+    /// `content/` and `static/`, so it is never published), or to `import-report-2.txt`… when
+    /// an earlier import left one.
+    fn write_full_report(&self, report: &mut ImportReport) -> Result<()> {
+        if self.dry_run {
+            // Counted, so a dry run announces the files the import writes; the printed report
+            // lists every warning instead.
+            report.written += 1;
+            return Ok(());
+        }
+        let mut n = 1;
+        loop {
+            let name = if n == 1 { "import-report.txt".to_string() } else { format!("import-report-{n}.txt") };
+            if !self.root.join(&name).exists() {
+                report.full_report = Some(name.clone());
+                report.written += 1;
+                if self.create(&name, report.full_text().as_bytes())? {
+                    return Ok(());
+                }
+                report.written -= 1;
+            }
+            n += 1;
+        }
     }
 
     /// Writes `site.yaml`, or `site.wordpress.yaml` beside an existing one (to merge by hand).

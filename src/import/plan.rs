@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::links::{LinkMap, decode_path};
+use super::media::MediaPlaces;
 use super::wxr::{Author, Channel, Item, Term};
 use crate::content::{CONTENT_DIR, PAGES_DIR};
 use crate::permalink::{PermalinkPattern, PermalinkValues};
@@ -24,6 +25,67 @@ pub struct Index {
     pub terms: Vec<Term>,
     /// Every item, with `content` and `comments` emptied to keep memory small.
     pub items: Vec<Item>,
+    /// Terms and authors that posts use but the export never declared, added to the lists
+    /// above by [`Index::declare_used_terms`].
+    pub undeclared: Undeclared,
+}
+
+/// What the export's header left out though its posts use it (WordPress.com and older
+/// versions write `<category domain="category" nicename="sub">` without a `<wp:category>`).
+#[derive(Debug, Default)]
+pub struct Undeclared {
+    /// Category names, added at the top of the tree.
+    pub categories: Vec<String>,
+    /// Tag names.
+    pub tags: Vec<String>,
+    /// Author logins.
+    pub authors: Vec<String>,
+}
+
+impl Index {
+    /// The address the old site's links start with: `wp:base_blog_url`, else `<link>`.
+    pub fn base_url(&self) -> &str {
+        if self.channel.base_blog_url.is_empty() { &self.channel.link } else { &self.channel.base_blog_url }
+    }
+
+    /// Declares every category, tag and author that an imported post or page uses and the
+    /// export did not declare, so the new site's tree has all of them (categories whose parent
+    /// is unknown go at the top); each is listed in [`Index::undeclared`].
+    pub fn declare_used_terms(&mut self) {
+        let mut categories: HashSet<String> = self.categories.iter().map(|t| t.slug.clone()).collect();
+        let mut tags: HashSet<String> = self.tags.iter().map(|t| t.slug.clone()).collect();
+        // By slug, as the build finds authors: `>login`, a typo real exports have, is `login`.
+        let mut authors: HashSet<String> = self.authors.iter().map(|a| slugify(&a.login)).collect();
+        for item in self.items.iter_mut().filter(|i| content_kind(i).is_some()) {
+            for term in &mut item.terms {
+                if term.nicename.trim().is_empty() {
+                    term.nicename = slugify(&super::html_to_text(&term.name));
+                }
+                let (list, declared, names) = match term.domain.as_str() {
+                    "category" => (&mut self.categories, &mut categories, &mut self.undeclared.categories),
+                    "post_tag" => (&mut self.tags, &mut tags, &mut self.undeclared.tags),
+                    _ => continue,
+                };
+                if term.nicename.is_empty() || !declared.insert(term.nicename.clone()) {
+                    continue;
+                }
+                names.push(super::html_to_text(&term.name));
+                list.push(Term {
+                    taxonomy: if term.domain == "category" { "category" } else { "post_tag" }.into(),
+                    slug: term.nicename.clone(),
+                    parent: String::new(),
+                    name: term.name.clone(),
+                    description: String::new(),
+                });
+            }
+            let login = item.creator.trim();
+            let slug = slugify(login);
+            if content_kind(item) == Some(Kind::Post) && !slug.is_empty() && authors.insert(slug) {
+                self.undeclared.authors.push(login.to_string());
+                self.authors.push(Author { login: login.to_string(), ..Author::default() });
+            }
+        }
+    }
 }
 
 /// How an imported post or page is published.
@@ -66,6 +128,10 @@ pub struct Plan {
     pub links: LinkMap,
     /// Category slug → its path of names (`Resources/Laws and Policies`).
     pub category_paths: HashMap<String, String>,
+    /// Category slug → its name in `site.yaml`.
+    pub category_names: HashMap<String, String>,
+    /// Categories whose WordPress name could not be kept, and why.
+    pub renamed_categories: Vec<String>,
     /// The offset written on dates WordPress kept no UTC time for (unpublished drafts): the
     /// one most published posts have.
     pub usual_offset: String,
@@ -82,12 +148,15 @@ pub fn content_kind(item: &Item) -> Option<Kind> {
     imported.then_some(kind)
 }
 
-/// Works out every destination. `permalink` is the new site's pattern.
-pub fn plan(index: &Index, permalink: &PermalinkPattern) -> Plan {
-    let base = if index.channel.base_blog_url.is_empty() { &index.channel.link } else { &index.channel.base_blog_url };
+/// Works out every destination. `permalink` is the new site's pattern; `media` says where
+/// uploaded files are served from (an attachment's old page leads to its file).
+pub fn plan(index: &Index, permalink: &PermalinkPattern, media: &MediaPlaces) -> Plan {
+    let (category_names, renamed_categories) = category_names(&index.categories);
     let mut plan = Plan {
-        links: LinkMap::new(base),
-        category_paths: category_paths(&index.categories),
+        links: LinkMap::new(index.base_url()),
+        category_paths: category_paths(&index.categories, &category_names),
+        category_names,
+        renamed_categories,
         usual_offset: usual_offset(&index.items),
         ..Plan::default()
     };
@@ -126,10 +195,9 @@ pub fn plan(index: &Index, permalink: &PermalinkPattern) -> Plan {
         }
     }
     for item in index.items.iter().filter(|i| i.post_type == "attachment") {
-        if let Some(inside) = plan.links.upload_path(&item.attachment_url) {
-            let file_url = format!("/uploads/{inside}");
-            plan.links.insert(&item.link, &file_url);
-            plan.links.insert(&format!("/?attachment_id={}", item.id), &file_url);
+        if let Some(place) = media.place(&item.attachment_url) {
+            plan.links.insert(&item.link, &place.url);
+            plan.links.insert(&format!("/?attachment_id={}", item.id), &place.url);
         }
     }
     plan
@@ -300,29 +368,71 @@ fn usual_offset(items: &[Item]) -> String {
     counts.into_iter().max_by_key(|(_, n)| *n).map_or_else(|| "+00:00".into(), |(offset, _)| offset)
 }
 
-/// Category slug → path of names from the root. A name containing `/` is written by its slug,
-/// which category paths also accept.
-fn category_paths(categories: &[Term]) -> HashMap<String, String> {
+/// Category slug → path of names from the root (`Resources/Laws and Policies`).
+fn category_paths(categories: &[Term], names: &HashMap<String, String>) -> HashMap<String, String> {
     let by_slug: HashMap<&str, &Term> = categories.iter().map(|t| (t.slug.as_str(), t)).collect();
     let mut paths = HashMap::new();
     for term in categories {
-        let mut names = Vec::new();
+        let mut path = Vec::new();
         let mut current = Some(term);
         let mut seen = HashSet::new();
         while let Some(t) = current {
             if !seen.insert(t.slug.as_str()) {
                 break;
             }
-            // WordPress stores `&` in names as `&amp;`; front matter must match site.yaml's names.
-            let name = super::html_to_text(&t.name);
-            let segment = if name.contains('/') || name.is_empty() { decode_path(&t.slug) } else { name };
-            names.push(segment);
+            path.push(names.get(&t.slug).cloned().unwrap_or_default());
             current = by_slug.get(t.parent.as_str()).copied();
         }
-        names.reverse();
-        paths.insert(term.slug.clone(), names.join("/"));
+        path.reverse();
+        paths.insert(term.slug.clone(), path.join("/"));
     }
     paths
+}
+
+/// The parent a category is filed under in the new tree: its own, unless the export does not
+/// have it (then it goes at the top).
+pub fn category_parent<'a>(term: &'a Term, known: &HashMap<&str, &Term>) -> Option<&'a str> {
+    let parent = term.parent.as_str();
+    (!parent.is_empty() && parent != term.slug && known.contains_key(parent)).then_some(parent)
+}
+
+/// Category slug → the name it gets in `site.yaml` (and in front matter paths): its WordPress
+/// name with entities decoded, unless that cannot be a pamphlet category name (it contains
+/// `/`, which separates levels, or has no letters or digits) or a sibling already gives the
+/// same URL slug; then its WordPress slug, decoded. Each name that differs from WordPress's is
+/// in the second list, for the report.
+pub fn category_names(categories: &[Term]) -> (HashMap<String, String>, Vec<String>) {
+    let known: HashMap<&str, &Term> = categories.iter().map(|t| (t.slug.as_str(), t)).collect();
+    let mut taken: HashSet<(Option<&str>, String)> = HashSet::new();
+    let mut names = HashMap::new();
+    let mut renamed = Vec::new();
+    for term in categories {
+        let parent = category_parent(term, &known);
+        let original = super::html_to_text(&term.name);
+        let fallback = decode_path(&term.slug);
+        let mut candidates = vec![original.clone(), fallback.clone()];
+        candidates.extend((2..).map(|n| format!("{fallback}-{n}")).take(20));
+        let usable = |name: &String| !name.contains('/') && !slugify(name).is_empty();
+        let Some(name) = candidates.into_iter().filter(usable).find(|n| taken.insert((parent, slugify(n)))) else {
+            continue;
+        };
+        if name != original {
+            renamed
+                .push(format!("category \"{original}\" is named \"{name}\" (its slug): {}", rename_reason(&original)));
+        }
+        names.insert(term.slug.clone(), name);
+    }
+    (names, renamed)
+}
+
+fn rename_reason(original: &str) -> &'static str {
+    if original.contains('/') {
+        "a name cannot contain `/`, which separates levels in category paths"
+    } else if slugify(original).is_empty() {
+        "the name has no letters or digits to make a URL from"
+    } else {
+        "another category at the same level has the same name"
+    }
 }
 
 #[cfg(test)]
@@ -355,12 +465,21 @@ mod tests {
             name: name.into(),
             description: String::new(),
         };
-        let paths = category_paths(&[
+        let terms = [
             term("resources", "", "Resources"),
             term("laws", "resources", "Laws and Policies"),
             term("tv-radio", "resources", "TV/Radio"),
-        ]);
+            term("stars", "resources", "★★★"),
+            term("news", "", "News"),
+            term("news-2", "missing-parent", "News"),
+        ];
+        let (names, renamed) = category_names(&terms);
+        let paths = category_paths(&terms, &names);
         assert_eq!(paths["laws"], "Resources/Laws and Policies");
         assert_eq!(paths["tv-radio"], "Resources/tv-radio");
+        assert_eq!(paths["stars"], "Resources/stars");
+        assert_eq!(paths["news-2"], "news-2", "its parent is unknown: at the top, beside another News");
+        assert_eq!(renamed.len(), 3, "{renamed:?}");
+        assert!(renamed[0].starts_with("category \"TV/Radio\" is named \"tv-radio\""), "{renamed:?}");
     }
 }

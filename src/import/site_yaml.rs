@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::html_to_text;
 use super::links::decode_path;
-use super::plan::{Index, Plan};
+use super::plan::{Index, Plan, category_parent};
 use super::wxr::{Item, Term};
 use crate::slug::slugify;
 
@@ -77,7 +77,7 @@ pub fn site_yaml(index: &Index, plan: &Plan) -> SiteYaml {
         description: html_to_text(&channel.description),
         language: channel.language.clone(),
         authors: authors(index),
-        categories: category_tree(&index.categories),
+        categories: category_tree(&index.categories, &plan.category_names),
         menu,
     };
     let yaml = serde_yaml::to_string(&site).unwrap_or_default();
@@ -103,43 +103,39 @@ fn authors(index: &Index) -> serde_yaml::Mapping {
     map
 }
 
-/// The category tree, parents before children, siblings in the export's order. A category
-/// whose WordPress slug differs from the one its name gives keeps its slug, so old category
-/// addresses (`/category/parent/child/`) stay the same.
-fn category_tree(categories: &[Term]) -> Vec<Category> {
+/// The category tree, parents before children, siblings in the export's order, named as
+/// `names` says. A category whose WordPress slug differs from the one its name gives keeps its
+/// slug, so old category addresses (`/category/parent/child/`) stay the same.
+fn category_tree(categories: &[Term], names: &HashMap<String, String>) -> Vec<Category> {
     let known: HashMap<&str, &Term> = categories.iter().map(|t| (t.slug.as_str(), t)).collect();
     let mut children: HashMap<&str, Vec<&Term>> = HashMap::new();
     let mut roots = Vec::new();
-    for term in categories {
-        if !term.parent.is_empty() && term.parent != term.slug && known.contains_key(term.parent.as_str()) {
-            children.entry(term.parent.as_str()).or_default().push(term);
-        } else {
-            roots.push(term);
+    for term in categories.iter().filter(|t| names.contains_key(&t.slug)) {
+        match category_parent(term, &known) {
+            Some(parent) => children.entry(parent).or_default().push(term),
+            None => roots.push(term),
         }
     }
     let mut visited = std::collections::HashSet::new();
-    roots.into_iter().filter_map(|t| category_node(t, &children, &mut visited)).collect()
+    roots.into_iter().filter_map(|t| category_node(t, &children, names, &mut visited)).collect()
 }
 
 fn category_node<'a>(
     term: &'a Term,
     children: &HashMap<&str, Vec<&'a Term>>,
+    names: &HashMap<String, String>,
     visited: &mut std::collections::HashSet<&'a str>,
 ) -> Option<Category> {
     if !visited.insert(term.slug.as_str()) {
         return None;
     }
-    let name = if term.name.contains('/') || term.name.trim().is_empty() {
-        decode_path(&term.slug)
-    } else {
-        html_to_text(&term.name)
-    };
+    let name = names.get(&term.slug)?.clone();
     let slug = decode_path(&term.slug);
     let kids = children.get(term.slug.as_str()).map(Vec::as_slice).unwrap_or(&[]);
     Some(Category {
-        slug: (slugify(&name) != slug && !slug.is_empty()).then_some(slug),
+        slug: (slugify(&name) != slug && !slugify(&slug).is_empty()).then_some(slug),
         description: Some(html_to_text(&term.description)).filter(|d| !d.is_empty()),
-        children: kids.iter().filter_map(|c| category_node(c, children, visited)).collect(),
+        children: kids.iter().filter_map(|c| category_node(c, children, names, visited)).collect(),
         name,
     })
 }

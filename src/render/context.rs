@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::comments::ArchivedComment;
 use crate::config::BaseUrl;
 use crate::markdown::TocEntry;
 use crate::site::{ArticleId, ImageRef, Site, SiteArticle, SitePage};
@@ -243,6 +244,8 @@ pub struct ArticleView<'a> {
     pub extra: &'a serde_yaml::Mapping,
     /// Source file, relative to the site root.
     pub source: String,
+    /// Comments from the old site's archive (read-only), oldest first.
+    pub comments: &'a [ArchivedComment],
 }
 
 /// A page, available as `page` in `page.html`.
@@ -276,6 +279,8 @@ pub struct PageView<'a> {
     pub extra: &'a serde_yaml::Mapping,
     /// Whether this is a draft.
     pub draft: bool,
+    /// Comments from the old site's archive (read-only), oldest first.
+    pub comments: &'a [ArchivedComment],
 }
 
 /// One numbered link of a paginator.
@@ -500,7 +505,13 @@ impl<'a> ViewBuilder<'a> {
             related: a.related.iter().map(|&r| &summaries[r]).collect(),
             extra: &a.article.common.extra,
             source: a.article.common.source.to_string_lossy().replace('\\', "/"),
+            comments: self.comments_of(&a.article.common.source),
         }
+    }
+
+    /// The archived comments of the content file `source`.
+    fn comments_of(&self, source: &std::path::Path) -> &'a [ArchivedComment] {
+        self.site.comments.get(source).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The view of a page.
@@ -522,6 +533,7 @@ impl<'a> ViewBuilder<'a> {
             word_count: c.body.word_count,
             extra: &c.extra,
             draft: c.draft,
+            comments: self.comments_of(&c.source),
         }
     }
 
