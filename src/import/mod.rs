@@ -373,17 +373,15 @@ fn is_web_url(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
-/// The item's language: a Polylang/WPML `language` term when there is one; else `ur` for a
-/// title in Arabic script on a site whose language is not written right to left (the report
-/// says so, for sites whose second language is Arabic or Persian).
+/// The item's language: a Polylang/WPML `language` term when there is one; else, for a title
+/// mostly in a right-to-left script on a site in another language, the language its letters
+/// point to ([`crate::language::guess_rtl_language`]: Urdu, Sindhi, Pashto, Persian, Arabic).
 fn language(item: &Item, title: &str, site_language: &str) -> Option<String> {
     if let Some(term) = item.terms.iter().find(|t| t.domain == "language") {
         return Some(term.nicename.clone());
     }
-    let site_is_rtl = ["ar", "fa", "ur", "he", "ps", "sd", "ug", "yi"].iter().any(|l| site_language.starts_with(l));
-    let letters: Vec<char> = title.chars().filter(|c| c.is_alphabetic()).collect();
-    let arabic = letters.iter().filter(|c| ('\u{0600}'..='\u{06FF}').contains(*c)).count();
-    (!site_is_rtl && !letters.is_empty() && arabic * 2 > letters.len()).then(|| "ur".to_string())
+    let guess = crate::language::guess_rtl_language(title)?;
+    (!crate::language::is_rtl(site_language)).then(|| guess.to_string())
 }
 
 /// Plain text from a bit of WordPress HTML (titles, excerpts, captions): tags dropped, the
