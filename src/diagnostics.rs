@@ -33,6 +33,10 @@ pub struct Diagnostic {
     pub code: &'static str,
     /// What is wrong and what to do.
     pub message: String,
+    /// What a parser said, when `message` explains it in other words: shown on a line of its
+    /// own (`caused by: …`), in JSON as `caused_by` (absent when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caused_by: Option<String>,
 }
 
 impl Diagnostic {
@@ -44,6 +48,7 @@ impl Diagnostic {
             severity,
             code,
             message,
+            caused_by: None,
         }
     }
 
@@ -54,12 +59,18 @@ impl Diagnostic {
             .into_iter()
             .map(|p| {
                 let mut message = p.message();
-                let mut source = std::error::Error::source(p);
-                while let Some(s) = source {
+                let source = std::error::Error::source(p);
+                // A parser's words stay apart from the explanation; an operating system's
+                // reason (`permission denied`) completes the message.
+                let parser_said = source.and_then(|s| s.downcast_ref::<crate::error::ParserMessage>());
+                let mut rest = if parser_said.is_some() { None } else { source };
+                while let Some(s) = rest {
                     message.push_str(&format!(": {s}"));
-                    source = s.source();
+                    rest = s.source();
                 }
-                Diagnostic::new(p.location(), Severity::Error, p.code(), message)
+                let mut d = Diagnostic::new(p.location(), Severity::Error, p.code(), message);
+                d.caused_by = parser_said.map(|said| said.0.clone());
+                d
             })
             .collect()
     }
@@ -91,7 +102,11 @@ impl Diagnostic {
             props.push(format!("col={c}"));
         }
         let props = if props.is_empty() { String::new() } else { format!(" {}", props.join(",")) };
-        format!("::{kind}{props}::{}", escape_github_data(&self.message))
+        let message = match &self.caused_by {
+            Some(cause) => format!("{}\ncaused by: {cause}", self.message),
+            None => self.message.clone(),
+        };
+        format!("::{kind}{props}::{}", escape_github_data(&message))
     }
 
     /// `error: file:line:col: message`, then the source line with a marker when the file can be
@@ -111,6 +126,9 @@ impl Diagnostic {
         {
             out.push('\n');
             out.push_str(&snippet(&text, Position { line, column }));
+        }
+        if let Some(cause) = &self.caused_by {
+            out.push_str(&format!("\n  caused by: {cause}"));
         }
         out
     }
@@ -175,6 +193,29 @@ mod tests {
         assert_eq!(
             Diagnostic::from_error(&e)[0].to_github(),
             "::error file=content/a%2Cb.md,line=4,col=13::50%25 wrong%0Areally"
+        );
+    }
+
+    #[test]
+    fn a_parsers_words_are_a_caused_by_line_not_part_of_the_message() {
+        let e = Error::content(Location::at("content/a.md", 4, 48), "put the value in quotes")
+            .caused_by("mapping values are not allowed in this context");
+        let d = &Diagnostic::from_error(&e)[0];
+        assert_eq!(d.message, "put the value in quotes");
+        assert_eq!(
+            d.to_human(Path::new("/nonexistent")),
+            "error: content/a.md:4:48: put the value in quotes\n  caused by: mapping values are not allowed in this context"
+        );
+        assert!(
+            d.to_json().ends_with(
+                r#""message":"put the value in quotes","caused_by":"mapping values are not allowed in this context"}"#
+            ),
+            "{}",
+            d.to_json()
+        );
+        assert!(
+            d.to_github()
+                .ends_with("::put the value in quotes%0Acaused by: mapping values are not allowed in this context")
         );
     }
 
