@@ -243,8 +243,9 @@ impl std::fmt::Display for BaseUrl {
     }
 }
 
-/// The validated site configuration.
-#[derive(Debug, Clone)]
+/// The validated site configuration. Compared with `==` by the dev server, which starts over
+/// when it changes.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Site title.
     pub title: String,

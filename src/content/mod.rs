@@ -221,10 +221,9 @@ pub fn load_with_cache(
     opts: LoadOptions,
     cache: &mut ContentCache,
 ) -> Result<(Content, Vec<Error>)> {
-    let fingerprint = format!("{config:?}");
-    if cache.config != fingerprint {
+    if cache.config.as_ref() != Some(config) {
         cache.docs.clear();
-        cache.config = fingerprint;
+        cache.config = Some(config.clone());
     }
     load_parts(root, config, markdown, opts, Some(cache))
 }
@@ -232,8 +231,8 @@ pub fn load_with_cache(
 /// Parsed documents kept between builds (see [`load_with_cache`]).
 #[derive(Default)]
 pub struct ContentCache {
-    /// The configuration the documents were parsed with, as text.
-    config: String,
+    /// The configuration the documents were parsed with.
+    config: Option<Config>,
     docs: HashMap<PathBuf, (Stamp, Option<Document>)>,
     /// Files parsed (not re-used) by the last load, for tests and the dev server's log.
     parsed_last: usize,

@@ -179,7 +179,7 @@ fn same_shape(a: &Site, b: &Site) -> bool {
         && a.category_articles == b.category_articles
         && a.tag_articles == b.tag_articles
         && a.author_articles == b.author_articles
-        && format!("{:?}", a.config) == format!("{:?}", b.config)
+        && a.config == b.config
 }
 
 /// Templates added, removed or edited between two renderers.
