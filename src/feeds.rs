@@ -147,7 +147,7 @@ fn feed_specs(site: &Site) -> Vec<FeedSpec> {
         });
     }
     for (id, tag) in site.tags.iter().enumerate() {
-        let page = format!("/tag/{}/", tag.slug);
+        let page = tag.path();
         specs.push(FeedSpec {
             path: list_feed_path(&page),
             page,
@@ -158,7 +158,7 @@ fn feed_specs(site: &Site) -> Vec<FeedSpec> {
         });
     }
     for (id, author) in site.authors.iter().enumerate() {
-        let page = format!("/author/{}/", author.id);
+        let page = author.path();
         specs.push(FeedSpec {
             path: list_feed_path(&page),
             page,
@@ -186,7 +186,7 @@ fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
         .iter()
         .map(|&au| {
             let author = &site.authors[au];
-            (xml_text(&author.name), base.absolute(&format!("/author/{}/", author.id)))
+            (xml_text(&author.name), base.absolute(&author.path()))
         })
         .collect();
     let categories = a
@@ -198,7 +198,7 @@ fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
         })
         .chain(a.tags.iter().map(|&t| {
             let tag = &site.tags[t];
-            (tag.slug.clone(), xml_text(&tag.name), base.absolute(&format!("/tag/{}/", tag.slug)))
+            (tag.slug.clone(), xml_text(&tag.name), base.absolute(&tag.path()))
         }))
         .collect();
     let content = site

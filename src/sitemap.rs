@@ -89,14 +89,14 @@ fn sitemap_urls(site: &Site) -> Vec<SitemapUrl> {
     for (id, tag) in site.tags.iter().enumerate() {
         if let Some(lastmod) = newest_change(site, &site.tag_articles[id]) {
             any_tag = true;
-            urls.push(SitemapUrl { path: format!("/tag/{}/", tag.slug), lastmod: Some(lastmod) });
+            urls.push(SitemapUrl { path: tag.path(), lastmod: Some(lastmod) });
         }
     }
     let mut any_author = false;
     for (id, author) in site.authors.iter().enumerate() {
         if let Some(lastmod) = newest_change(site, &site.author_articles[id]) {
             any_author = true;
-            urls.push(SitemapUrl { path: format!("/author/{}/", author.id), lastmod: Some(lastmod) });
+            urls.push(SitemapUrl { path: author.path(), lastmod: Some(lastmod) });
         }
     }
     if any_tag {

@@ -224,6 +224,13 @@ pub struct Tag {
     pub slug: String,
 }
 
+impl Tag {
+    /// The site path of the tag's page: `/tag/<slug>/`.
+    pub fn path(&self) -> String {
+        format!("/tag/{}/", self.slug)
+    }
+}
+
 /// An author, from `site.yaml` or made up from a name written in front matter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Author {
@@ -233,6 +240,13 @@ pub struct Author {
     pub name: String,
     /// Details from `site.yaml`, when declared there.
     pub details: Option<AuthorConfig>,
+}
+
+impl Author {
+    /// The site path of the author's page: `/author/<id>/`.
+    pub fn path(&self) -> String {
+        format!("/author/{}/", self.id)
+    }
 }
 
 /// Finds or creates authors for what front matter says.

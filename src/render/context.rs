@@ -387,7 +387,7 @@ impl<'a> ViewBuilder<'a> {
     /// An author with their article count.
     pub fn author(&self, id: usize) -> AuthorView {
         let a = &self.site.authors[id];
-        let path = format!("/author/{}/", a.id);
+        let path = a.path();
         let details = a.details.as_ref();
         let field = |f: fn(&crate::config::AuthorConfig) -> &Option<String>| {
             details.and_then(|d| f(d).clone()).unwrap_or_default()
@@ -412,7 +412,7 @@ impl<'a> ViewBuilder<'a> {
         TagView {
             name: t.name.clone(),
             slug: t.slug.clone(),
-            url: self.url(&format!("/tag/{}/", t.slug)),
+            url: self.url(&t.path()),
             count: self.site.tag_articles[id].len(),
         }
     }

@@ -259,7 +259,7 @@ impl Renderer {
         for (id, tag) in site.tags.iter().enumerate() {
             out.push(Listing {
                 template: "tag.html",
-                base: format!("/tag/{}/", tag.slug),
+                base: tag.path(),
                 articles: Cow::Borrowed(&site.tag_articles[id]),
                 subject: Some(("tag", Value::from_serializable(&views.tag(id)))),
                 origin: format!("tag `{}`", tag.name),
@@ -269,7 +269,7 @@ impl Renderer {
         for (id, author) in site.authors.iter().enumerate() {
             out.push(Listing {
                 template: "author.html",
-                base: format!("/author/{}/", author.id),
+                base: author.path(),
                 articles: Cow::Borrowed(&site.author_articles[id]),
                 subject: Some(("author", Value::from_serializable(&views.author(id)))),
                 origin: format!("author `{}`", author.name),

@@ -253,7 +253,7 @@ impl<'a> SeoBuilder<'a> {
             }
             ListSubject::Tag(id) => {
                 let tag = &site.tags[id];
-                let path = format!("/tag/{}/", tag.slug);
+                let path = tag.path();
                 let mut seo = self.plain(&with_page(tag.name.clone()), canonical, false);
                 seo.description = format!("Articles tagged {}", tag.name);
                 seo.feeds.push(FeedLinkView {
