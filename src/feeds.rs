@@ -212,7 +212,7 @@ fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
         updated,
         authors,
         categories,
-        summary_html: xml_text(&crate::markdown::escape_html(&a.article.common.summary)),
+        summary_html: xml_text(&crate::escape::html(&a.article.common.summary)),
         summary: xml_text(&a.article.common.summary),
         image: a.image.as_ref().map(|image| {
             let url = match image {
@@ -227,15 +227,10 @@ fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
     }
 }
 
-/// RFC 822 (as updated by RFC 2822/5322) date for RSS: `Tue, 5 Sep 2023 10:00:00 +0500`.
-pub fn rfc822(date: &jiff::ZonedDateTime) -> String {
-    // jiff prints every date it can represent; the fallback is never reached for article dates.
-    jiff::fmt::rfc2822::to_string(date)
-        .unwrap_or_else(|_| date.timestamp().strftime("%a, %d %b %Y %H:%M:%S +0000").to_string())
-}
+pub use crate::dates::rfc822;
 
 fn rfc3339(date: &jiff::ZonedDateTime) -> Result<atom_syndication::FixedDateTime> {
-    let text = crate::render::context::rfc3339(date);
+    let text = crate::dates::rfc3339(date);
     atom_syndication::FixedDateTime::parse_from_rfc3339(&text)
         .map_err(|e| Error::output(SITE_ATOM, format!("date `{text}` cannot be written: {e}")))
 }

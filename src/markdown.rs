@@ -241,9 +241,9 @@ impl Markdown {
                 }
                 Event::Start(Tag::Link { dest_url, title, .. }) if is_external(&dest_url) => {
                     external_link_open = true;
-                    let mut html = format!("<a href=\"{}\"", escape_attr(&dest_url));
+                    let mut html = format!("<a href=\"{}\"", crate::escape::html_attribute(&dest_url));
                     if !title.is_empty() {
-                        html.push_str(&format!(" title=\"{}\"", escape_attr(&title)));
+                        html.push_str(&format!(" title=\"{}\"", crate::escape::html_attribute(&title)));
                     }
                     html.push_str(" rel=\"noopener\">");
                     out.push(Event::InlineHtml(CowStr::from(html)));
@@ -273,8 +273,11 @@ impl Markdown {
     /// Highlights a code block into `<pre><code>` with `hl-*` span classes; unknown languages
     /// (and blocks with none) are escaped plain text.
     fn highlight(&self, lang: &str, code: &str) -> String {
-        let lang_class =
-            if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape_attr(lang)) };
+        let lang_class = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"language-{}\"", crate::escape::html_attribute(lang))
+        };
         let syntax = if lang.is_empty() {
             None
         } else {
@@ -290,9 +293,9 @@ impl Markdown {
                 );
                 let ok = LinesWithEndings::from(code)
                     .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
-                if ok { generator.finalize() } else { escape_html(code) }
+                if ok { generator.finalize() } else { crate::escape::html(code) }
             }
-            None => escape_html(code),
+            None => crate::escape::html(code),
         };
         format!("<pre class=\"code\"><code{lang_class}>{body}</code></pre>\n")
     }
@@ -343,25 +346,6 @@ pub fn collapse_whitespace(text: &str) -> String {
 pub fn trim_words(text: &str, max: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.len() <= max { words.join(" ") } else { format!("{}…", words[..max].join(" ")) }
-}
-
-/// Escapes text for HTML element content and double-quoted attributes.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn escape_attr(s: &str) -> String {
-    escape_html(s).replace('\'', "&#39;")
 }
 
 #[cfg(test)]

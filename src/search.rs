@@ -23,7 +23,6 @@ use std::collections::BTreeMap;
 use crate::error::{Error, Result};
 use crate::output::{Contents, Origin, OutputFile};
 use crate::site::{ImageRef, Site, SiteArticle, SitePage};
-use crate::sitemap::xml_escape;
 
 /// Site path of the folder holding the search bundle.
 pub const BUNDLE_DIR: &str = "/pagefind/";
@@ -117,16 +116,16 @@ fn search_record(site: &Site, item: Searchable) -> SearchRecord {
 }
 
 fn record_html(title: &str, content: &str, summary: &str, date: Option<&str>, image: Option<&str>) -> String {
-    let title = xml_escape(title);
+    let title = crate::escape::xml(title);
     let mut meta = format!(
         "<span data-pagefind-meta=\"title\">{title}</span><span data-pagefind-meta=\"summary\">{}</span>",
-        xml_escape(summary)
+        crate::escape::xml(summary)
     );
     if let Some(date) = date {
         meta.push_str(&format!("<span data-pagefind-meta=\"date\">{date}</span>"));
     }
     if let Some(src) = image {
-        meta.push_str(&format!("<img data-pagefind-meta=\"image[src]\" src=\"{}\" alt=\"\">", xml_escape(src)));
+        meta.push_str(&format!("<img data-pagefind-meta=\"image[src]\" src=\"{}\" alt=\"\">", crate::escape::xml(src)));
     }
     format!(
         "<!DOCTYPE html><html><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1>\n{content}\n</main><div data-pagefind-ignore hidden>{meta}</div></body></html>"

@@ -48,7 +48,7 @@ fn is_public(site: &Site, id: ArticleId) -> bool {
 fn lastmod_of(site: &Site, id: ArticleId) -> String {
     let a = &site.articles[id].article;
     let date = a.updated.as_ref().filter(|u| **u > a.date).unwrap_or(&a.date);
-    crate::render::context::rfc3339(date)
+    crate::dates::rfc3339(date)
 }
 
 /// The newest change among the public articles of a list, and whether it has any.
@@ -74,7 +74,7 @@ fn sitemap_urls(site: &Site) -> Vec<SitemapUrl> {
     );
     urls.extend(site.pages.iter().filter(|p| !p.page.common.draft).map(|p| SitemapUrl {
         path: p.page.path.clone(),
-        lastmod: p.page.updated.as_ref().map(crate::render::context::rfc3339),
+        lastmod: p.page.updated.as_ref().map(crate::dates::rfc3339),
     }));
     // A declared category is a real section even while empty; inferred ones, tags and authors
     // exist only through their articles, so one known only from drafts stays out.
@@ -123,7 +123,7 @@ fn sitemap_files(urls: &[SitemapUrl], base: &BaseUrl, limit: usize) -> Vec<Outpu
     let mut index = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"{NAMESPACE}\">\n");
     for (i, chunk) in urls.chunks(limit.max(1)).enumerate() {
         let path = format!("/sitemap-{}.xml", i + 1);
-        index.push_str(&format!("<sitemap><loc>{}</loc>", xml_escape(&encode_url(&base.absolute(&path)))));
+        index.push_str(&format!("<sitemap><loc>{}</loc>", crate::escape::xml(&encode_url(&base.absolute(&path)))));
         if let Some(newest) = chunk.iter().filter_map(|u| u.lastmod.as_ref()).max_by_key(|d| timestamp(d)) {
             index.push_str(&format!("<lastmod>{newest}</lastmod>"));
         }
@@ -142,7 +142,7 @@ fn timestamp(rfc3339: &str) -> Option<jiff::Timestamp> {
 fn urlset(urls: &[SitemapUrl], base: &BaseUrl) -> String {
     let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"{NAMESPACE}\">\n");
     for u in urls {
-        out.push_str(&format!("<url><loc>{}</loc>", xml_escape(&encode_url(&base.absolute(&u.path)))));
+        out.push_str(&format!("<url><loc>{}</loc>", crate::escape::xml(&encode_url(&base.absolute(&u.path)))));
         if let Some(lastmod) = &u.lastmod {
             out.push_str(&format!("<lastmod>{lastmod}</lastmod>"));
         }
@@ -164,22 +164,6 @@ pub fn encode_url(url: &str) -> String {
             for b in c.encode_utf8(&mut buf).bytes() {
                 out.push_str(&format!("%{b:02X}"));
             }
-        }
-    }
-    out
-}
-
-/// Escapes text for XML element content and attribute values.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
         }
     }
     out
@@ -245,6 +229,5 @@ mod tests {
     #[test]
     fn unicode_paths_are_percent_encoded_and_ampersands_escaped() {
         assert_eq!(encode_url("https://x.org/2025/02/ڈی/"), "https://x.org/2025/02/%DA%88%DB%8C/");
-        assert_eq!(xml_escape("a&b<c"), "a&amp;b&lt;c");
     }
 }

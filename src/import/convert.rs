@@ -17,7 +17,6 @@ use regex::Regex;
 
 use super::links::LinkMap;
 use super::media::MediaPlaces;
-use crate::markdown::escape_html;
 
 /// Stands for `<!--more-->` while the HTML is converted (htmd drops comments).
 const MORE_MARKER: &str = "pamphletmoremarker";
@@ -150,8 +149,8 @@ impl<'a> Converter<'a> {
                 let host = super::links::split_url(&src).and_then(|s| s.host).unwrap_or_else(|| "another site".into());
                 let link = format!(
                     "<p><a href=\"{}\">Embedded content from {}</a></p>",
-                    escape_html(&src),
-                    escape_html(&host)
+                    crate::escape::html(&src),
+                    crate::escape::html(&host)
                 );
                 el.replace(&link, ContentType::Html);
                 notes
@@ -244,11 +243,11 @@ fn is_image(url: &str) -> bool {
 }
 
 fn gallery_figure(image: &Attachment) -> String {
-    let img = format!("<img src=\"{}\" alt=\"{}\">", escape_html(&image.url), escape_html(&image.alt));
+    let img = format!("<img src=\"{}\" alt=\"{}\">", crate::escape::html(&image.url), crate::escape::html(&image.alt));
     if image.caption.is_empty() {
         return format!("<p>{img}</p>");
     }
-    format!("<figure>{img}<figcaption>{}</figcaption></figure>", escape_html(&image.caption))
+    format!("<figure>{img}<figcaption>{}</figcaption></figure>", crate::escape::html(&image.caption))
 }
 
 /// How far to move a post's headings so its highest one is `<h2>`: the page's title is the only

@@ -12,6 +12,7 @@ use crate::taxonomy::CategoryId;
 /// Words per minute used for `reading_time`.
 const WORDS_PER_MINUTE: usize = 200;
 
+pub use crate::dates::rfc3339;
 pub use crate::language::text_direction;
 
 fn reading_time(words: usize) -> usize {
@@ -570,11 +571,6 @@ impl<'a> ViewBuilder<'a> {
             search_parts: crate::search::merged_parts(self.site).iter().map(|p| self.url(p)).collect(),
         }
     }
-}
-
-/// RFC 3339 with the article's own offset: `2023-09-05T10:00:00+05:00`.
-pub fn rfc3339(date: &jiff::ZonedDateTime) -> String {
-    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
 #[cfg(test)]

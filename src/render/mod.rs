@@ -364,7 +364,7 @@ fn may_read_pager_pages(text: &str) -> bool {
 
 /// A page that sends browsers and search engines from an old URL to the new one.
 fn alias_page(target: &str) -> String {
-    let t = crate::markdown::escape_html(target);
+    let t = crate::escape::html(target);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{t}\">{t}</a>.</p>\n</body>\n</html>\n"
     )

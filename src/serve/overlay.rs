@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use crate::error::{Error, Location};
-use crate::markdown::escape_html;
 
 /// How many problems the overlay lists before summarising the rest.
 const MAX_SHOWN: usize = 20;
@@ -100,7 +99,7 @@ fn problem(p: &Error, root: &Path) -> String {
         "<section style=\"{}\">\n<pre style=\"{}\">{}</pre>\n{}</section>\n",
         style(PROBLEM),
         style(MESSAGE),
-        escape_html(&text),
+        crate::escape::html(&text),
         quote
     )
 }
@@ -123,7 +122,7 @@ fn quote_lines(text: &str, line: usize, column: usize) -> String {
         text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(n, _)| (first..=last).contains(n))
     {
         let marker = if number == line { "&gt;" } else { " " };
-        let row = format!("{marker} {number:>width$} | {}", escape_html(content));
+        let row = format!("{marker} {number:>width$} | {}", crate::escape::html(content));
         if number == line {
             out.push_str(&format!("<span style=\"{}\">{row}</span>\n", style(MARKED_LINE)));
             let caret = " ".repeat(width + 4 + column.saturating_sub(1));
