@@ -107,7 +107,7 @@ fn archived(mut stored: Vec<StoredComment>) -> Vec<ArchivedComment> {
             let url = c.author_url.trim();
             let web = url.to_ascii_lowercase();
             ArchivedComment {
-                author: crate::import::html_to_text(&c.author),
+                author: crate::escape::html_to_text(&c.author),
                 author_url: if web.starts_with("https://") || web.starts_with("http://") {
                     url.to_string()
                 } else {
@@ -115,7 +115,7 @@ fn archived(mut stored: Vec<StoredComment>) -> Vec<ArchivedComment> {
                 },
                 date: c.date.trim().to_string(),
                 paragraphs: paragraphs(&c.content),
-                reply_to: names.get(&c.parent).map(|n| crate::import::html_to_text(n)).unwrap_or_default(),
+                reply_to: names.get(&c.parent).map(|n| crate::escape::html_to_text(n)).unwrap_or_default(),
             }
         })
         .collect()
@@ -125,7 +125,7 @@ fn archived(mut stored: Vec<StoredComment>) -> Vec<ArchivedComment> {
 /// (WordPress stores comments with blank lines between paragraphs).
 fn paragraphs(html: &str) -> Vec<String> {
     let marked = html.replace("\r\n", "\n").replace("<p>", "\n\n").replace("</p>", "\n\n");
-    marked.split("\n\n").map(crate::import::html_to_text).filter(|p| !p.is_empty()).collect()
+    marked.split("\n\n").map(crate::escape::html_to_text).filter(|p| !p.is_empty()).collect()
 }
 
 #[cfg(test)]

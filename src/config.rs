@@ -171,6 +171,11 @@ pub struct BaseUrl {
     pub prefix: String,
 }
 
+/// Whether this build of pamphlet can minify HTML (the `minify` cargo feature). Asked here,
+/// where `minify: true` is validated, rather than of the minify module, which sits downstream
+/// of the configuration (config → … → output → minify).
+pub const MINIFY_AVAILABLE: bool = cfg!(feature = "minify");
+
 /// Hosts that only ever stand in for a real address (RFC 2606 and the local machine), and
 /// the top-level domains reserved for examples and tests.
 const PLACEHOLDER_HOSTS: &[&str] = &["example.org", "example.com", "example.net", "localhost", "127.0.0.1"];
@@ -386,7 +391,7 @@ impl Config {
                 None
             }
         });
-        if raw.minify && !crate::minify::AVAILABLE {
+        if raw.minify && !MINIFY_AVAILABLE {
             errors.push(Error::config(
                 at("minify"),
                 "this pamphlet was built without HTML minification (the `minify` cargo feature): set `minify: false`, or install pamphlet with its default features",

@@ -33,6 +33,23 @@ pub fn xml(text: &str) -> String {
     escape(text, Some("&apos;"))
 }
 
+/// Plain text from a bit of HTML (an imported title, excerpt, caption or comment): tags
+/// dropped, every entity decoded, whitespace collapsed.
+pub fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let decoded = html_escape::decode_html_entities(&text);
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +59,14 @@ mod tests {
         assert_eq!(html(r#"a&b<c>"d"'e'"#), "a&amp;b&lt;c&gt;&quot;d&quot;'e'");
         assert_eq!(html_attribute("it's"), "it&#39;s");
         assert_eq!(xml("a&b<c 'd'"), "a&amp;b&lt;c &apos;d&apos;");
+    }
+
+    #[test]
+    fn html_to_text_decodes_every_named_entity() {
+        assert_eq!(
+            html_to_text("<b>Caf&eacute;</b> &amp; r&eacute;sum&eacute; &#8217;s&hellip;  x"),
+            "Café & résumé ’s… x"
+        );
+        assert_eq!(html_to_text("a &unknown; b"), "a &unknown; b");
     }
 }

@@ -7,10 +7,8 @@
 //! are kept: omitting them is valid, but kept ones make pages easier to read and to diff.
 //!
 //! minify-html is behind the default cargo feature `minify` (it is most of pamphlet's compile
-//! time); without it, [`AVAILABLE`] is false and the configuration refuses `minify: true`.
-
-/// Whether this build of pamphlet can minify (the `minify` cargo feature).
-pub const AVAILABLE: bool = cfg!(feature = "minify");
+//! time); without it, [`crate::config::MINIFY_AVAILABLE`] is false and the configuration
+//! refuses `minify: true`.
 
 use rayon::prelude::*;
 
