@@ -89,7 +89,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
     let prefix = rendered.site.config.base_url.prefix.clone();
     let origin = rendered.site.config.base_url.origin.clone();
 
-    let html: Vec<&OutputFile> = rendered.files.iter().filter(|f| is_html(f)).collect();
+    let html: Vec<&OutputFile> = rendered.files.iter().filter(|f| is_rendered_page(f)).collect();
     let scans: Vec<PageScan> = html.par_iter().map(|f| scan_page(text_of(f))).collect();
     let ids: HashMap<&str, &BTreeSet<String>> =
         html.iter().zip(&scans).map(|(f, s)| (f.path.as_str(), &s.ids)).collect();
@@ -223,8 +223,9 @@ fn is_absolute(url: &str) -> bool {
     url.starts_with("http://") || url.starts_with("https://")
 }
 
-fn is_html(f: &OutputFile) -> bool {
-    matches!(f.contents, Contents::Text(_)) && (f.path.ends_with('/') || f.path.ends_with(".html"))
+/// A page rendered in memory, whose text can be scanned.
+fn is_rendered_page(f: &OutputFile) -> bool {
+    matches!(f.contents, Contents::Text(_)) && f.is_html_page()
 }
 
 fn text_of(f: &OutputFile) -> &str {

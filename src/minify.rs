@@ -14,11 +14,6 @@ use rayon::prelude::*;
 
 use crate::output::{Contents, OutputFile};
 
-/// Whether `file` is an HTML page (a folder URL or an `.html` file).
-fn is_html(file: &OutputFile) -> bool {
-    file.path.ends_with('/') || file.path.ends_with(".html")
-}
-
 /// The minified form of one HTML document.
 #[cfg(feature = "minify")]
 pub fn minify_html(html: &str) -> String {
@@ -41,7 +36,7 @@ pub fn minify_pages(files: &mut [OutputFile]) {
 
 /// Minifies `file` if it is a generated HTML page.
 pub fn minify_file(file: &mut OutputFile) {
-    if is_html(file)
+    if file.is_html_page()
         && let Contents::Text(html) = &mut file.contents
     {
         *html = minify_html(html);

@@ -87,6 +87,12 @@ pub struct OutputFile {
 }
 
 impl OutputFile {
+    /// Whether this is an HTML page: a folder URL (`/a/`, written as `a/index.html`) or an
+    /// `.html` file.
+    pub fn is_html_page(&self) -> bool {
+        self.path.ends_with('/') || self.path.ends_with(".html")
+    }
+
     /// The file's path relative to the output folder.
     pub fn relative_path(&self) -> PathBuf {
         output_path(&self.path)

@@ -87,7 +87,7 @@ struct LastGood {
 const RACY_WINDOW: Duration = Duration::from_secs(2);
 
 /// A file's identity for the byte cache.
-type Stamp = (Option<SystemTime>, u64);
+type CopyStamp = (Option<SystemTime>, u64);
 
 /// Rebuilds one site again and again, keeping caches between builds.
 pub struct Rebuilder {
@@ -95,7 +95,7 @@ pub struct Rebuilder {
     markdown: markdown::Markdown,
     documents: ContentCache,
     /// Static and content files read earlier: path → stamp and bytes.
-    copied: HashMap<PathBuf, (Stamp, Arc<[u8]>)>,
+    copied: HashMap<PathBuf, (CopyStamp, Arc<[u8]>)>,
     last: Option<LastGood>,
     /// The build before `last`, until [`Rebuilder::release_previous`].
     retired: Option<LastGood>,
@@ -163,10 +163,10 @@ impl Rebuilder {
         match &self.last {
             Some(last) if !selection.is_all() => {
                 if last.copy_paths != copy_paths {
-                    check_collisions(last.rendered.iter().map(|(p, (_, o))| (p, o)), &copies)?;
+                    check_rendered_and_copied(last.rendered.iter().map(|(p, (_, o))| (p, o)), &copies)?;
                 }
             }
-            _ => check_collisions(outputs.iter().map(|f| (&f.path, &f.origin)), &copies)?,
+            _ => check_rendered_and_copied(outputs.iter().map(|f| (&f.path, &f.origin)), &copies)?,
         }
         let copied: Vec<(String, Arc<[u8]>)> =
             copies.iter().map(|f| Ok((f.path.clone(), self.read_copied(f)?))).collect::<Result<_>>()?;
@@ -374,7 +374,10 @@ fn swap_in_edits(last: &mut LastGood, edits: Vec<(ArticleId, Arc<crate::content:
 
 /// The build's check that no two outputs (`rendered` paths and origins, and the copies)
 /// claim the same file.
-fn check_collisions<'a>(rendered: impl Iterator<Item = (&'a String, &'a Origin)>, copies: &[OutputFile]) -> Result<()> {
+fn check_rendered_and_copied<'a>(
+    rendered: impl Iterator<Item = (&'a String, &'a Origin)>,
+    copies: &[OutputFile],
+) -> Result<()> {
     let mut all: Vec<OutputFile> = rendered
         .map(|(path, origin)| OutputFile {
             path: path.clone(),
