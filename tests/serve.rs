@@ -13,11 +13,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::serve::{DEADLINE, Response, ServeCommand, request};
 use common::{SiteTest, article};
 use pamphlet::serve::{ServeEvent, ServeOptions, Server};
-
-/// How long to wait for a rebuild on a busy machine before failing.
-const DEADLINE: Duration = Duration::from_secs(30);
 
 /// A served site: the files (kept alive), the server, and a log of its events.
 struct Served {
@@ -76,35 +74,6 @@ impl Served {
             .collect()
     }
 }
-
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
-/// Sends `method path` as written (no normalisation) and reads the whole response.
-fn request(addr: SocketAddr, method: &str, path: &str) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let headers =
-        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
-    Response { status, headers, body: body.to_string() }
-}
-
 /// A live-reload connection.
 struct Events {
     reader: BufReader<TcpStream>,
@@ -503,84 +472,12 @@ fn the_server_stops_cleanly() {
 
 // --- The `pamphlet serve` command itself. ---
 
-/// A `pamphlet serve` process whose output lines arrive on channels.
-struct Command {
-    child: std::process::Child,
-    stdout: std::sync::mpsc::Receiver<String>,
-    stderr: std::sync::mpsc::Receiver<String>,
-}
-
-impl Command {
-    fn spawn(root: &Path, args: &[&str]) -> Command {
-        Command::spawn_with(root, args, |_| {})
-    }
-
-    fn spawn_with(root: &Path, args: &[&str], setup: impl FnOnce(&mut std::process::Command)) -> Command {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pamphlet"));
-        setup(&mut command);
-        let mut child = command
-            .arg("serve")
-            .arg("--root")
-            .arg(root)
-            .args(args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = lines(child.stdout.take().unwrap());
-        let stderr = lines(child.stderr.take().unwrap());
-        Command { child, stdout, stderr }
-    }
-
-    /// The next line of `stream` that contains `needle`.
-    fn line_with(stream: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.checked_duration_since(Instant::now()).expect("no such line in time");
-            let line = stream.recv_timeout(left).unwrap_or_else(|_| panic!("no line containing {needle:?}"));
-            if line.contains(needle) {
-                return line;
-            }
-        }
-    }
-
-    fn wait(&mut self) -> std::process::ExitStatus {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "pamphlet serve did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Command {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn lines(stream: impl Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    rx
-}
-
 #[cfg(unix)]
 #[test]
 fn the_command_prints_its_url_serves_and_stops_cleanly_on_ctrl_c() {
     let site = two_articles();
-    let mut serve = Command::spawn(site.root(), &["--port", "0"]);
-    let line = Command::line_with(&serve.stdout, "serving ");
+    let mut serve = ServeCommand::spawn(site.root(), &["--port", "0"]);
+    let line = ServeCommand::line_with(&serve.stdout, "serving ");
     let url = line.strip_prefix("serving ").and_then(|l| l.split(' ').next()).unwrap().to_string();
     assert!(url.starts_with("http://127.0.0.1:") && url.ends_with('/'), "{line}");
     let addr: SocketAddr = url.trim_start_matches("http://").trim_end_matches('/').parse().unwrap();
@@ -589,7 +486,7 @@ fn the_command_prints_its_url_serves_and_stops_cleanly_on_ctrl_c() {
     let pid = serve.child.id().to_string();
     assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
     assert!(serve.wait().success(), "Ctrl-C is a clean exit");
-    Command::line_with(&serve.stdout, "stopped");
+    ServeCommand::line_with(&serve.stdout, "stopped");
     assert!(!site.root().join("public").exists());
 }
 
@@ -597,8 +494,8 @@ fn the_command_prints_its_url_serves_and_stops_cleanly_on_ctrl_c() {
 #[test]
 fn the_command_warns_when_bound_beyond_this_machine() {
     let site = two_articles();
-    let serve = Command::spawn(site.root(), &["--port", "0", "--bind", "0.0.0.0"]);
-    let warning = Command::line_with(&serve.stderr, "warning:");
+    let serve = ServeCommand::spawn(site.root(), &["--port", "0", "--bind", "0.0.0.0"]);
+    let warning = ServeCommand::line_with(&serve.stderr, "warning:");
     assert_eq!(
         warning,
         "warning: listening on 0.0.0.0: anyone who can reach this machine can read the preview, drafts included"
@@ -609,15 +506,15 @@ fn the_command_warns_when_bound_beyond_this_machine() {
 #[test]
 fn open_without_a_browser_says_so_and_keeps_serving() {
     let site = two_articles();
-    let serve = Command::spawn_with(site.root(), &["--port", "0", "--open"], |c| {
+    let serve = ServeCommand::spawn_with(site.root(), &["--port", "0", "--open"], |c| {
         c.env("PATH", "/nonexistent");
     });
-    let warning = Command::line_with(&serve.stderr, "warning:");
+    let warning = ServeCommand::line_with(&serve.stderr, "warning:");
     assert!(
         warning.starts_with("warning: could not open a browser (no xdg-open found): open http://127.0.0.1:"),
         "{warning}"
     );
-    let line = Command::line_with(&serve.stdout, "serving ");
+    let line = ServeCommand::line_with(&serve.stdout, "serving ");
     let addr: SocketAddr = line["serving http://".len()..].split('/').next().unwrap().parse().unwrap();
     assert_eq!(request(addr, "GET", "/").status, 200);
 }
@@ -627,9 +524,9 @@ fn the_command_refuses_a_taken_port_clearly() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
     let site = two_articles();
-    let mut serve = Command::spawn(site.root(), &["--port", &port.to_string()]);
+    let mut serve = ServeCommand::spawn(site.root(), &["--port", &port.to_string()]);
     assert_eq!(serve.wait().code(), Some(2));
-    let error = Command::line_with(&serve.stderr, "error:");
+    let error = ServeCommand::line_with(&serve.stderr, "error:");
     assert_eq!(
         error,
         format!(

@@ -158,6 +158,10 @@ impl Rebuilder {
         // built while serving: it takes seconds on a large site.
         let mut outputs = outputs;
         outputs.extend(pipeline::publishing_outputs(&site, &copies)?);
+        // As `build` writes them: with `minify: true`, minified.
+        if site.config.minify {
+            crate::minify::minify_pages(&mut outputs);
+        }
         let copy_paths: Vec<String> = copies.iter().map(|c| c.path.clone()).collect();
         // Rendered paths change only with a full render: check again when anything moved.
         match &self.last {
@@ -244,7 +248,7 @@ impl Rebuilder {
         let selection = Selection::after_edits(&last.site, &last.renderer, &cards, recent_changed);
         phases.mark("compare");
         let edited: Vec<ArticleId> = cards.iter().map(|(id, _)| *id).collect();
-        let outputs = match last.renderer.render_selected(&last.site, &last.views, &selection).and_then(|mut o| {
+        let mut outputs = match last.renderer.render_selected(&last.site, &last.views, &selection).and_then(|mut o| {
             // The edited articles' feed entries carry their bodies.
             o.extend(crate::feeds::feeds_containing(&last.site, &edited)?);
             Ok(o)
@@ -255,6 +259,9 @@ impl Rebuilder {
                 return Some(Err(e));
             }
         };
+        if last.site.config.minify {
+            crate::minify::minify_pages(&mut outputs);
+        }
         phases.mark("render");
         let rendered = outputs.len();
         let mut files = last.files.files.clone();

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod serve;
+
 use std::path::{Path, PathBuf};
 
 use pamphlet::{BuildOptions, BuildReport};
@@ -16,11 +18,13 @@ pub fn now() -> jiff::Timestamp {
     "2026-06-01T00:00:00Z".parse().expect("valid timestamp")
 }
 
-fn manifest_dir() -> PathBuf {
+/// The repository root (the crate's folder), which is itself a working site.
+pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies the folder `from` to `to`, creating what is missing.
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("readable fixture");
         let target = to.join(entry.path().strip_prefix(from).expect("inside fixture"));
@@ -230,7 +234,10 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside the folder").to_string_lossy().into_owned();
+            (rel, std::fs::read(e.path()).expect("readable file"))
+        })
         .collect();
     files.sort();
     files
@@ -242,12 +249,13 @@ pub fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
