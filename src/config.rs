@@ -343,7 +343,7 @@ impl Config {
         let base_url = match BaseUrl::parse(base_url_override.unwrap_or(&raw.base_url)) {
             Ok(b) => Some(b),
             Err(msg) if base_url_override.is_some() => {
-                errors.push(Error::config(Location::file("--base-url"), msg));
+                errors.push(Error::argument("--base-url", msg));
                 None
             }
             Err(msg) => {

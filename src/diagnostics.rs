@@ -23,6 +23,10 @@ pub enum Severity {
 pub struct Diagnostic {
     /// File, relative to the site root when possible (absent for problems without a file).
     pub file: Option<String>,
+    /// The command-line flag or argument at fault (`--port`), for problems with one instead
+    /// of a file; absent from JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flag: Option<&'static str>,
     /// 1-based line.
     pub line: Option<usize>,
     /// 1-based column.
@@ -43,6 +47,7 @@ impl Diagnostic {
     fn new(location: Option<&Location>, severity: Severity, code: &'static str, message: String) -> Self {
         Diagnostic {
             file: location.map(|l| l.path.to_string_lossy().replace('\\', "/")),
+            flag: None,
             line: location.and_then(|l| l.position).map(|p| p.line),
             column: location.and_then(|l| l.position).map(|p| p.column),
             severity,
@@ -69,6 +74,9 @@ impl Diagnostic {
                     rest = s.source();
                 }
                 let mut d = Diagnostic::new(p.location(), Severity::Error, p.code(), message);
+                if let Error::Argument { name, .. } = p {
+                    d.flag = Some(name);
+                }
                 d.caused_by = parser_said.map(|said| said.0.clone());
                 d
             })
@@ -119,6 +127,7 @@ impl Diagnostic {
         let mut out = match (&self.file, self.line, self.column) {
             (Some(f), Some(l), Some(c)) => format!("{label}: {f}:{l}:{c}: {}", self.message),
             (Some(f), _, _) if !self.message.starts_with(f.as_str()) => format!("{label}: {f}: {}", self.message),
+            (None, _, _) if let Some(flag) = self.flag => format!("{label}: {flag}: {}", self.message),
             _ => format!("{label}: {}", self.message),
         };
         if let (Some(file), Some(line), Some(column)) = (&self.file, self.line, self.column)
@@ -217,6 +226,16 @@ mod tests {
             d.to_github()
                 .ends_with("::put the value in quotes%0Acaused by: mapping values are not allowed in this context")
         );
+    }
+
+    #[test]
+    fn a_flag_is_not_a_file() {
+        let d = &Diagnostic::from_error(&Error::argument("--port", "port 1111 is in use"))[0];
+        assert_eq!(
+            d.to_json(),
+            r#"{"file":null,"flag":"--port","line":null,"column":null,"severity":"error","code":"usage","message":"port 1111 is in use"}"#
+        );
+        assert_eq!(d.to_human(Path::new(".")), "error: --port: port 1111 is in use");
     }
 
     #[test]

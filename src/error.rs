@@ -108,6 +108,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A command-line argument asks for something impossible (`--port` in use, an unknown
+    /// `--category`): a flag is not a file, so this carries the argument's name, not a path.
+    #[error("{name}: {message}")]
+    Argument {
+        /// The flag or argument, as written on the command line (`--port`, `TITLE`).
+        name: &'static str,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// A warning that fails the build because of `--strict`; it keeps its own code
     /// (`missing-alt`…) so that CI annotations still say what kind of problem it is.
     #[error("{0} (a warning, fatal with --strict)")]
@@ -165,6 +174,11 @@ impl Error {
         self
     }
 
+    /// A problem with the command-line argument `name` (`--port`).
+    pub fn argument(name: &'static str, message: impl Into<String>) -> Self {
+        Error::Argument { name, message: message.into() }
+    }
+
     /// A failure to generate the output at `site_path`.
     pub fn output(site_path: &str, message: impl Into<String>) -> Self {
         Error::Output { location: Location::file(site_path), message: message.into() }
@@ -219,7 +233,7 @@ impl Error {
             | Error::Template { location, .. }
             | Error::Output { location, .. } => Some(location),
             Error::Strict(warning) => Some(&warning.location),
-            Error::Io { .. } | Error::Many(_) => None,
+            Error::Io { .. } | Error::Argument { .. } | Error::Many(_) => None,
         }
     }
 
@@ -231,6 +245,7 @@ impl Error {
             Error::Template { .. } => "template",
             Error::Io { .. } => "io",
             Error::Output { .. } => "output",
+            Error::Argument { .. } => "usage",
             Error::Strict(warning) => warning.code,
             Error::Many(_) => "many",
         }
@@ -242,7 +257,8 @@ impl Error {
             Error::Config { message, .. }
             | Error::Content { message, .. }
             | Error::Template { message, .. }
-            | Error::Output { message, .. } => message.clone(),
+            | Error::Output { message, .. }
+            | Error::Argument { message, .. } => message.clone(),
             Error::Strict(warning) => format!("{} (a warning, fatal with --strict)", warning.message),
             other => other.to_string(),
         }
@@ -253,7 +269,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Content { .. } | Error::Template { .. } | Error::Strict(_) => 1,
-            Error::Config { .. } => 2,
+            Error::Config { .. } | Error::Argument { .. } => 2,
             Error::Io { .. } | Error::Output { .. } => 3,
             Error::Many(list) => list.iter().map(Error::exit_code).max().unwrap_or(1),
         }

@@ -168,10 +168,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     let root = absolute(root);
     let out = absolute(output);
     let refuse = |why: &str| {
-        Err(Error::config(
-            Location::file("--output"),
-            format!("refusing to write the site to `{}`: {why}", output.display()),
-        ))
+        Err(Error::argument("--output", format!("refusing to write the site to `{}`: {why}", output.display())))
     };
     if out.parent().is_none() {
         return refuse("it is the file system root");

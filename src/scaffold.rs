@@ -118,9 +118,8 @@ struct NewFrontMatter<'a> {
 }
 
 fn front_matter(fm: &NewFrontMatter) -> Result<String> {
-    let yaml = serde_yaml::to_string(fm).map_err(|e| {
-        Error::content(Location::file("front matter"), format!("could not write the front matter: {e}"))
-    })?;
+    let yaml = serde_yaml::to_string(fm)
+        .map_err(|e| Error::output("front matter", format!("could not write the front matter: {e}")))?;
     Ok(format!("---\n{yaml}---\n"))
 }
 
@@ -173,15 +172,15 @@ pub fn new_article(root: &Path, new: &NewArticle, now: jiff::Timestamp) -> Resul
     let title = new.title.trim();
     let slug = crate::slug::slugify(title);
     if slug.is_empty() {
-        return Err(Error::config(
-            Location::file("title"),
+        return Err(Error::argument(
+            "TITLE",
             format!("the title \"{title}\" has no letters or digits to make a URL from"),
         ));
     }
     let tree = config.categories.as_deref().map(CategoryTree::from_config);
     let (category, default_category) = match (new.category, &tree) {
         (Some(c), Some(tree)) => {
-            let id = tree.resolve(c).map_err(|msg| Error::config(Location::file("--category"), msg))?;
+            let id = tree.resolve(c).map_err(|msg| Error::argument("--category", msg))?;
             (Some(tree.full_name(id)), false)
         }
         (Some(c), None) => (Some(c.to_string()), false),
@@ -191,7 +190,7 @@ pub fn new_article(root: &Path, new: &NewArticle, now: jiff::Timestamp) -> Resul
         (None, None) => (None, false),
     };
     if let Some(message) = new.author.and_then(|a| crate::content::undeclared_author(&config, a)) {
-        return Err(Error::config(Location::file("--author"), message));
+        return Err(Error::argument("--author", message));
     }
     let guessed_lang = match new.lang {
         Some(_) => None,

@@ -185,7 +185,7 @@ pub fn start(opts: ServeOptions, on_event: OnEvent) -> Result<Server> {
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener.local_addr().map_err(|e| Error::io("listen on", Path::new(&opts.bind.to_string()), e))?;
     let http = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| Error::config(Location::file("--bind"), format!("cannot serve on {addr}: {e}")))?;
+        .map_err(|e| Error::argument("--bind", format!("cannot serve on {addr}: {e}")))?;
     let http = Arc::new(http);
     let state = Arc::new(ServeState::default());
     let (tx, rx) = channel();
@@ -228,14 +228,14 @@ pub fn start(opts: ServeOptions, on_event: OnEvent) -> Result<Server> {
 
 fn bind(ip: IpAddr, port: u16) -> Result<TcpListener> {
     TcpListener::bind((ip, port)).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => Error::config(
-            Location::file("--port"),
+        std::io::ErrorKind::AddrInUse => Error::argument(
+            "--port",
             format!(
                 "port {port} on {ip} is already in use (is another `pamphlet serve` running?): stop it, or pick another port with --port {}",
                 port.wrapping_add(1)
             ),
         ),
-        _ => Error::config(Location::file("--bind"), format!("cannot listen on {ip} port {port}: {e}")),
+        _ => Error::argument("--bind", format!("cannot listen on {ip} port {port}: {e}")),
     })
 }
 
