@@ -842,7 +842,7 @@ const HUGO_SEPARATOR: &str = " \u{203a} ";
 
 fn write_hugo(c: &Corpus, out: &Path) -> std::io::Result<()> {
     let mut cfg = String::from(
-        "baseURL: https://example.org/\ntitle: Digital Rights Monitor\nlanguageCode: en\ntimeZone: Asia/Karachi\n\
+        "baseURL: https://example.org/\ntitle: Digital Rights Monitor\ntimeZone: Asia/Karachi\n\
          pagination:\n  pagerSize: 10\ntaxonomies:\n  category: categories\n  tag: tags\n  author: authors\n\
          permalinks:\n  page:\n    posts: /:year/:month/:slug/\n    pages: /:slug/\n\
          outputs:\n  home: [html, rss]\n  section: [html]\n  taxonomy: [html]\n  term: [html, rss]\nmenus:\n  main:\n",
