@@ -3,10 +3,11 @@
 //! Zola so build times can be compared on equal content.
 //!
 //! Shared by `examples/corpus.rs`, `examples/bench.rs` and `tests/corpus.rs` through
-//! `#[path = "…"] mod corpus;`, so it is not part of the library's public API. Everything comes
-//! from one SplitMix64 stream per article, seeded from `--seed` and the article's number: the
-//! same seed gives the same files on every machine, and article 7 does not change when
-//! `--articles` grows.
+//! `#[path = "…"] mod corpus;`, so it is not part of the library's public API. Every choice
+//! comes from a SplitMix64 stream per article, seeded from `--seed` and the article's number, and
+//! nothing reads the clock or the environment: the same `--articles` and `--seed` give the same
+//! files on every machine. (Dates spread over 2015–2025 whatever the count, so a different
+//! `--articles` moves them.)
 //!
 //! What a corpus holds: a category tree with "News" under both "DRM Exclusive" and "In Media";
 //! a few hundred tags whose use falls off steeply (a long tail); a dozen authors declared in the
@@ -351,7 +352,8 @@ const PLACES: &[&str] = &[
     "Kurram",
     "Hyderabad",
 ];
-const AGENCIES: &[&str] = &["PTA", "the FIA", "the interior ministry", "NADRA", "the IT ministry", "the provincial government"];
+const AGENCIES: &[&str] =
+    &["PTA", "the FIA", "the interior ministry", "NADRA", "the IT ministry", "the provincial government"];
 const COURTS: &[&str] = &["Islamabad High Court", "Lahore High Court", "Sindh High Court", "Supreme Court"];
 const APPS: &[&str] = &["X", "TikTok", "YouTube", "WhatsApp", "Facebook", "Telegram", "Signal", "Instagram"];
 const ACTORS: &[&str] = &[
@@ -516,7 +518,11 @@ fn make_article(
     let urdu = rng.chance(0.05);
     let draft = rng.chance(0.02);
     let scheduled = rng.chance(0.01);
-    let day = if scheduled { civil_from_days(days_from_civil(2099, 1, 1) + rng.below(365) as i64) } else { civil_from_days(day) };
+    let day = if scheduled {
+        civil_from_days(days_from_civil(2099, 1, 1) + rng.below(365) as i64)
+    } else {
+        civil_from_days(day)
+    };
     let time = (9 + rng.below(9) as u32, rng.below(60) as u32);
     let title = fill_one(rng, if urdu { URDU_TITLES } else { topic.titles });
     let slug = if urdu { format!("ur-{}", number + 1) } else { format!("{}-{}", short_slug(&title), number + 1) };
@@ -675,11 +681,20 @@ fn english_body(rng: &mut Rng, topic: &Topic, earlier: &[&Article]) -> String {
         let mut text = paragraph(rng, topic);
         if rng.chance(0.15) {
             if let Some(target) = (!earlier.is_empty()).then(|| earlier[rng.below(earlier.len())]) {
-                let _ = write!(text, " We [reported earlier]({}) on \"{}\".", target.url(), target.title.replace(['[', ']'], ""));
+                let _ = write!(
+                    text,
+                    " We [reported earlier]({}) on \"{}\".",
+                    target.url(),
+                    target.title.replace(['[', ']'], "")
+                );
             }
         }
         if rng.chance(0.1) {
-            let _ = write!(text, " The full text is on the [regulator's site](https://www.example.gov.pk/notices/{}).", rng.below(9000));
+            let _ = write!(
+                text,
+                " The full text is on the [regulator's site](https://www.example.gov.pk/notices/{}).",
+                rng.below(9000)
+            );
         }
         if rng.chance(0.04) {
             footnotes.push(fill(rng, "Figures supplied by {agency} on request."));
@@ -701,7 +716,13 @@ fn english_body(rng: &mut Rng, topic: &Topic, earlier: &[&Article]) -> String {
                 let _ = writeln!(body, "> {}\n", sentence(rng, topic));
             }
             4 => {
-                let _ = writeln!(body, "![{}](/images/{}-{}.png)\n", fill(rng, "A street in {place}"), topic.key, 1 + rng.below(4));
+                let _ = writeln!(
+                    body,
+                    "![{}](/images/{}-{}.png)\n",
+                    fill(rng, "A street in {place}"),
+                    topic.key,
+                    1 + rng.below(4)
+                );
             }
             _ => {}
         }
@@ -709,7 +730,13 @@ fn english_body(rng: &mut Rng, topic: &Topic, earlier: &[&Article]) -> String {
     if rng.chance(0.1) {
         body.push_str("| Place | Days affected | Orders published |\n| --- | ---: | --- |\n");
         for _ in 0..3 + rng.below(5) {
-            let _ = writeln!(body, "| {} | {} | {} |", rng.pick(PLACES), 1 + rng.below(60), if rng.chance(0.2) { "yes" } else { "no" });
+            let _ = writeln!(
+                body,
+                "| {} | {} | {} |",
+                rng.pick(PLACES),
+                1 + rng.below(60),
+                if rng.chance(0.2) { "yes" } else { "no" }
+            );
         }
         body.push('\n');
     }
@@ -752,7 +779,9 @@ fn write_pamphlet(c: &Corpus, out: &Path) -> std::io::Result<()> {
     let mut y = String::new();
     y.push_str("title: \"Digital Rights Monitor\"\nbase_url: https://example.org\n");
     y.push_str("description: \"Reporting on digital rights and internet governance\"\n");
-    y.push_str("language: en\ntimezone: Asia/Karachi\ntheme: advocacy\npermalink: /:year/:month/:slug/\npaginate: 10\n");
+    y.push_str(
+        "language: en\ntimezone: Asia/Karachi\ntheme: advocacy\npermalink: /:year/:month/:slug/\npaginate: 10\n",
+    );
     y.push_str("authors:\n");
     for a in &c.authors {
         let _ = write!(y, "  {}:\n    name: {}\n    bio: {}\n", a.id, quote(&a.name), quote(&a.bio));
@@ -848,7 +877,13 @@ fn write_hugo(c: &Corpus, out: &Path) -> std::io::Result<()> {
          outputs:\n  home: [html, rss]\n  section: [html]\n  taxonomy: [html]\n  term: [html, rss]\nmenus:\n  main:\n",
     );
     for (i, cat) in CATEGORIES.iter().enumerate() {
-        let _ = write!(cfg, "    - name: {}\n      pageRef: /categories/{}\n      weight: {}\n", quote(cat.name), slugify(cat.name), i + 1);
+        let _ = write!(
+            cfg,
+            "    - name: {}\n      pageRef: /categories/{}\n      weight: {}\n",
+            quote(cat.name),
+            slugify(cat.name),
+            i + 1
+        );
     }
     for (i, (name, slug, _)) in PAGES.iter().enumerate() {
         let _ = write!(cfg, "    - name: {}\n      url: /{slug}/\n      weight: {}\n", quote(name), 100 + i);
@@ -870,7 +905,10 @@ fn write_hugo(c: &Corpus, out: &Path) -> std::io::Result<()> {
         write_text(&out.join("content/posts").join(a.file_name()), &fm)?;
     }
     for (title, slug, text) in PAGES {
-        write_text(&out.join("content/pages").join(format!("{slug}.md")), &format!("---\ntitle: {}\nslug: {slug}\n---\n\n{text}\n", quote(title)))?;
+        write_text(
+            &out.join("content/pages").join(format!("{slug}.md")),
+            &format!("---\ntitle: {}\nslug: {slug}\n---\n\n{text}\n", quote(title)),
+        )?;
     }
     for (name, text) in HUGO_LAYOUTS {
         write_text(&out.join("layouts").join(name), text)?;
@@ -951,10 +989,18 @@ fn write_zola(c: &Corpus, out: &Path) -> std::io::Result<()> {
                \x20 { name = \"authors\", paginate_by = 10 },\n]\n\n[markdown]\nhighlight_code = true\n";
     write_text(&out.join("config.toml"), cfg)?;
     write_text(&out.join("content/_index.md"), "+++\nsort_by = \"date\"\npaginate_by = 10\n+++\n")?;
-    write_text(&out.join("content/posts/_index.md"), "+++\ntransparent = true\nsort_by = \"date\"\nrender = false\n+++\n")?;
+    write_text(
+        &out.join("content/posts/_index.md"),
+        "+++\ntransparent = true\nsort_by = \"date\"\nrender = false\n+++\n",
+    )?;
     for a in &c.articles {
         let (y, m, _) = a.day;
-        let mut fm = format!("+++\ntitle = {}\ndate = {}\npath = \"{y:04}/{m:02}/{}\"\n", quote(&a.title), a.date_text(), a.slug);
+        let mut fm = format!(
+            "+++\ntitle = {}\ndate = {}\npath = \"{y:04}/{m:02}/{}\"\n",
+            quote(&a.title),
+            a.date_text(),
+            a.slug
+        );
         if let Some(summary) = &a.summary {
             let _ = writeln!(fm, "description = {}", quote(summary));
         }
@@ -1052,7 +1098,8 @@ const ZOLA_TEMPLATES: &[(&str, &str)] = &[
 fn write_static(dir: &Path) -> std::io::Result<()> {
     for (t, topic) in TOPICS.iter().enumerate() {
         for k in 1..=4u8 {
-            let rgb = [(40 * t as u8).wrapping_add(50 * k), (90u8).wrapping_add(30 * k), (200u8).wrapping_sub(25 * t as u8)];
+            let rgb =
+                [(40 * t as u8).wrapping_add(50 * k), (90u8).wrapping_add(30 * k), (200u8).wrapping_sub(25 * t as u8)];
             write_bytes(&dir.join(format!("images/{}-{k}.png", topic.key)), &png(96, 54, rgb))?;
         }
     }
