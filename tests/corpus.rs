@@ -44,8 +44,8 @@ fn read_tree(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
+            let rel = e.path().strip_prefix(root).expect("walkdir stays under its root").to_string_lossy().into_owned();
+            (rel, std::fs::read(e.path()).expect("read a generated file"))
         })
         .collect();
     files.sort();

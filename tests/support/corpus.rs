@@ -679,15 +679,14 @@ fn english_body(rng: &mut Rng, topic: &Topic, earlier: &[&Article]) -> String {
             let _ = writeln!(body, "## {}\n", capitalise(&fill_one(rng, topic.subjects)));
         }
         let mut text = paragraph(rng, topic);
-        if rng.chance(0.15) {
-            if let Some(target) = (!earlier.is_empty()).then(|| earlier[rng.below(earlier.len())]) {
-                let _ = write!(
-                    text,
-                    " We [reported earlier]({}) on \"{}\".",
-                    target.url(),
-                    target.title.replace(['[', ']'], "")
-                );
-            }
+        if rng.chance(0.15) && !earlier.is_empty() {
+            let target = earlier[rng.below(earlier.len())];
+            let _ = write!(
+                text,
+                " We [reported earlier]({}) on \"{}\".",
+                target.url(),
+                target.title.replace(['[', ']'], "")
+            );
         }
         if rng.chance(0.1) {
             let _ = write!(
@@ -1108,13 +1107,9 @@ fn write_static(dir: &Path) -> std::io::Result<()> {
 
 /// A valid RGB PNG of one colour (zlib through flate2, already a dependency; CRC from flate2).
 fn png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
-    let mut raw = Vec::with_capacity((height * (1 + 3 * width)) as usize);
-    for _ in 0..height {
-        raw.push(0); // filter: none
-        for _ in 0..width {
-            raw.extend_from_slice(&rgb);
-        }
-    }
+    // Each scanline: filter type 0 (none), then the pixels.
+    let row: Vec<u8> = std::iter::once(0).chain(rgb.iter().copied().cycle().take(3 * width as usize)).collect();
+    let raw = row.repeat(height as usize);
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(&raw).expect("writing to memory");
     let data = z.finish().expect("writing to memory");
