@@ -25,6 +25,10 @@ use std::time::{Duration, Instant};
 
 use pamphlet::BuildOptions;
 
+/// The allocator the `pamphlet` binary uses (see src/main.rs), so this measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Args {
     runs: usize,
     no_search: bool,

@@ -49,14 +49,6 @@ pub use error::{Error, Location, Position, Result, Warning};
 pub use pipeline::publishing_outputs;
 use pipeline::{Prepared, Purpose};
 
-/// mimalloc instead of the system allocator: a build makes millions of small allocations from
-/// both cores (Tera values, Pagefind's word lists), and glibc's malloc spent about a sixth of
-/// a 10,000-article build with search in `_int_malloc`, `_int_free` and `malloc_consolidate`.
-/// Declared here rather than in main.rs so the tests and examples that build sites through the
-/// library measure the same allocator as the binary.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {

@@ -11,6 +11,15 @@ use clap::Parser;
 use pamphlet::cli::{Cli, Command, Format};
 use pamphlet::diagnostics::Diagnostic;
 
+/// mimalloc instead of the system allocator: a build makes millions of small allocations from
+/// both cores (Tera values, Pagefind's word lists), and glibc's malloc spent about a sixth of
+/// a 10,000-article build with search in `_int_malloc`, `_int_free` and `malloc_consolidate`.
+/// Chosen by the program, not the library, so that the library's users (the fuzz targets under
+/// AddressSanitizer, the tests) keep the system allocator; `examples/bench.rs`, which measures
+/// the library, declares the same.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How many problems to print before summarising the rest.
 const MAX_PRINTED_ERRORS: usize = 100;
 /// How many warnings of one kind to print before summarising the rest.
