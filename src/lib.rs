@@ -1,9 +1,10 @@
 //! pamphlet: a static site generator for advocacy publications.
 //!
-//! The build is a one-way pipeline (see [`build`]):
-//! `site.yaml` → [`config::Config`] → [`content::load`] → [`site::Site::assemble`] →
-//! [`render::Renderer`] → [`output::write`]. Every stage collects all the problems it finds
-//! and returns them together as [`Error::Many`]. Besides the theme's pages, the site model
+//! The build is a one-way pipeline, written once in [`pipeline`] and run by [`build`],
+//! [`render_site`] (and so `check`) and the dev server: `site.yaml` → [`config::Config`] →
+//! [`content::load_all`] → [`site::Site::assemble_all`] → validation → [`render::Renderer`] →
+//! the output folder or memory. Every stage collects all the problems it finds, and one run
+//! returns them together as [`Error::Many`]. Besides the theme's pages, the site model
 //! yields feeds ([`feeds`]), the sitemap and robots.txt ([`sitemap`]) and the search index
 //! ([`search`]), all as in-memory [`output::OutputFile`]s.
 

@@ -108,27 +108,19 @@ pub struct Site {
 impl Site {
     /// Assembles the model, reporting every unresolvable reference at once.
     pub fn assemble(config: Config, content: Content) -> Result<Site> {
-        Site::assemble_reusing(config, content, None)
-    }
-
-    /// [`Site::assemble`], re-using `previous`'s related-article lists when every article has
-    /// the same tags and categories in the same order (they would come out the same). The dev
-    /// server passes its last build: most edits change a body, and finding related articles
-    /// is the costly part of assembling a large archive.
-    pub fn assemble_reusing(config: Config, content: Content, previous: Option<&Site>) -> Result<Site> {
-        let (site, errors) = Site::assemble_all(config, content, previous);
+        let (site, errors) = Site::assemble_all(config, content, None);
         Error::collect(errors)?;
         Ok(site)
     }
 
     /// [`Site::assemble`] that returns the site together with its problems: what could not be
     /// resolved (an unknown category, a `previous:` that names no article) is left out of the
-    /// model, so that the checks after it still look at everything else.
+    /// model, so that the checks after it still look at everything else. `previous`'s
+    /// related-article lists are re-used when every article has the same tags and categories
+    /// in the same order (they would come out the same): the dev server passes its last build,
+    /// as most edits change a body and finding related articles is the costly part of
+    /// assembling a large archive.
     pub fn assemble_all(config: Config, content: Content, previous: Option<&Site>) -> (Site, Vec<Error>) {
-        Site::assemble_parts(config, content, previous)
-    }
-
-    fn assemble_parts(config: Config, content: Content, previous: Option<&Site>) -> (Site, Vec<Error>) {
         let mut errors = Vec::new();
         let categories = match &config.categories {
             Some(tree) => CategoryTree::from_config(tree),

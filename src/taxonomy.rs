@@ -271,18 +271,21 @@ impl AuthorIndex {
         index
     }
 
+    /// The author already known by `written`: an id, its slug, or a display name in any case.
+    pub fn find(&self, written: &str) -> Option<usize> {
+        let key = |k: &str| self.by_key.get(k).copied();
+        key(written).or_else(|| key(&written.to_lowercase())).or_else(|| key(&slugify(written)))
+    }
+
     /// The author an id or display name refers to; unknown names become new authors whose
     /// page is made from the name. Returns `None` only when the name has no letters or digits.
     pub fn resolve(&mut self, written: &str) -> Option<usize> {
-        if let Some(&n) = self.by_key.get(written).or_else(|| self.by_key.get(&written.to_lowercase())) {
+        if let Some(n) = self.find(written) {
             return Some(n);
         }
         let id = slugify(written);
         if id.is_empty() {
             return None;
-        }
-        if let Some(&n) = self.by_key.get(&id) {
-            return Some(n);
         }
         let n = self.authors.len();
         self.authors.push(Author { id: id.clone(), name: written.to_string(), details: None });

@@ -198,7 +198,9 @@ enum Found {
 
 /// Walks `root/content` and parses everything in it.
 pub fn load(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOptions) -> Result<Content> {
-    load_inner(root, config, markdown, opts, None)
+    let (content, errors) = load_all(root, config, markdown, opts)?;
+    Error::collect(errors)?;
+    Ok(content)
 }
 
 /// Like [`load`], but returns what did parse together with the problems of what did not, so
@@ -330,18 +332,6 @@ impl Stamp {
 /// One Markdown file's outcome: its stamp (when cached), the parse result, and whether it
 /// was parsed now rather than taken from the cache.
 type ParseOutcome = (Option<Stamp>, Result<Option<Document>, Vec<Error>>, bool);
-
-fn load_inner(
-    root: &Path,
-    config: &Config,
-    markdown: &Markdown,
-    opts: LoadOptions,
-    cache: Option<&mut ContentCache>,
-) -> Result<Content> {
-    let (content, errors) = load_parts(root, config, markdown, opts, cache)?;
-    Error::collect(errors)?;
-    Ok(content)
-}
 
 fn load_parts(
     root: &Path,
@@ -792,11 +782,8 @@ pub fn undeclared_author(config: &Config, written: &str) -> Option<String> {
     if config.authors.is_empty() {
         return None;
     }
-    let slug = crate::slug::slugify(written);
-    let declared = config.authors.iter().any(|(id, details)| {
-        id == written || crate::slug::slugify(id) == slug || details.name.eq_ignore_ascii_case(written.trim())
-    });
-    if declared {
+    // Declared when the build would find it among site.yaml's authors, by the same rules.
+    if crate::taxonomy::AuthorIndex::new(&config.authors).find(written).is_some() {
         return None;
     }
     let closest = config
