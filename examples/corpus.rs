@@ -1,4 +1,4 @@
-//! Writes the deterministic newsroom corpus used by `tests/corpus.rs`, `examples/bench.rs` and
+//! Writes the deterministic newsroom corpus used by `tests/it/corpus.rs`, `examples/bench.rs` and
 //! `scripts/bench.sh` (issue 16): the same `--articles` and `--seed` always give the same files.
 //!
 //! ```sh

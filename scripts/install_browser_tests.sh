@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what tests/browser.rs needs: Debian's chromium and Noto fonts (when missing) and the npm packages
+# Installs what tests/it/browser.rs needs: Debian's chromium and Noto fonts (when missing) and the npm packages
 # pinned in tests/browser/package-lock.json (playwright-core drives the system chromium; it never
 # downloads a browser of its own). Run once per machine; CI runs it from .ci/run.
 #

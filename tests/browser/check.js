@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Opens every page kind of a built site in headless Chromium at 360 and 1280 px and fails
 // when anything sticks out sideways; opens a page under `pamphlet serve`'s error overlay and
-// runs axe on the overlay. Run by tests/browser.rs (see there); can be run by hand:
+// runs axe on the overlay. Run by tests/it/browser.rs (see there); can be run by hand:
 //
 //   node tests/browser/check.js --site BUILT_DIR --base-url URL --pages PAGES_JSON
 //                               [--pamphlet BIN --root SITE_ROOT] [--shots DIR]

@@ -2,7 +2,7 @@
 //! digital-rights news site, written as a pamphlet site, or as the same articles for Hugo or
 //! Zola so build times can be compared on equal content.
 //!
-//! Shared by `examples/corpus.rs`, `examples/bench.rs` and `tests/corpus.rs` through
+//! Shared by `examples/corpus.rs`, `examples/bench.rs` and `tests/it/corpus.rs` through
 //! `#[path = "…"] mod corpus;`, so it is not part of the library's public API. Every choice
 //! comes from a SplitMix64 stream per article, seeded from `--seed` and the article's number, and
 //! nothing reads the clock or the environment: the same `--articles` and `--seed` give the same

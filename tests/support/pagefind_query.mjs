@@ -1,4 +1,4 @@
-// Queries a built Pagefind bundle from Node, the way the browser does, for tests/search.rs.
+// Queries a built Pagefind bundle from Node, the way the browser does, for tests/it/search.rs.
 // usage: node pagefind_query.mjs OUTPUT_DIR QUERY...
 // The parts of a split index are merged in, as the search page does: it lists them in its
 // form's data-parts, and its data-bundle gives the site's path prefix to strip from them.

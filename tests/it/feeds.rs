@@ -1,9 +1,9 @@
 //! Feeds, read back with a real feed parser (feed-rs): escaping of `&`, `<` and quotes, Urdu,
 //! RFC 822 / RFC 3339 dates, absolute URLs in content, list feeds, limits and drafts.
 
-mod common;
+use crate::common;
 
-use common::{Built, SiteTest, article};
+use crate::common::{Built, SiteTest, article};
 
 const QUOTES_TITLE: &str = r#"Rights & <Wrongs>: the "quoted" story"#;
 const URDU_TITLE: &str = "ڈیجیٹل حقوق کا دن";

@@ -1,9 +1,7 @@
 //! sitemap.xml and robots.txt: every `<loc>` is a file of the build, the right pages are listed
 //! (drafts, aliases, later list pages, 404 and search never), `<lastmod>` follows `updated`.
 
-mod common;
-
-use common::{Built, SiteTest, article, percent_decode};
+use crate::common::{Built, SiteTest, article, percent_decode};
 
 const ORIGIN: &str = "https://example.org";
 const PREFIX: &str = "/mirror/";

@@ -1,10 +1,9 @@
 //! Social cards and structured data: the `seo` variables as printed by the
 //! `partials/meta.html` partial (Open Graph, Twitter, description, canonical), and the
 //! `json_ld` variable, parsed back with serde_json, including titles that try to break out.
+use crate::common;
 
-mod common;
-
-use common::{Built, SiteTest};
+use crate::common::{Built, SiteTest};
 use scraper::{Html, Selector};
 use serde_json::Value;
 

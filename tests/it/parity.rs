@@ -7,7 +7,7 @@
 // Helpers outside #[test] functions too: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Instant;
 
-use common::serve::{ServeCommand, request};
+use crate::common::serve::{ServeCommand, request};
 
 /// The `build` flags that make its output comparable with what `serve` shows.
 /// - `--drafts`: `pamphlet serve` shows drafts unless told `--drafts=false` (src/cli.rs).

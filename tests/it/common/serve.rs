@@ -1,7 +1,7 @@
 //! Talking to a dev server from tests: a plain `TcpStream` HTTP client (so that odd request
 //! paths reach the server unchanged, and bodies arrive byte for byte), and the `pamphlet serve`
-//! command run as a process whose output lines arrive on channels. Used by tests/serve.rs and
-//! tests/parity.rs.
+//! command run as a process whose output lines arrive on channels. Used by tests/it/serve.rs and
+//! tests/it/parity.rs.
 
 // Helpers outside #[test] functions: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]

@@ -6,13 +6,12 @@
 //! ../shared/wordpress/ are imported and built end to end (ignored tests: `.ci/run` runs them
 //! with `-- --ignored`). Old addresses are read from the export with roxmltree, independently
 //! of the importer's own reader, and must all resolve in the built site.
-
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::Built;
+use crate::common::Built;
 use pamphlet::BuildOptions;
 use pamphlet::import::{ImportOptions, ImportReport, import_wordpress};
 use scraper::{Html, Selector};
@@ -448,17 +447,16 @@ fn real_export_round_trip(name: &str, uploads: bool) -> (Imported, String, Built
     let export = shared_export(name);
     let dry = import_with(&export, |o, _| o.dry_run = true);
     let t = import_with(&export, |o, tmp| {
-        if !uploads {
-            return;
+        if uploads {
+            let folder = tmp.join("uploads");
+            for f in &dry.report.media_remote {
+                let path = folder.join(f);
+                std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+                std::fs::write(&path, "placeholder").expect("write");
+            }
+            std::fs::create_dir_all(&folder).expect("mkdir");
+            o.uploads = Some(folder);
         }
-        let folder = tmp.join("uploads");
-        for f in &dry.report.media_remote {
-            let path = folder.join(f);
-            std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-            std::fs::write(&path, "placeholder").expect("write");
-        }
-        std::fs::create_dir_all(&folder).expect("mkdir");
-        o.uploads = Some(folder);
     });
     assert!(t.report.posts > 10, "{}", t.report);
     assert_eq!(t.report.media_remote.is_empty(), uploads, "{}", t.report);

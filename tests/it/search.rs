@@ -1,31 +1,28 @@
 //! Search: the Pagefind index built with the site is queried for real, from Node with
 //! Pagefind's own JS API (tests/support/pagefind_query.mjs), for an English and an Urdu word.
 //! Also: the search page, `search: false`, drafts, and byte-identical bundles across builds.
-
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Built, SiteTest};
+use crate::common::{Built, SiteTest};
 
 /// (url, title, excerpt) of each result.
 type Hits = Vec<(String, String, String)>;
 
-/// The results of each query, or `None` when node is not installed (CI has it:
-/// there, a missing node fails the test).
-#[allow(clippy::print_stderr)]
-fn query(site: &Built, queries: &[&str]) -> Option<BTreeMap<String, Hits>> {
+/// The results of each query, from Pagefind's own JS API run by node. The tests that call
+/// this are ignored by a plain `cargo test` (node may be missing on a contributor's machine);
+/// `.ci/run` runs them and fails when node is missing.
+fn query(site: &Built, queries: &[&str]) -> BTreeMap<String, Hits> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pagefind_query.mjs");
-    let output = match Command::new("node").arg(&script).arg(site.out()).args(queries).output() {
-        Ok(o) => o,
-        Err(e) if std::env::var_os("CI").is_none() => {
-            eprintln!("skipping the Pagefind query: cannot run node ({e})");
-            return None;
-        }
-        Err(e) => panic!("CI must have node to query the search index: {e}"),
-    };
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(site.out())
+        .args(queries)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node to query the search index ({e}): install Node.js 20 or later"));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "node failed:\n{}\n{stdout}", String::from_utf8_lossy(&output.stderr));
     let parsed: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
@@ -42,15 +39,14 @@ fn query(site: &Built, queries: &[&str]) -> Option<BTreeMap<String, Hits>> {
             .collect();
         found.insert(q.clone(), list);
     }
-    Some(found)
+    found
 }
 
 #[test]
+#[ignore = "needs node (Node.js 20) to query the index with Pagefind's JS API"]
 fn english_and_urdu_words_find_their_articles() {
     let site = SiteTest::fixture("publishing/newsroom").build();
-    let Some(found) = query(&site, &["broadband", "رازداری", "صحافی", "Balochistan", "xylophone"]) else {
-        return;
-    };
+    let found = query(&site, &["broadband", "رازداری", "صحافی", "Balochistan", "xylophone"]);
     let hits = |q: &str| found[q].iter().map(|(url, title, _)| (url.as_str(), title.as_str())).collect::<Vec<_>>();
     assert_eq!(hits("broadband"), [("/2024/01/other/", "Another story")]);
     assert_eq!(hits("رازداری"), [("/2025/02/ڈیجیٹل-حقوق/", "ڈیجیٹل حقوق کا دن")]);
@@ -62,9 +58,10 @@ fn english_and_urdu_words_find_their_articles() {
 }
 
 #[test]
+#[ignore = "needs node (Node.js 20) to query the index with Pagefind's JS API"]
 fn pages_are_indexed_but_list_pages_and_drafts_are_not() {
     let site = SiteTest::fixture("publishing/newsroom").with(|o| o.drafts = true).build();
-    let Some(found) = query(&site, &["digital", "zanzibarite", "story"]) else { return };
+    let found = query(&site, &["digital", "zanzibarite", "story"]);
     assert!(found["digital"].iter().any(|(url, _, _)| url == "/about/"), "{found:?}");
     assert!(found["zanzibarite"].is_empty(), "a draft was indexed: {found:?}");
     // "story" is in article titles, which list pages repeat: only the articles come back.
@@ -110,6 +107,7 @@ fn newsroom_in_parts(parts: usize) -> Built {
 }
 
 #[test]
+#[ignore = "needs node (Node.js 20) to query the index with Pagefind's JS API"]
 fn an_index_in_parts_finds_what_the_whole_index_finds() {
     let whole = newsroom_in_parts(1);
     let split = newsroom_in_parts(3);
@@ -130,7 +128,7 @@ fn an_index_in_parts_finds_what_the_whole_index_finds() {
         );
     }
     let queries = ["story", "digital", "broadband", "رازداری", "Balochistan", "rights"];
-    let (Some(in_whole), Some(in_parts)) = (query(&whole, &queries), query(&split, &queries)) else { return };
+    let (in_whole, in_parts) = (query(&whole, &queries), query(&split, &queries));
     for q in queries {
         let urls = |found: &BTreeMap<String, Hits>| {
             let mut urls: Vec<String> = found[q].iter().map(|(url, _, _)| url.clone()).collect();

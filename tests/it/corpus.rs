@@ -1,8 +1,8 @@
 //! The generated newsroom corpus (`tests/support/corpus.rs`, 2,000 articles) builds and every
 //! internal link in the output resolves (issue 16: the test needs nothing outside the repository).
 
-mod common;
-#[path = "support/corpus.rs"]
+use crate::common;
+#[path = "../support/corpus.rs"]
 mod corpus;
 
 #[test]

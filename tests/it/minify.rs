@@ -1,9 +1,9 @@
 //! `minify: true`: pages get smaller, stay parseable and keep their content; off by default.
 #![cfg(feature = "minify")]
 
-mod common;
+use crate::common;
 
-use common::{SiteTest, article};
+use crate::common::{SiteTest, article};
 
 fn site(minify: bool) -> common::Built {
     SiteTest::fixture("publishing/newsroom")

@@ -1,9 +1,7 @@
 //! Problems a writer can cause: each names the file, line and column, says what to do, and a
 //! build reports all of them at once without touching the previous output.
 
-mod common;
-
-use common::{SiteTest, article, snapshot};
+use crate::common::{SiteTest, article, snapshot};
 
 fn problems(err: &pamphlet::Error) -> Vec<String> {
     err.problems().iter().map(|p| p.to_string()).collect()

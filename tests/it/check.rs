@@ -1,8 +1,7 @@
 //! `pamphlet check` finds planted problems, with file and line, and passes on a clean site.
 
-mod common;
-
-use common::SiteTest;
+use crate::common;
+use crate::common::SiteTest;
 use pamphlet::check::{CheckOptions, check};
 
 fn run(t: &SiteTest) -> pamphlet::check::CheckReport {

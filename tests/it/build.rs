@@ -1,9 +1,9 @@
 //! End-to-end builds of small sites: URLs, pagination, previous/next, drafts, scheduling,
 //! aliases, Unicode slugs, path-prefixed base URLs, bundles and template overrides.
 
-mod common;
+use crate::common;
 
-use common::{SiteTest, article};
+use crate::common::{SiteTest, article};
 
 fn site_with_articles(n: usize) -> SiteTest {
     let mut t = SiteTest::new();

@@ -6,7 +6,7 @@
 //!
 //! Ignored by default: it needs Debian's chromium and the npm packages pinned in
 //! tests/browser/package-lock.json, which `scripts/install_browser_tests.sh` installs. CI runs it
-//! (`.ci/run`); by hand: `cargo test --test browser -- --include-ignored`. Screenshots of every
+//! (`.ci/run`); by hand: `cargo test --test it browser -- --include-ignored`. Screenshots of every
 //! page go to `target/tmp/browser-shots/` (NAME-WIDTH.png).
 
 use std::path::Path;

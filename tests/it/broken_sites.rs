@@ -2,11 +2,9 @@
 //! right status, names the file and line, and leaves the previously published output exactly
 //! as it was.
 
-mod common;
-
 use std::process::Command;
 
-use common::{SiteTest, article, snapshot};
+use crate::common::{SiteTest, article, snapshot};
 
 /// A good site: two articles in a declared category tree, a page, an image.
 fn good_site() -> SiteTest {

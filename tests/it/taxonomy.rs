@@ -1,8 +1,7 @@
 //! Categories, tags and authors: nesting, the two "News" categories, inference, slugs, indexes.
 
-mod common;
-
-use common::{SiteTest, article};
+use crate::common;
+use crate::common::{SiteTest, article};
 
 fn titles(site: &common::Built, path: &str) -> Vec<String> {
     site.texts(path, "a.item")

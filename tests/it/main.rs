@@ -1,0 +1,26 @@
+//! The end-to-end tests, in one test binary: each module builds small fixture sites (or the
+//! example site) and asserts on what they publish. One binary instead of one per file, because
+//! each test binary links the whole crate with its dependencies, which dominated the wait after
+//! every change (README, Development).
+
+mod common;
+
+mod broken_sites;
+mod browser;
+mod build;
+mod check;
+mod cli;
+mod corpus;
+mod errors;
+mod feeds;
+mod hardening;
+mod import;
+mod minify;
+mod parity;
+mod recipes;
+mod search;
+mod serve;
+mod sitemap;
+mod social;
+mod taxonomy;
+mod theme;
