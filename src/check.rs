@@ -299,59 +299,20 @@ fn scan_page(html: &str) -> PageScan {
 /// Turns a URL found on the page at `page_path` into (site path, fragment), or `None` for
 /// URLs that are not ours to check (mailto:, other hosts, data:…).
 fn resolve(url: &str, page_path: &str, origin: &str, prefix: &str) -> Option<(String, Option<String>)> {
-    let (url, fragment) = match url.split_once('#') {
-        Some((u, f)) => (u, Some(percent_decode(f))),
-        None => (url, None),
+    let page_url = format!("{origin}{prefix}{}", page_path.trim_start_matches('/'));
+    let absolute = crate::urls::resolve(&page_url, url).unwrap_or_else(|| url.to_string());
+    let ours = absolute.strip_prefix(origin).filter(|rest| rest.starts_with('/'))?;
+    let (ours, fragment) = match ours.split_once('#') {
+        Some((u, f)) => (u, Some(crate::urls::decode_or_keep(f))),
+        None => (ours, None),
     };
-    let url = url.split('?').next().unwrap_or("");
-    let absolute_path = if let Some(rest) = url.strip_prefix(origin) {
-        rest.to_string()
-    } else if url.contains(':') || url.starts_with("//") {
-        return None;
-    } else if url.is_empty() {
-        // `#section` on the same page.
-        format!("{prefix}{}", page_path.trim_start_matches('/'))
-    } else if url.starts_with('/') {
-        url.to_string()
-    } else {
-        let page_url = format!("{prefix}{}", page_path.trim_start_matches('/'));
-        let dir = match page_url.rfind('/') {
-            Some(i) => &page_url[..=i],
-            None => "/",
-        };
-        normalise(&format!("{dir}{url}"))
-    };
-    let decoded = percent_decode(&absolute_path);
+    let path = ours.split('?').next().unwrap_or("");
+    let decoded = crate::urls::decode_or_keep(path);
     let site_path = match decoded.strip_prefix(prefix) {
         Some(rest) => format!("/{rest}"),
         None => decoded,
     };
     Some((site_path, fragment))
-}
-
-/// Resolves `.` and `..` segments.
-fn normalise(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "." => {}
-            ".." => {
-                out.pop();
-            }
-            s => out.push(s),
-        }
-    }
-    let joined = out.join("/");
-    if joined.starts_with('/') { joined } else { format!("/{joined}") }
-}
-
-/// The URL with its `%XX` escapes decoded, or as written when an escape is malformed (the
-/// link is then reported as broken, never a panic).
-fn percent_decode(s: &str) -> String {
-    match crate::permalink::percent_decode(s) {
-        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        None => s.to_string(),
-    }
 }
 
 /// Finds where in a content file a URL is written, so a broken link points at its line.

@@ -427,93 +427,36 @@ pub fn xml_text(text: &str) -> String {
 /// Makes the URLs in `href`, `src`, `poster` and `srcset` attributes of `html` absolute, as feed
 /// readers show content away from the site. Root-relative paths (which already carry the base
 /// URL's path prefix) get `origin`; relative ones and `#fragments` are resolved against `page`
-/// (the article's absolute URL, ending in `/`). URLs with a scheme are left alone.
+/// (the article's absolute URL, ending in `/`). URLs with a scheme are left alone. The HTML is
+/// read by lol_html, so unquoted and oddly spaced attributes are found too, and text that
+/// only looks like an attribute is left alone.
 pub fn absolute_urls(html: &str, origin: &str, page: &str) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 8);
-    let mut rest = html;
-    while let Some((start, name_len, quote)) = next_url_attribute(rest) {
-        let value_start = start + name_len + 2;
-        let Some(value_len) = rest[value_start..].find(quote) else { break };
-        let value = &rest[value_start..value_start + value_len];
-        out.push_str(&rest[..value_start]);
-        if rest[start..].starts_with("srcset") {
-            let candidates: Vec<String> = value
+    let page = if page.starts_with(origin) { page.to_string() } else { format!("{origin}/") };
+    let absolute = |url: &str| crate::urls::resolve(&page, url.trim()).unwrap_or_else(|| url.to_string());
+    let handler = lol_html::element!("[href], [src], [poster], [srcset]", |el| {
+        for name in ["href", "src", "poster"] {
+            if let Some(value) = el.get_attribute(name) {
+                el.set_attribute(name, &absolute(&value))?;
+            }
+        }
+        if let Some(srcset) = el.get_attribute("srcset") {
+            let candidates: Vec<String> = srcset
                 .split(',')
                 .map(|candidate| {
                     let candidate = candidate.trim();
                     let (url, descriptor) = candidate.split_once(char::is_whitespace).unwrap_or((candidate, ""));
-                    let url = resolve(url, origin, page);
+                    let url = absolute(url);
                     if descriptor.is_empty() { url } else { format!("{url} {}", descriptor.trim()) }
                 })
                 .collect();
-            out.push_str(&candidates.join(", "));
-        } else {
-            out.push_str(&resolve(value, origin, page));
+            el.set_attribute("srcset", &candidates.join(", "))?;
         }
-        out.push(quote);
-        rest = &rest[value_start + value_len + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The next ` href="`/` src='`… in `html`: (offset of the name, its length, the quote used).
-fn next_url_attribute(html: &str) -> Option<(usize, usize, char)> {
-    let bytes = html.as_bytes();
-    let mut from = 0;
-    while let Some(eq) = html[from..].find('=').map(|i| i + from) {
-        from = eq + 1;
-        let quote = match bytes.get(eq + 1) {
-            Some(b'"') => '"',
-            Some(b'\'') => '\'',
-            _ => continue,
-        };
-        for name in ["href", "src", "poster", "srcset"] {
-            if eq > name.len() && html[..eq].ends_with(name) && bytes[eq - name.len() - 1].is_ascii_whitespace() {
-                return Some((eq - name.len(), name.len(), quote));
-            }
-        }
-    }
-    None
-}
-
-fn resolve(url: &str, origin: &str, page: &str) -> String {
-    let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty()
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-            && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        Ok(())
     });
-    if url.is_empty() || has_scheme {
-        url.to_string()
-    } else if let Some(rest) = url.strip_prefix("//") {
-        let scheme = origin.split_once("://").map(|(s, _)| s).unwrap_or("https");
-        format!("{scheme}://{rest}")
-    } else if url.starts_with('/') {
-        format!("{origin}{url}")
-    } else if url.starts_with('#') || url.starts_with('?') {
-        format!("{page}{url}")
-    } else {
-        // Relative to the page's folder: drop its last segment, then apply `./` and `../`.
-        let path = page.strip_prefix(origin).unwrap_or("/");
-        let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        if !path.ends_with('/') {
-            segments.pop();
-        }
-        let mut parts = url.split('/').peekable();
-        while let Some(&part) = parts.peek() {
-            match part {
-                "." => {}
-                ".." => {
-                    segments.pop();
-                }
-                _ => break,
-            }
-            parts.next();
-        }
-        let tail: Vec<&str> = parts.collect();
-        let dir = if segments.is_empty() { String::from("/") } else { format!("/{}/", segments.join("/")) };
-        format!("{origin}{dir}{}", tail.join("/"))
-    }
+    let settings = lol_html::Settings::new().append_element_content_handler(handler);
+    // The body is our own Markdown rendering; should lol_html refuse it (a parser limit), the
+    // feed keeps it as it is rather than lose the article.
+    lol_html::rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
 }
 
 #[cfg(test)]
@@ -534,10 +477,10 @@ mod tests {
 
     #[test]
     fn relative_urls_and_fragments_resolve_against_the_article() {
-        let html = r##"<img src="photo.svg"><a href="#notes">n</a><a href="../x/">x</a><a href='./y.pdf'>y</a>"##;
+        let html = r##"<img src="photo.svg"><a href="#notes">n</a><a href="../x/">x</a><a href='./y.pdf'>y</a><a href=z.pdf>z</a>"##;
         assert_eq!(
             absolute_urls(html, ORIGIN, PAGE),
-            r##"<img src="https://x.org/mirror/2024/01/a/photo.svg"><a href="https://x.org/mirror/2024/01/a/#notes">n</a><a href="https://x.org/mirror/2024/01/x/">x</a><a href='https://x.org/mirror/2024/01/a/y.pdf'>y</a>"##
+            r##"<img src="https://x.org/mirror/2024/01/a/photo.svg"><a href="https://x.org/mirror/2024/01/a/#notes">n</a><a href="https://x.org/mirror/2024/01/x/">x</a><a href="https://x.org/mirror/2024/01/a/y.pdf">y</a><a href="https://x.org/mirror/2024/01/a/z.pdf">z</a>"##
         );
     }
 

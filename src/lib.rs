@@ -39,6 +39,7 @@ pub mod sitemap;
 pub mod slug;
 pub mod taxonomy;
 pub mod theme;
+pub mod urls;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

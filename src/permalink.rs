@@ -143,26 +143,6 @@ pub fn alias_query(alias: &str) -> Option<(&str, &str)> {
     alias.split_once('?')
 }
 
-/// Decodes `%XX` escapes into bytes; `None` when an escape is malformed (`%4`, `%zz`, or a `%`
-/// followed by a multi-byte character). Shared by the dev server, which refuses such paths,
-/// and `pamphlet check`, which keeps the URL as written.
-pub fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,14 +183,6 @@ mod tests {
         assert_eq!(page_path("/", 1), "/");
         assert_eq!(page_path("/", 2), "/page/2/");
         assert_eq!(page_path("/tag/x/", 3), "/tag/x/page/3/");
-    }
-
-    #[test]
-    fn percent_decoding_refuses_malformed_escapes_without_panicking() {
-        assert_eq!(percent_decode("/%D8%A7/").map(String::from_utf8), Some(Ok("/ا/".to_string())));
-        for bad in ["%", "%4", "%zz", "%aé", "%é"] {
-            assert_eq!(percent_decode(bad), None, "{bad:?}");
-        }
     }
 
     #[test]

@@ -308,7 +308,7 @@ pub fn local_image_path(raw: &str, owner_path: &str) -> Option<String> {
         return None;
     }
     let ImageRef::Site(path) = resolve_image(url, owner_path) else { return None };
-    let decoded = crate::permalink::percent_decode(&path).and_then(|bytes| String::from_utf8(bytes).ok());
+    let decoded = crate::urls::decode_strict(&path).and_then(|bytes| String::from_utf8(bytes).ok());
     Some(decoded.unwrap_or(path))
 }
 

@@ -182,13 +182,27 @@ pub fn error_at(source: &Path, located: &Located<String>, message: impl Into<Str
     Error::content(Location { path: source.to_path_buf(), position: located.position }, message)
 }
 
-/// Files editors and operating systems leave behind, never content.
-fn is_ignored(name: &str) -> bool {
+/// Files editors and operating systems leave beside the real ones: never content, and never a
+/// reason for the dev server to rebuild. Hidden files (`.DS_Store`, `.a.md.swp`), `#autosave#`
+/// and backup `~` files, swap files, vim's all-digit `4913` write probe, JetBrains' safe-write
+/// files, `*.tmp`.
+pub fn is_editor_litter(name: &str) -> bool {
     name.starts_with('.')
-        || name.ends_with('~')
         || name.starts_with('#')
+        || name.ends_with('~')
         || name.ends_with(".swp")
+        || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether a walked entry is editor litter: hidden folders are skipped too, but other folders
+/// never are (`content/2024/` is all digits, like vim's write probe).
+fn is_left_behind(entry: &walkdir::DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    if entry.file_type().is_dir() { name.starts_with('.') } else { is_editor_litter(&name) }
 }
 
 enum Found {
@@ -524,7 +538,7 @@ fn walk(root: &Path, content_dir: &Path) -> (Vec<Found>, Vec<Error>, Vec<Warning
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| e.depth() == 0 || !is_left_behind(e));
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -978,9 +992,9 @@ mod tests {
     #[test]
     fn editor_leftovers_are_ignored() {
         for name in [".#a.md", "a.md~", ".DS_Store", "#a.md#", "a.md.swp"] {
-            assert!(is_ignored(name), "{name}");
+            assert!(is_editor_litter(name), "{name}");
         }
-        assert!(!is_ignored("a.md"));
+        assert!(!is_editor_litter("a.md"));
     }
 
     fn load_cached(root: &Path, config: &Config, cache: &mut ContentCache) -> Content {

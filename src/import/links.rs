@@ -52,9 +52,7 @@ pub fn split_url(url: &str) -> Option<SplitUrl<'_>> {
 /// Decodes a percent-encoded path into text (WordPress encodes Urdu slugs), keeping it as
 /// written when it is not valid UTF-8 once decoded.
 pub fn decode_path(path: &str) -> String {
-    crate::permalink::percent_decode(path)
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_else(|| path.to_string())
+    crate::urls::decode_or_keep(path)
 }
 
 /// The old site's addresses and where each now lives.

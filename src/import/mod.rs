@@ -81,8 +81,10 @@ pub fn import_wordpress(opts: &ImportOptions) -> Result<ImportReport> {
     let mut writer = Writer::new(opts);
     let mut batch: Vec<Box<Item>> = Vec::with_capacity(BATCH);
     let convert_batch = |batch: &mut Vec<Box<Item>>, report: &mut ImportReport, writer: &mut Writer| -> Result<()> {
-        let done: Vec<ImportedItem> =
-            batch.par_iter().filter_map(|item| import_item(item, &context, &converter)).collect();
+        let done: Vec<ImportedItem> = batch
+            .par_iter()
+            .filter_map(|item| import_item(item, &context, &converter).transpose())
+            .collect::<Result<_>>()?;
         batch.clear();
         // Files are created in parallel too: on a busy disk, creating 20,000 files one after
         // the other is most of an import's time.
@@ -106,7 +108,7 @@ pub fn import_wordpress(opts: &ImportOptions) -> Result<ImportReport> {
     })?;
     convert_batch(&mut batch, &mut report, &mut writer)?;
     writer.copy_media(&mut report)?;
-    let yaml = site_yaml::site_yaml(&index, &plan);
+    let yaml = site_yaml::site_yaml(&index, &plan)?;
     (report.menu_links, report.menu_skipped) = (yaml.menu_links, yaml.menu_skipped);
     writer.write_site_yaml(&yaml.text, &mut report)?;
     report.finish();
@@ -224,8 +226,12 @@ struct ImportedItem {
     comments_json: Option<String>,
 }
 
-fn import_item(item: &Item, context: &ItemContext, converter: &Converter) -> Option<ImportedItem> {
-    let planned = context.plan.by_id.get(&item.id)?.clone();
+/// The imported file of `item`, `None` when the plan left it out; an error only when its front
+/// matter or comments cannot be written (never an empty file).
+fn import_item(item: &Item, context: &ItemContext, converter: &Converter) -> Result<Option<ImportedItem>> {
+    let Some(planned) = context.plan.by_id.get(&item.id).cloned() else {
+        return Ok(None);
+    };
     let converted = converter.convert(&item.content, item.id);
     let mut notes = converted.notes;
     let mut media = converted.media;
@@ -271,12 +277,18 @@ fn import_item(item: &Item, context: &ItemContext, converter: &Converter) -> Opt
         image_alt: featured.as_ref().and_then(|f| f.alt.clone()),
         aliases: planned.aliases.clone(),
     };
-    let yaml = serde_yaml::to_string(&front).unwrap_or_default();
+    let cannot_write = |what: &str, e: &dyn std::fmt::Display| {
+        Error::output(&planned.file, format!("cannot write the {what} of WordPress item {}: {e}", item.id))
+    };
+    let yaml = serde_yaml::to_string(&front).map_err(|e| cannot_write("front matter", &e))?;
     let text = format!("---\n{yaml}---\n{}", converted.markdown);
     let approved: Vec<&wxr::Comment> = item.comments.iter().filter(|c| c.approved == "1").collect();
-    let comments_json =
-        (context.comments && !approved.is_empty()).then(|| serde_json::to_string_pretty(&approved).unwrap_or_default());
-    Some(ImportedItem {
+    let comments_json = if context.comments && !approved.is_empty() {
+        Some(serde_json::to_string_pretty(&approved).map_err(|e| cannot_write("comments", &e))?)
+    } else {
+        None
+    };
+    Ok(Some(ImportedItem {
         title,
         status: item.status.clone(),
         draft,
@@ -286,7 +298,7 @@ fn import_item(item: &Item, context: &ItemContext, converter: &Converter) -> Opt
         comments: approved.len(),
         comments_json,
         planned,
-    })
+    }))
 }
 
 /// Front matter of an imported post or page, in the order an editor reads it.

@@ -67,7 +67,7 @@ struct MenuLink {
 }
 
 /// Builds `site.yaml` for the export.
-pub fn site_yaml(index: &Index, plan: &Plan) -> SiteYaml {
+pub fn site_yaml(index: &Index, plan: &Plan) -> crate::error::Result<SiteYaml> {
     let channel = &index.channel;
     let base_url = if channel.link.ends_with('/') { channel.link.clone() } else { format!("{}/", channel.link) };
     let (menu, menu_skipped) = menu(index, plan);
@@ -80,11 +80,12 @@ pub fn site_yaml(index: &Index, plan: &Plan) -> SiteYaml {
         categories: category_tree(&index.categories, &plan.category_names),
         menu,
     };
-    let yaml = serde_yaml::to_string(&site).unwrap_or_default();
+    let yaml = serde_yaml::to_string(&site)
+        .map_err(|e| crate::error::Error::output("site.yaml", format!("cannot write the imported site.yaml: {e}")))?;
     let text = format!(
         "# Imported from a WordPress export by `pamphlet import wordpress`: review it before publishing.\n{yaml}"
     );
-    SiteYaml { text, menu_links: site.menu.len(), menu_skipped }
+    Ok(SiteYaml { text, menu_links: site.menu.len(), menu_skipped })
 }
 
 /// `login: { name, first_name, last_name }`; e-mail addresses are left out on purpose.

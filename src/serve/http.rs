@@ -73,7 +73,7 @@ pub fn handle(state: &ServeState, request: tiny_http::Request) {
 }
 
 fn header(name: &str, value: &str) -> tiny_http::Header {
-    // Names are ours; values are content types, or URLs passed through `ascii_url`.
+    // Names are ours; values are content types, or URLs passed through `percent::encode_for_header`.
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
 }
 
@@ -133,9 +133,9 @@ pub fn route(state: &ServeState, method: &str, url: &str) -> Reply {
         }
         Found::Directory => {
             let query = query.map(|q| format!("?{q}")).unwrap_or_default();
-            Reply::Redirect { status: 301, location: ascii_url(&format!("{raw_path}/{query}")) }
+            Reply::Redirect { status: 301, location: crate::urls::encode_for_header(&format!("{raw_path}/{query}")) }
         }
-        Found::Prefix => Reply::Redirect { status: 302, location: ascii_url(&site.prefix) },
+        Found::Prefix => Reply::Redirect { status: 302, location: crate::urls::encode_for_header(&site.prefix) },
         Found::Nothing => not_found(&site, overlay),
     }
 }
@@ -222,7 +222,7 @@ pub fn sanitize(raw_path: &str) -> Result<String, &'static str> {
     if lower.contains("%2f") || lower.contains("%5c") {
         return Err("encoded slashes are not allowed");
     }
-    let bytes = crate::permalink::percent_decode(raw_path).ok_or("malformed percent escape")?;
+    let bytes = crate::urls::decode_strict(raw_path).ok_or("malformed percent escape")?;
     if bytes.contains(&0) {
         return Err("NUL bytes are not allowed");
     }
@@ -241,11 +241,6 @@ pub fn sanitize(raw_path: &str) -> Result<String, &'static str> {
         }
     }
     Ok(path)
-}
-
-/// `url` with every byte outside printable ASCII percent-encoded, fit for a header.
-fn ascii_url(url: &str) -> String {
-    url.bytes().map(|b| if b.is_ascii_graphic() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 /// The Content-Type for a site path, by extension; folders (`/a/`) are HTML.

@@ -56,20 +56,6 @@ impl Change {
     }
 }
 
-/// Files editors write beside the real one while saving: swap and backup files, vim's `4913`
-/// write probe, Emacs lock and autosave files, JetBrains' safe-write files, `*.tmp`.
-pub fn is_editor_litter(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()))
-}
-
 /// What the changed `paths` (absolute, or relative to `root`) touched.
 pub fn classify(paths: &[PathBuf], root: &Path) -> Change {
     let mut content = Vec::new();
@@ -105,7 +91,10 @@ fn rank(change: &Change) -> u8 {
 fn classify_one(rel: &Path) -> Change {
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     // A hidden folder anywhere (.git, .idea) or a litter file name: never part of the site.
-    if parts.is_empty() || parts.iter().any(|p| p.starts_with('.')) || is_editor_litter(&parts[parts.len() - 1]) {
+    if parts.is_empty()
+        || parts.iter().any(|p| p.starts_with('.'))
+        || crate::content::is_editor_litter(&parts[parts.len() - 1])
+    {
         return Change::Ignore;
     }
     match parts[0].as_str() {
