@@ -164,10 +164,12 @@ def cmd_base(site, report_dir):
 def cmd_sample(site, report_dir, limit):
     pages = html_pages(site)
     limit = max(1, int(limit))
-    step = -(-len(pages) // limit) if pages else 1
-    chosen = pages[::step]
-    if "index.html" in pages and "index.html" not in chosen:
-        chosen.insert(0, "index.html")
+    # The home page always, then every k-th of the others: at most `limit` in all.
+    home = ["index.html"] if "index.html" in pages else []
+    others = [p for p in pages if p != "index.html"]
+    room = max(1, limit - len(home))
+    step = -(-len(others) // room) if others else 1
+    chosen = home + others[::step]
     with open(os.path.join(report_dir, "html-pages.txt"), "w", encoding="utf-8") as f:
         for p in chosen:
             f.write(os.path.join(site, p) + "\n")
