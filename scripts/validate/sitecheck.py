@@ -330,7 +330,11 @@ def cmd_feeds(site, report_dir):
         if kind == "unparsable":
             r.error(f"{name}: not well-formed XML")
             continue
-        tree = ET.fromstring(data)
+        try:
+            tree = ET.fromstring(data)
+        except ET.ParseError as e:
+            r.error(f"{name}: not well-formed XML: {e}")
+            continue
         (check_rss if kind == "rss" else check_atom)(r, site, base, name, tree)
         if not parsed.entries:
             r.warn(f"{name}: no items")
@@ -417,9 +421,8 @@ class PageLinks(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         line = self.getpos()[0]
         a = dict(attrs)
-        for key in ("id",):
-            if a.get(key):
-                self.ids.add(a[key])
+        if a.get("id"):
+            self.ids.add(a["id"])
         if tag == "a" and a.get("name"):
             self.ids.add(a["name"])
         if tag == "base" and a.get("href") and self.base_href is None:
