@@ -30,6 +30,7 @@ pub mod output;
 pub mod permalink;
 pub mod pipeline;
 pub mod redirects;
+pub mod related;
 pub mod render;
 pub mod scaffold;
 pub mod search;
