@@ -213,6 +213,10 @@ pub struct SiteOptions {
     /// Include articles dated in the future.
     #[arg(long)]
     pub future: bool,
+    /// Where the site is published, instead of site.yaml's `hosting:` (netlify, cloudflare,
+    /// github-pages, s3, nginx, caddy, apache or generic): decides how old addresses answer.
+    #[arg(long)]
+    pub hosting: Option<String>,
     /// Fail on warnings too (missing alt text, empty tag lists, very long slugs…).
     #[arg(long)]
     pub strict: bool,
@@ -232,6 +236,7 @@ impl SiteOptions {
             future: self.future,
             now: None,
             strict: self.strict,
+            hosting: self.hosting.clone(),
         }
     }
 }

@@ -68,6 +68,8 @@ pub struct BuildOptions {
     pub now: Option<jiff::Timestamp>,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// Replaces `hosting:` from site.yaml (`--hosting`).
+    pub hosting: Option<String>,
 }
 
 impl BuildOptions {
@@ -81,6 +83,7 @@ impl BuildOptions {
             future: false,
             now: None,
             strict: false,
+            hosting: None,
         }
     }
 

@@ -57,7 +57,10 @@ pub(crate) fn prepare(
     reuse: Option<Reuse>,
 ) -> Result<Prepared> {
     let root = opts.root.as_path();
-    let config = config::Config::load(root, opts.base_url.as_deref())?;
+    let mut config = config::Config::load(root, opts.base_url.as_deref())?;
+    if let Some(name) = &opts.hosting {
+        config.hosting = crate::hosting::Hosting::parse(name).map_err(|msg| Error::argument("--hosting", msg))?;
+    }
     let theme = theme::Theme::load(root, &config.theme)?;
     let renderer = render::Renderer::new(&theme);
     let load = content::LoadOptions {

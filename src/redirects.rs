@@ -605,12 +605,15 @@ fn nginx_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-/// A Caddyfile token, quoted when it needs to be.
+/// A Caddyfile token, quoted when it needs to be: in backticks, which take everything
+/// literally (a regular expression's `\d` included), else in double quotes.
 fn caddy_quote(s: &str) -> String {
-    if s.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '{' | '}' | '#' | '\\')) {
-        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-    } else {
+    if !s.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '`' | '#')) {
         s.to_string()
+    } else if !s.contains('`') {
+        format!("`{s}`")
+    } else {
+        format!("\"{}\"", s.replace('"', "\\\""))
     }
 }
 

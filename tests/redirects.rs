@@ -354,7 +354,8 @@ fn the_redirects_command_writes_the_nginx_files_and_prints_the_others() {
 // --- a real nginx ---
 
 /// nginx, started on a free port of 127.0.0.1 with its own prefix and configuration, stopped
-/// when dropped.
+/// when dropped. One process (`master_process off`), so that killing it leaves no worker
+/// behind holding the test's output open.
 struct Nginx {
     child: std::process::Child,
     addr: std::net::SocketAddr,
@@ -368,7 +369,7 @@ impl Nginx {
         }
         let tmp = dir.join("tmp").display().to_string();
         let conf = format!(
-            "worker_processes 1;\nevents {{ worker_connections 64; }}\nhttp {{\n    access_log off;\n    client_body_temp_path {tmp}/body;\n    proxy_temp_path {tmp}/proxy;\n    fastcgi_temp_path {tmp}/fastcgi;\n    uwsgi_temp_path {tmp}/uwsgi;\n    scgi_temp_path {tmp}/scgi;\n    absolute_redirect off;\n    include {rules}/redirects.map.conf;\n    server {{\n        listen 127.0.0.1:{port};\n        root {site};\n        include {rules}/redirects.server.conf;\n    }}\n}}\n",
+            "master_process off;\nevents {{ worker_connections 64; }}\nhttp {{\n    access_log off;\n    client_body_temp_path {tmp}/body;\n    proxy_temp_path {tmp}/proxy;\n    fastcgi_temp_path {tmp}/fastcgi;\n    uwsgi_temp_path {tmp}/uwsgi;\n    scgi_temp_path {tmp}/scgi;\n    absolute_redirect off;\n    include {rules}/redirects.map.conf;\n    server {{\n        listen 127.0.0.1:{port};\n        root {site};\n        include {rules}/redirects.server.conf;\n    }}\n}}\n",
             rules = rules.display(),
             site = site.display()
         );
@@ -380,6 +381,7 @@ impl Nginx {
             .arg("-c")
             .arg(dir.join("nginx.conf"))
             .args(["-g", &global])
+            .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("nginx runs (apt-get install nginx-light)");
