@@ -446,3 +446,16 @@ fn nginx_answers_every_old_address_with_a_301_and_serves_every_page() {
     }
     assert_eq!(common::serve::request(nginx.addr, "GET", "/?p=999").status, 200, "an unknown id shows the home page");
 }
+
+#[test]
+fn an_unknown_host_is_an_error_naming_its_place_and_the_valid_hosts() {
+    let site = SiteTest::new().file("site.yaml", &format!("{}hosting: vercel\n", common::PLAIN_SITE_YAML));
+    let message = site.build_err().to_string();
+    assert!(
+        message.starts_with("site.yaml:5:10: unknown hosting `vercel`: use one of generic, netlify, cloudflare"),
+        "{message}"
+    );
+    let site = SiteTest::new().with(|o| o.hosting = Some("heroku".into()));
+    let message = site.build_err().to_string();
+    assert!(message.contains("--hosting") && message.contains("unknown hosting `heroku`"), "{message}");
+}
