@@ -98,12 +98,58 @@ pub enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Print the site's old addresses (aliases) as redirect rules for a web server or host:
+    /// for nginx, the `map`s for the http block and the `if` for the server block.
+    Redirects {
+        /// The server or host whose syntax to write.
+        #[arg(long, value_enum)]
+        format: RedirectFormat,
+        /// The site root, holding site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Write the rules into this folder (nginx: redirects.map.conf and
+        /// redirects.server.conf; Netlify, Cloudflare: _redirects; Caddy: redirects.caddy;
+        /// Apache: redirects.apache.conf) instead of printing them.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Publish under this URL instead of site.yaml's base_url.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
     /// Import posts, pages, categories and authors from another system.
     Import {
         /// Where the content comes from.
         #[command(subcommand)]
         source: ImportSource,
     },
+}
+
+/// The syntaxes `pamphlet redirects` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RedirectFormat {
+    /// nginx `map` and `return 301`.
+    Nginx,
+    /// Caddy `redir`.
+    Caddy,
+    /// Apache `RewriteRule`.
+    Apache,
+    /// Netlify's `_redirects`.
+    Netlify,
+    /// Cloudflare Pages' `_redirects`.
+    Cloudflare,
+}
+
+impl RedirectFormat {
+    /// The library's name for it.
+    pub fn format(self) -> crate::redirects::Format {
+        match self {
+            RedirectFormat::Nginx => crate::redirects::Format::Nginx,
+            RedirectFormat::Caddy => crate::redirects::Format::Caddy,
+            RedirectFormat::Apache => crate::redirects::Format::Apache,
+            RedirectFormat::Netlify => crate::redirects::Format::Netlify,
+            RedirectFormat::Cloudflare => crate::redirects::Format::Cloudflare,
+        }
+    }
 }
 
 /// The systems `pamphlet import` reads.
@@ -167,6 +213,10 @@ pub struct SiteOptions {
     /// Include articles dated in the future.
     #[arg(long)]
     pub future: bool,
+    /// Where the site is published, instead of site.yaml's `hosting:` (netlify, cloudflare,
+    /// github-pages, s3, nginx, caddy, apache or generic): decides how old addresses answer.
+    #[arg(long)]
+    pub hosting: Option<String>,
     /// Fail on warnings too (missing alt text, empty tag lists, very long slugs…).
     #[arg(long)]
     pub strict: bool,
@@ -186,6 +236,7 @@ impl SiteOptions {
             future: self.future,
             now: None,
             strict: self.strict,
+            hosting: self.hosting.clone(),
         }
     }
 }

@@ -36,6 +36,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "twitter_site",
     "logo",
     "redirects_file",
+    "hosting",
 ];
 
 /// The most parts `search_parts:` may split the search index into: each is built on a thread
@@ -72,6 +73,8 @@ struct RawConfig {
     extra: serde_yaml::Mapping,
     #[serde(default = "default_true")]
     redirects_file: bool,
+    #[serde(default)]
+    hosting: Option<String>,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
     #[serde(default = "default_true")]
@@ -282,6 +285,8 @@ pub struct Config {
     pub extra: serde_yaml::Mapping,
     /// Write `_redirects` (Netlify / Cloudflare Pages) with a 301 for every alias.
     pub redirects_file: bool,
+    /// Where the site is published (`hosting:`), which decides how old addresses are answered.
+    pub hosting: crate::hosting::Hosting,
     /// How many of the newest articles each feed holds (at least 1).
     pub feed_limit: usize,
     /// Whether feed items carry the full article HTML (else only the summary).
@@ -397,6 +402,14 @@ impl Config {
                 "this pamphlet was built without HTML minification (the `minify` cargo feature): set `minify: false`, or install pamphlet with its default features",
             ));
         }
+        let hosting = match raw.hosting.as_deref() {
+            None => crate::hosting::Hosting::Generic,
+            Some(name) => crate::hosting::Hosting::parse(name).unwrap_or_else(|msg| {
+                let position = source.value_position("hosting", name.trim());
+                errors.push(Error::config(Location { path: CONFIG_FILE.into(), position }, msg));
+                crate::hosting::Hosting::Generic
+            }),
+        };
         let logo = site_logo(raw.logo.as_deref(), &raw.theme_config, &at("logo"), &mut errors);
         if let Some(tree) = &raw.categories {
             check_category_names(tree, &mut errors, &source);
@@ -436,6 +449,7 @@ impl Config {
             theme_config: raw.theme_config,
             extra: raw.extra,
             redirects_file: raw.redirects_file,
+            hosting,
             feed_limit: raw.feed_limit,
             feed_full_content: raw.feed_full_content,
             search: raw.search,
@@ -574,6 +588,18 @@ mod tests {
         assert_eq!(
             msg,
             "site.yaml:3:1: logo `images/l.png` must be a path on the site (`/images/logo.svg`) or a full https:// URL"
+        );
+    }
+
+    #[test]
+    fn unknown_hosting_names_its_place_and_the_valid_hosts() {
+        assert_eq!(Config::parse(MINIMAL, None).unwrap().hosting, crate::hosting::Hosting::Generic);
+        let c = Config::parse(&format!("{MINIMAL}hosting: netlify\n"), None).unwrap();
+        assert_eq!(c.hosting, crate::hosting::Hosting::Netlify);
+        let msg = Config::parse(&format!("{MINIMAL}hosting: vercel\n"), None).unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "site.yaml:3:10: unknown hosting `vercel`: use one of generic, netlify, cloudflare, github-pages, s3, nginx, caddy, apache"
         );
     }
 

@@ -22,6 +22,7 @@ pub mod error;
 pub mod escape;
 pub mod feeds;
 pub mod fs;
+pub mod hosting;
 pub mod import;
 pub mod language;
 pub mod markdown;
@@ -69,6 +70,8 @@ pub struct BuildOptions {
     pub now: Option<jiff::Timestamp>,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// Replaces `hosting:` from site.yaml (`--hosting`).
+    pub hosting: Option<String>,
 }
 
 impl BuildOptions {
@@ -82,6 +85,7 @@ impl BuildOptions {
             future: false,
             now: None,
             strict: false,
+            hosting: None,
         }
     }
 
@@ -150,10 +154,15 @@ pub struct RenderedSite {
 /// Loads, assembles and renders the site without writing anything.
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
     let markdown = markdown::Markdown::new();
-    let Prepared { site, renderer, statics, warnings } = pipeline::prepare(opts, Purpose::Inspect, &markdown, None)?;
+    let Prepared { site, renderer, statics, mut warnings } =
+        pipeline::prepare(opts, Purpose::Inspect, &markdown, None)?;
     let (mut files, search) = pipeline::beside_search(&site, || renderer.render_site(&site))?;
     files.extend(search);
     files.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
+    let published: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let (redirects, more_warnings) = pipeline::redirect_outputs(opts, &site, &published)?;
+    files.extend(redirects);
+    warnings.extend(more_warnings);
     output::check_collisions(&files)?;
     if site.config.minify {
         minify::minify_pages(&mut files);
@@ -172,7 +181,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let output_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &output_dir)?;
     let markdown = markdown::Markdown::new();
-    let Prepared { site, renderer, statics, warnings } = pipeline::prepare(opts, Purpose::Publish, &markdown, None)?;
+    let Prepared { site, renderer, statics, mut warnings } =
+        pipeline::prepare(opts, Purpose::Publish, &markdown, None)?;
     let staging = output::Staging::create(&output_dir)?;
     let write = |mut file: output::OutputFile| {
         if site.config.minify {
@@ -188,6 +198,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut rest = search;
     rest.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
     written.par_extend(rest.into_par_iter().map(write));
+    let published: Vec<&str> = written.iter().map(|w| w.path.as_str()).collect();
+    let (redirects, more_warnings) = pipeline::redirect_outputs(opts, &site, &published)?;
+    written.extend(redirects.into_iter().map(write));
+    warnings.extend(more_warnings);
     // As in `render_site`: two outputs claiming one file are reported as such, before the
     // write errors the second of them caused.
     output::check_claims(written.iter().map(|w| (w.path.as_str(), &w.origin)))?;
@@ -208,6 +222,58 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         elapsed: started.elapsed(),
         warnings,
     })
+}
+
+/// What `pamphlet redirects` produced: each file's name and text, and the counts it reports.
+#[derive(Debug, Clone)]
+pub struct ServerRedirects {
+    /// (file name, text): `redirects.map.conf` and `redirects.server.conf` for nginx, one file
+    /// for the others.
+    pub files: Vec<(&'static str, String)>,
+    /// Old addresses answered.
+    pub aliases: usize,
+    /// Placeholder rules among the rules.
+    pub patterns: usize,
+    /// Old addresses left out by the host's limits (Cloudflare Pages only).
+    pub dropped: usize,
+}
+
+/// `pamphlet redirects`: the site's old addresses as `format`'s rules, computed from the site
+/// rendered in memory (a placeholder rule must match none of its pages), and written to
+/// `out` when given.
+pub fn server_redirects(opts: &BuildOptions, format: redirects::Format, out: Option<&Path>) -> Result<ServerRedirects> {
+    let markdown = markdown::Markdown::new();
+    let Prepared { site, renderer, statics, .. } = pipeline::prepare(opts, Purpose::Inspect, &markdown, None)?;
+    let mut files = renderer.render_site(&site)?;
+    files.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
+    let published: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let rules = redirects::redirects(&site, format, &published);
+    let mut dropped = 0;
+    let texts = match format {
+        redirects::Format::Netlify => {
+            let published = published.iter().map(|p| p.to_string()).collect();
+            vec![("_redirects", rules.netlify(&published))]
+        }
+        redirects::Format::Cloudflare => {
+            let (text, left_out) = rules.cloudflare();
+            dropped = left_out;
+            vec![("_redirects", text)]
+        }
+        redirects::Format::Nginx => {
+            let (map, server) = rules.nginx();
+            vec![("redirects.map.conf", map), ("redirects.server.conf", server)]
+        }
+        redirects::Format::Caddy => vec![("redirects.caddy", rules.caddy())],
+        redirects::Format::Apache => vec![("redirects.apache.conf", rules.apache())],
+    };
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+        for (name, text) in &texts {
+            let path = dir.join(name);
+            std::fs::write(&path, text).map_err(|e| Error::io("write", &path, e))?;
+        }
+    }
+    Ok(ServerRedirects { files: texts, aliases: rules.aliases(), patterns: rules.patterns.len(), dropped })
 }
 
 /// One file a build staged: its site path, what produced it, and the error writing it hit.

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::New { root, .. } => (Format::Human, root.clone().unwrap_or_default()),
         Command::Init { dir } => (Format::Human, dir.clone()),
         Command::Import { source } => (Format::Human, source.options().into),
+        Command::Redirects { root, .. } => (Format::Human, root.clone()),
     };
     match run(cli) {
         Ok(code) => code,
@@ -83,6 +84,32 @@ fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
             let on_event = move |event: &pamphlet::serve::ServeEvent| print_serve_event(event, &root);
             pamphlet::serve::serve(opts, std::sync::Arc::new(on_event))?;
             println!("stopped");
+        }
+        Command::Redirects { format, root, out, base_url } => {
+            let mut opts = pamphlet::BuildOptions::new(root);
+            opts.base_url = base_url;
+            let report = pamphlet::server_redirects(&opts, format.format(), out.as_deref())?;
+            match &out {
+                Some(dir) => {
+                    let names: Vec<&str> = report.files.iter().map(|(name, _)| *name).collect();
+                    eprintln!(
+                        "{} old addresses ({} placeholder rules): wrote {} in {}",
+                        report.aliases,
+                        report.patterns,
+                        names.join(" and "),
+                        dir.display()
+                    );
+                }
+                None => report.files.iter().for_each(|(_, text)| print!("{text}")),
+            }
+            if report.dropped > 0 {
+                eprintln!(
+                    "warning: {} old addresses left out: over Cloudflare Pages' limits ({} static, {} placeholder rules)",
+                    report.dropped,
+                    pamphlet::redirects::CLOUDFLARE_MAX_STATIC,
+                    pamphlet::redirects::CLOUDFLARE_MAX_DYNAMIC
+                );
+            }
         }
         Command::Import { source } => {
             let report = pamphlet::import::import_wordpress(&source.options())?;

@@ -57,7 +57,10 @@ pub(crate) fn prepare(
     reuse: Option<Reuse>,
 ) -> Result<Prepared> {
     let root = opts.root.as_path();
-    let config = config::Config::load(root, opts.base_url.as_deref())?;
+    let mut config = config::Config::load(root, opts.base_url.as_deref())?;
+    if let Some(name) = &opts.hosting {
+        config.hosting = crate::hosting::Hosting::parse(name).map_err(|msg| Error::argument("--hosting", msg))?;
+    }
     let theme = theme::Theme::load(root, &config.theme)?;
     let renderer = render::Renderer::new(&theme);
     let load = content::LoadOptions {
@@ -124,18 +127,31 @@ pub(crate) fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
     }
 }
 
-/// Feeds, the sitemap, robots.txt and `_redirects`: what makes the rendered pages a
-/// publication (the search index, which is slow, is built separately). `statics` are the
+/// Feeds, the sitemap, robots.txt and `query-aliases.json`: what makes the rendered pages a
+/// publication (the search index, which is slow, is built separately, and `_redirects`, which
+/// needs every other output's path, last: see [`redirect_outputs`]). `statics` are the
 /// site's static files: a `static/robots.txt` of the site's own wins over the generated one.
 pub fn publishing_outputs(site: &Site, statics: &[OutputFile]) -> Result<Vec<OutputFile>> {
     let mut files = crate::feeds::feeds(site)?;
     files.extend(crate::sitemap::sitemap(site));
-    files.extend(crate::redirects::redirects_file(site));
     files.extend(crate::redirects::query_aliases_file(site));
     if !statics.iter().any(|f| f.path == crate::sitemap::ROBOTS) {
         files.push(crate::sitemap::robots(site));
     }
     Ok(files)
+}
+
+/// `_redirects`, as `hosting:` asks, once every other output is known (`published`, their
+/// site paths): a placeholder rule must not redirect any of them away. With `--strict`, a
+/// warning (rules left out over a host's limits) is an error.
+pub(crate) fn redirect_outputs(
+    opts: &BuildOptions,
+    site: &Site,
+    published: &[&str],
+) -> Result<(Vec<OutputFile>, Vec<Warning>)> {
+    let (files, warnings) = crate::redirects::build_outputs(site, published);
+    check_strict(opts, &warnings)?;
+    Ok((files, warnings))
 }
 
 /// The files a build copies rather than renders: the static files, then the content

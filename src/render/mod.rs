@@ -221,7 +221,10 @@ impl Renderer {
             .chain(site.pages.par_iter().map(|p| (&p.page.common, p.page.path.as_str())))
             .flat_map_iter(|(common, target)| {
                 // Aliases with a query string (`/?p=123`) cannot be files; `_redirects` has them.
-                let paths = common.aliases.iter().filter(|a| crate::permalink::alias_query(&a.value).is_none());
+                // On Netlify an alias page would shadow the 301 rule that answers its path.
+                let pages = site.config.hosting.writes_alias_pages();
+                let paths =
+                    common.aliases.iter().filter(move |a| pages && crate::permalink::alias_query(&a.value).is_none());
                 paths.map(move |alias| {
                     Ok(OutputFile::html(
                         &alias.value,

@@ -180,6 +180,15 @@ impl Rebuilder {
         let mut files = HashMap::with_capacity(rendered.len() + copied.len());
         files.extend(rendered.iter().map(|(path, (bytes, _))| (Arc::from(path.as_str()), bytes.clone())));
         files.extend(copied.into_iter().map(|(path, bytes)| (Arc::from(path), bytes)));
+        // `_redirects`, as `build` writes it, from the paths of every other output. Body edits
+        // (`edit_in_place`) move no path, so theirs stays this one.
+        let published: Vec<&str> =
+            rendered.keys().map(String::as_str).chain(copy_paths.iter().map(String::as_str)).collect();
+        for file in crate::redirects::build_outputs(&site, &published).0 {
+            if let Contents::Text(text) = file.contents {
+                files.insert(Arc::from(file.path.as_str()), Arc::from(text.into_bytes()));
+            }
+        }
         let files = Arc::new(SiteFiles { prefix: site.config.base_url.prefix.clone(), files });
         let changed = changed_paths(self.last.as_ref().map(|l| &*l.files), &files);
         phases.mark("diff");

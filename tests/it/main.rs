@@ -18,6 +18,7 @@ mod import;
 mod minify;
 mod parity;
 mod recipes;
+mod redirects;
 mod search;
 mod serve;
 mod sitemap;
