@@ -30,11 +30,11 @@ fn the_same_seed_writes_the_same_corpus() {
         let (a, b) = (dir.path().join(format!("{format:?}-a")), dir.path().join(format!("{format:?}-b")));
         corpus::write(&opts, &a).unwrap();
         corpus::write(&opts, &b).unwrap();
-        assert_eq!(read_tree(&a), read_tree(&b), "{format:?}");
+        assert_eq!(common::snapshot(&a), common::snapshot(&b), "{format:?}");
     }
     let other = corpus::Options { articles: 60, seed: 8, format: corpus::Format::Pamphlet };
     corpus::write(&other, &dir.path().join("seed-8")).unwrap();
-    assert_ne!(read_tree(&dir.path().join("Pamphlet-a")), read_tree(&dir.path().join("seed-8")));
+    assert_ne!(common::snapshot(&dir.path().join("Pamphlet-a")), common::snapshot(&dir.path().join("seed-8")));
 }
 
 /// The Zola format is what Zola reads (no Zola on the test machine, so its grammar is checked):
@@ -50,7 +50,7 @@ fn the_zola_corpus_is_valid_toml_with_the_declared_taxonomies() {
         config["taxonomies"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(declared, ["categories", "tags", "authors"]);
     let mut articles = 0;
-    for (rel, bytes) in read_tree(&dir.path().join("content")) {
+    for (rel, bytes) in common::snapshot(&dir.path().join("content")) {
         let text = String::from_utf8(bytes).unwrap();
         let front = text
             .strip_prefix("+++\n")
@@ -97,24 +97,9 @@ fn the_hugo_corpus_builds_with_hugo() {
         .output()
         .unwrap_or_else(|e| panic!("cannot run {hugo}: {e}"));
     assert!(run.status.success(), "hugo failed:\n{}", String::from_utf8_lossy(&run.stderr));
-    let pages = read_tree(&out)
+    let pages = common::snapshot(&out)
         .into_iter()
         .filter(|(rel, _)| rel.ends_with("index.html") && rel.chars().next().is_some_and(|c| c.is_ascii_digit()))
         .count();
     assert_eq!(pages, summary.published(), "one page per published article under /YYYY/MM/slug/");
-}
-
-/// Every file under `root` with its bytes, by relative path.
-fn read_tree(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(root).expect("walkdir stays under its root").to_string_lossy().into_owned();
-            (rel, std::fs::read(e.path()).expect("read a generated file"))
-        })
-        .collect();
-    files.sort();
-    files
 }
