@@ -22,6 +22,7 @@ pub mod error;
 pub mod escape;
 pub mod feeds;
 pub mod fs;
+pub mod i18n;
 pub mod import;
 pub mod language;
 pub mod markdown;
@@ -39,6 +40,7 @@ pub mod sitemap;
 pub mod slug;
 pub mod taxonomy;
 pub mod theme;
+pub mod translations;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -43,6 +43,8 @@ pub struct Common {
     pub summary: String,
     /// Language code, when it differs from the site's.
     pub lang: Option<String>,
+    /// `translation_key:`: documents sharing it are translations of each other.
+    pub translation_key: Option<Located<String>>,
     /// Featured image as written.
     pub image: Option<String>,
     /// Where `image:` is written, for "image not found" errors.
@@ -146,6 +148,7 @@ pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
         title,
         summary: _,
         lang,
+        translation_key,
         image,
         image_position: _,
         image_caption,
@@ -169,6 +172,7 @@ pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
         && *source == b.common.source
         && *title == b.common.title
         && *lang == b.common.lang
+        && *translation_key == b.common.translation_key
         && *image == b.common.image
         && *image_caption == b.common.image_caption
         && *image_alt == b.common.image_alt
@@ -851,6 +855,12 @@ fn common_fields(
         title,
         summary,
         lang: fm.lang.clone().filter(|l| !l.trim().is_empty()),
+        translation_key: fm
+            .translation_key
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(|k| Located { value: k.to_string(), position: ctx.yaml.value_position("translation_key", k) }),
         image: fm.image.clone().filter(|i| !i.trim().is_empty()),
         image_position: fm.image.as_deref().and_then(|raw| ctx.yaml.value_position("image", raw.trim())),
         image_caption: fm.image_caption.clone(),
