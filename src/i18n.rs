@@ -274,7 +274,10 @@ fn literal_keys(text: &str) -> Vec<(usize, &str)> {
         let Some(rest) = rest.trim_start().strip_prefix('=') else { continue };
         let rest = rest.trim_start();
         let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
-        if let Some(end) = rest[1..].find(quote) {
+        // Only a whole literal: `t(key="no_" ~ name)` computes its key, checked as it renders.
+        if let Some(end) = rest[1..].find(quote)
+            && rest[1 + end + 1..].trim_start().starts_with([',', ')'])
+        {
             out.push((at, &rest[1..1 + end]));
         }
     }
@@ -454,7 +457,7 @@ mod tests {
         let s = strings();
         assert!(s.translate("en", "serch", None, &[]).unwrap_err().contains("did you mean `search`"));
         let origin = PathBuf::from("templates/x.html");
-        let text = "<p>{{ t(key=\"by\") }}</p>\n  <b>{{ t( key = 'nope') }}</b>{{ at(key=\"x\") }}";
+        let text = "<p>{{ t(key=\"by\") }}</p>\n  <b>{{ t( key = 'nope') }}</b>{{ at(key=\"x\") }}{{ t(key=\"no_\" ~ x) }}";
         let errors = s.check_templates([(text, &origin)]);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].to_string().split(": unknown").next().unwrap(), "templates/x.html:2:14");
