@@ -457,7 +457,8 @@ mod tests {
         let s = strings();
         assert!(s.translate("en", "serch", None, &[]).unwrap_err().contains("did you mean `search`"));
         let origin = PathBuf::from("templates/x.html");
-        let text = "<p>{{ t(key=\"by\") }}</p>\n  <b>{{ t( key = 'nope') }}</b>{{ at(key=\"x\") }}{{ t(key=\"no_\" ~ x) }}";
+        let text =
+            "<p>{{ t(key=\"by\") }}</p>\n  <b>{{ t( key = 'nope') }}</b>{{ at(key=\"x\") }}{{ t(key=\"no_\" ~ x) }}";
         let errors = s.check_templates([(text, &origin)]);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].to_string().split(": unknown").next().unwrap(), "templates/x.html:2:14");

@@ -93,7 +93,9 @@ fn english_interface_words() -> BTreeSet<String> {
     for value in table.values() {
         match value {
             serde_yaml::Value::String(s) => texts.push(s.clone()),
-            serde_yaml::Value::Mapping(forms) => texts.extend(forms.values().filter_map(|v| v.as_str().map(String::from))),
+            serde_yaml::Value::Mapping(forms) => {
+                texts.extend(forms.values().filter_map(|v| v.as_str().map(String::from)))
+            }
             _ => {}
         }
     }
@@ -110,10 +112,7 @@ fn english_interface_words() -> BTreeSet<String> {
             }
         }
         words.extend(
-            without_placeholders
-                .split(|c: char| !c.is_ascii_alphabetic())
-                .filter(|w| w.len() >= 2)
-                .map(str::to_string),
+            without_placeholders.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 2).map(str::to_string),
         );
     }
     words
@@ -164,10 +163,8 @@ fn an_urdu_page_shows_no_english_interface_word() {
         assert!(!found.is_empty(), "the Urdu article has no {css}");
         for el in found {
             let text = urdu_text(el);
-            let leaked: Vec<&str> = text
-                .split(|c: char| !c.is_ascii_alphabetic())
-                .filter(|w| english.contains(*w))
-                .collect();
+            let leaked: Vec<&str> =
+                text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| english.contains(*w)).collect();
             assert!(leaked.is_empty(), "{css} of the Urdu page shows English interface words {leaked:?}: {text}");
             checked += 1;
         }
@@ -281,14 +278,20 @@ fn a_key_missing_from_a_language_falls_back_with_a_warning_and_fails_under_stric
 #[test]
 fn an_unknown_key_is_an_error_at_its_template_line() {
     let err = site()
-        .file("templates/partials/date.html", "<time datetime=\"{{ item.date }}\">\n{{ item.date }}\n{{ t(key=\"no_such_string\") }}</time>")
+        .file(
+            "templates/partials/date.html",
+            "<time datetime=\"{{ item.date }}\">\n{{ item.date }}\n{{ t(key=\"no_such_string\") }}</time>",
+        )
         .build_err()
         .to_string();
     assert!(err.contains("templates/partials/date.html:3:"), "{err}");
     assert!(err.contains("no_such_string"), "{err}");
     // A key a template computes is caught as it renders, at the same place.
     let err = site()
-        .file("templates/partials/date.html", "<time datetime=\"{{ item.date }}\">\n{{ t(key=\"no_\" ~ \"such\") }}</time>")
+        .file(
+            "templates/partials/date.html",
+            "<time datetime=\"{{ item.date }}\">\n{{ t(key=\"no_\" ~ \"such\") }}</time>",
+        )
         .build_err()
         .to_string();
     assert!(err.contains("templates/partials/date.html:2:"), "{err}");
