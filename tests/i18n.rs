@@ -81,6 +81,13 @@ fn an_article_and_its_translation_link_to_each_other_with_x_default() {
     assert_eq!(switch, vec!["/2024/01/bandish/ ur ur اردو"]);
     let back: Vec<String> = select(&ur_page, ".translations a").iter().map(|a| a.inner_html()).collect();
     assert_eq!(back, vec!["English"]);
+    // A story's own translation is not among its related stories.
+    let related: Vec<String> = select(&ur_page, "section.related a.card-link")
+        .iter()
+        .filter_map(|a| a.attr("href"))
+        .map(String::from)
+        .collect();
+    assert!(!related.is_empty() && !related.contains(&"/2024/01/shutdown/".to_string()), "{related:?}");
     // A story without a translation has no alternates.
     assert!(alternates(&built.html("/2024/01/old/")).is_empty());
 }

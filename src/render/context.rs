@@ -548,12 +548,23 @@ impl<'a> ViewBuilder<'a> {
             toc: &a.article.common.body.toc,
             previous: a.previous.map(|p| &summaries[p]),
             next: a.next.map(|n| &summaries[n]),
-            related: a.related.iter().map(|&r| &summaries[r]).collect(),
+            // Its own translation is not a related story: the switcher already links it.
+            related: a
+                .related
+                .iter()
+                .filter(|&&r| !self.same_story(&a.article.common, &self.site.articles[r].article.common))
+                .map(|&r| &summaries[r])
+                .collect(),
             extra: &a.article.common.extra,
             source: a.article.common.source.to_string_lossy().replace('\\', "/"),
             comments: self.comments_of(&a.article.common.source),
             translations: self.translations_of(&a.article.common, &a.path),
         }
+    }
+
+    /// Whether two documents are versions of one story (they share a `translation_key`).
+    fn same_story(&self, a: &crate::content::Common, b: &crate::content::Common) -> bool {
+        matches!((&a.translation_key, &b.translation_key), (Some(x), Some(y)) if x.value == y.value)
     }
 
     /// The other versions of the document `common` at `path`.
