@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result, Warning};
+pub use crate::language::Digits;
 use crate::permalink::PermalinkPattern;
 use crate::yaml::YamlSource;
 
@@ -37,6 +38,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "logo",
     "redirects_file",
     "hosting",
+    "languages",
 ];
 
 /// The most parts `search_parts:` may split the search index into: each is built on a thread
@@ -89,6 +91,8 @@ struct RawConfig {
     twitter_site: Option<String>,
     #[serde(default)]
     logo: Option<String>,
+    #[serde(default)]
+    languages: Vec<LanguageConfig>,
 }
 
 fn default_feed_limit() -> usize {
@@ -152,6 +156,74 @@ pub struct CategoryConfig {
     /// Sub-categories, in menu order.
     #[serde(default)]
     pub children: Vec<CategoryConfig>,
+}
+
+/// A language the site publishes in, from `languages:` in `site.yaml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// Language code (`ur`, `en`, `sd`).
+    pub code: String,
+    /// The language's name in its own script (`اردو`); a built-in name when left out.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// How numbers are written on its pages.
+    #[serde(default)]
+    pub digits: Option<Digits>,
+}
+
+/// A language the site publishes in, with everything filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// Language code as written (`ur`).
+    pub code: String,
+    /// Its name in its own script.
+    pub name: String,
+    /// How its pages write numbers.
+    pub digits: Digits,
+}
+
+/// The languages the site publishes: the site's own language first (from `languages:` when
+/// listed there, else with its built-in name), then the others in the order written.
+fn site_languages(
+    language: &str,
+    listed: &[LanguageConfig],
+    source: &YamlSource,
+    errors: &mut Vec<Error>,
+) -> Vec<Language> {
+    let resolve = |l: &LanguageConfig| Language {
+        code: l.code.trim().to_string(),
+        name: l
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| crate::language::native_name(&l.code).unwrap_or(l.code.trim()).to_string()),
+        digits: l.digits.unwrap_or_else(|| crate::language::default_digits(&l.code)),
+    };
+    let at = |code: &str| Location { path: CONFIG_FILE.into(), position: source.value_position("languages", code) };
+    let mut out = vec![resolve(
+        listed
+            .iter()
+            .find(|l| crate::language::same_language(&l.code, language) && l.code.trim() == language)
+            .unwrap_or(&LanguageConfig { code: language.to_string(), name: None, digits: None }),
+    )];
+    for l in listed {
+        let code = l.code.trim();
+        let valid = !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !valid {
+            errors.push(Error::config(
+                at(&l.code),
+                format!("language code `{code}` is not a language tag: write it like `ur` or `pa-Arab`"),
+            ));
+        } else if code == language {
+            continue;
+        } else if out.iter().any(|o| o.code.eq_ignore_ascii_case(code)) {
+            errors.push(Error::config(at(code), format!("language `{code}` is listed twice under `languages:`")));
+        } else {
+            out.push(resolve(l));
+        }
+    }
+    out
 }
 
 /// An extra menu link after the category tree.
@@ -306,9 +378,21 @@ pub struct Config {
     /// `--base-url` replaced it: `build` prints it (publishing there would be wrong); `check`
     /// and `serve`, which publish nothing, do not.
     pub placeholder_base_url: Option<Warning>,
+    /// The languages the site publishes (`languages:`), the site's `language` first; each
+    /// other one gets a home page and feeds under `/<code>/`.
+    pub languages: Vec<Language>,
 }
 
 impl Config {
+    /// The language `code` as the site publishes it (by primary subtag: `ur-PK` is `ur`), if
+    /// it is one of `languages:` or the site's own.
+    pub fn language_of(&self, code: &str) -> Option<&Language> {
+        self.languages
+            .iter()
+            .find(|l| l.code.eq_ignore_ascii_case(code))
+            .or_else(|| self.languages.iter().find(|l| crate::language::same_language(&l.code, code)))
+    }
+
     /// Reads and validates `site.yaml` in `root`. `base_url_override` comes from `--base-url`.
     pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
@@ -411,6 +495,7 @@ impl Config {
             }),
         };
         let logo = site_logo(raw.logo.as_deref(), &raw.theme_config, &at("logo"), &mut errors);
+        let languages = site_languages(&raw.language, &raw.languages, &source, &mut errors);
         if let Some(tree) = &raw.categories {
             check_category_names(tree, &mut errors, &source);
         }
@@ -458,6 +543,7 @@ impl Config {
             twitter_site,
             logo,
             placeholder_base_url: placeholder,
+            languages,
         })
     }
 }

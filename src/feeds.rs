@@ -41,6 +41,10 @@ struct FeedSpec {
     /// Newest first, drafts removed, at most `feed_limit`.
     articles: Vec<ArticleId>,
     origin: String,
+    /// The feed's language.
+    lang: String,
+    /// Site path of the Atom twin of this feed, for the site's feed and each language's.
+    atom: Option<String>,
 }
 
 /// What every feed says about one article (computed once, shared by all its feeds).
@@ -93,7 +97,6 @@ pub fn feeds_containing(site: &Site, ids: &[ArticleId]) -> Result<Vec<OutputFile
 
 fn build_feeds(site: &Site, keep: impl Fn(&FeedSpec) -> bool) -> Result<Vec<OutputFile>> {
     let all = feed_specs(site);
-    let site_feed_kept = all.first().is_some_and(&keep);
     let specs: Vec<&FeedSpec> = all.iter().filter(|s| keep(s)).collect();
     let needed: BTreeSet<ArticleId> = specs.iter().flat_map(|s| s.articles.iter().copied()).collect();
     let entries: BTreeMap<ArticleId, FeedEntry> =
@@ -110,11 +113,12 @@ fn build_feeds(site: &Site, keep: impl Fn(&FeedSpec) -> bool) -> Result<Vec<Outp
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    if site_feed_kept {
+    for spec in specs.iter().filter(|s| s.atom.is_some()) {
+        let path = spec.atom.clone().unwrap_or_default();
         files.push(OutputFile {
-            path: SITE_ATOM.to_string(),
-            contents: Contents::Text(atom_feed(site, base, &all[0], &entries)?),
-            origin: Origin::Generated("the Atom feed".into()),
+            contents: Contents::Text(atom_feed(site, base, spec, &path, &entries)?),
+            origin: Origin::Generated(spec.origin.replace("RSS", "Atom")),
+            path,
         });
     }
     Ok(files)
@@ -134,7 +138,22 @@ fn feed_specs(site: &Site) -> Vec<FeedSpec> {
         description: non_empty(&site.config.description, site_title),
         articles: newest(&mut (0..site.articles.len())),
         origin: "the RSS feed".into(),
+        lang: site.config.language.clone(),
+        atom: Some(SITE_ATOM.to_string()),
     }];
+    for language in site.config.languages.iter().skip(1) {
+        let home = format!("/{}/", language.code);
+        specs.push(FeedSpec {
+            path: list_feed_path(&home),
+            atom: Some(format!("{home}atom.xml")),
+            page: home,
+            title: format!("{site_title} ({})", language.name),
+            description: non_empty(&site.config.description, site_title),
+            articles: newest(&mut crate::site::articles_in(site, &language.code).into_iter()),
+            origin: format!("the `{}` RSS feed", language.code),
+            lang: language.code.clone(),
+        });
+    }
     for (id, node) in site.categories.nodes.iter().enumerate() {
         let name = site.categories.full_name(id);
         specs.push(FeedSpec {
@@ -144,6 +163,8 @@ fn feed_specs(site: &Site) -> Vec<FeedSpec> {
             description: node.description.clone().unwrap_or_else(|| format!("Articles in {name}")),
             articles: newest(&mut site.category_articles[id].iter().copied()),
             origin: format!("the feed of category `{name}`"),
+            lang: site.config.language.clone(),
+            atom: None,
         });
     }
     for (id, tag) in site.tags.iter().enumerate() {
@@ -155,6 +176,8 @@ fn feed_specs(site: &Site) -> Vec<FeedSpec> {
             description: format!("Articles tagged {}", tag.name),
             articles: newest(&mut site.tag_articles[id].iter().copied()),
             origin: format!("the feed of tag `{}`", tag.name),
+            lang: site.config.language.clone(),
+            atom: None,
         });
     }
     for (id, author) in site.authors.iter().enumerate() {
@@ -166,6 +189,8 @@ fn feed_specs(site: &Site) -> Vec<FeedSpec> {
             description: format!("Articles by {}", author.name),
             articles: newest(&mut site.author_articles[id].iter().copied()),
             origin: format!("the feed of author `{}`", author.name),
+            lang: site.config.language.clone(),
+            atom: None,
         });
     }
     specs
@@ -257,7 +282,7 @@ fn rss_feed(site: &Site, spec: &FeedSpec, entries: &BTreeMap<ArticleId, FeedEntr
         title: xml_text(&spec.title),
         link: base.absolute(&spec.page),
         description: xml_text(&spec.description),
-        language: Some(site.config.language.clone()),
+        language: Some(spec.lang.clone()),
         generator: Some(GENERATOR.into()),
         last_build_date: last_change(&spec.articles, entries).map(rfc822),
         items,
@@ -317,7 +342,13 @@ fn media_content(url: &str, mime: Option<&str>) -> rss::extension::ExtensionMap 
     )])
 }
 
-fn atom_feed(site: &Site, base: &BaseUrl, spec: &FeedSpec, entries: &BTreeMap<ArticleId, FeedEntry>) -> Result<String> {
+fn atom_feed(
+    site: &Site,
+    base: &BaseUrl,
+    spec: &FeedSpec,
+    path: &str,
+    entries: &BTreeMap<ArticleId, FeedEntry>,
+) -> Result<String> {
     let link = |href: String, rel: &str, mime: &str| atom_syndication::Link {
         href,
         rel: rel.into(),
@@ -325,6 +356,7 @@ fn atom_feed(site: &Site, base: &BaseUrl, spec: &FeedSpec, entries: &BTreeMap<Ar
         ..Default::default()
     };
     let site_name = xml_text(&site.config.title);
+    let title = xml_text(&spec.title);
     let updated = match last_change(&spec.articles, entries) {
         Some(date) => rfc3339(date)?,
         None => atom_syndication::FixedDateTime::default(),
@@ -336,19 +368,19 @@ fn atom_feed(site: &Site, base: &BaseUrl, spec: &FeedSpec, entries: &BTreeMap<Ar
         .map(|e| atom_entry(e, &site_name))
         .collect::<Result<Vec<_>>>()?;
     let feed = atom_syndication::Feed {
-        title: atom_syndication::Text::plain(site_name),
-        id: base.to_string(),
+        title: atom_syndication::Text::plain(title),
+        id: base.absolute(&spec.page),
         updated,
         generator: Some(atom_syndication::Generator { value: GENERATOR.into(), ..Default::default() }),
         links: vec![
-            link(base.absolute(SITE_ATOM), "self", "application/atom+xml"),
-            link(base.absolute("/"), "alternate", "text/html"),
+            link(base.absolute(path), "self", "application/atom+xml"),
+            link(base.absolute(&spec.page), "alternate", "text/html"),
         ],
         subtitle: (!site.config.description.trim().is_empty())
             .then(|| atom_syndication::Text::plain(xml_text(&site.config.description))),
         logo: site.config.logo.as_deref().map(|l| absolute_asset(base, l)),
         entries,
-        lang: Some(site.config.language.clone()),
+        lang: Some(spec.lang.clone()),
         ..Default::default()
     };
     let mut out = Vec::new();
@@ -356,8 +388,8 @@ fn atom_feed(site: &Site, base: &BaseUrl, spec: &FeedSpec, entries: &BTreeMap<Ar
         &mut out,
         atom_syndication::WriteConfig { write_document_declaration: true, indent_size: Some(1) },
     )
-    .map_err(|e| Error::output(SITE_ATOM, e.to_string()))?;
-    String::from_utf8(out).map_err(|e| Error::output(SITE_ATOM, e.to_string()))
+    .map_err(|e| Error::output(path, e.to_string()))?;
+    String::from_utf8(out).map_err(|e| Error::output(path, e.to_string()))
 }
 
 fn atom_entry(e: &FeedEntry, site_name: &str) -> Result<atom_syndication::Entry> {

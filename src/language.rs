@@ -25,6 +25,71 @@ pub fn same_language(a: &str, b: &str) -> bool {
     primary(a) == primary(b)
 }
 
+/// How a language's pages write numbers (dates, counts, page numbers).
+#[derive(Debug, Clone, Copy, serde::Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Digits {
+    /// 0123456789.
+    Latin,
+    /// Eastern Arabic digits: ٠١٢٣ for Arabic, ۰۱۲۳ (the extended forms) for Urdu, Persian,
+    /// Sindhi and Pashto.
+    ArabicIndic,
+}
+
+/// Names of common languages in their own script, for language switchers and `languages:`
+/// entries that give none.
+const NATIVE_NAMES: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("ur", "اردو"),
+    ("ar", "العربية"),
+    ("sd", "سنڌي"),
+    ("ps", "پښتو"),
+    ("pa", "پنجابی"),
+    ("pnb", "پنجابی"),
+    ("skr", "سرائیکی"),
+    ("bal", "بلوچی"),
+    ("fa", "فارسی"),
+    ("hi", "हिन्दी"),
+    ("bn", "বাংলা"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+];
+
+/// The name of `lang` in its own script (`ur` → `اردو`), when pamphlet knows it.
+pub fn native_name(lang: &str) -> Option<&'static str> {
+    let primary = primary(lang);
+    NATIVE_NAMES.iter().find(|(code, _)| *code == primary).map(|(_, name)| *name)
+}
+
+/// How `lang`'s pages write numbers unless `languages:` says otherwise: Arabic-script
+/// newspapers in the Arab world print Eastern Arabic digits; Pakistani Urdu newspapers and news
+/// sites (Jang, Express, Dawn News) print dates and figures in Latin digits, and so does
+/// everything else.
+pub fn default_digits(lang: &str) -> Digits {
+    if primary(lang) == "ar" { Digits::ArabicIndic } else { Digits::Latin }
+}
+
+/// `text` with its Latin digits written in `digits`: Arabic's own (٠١٢) for Arabic, the
+/// extended forms (۰۱۲) that Urdu, Persian, Sindhi and Pashto use for the others.
+pub fn localise_digits(text: &str, lang: &str, digits: Digits) -> String {
+    if digits == Digits::Latin {
+        return text.to_string();
+    }
+    let zero = if primary(lang) == "ar" { '\u{0660}' } else { '\u{06F0}' };
+    text.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) if c.is_ascii_digit() => char::from_u32(zero as u32 + d).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// The primary subtag of a language code (`ur-PK` → `ur`), lower-cased.
+pub fn primary_subtag(lang: &str) -> String {
+    primary(lang)
+}
+
 /// Letters that only one language of the Arabic script uses. Sindhi, Pashto and Urdu each add
 /// letters to the Arabic alphabet.
 const SCRIPT_MARKERS: &[(&str, &[char])] = &[

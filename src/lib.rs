@@ -23,6 +23,7 @@ pub mod escape;
 pub mod feeds;
 pub mod fs;
 pub mod hosting;
+pub mod i18n;
 pub mod import;
 pub mod language;
 pub mod markdown;
@@ -41,6 +42,7 @@ pub mod sitemap;
 pub mod slug;
 pub mod taxonomy;
 pub mod theme;
+pub mod translations;
 pub mod urls;
 pub mod yaml;
 

@@ -62,7 +62,7 @@ pub(crate) fn prepare(
         config.hosting = crate::hosting::Hosting::parse(name).map_err(|msg| Error::argument("--hosting", msg))?;
     }
     let theme = theme::Theme::load(root, &config.theme)?;
-    let renderer = render::Renderer::new(&theme);
+    let strings = crate::i18n::Strings::load(&theme.strings, &config);
     let load = content::LoadOptions {
         drafts: opts.drafts,
         future: opts.future,
@@ -85,6 +85,10 @@ pub(crate) fn prepare(
     let statics = output::static_files(root, &theme);
     let (mut site, assembly_errors) = Site::assemble_all(config, content, previous);
     errors.extend(assembly_errors);
+    if let Ok(strings) = &strings {
+        warnings.extend(strings.missing_warnings(languages_in_use(&site).iter().map(String::as_str)));
+    }
+    let renderer = strings.and_then(|s| render::Renderer::new(&theme, s));
     errors.extend(site.load_comments(root).err());
     if let Ok(statics) = &statics {
         errors.extend(check_images(&site, &copied_paths(&site, statics)).err());
@@ -100,6 +104,15 @@ pub(crate) fn prepare(
             Err(Error::all(errors))
         }
     }
+}
+
+/// Every language a page of `site` is written in: the site's, those of `languages:`, and
+/// each article's and page's `lang:`.
+fn languages_in_use(site: &Site) -> std::collections::BTreeSet<String> {
+    let own = site.config.languages.iter().map(|l| l.code.clone());
+    let articles = site.articles.iter().filter_map(|a| a.article.common.lang.clone());
+    let pages = site.pages.iter().filter_map(|p| p.page.common.lang.clone());
+    own.chain(articles).chain(pages).collect()
 }
 
 /// Runs `render` while the search index (empty when `search: false`) is built beside it. The

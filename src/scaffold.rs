@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
 use crate::taxonomy::CategoryTree;
-use crate::theme::{BUILTIN_STATIC, BUILTIN_TEMPLATES};
+use crate::theme::{BUILTIN_STATIC, BUILTIN_STRINGS, BUILTIN_TEMPLATES};
 
 const INIT_SITE_YAML: &str = r##"title: My Publication
 # Your site's address. `pamphlet build` warns while it is still example.org; the CI recipes in
@@ -91,6 +91,9 @@ pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>> {
     }
     for (name, bytes) in BUILTIN_STATIC {
         files.push((format!("themes/advocacy/static/{name}"), bytes.to_vec()));
+    }
+    for (name, bytes) in BUILTIN_STRINGS {
+        files.push((format!("themes/advocacy/i18n/{name}"), bytes.to_vec()));
     }
     files.push(("static/.gitkeep".into(), Vec::new()));
     let mut written = Vec::new();

@@ -98,6 +98,8 @@ pub struct Site {
     /// Archived comments by content file (see [`crate::comments`]); filled by
     /// [`Site::load_comments`].
     pub comments: BTreeMap<std::path::PathBuf, Vec<crate::comments::ArchivedComment>>,
+    /// Articles and pages by `translation_key:` (see [`crate::translations`]).
+    pub translations: crate::translations::Translations,
 }
 
 impl Site {
@@ -225,6 +227,12 @@ impl Site {
             })
             .collect();
         let assets = place_assets(content.assets, &placed, &pages);
+        let documents = placed
+            .iter()
+            .map(|a| (&a.article.common, a.path.as_str()))
+            .chain(pages.iter().map(|p| (&p.page.common, p.page.path.as_str())));
+        let (translations, translation_errors) = crate::translations::group(documents, &config.language);
+        errors.extend(translation_errors);
         let site = Site {
             config,
             articles: placed,
@@ -239,6 +247,7 @@ impl Site {
             scheduled: content.scheduled,
             drafts_skipped: content.drafts_skipped,
             comments: BTreeMap::new(),
+            translations,
         };
         (site, errors)
     }
@@ -253,6 +262,18 @@ impl Site {
         self.comments = crate::comments::load(root, sources)?;
         Ok(())
     }
+}
+
+/// The articles written in `lang` (by primary subtag; an article without `lang:` is in the
+/// site's language), newest first.
+pub fn articles_in(site: &Site, lang: &str) -> Vec<ArticleId> {
+    let site_lang = &site.config.language;
+    (0..site.articles.len())
+        .filter(|&id| {
+            let own = site.articles[id].article.common.lang.as_deref().unwrap_or(site_lang);
+            crate::language::same_language(own, lang)
+        })
+        .collect()
 }
 
 /// The spelling most articles use; on a tie, the one the oldest article uses (the original).

@@ -18,6 +18,8 @@ pub const ROBOTS: &str = "/robots.txt";
 pub const MAX_URLS_PER_SITEMAP: usize = 50_000;
 
 const NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+/// The namespace of `<xhtml:link rel="alternate" hreflang>`, which names a URL's translations.
+const XHTML: &str = "http://www.w3.org/1999/xhtml";
 
 /// One `<url>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +28,9 @@ struct SitemapUrl {
     path: String,
     /// W3C datetime of the last change, if known.
     lastmod: Option<String>,
+    /// Its versions in every language, itself included, as (hreflang, site path), with
+    /// `x-default` for the site language's; empty when it has no translation.
+    alternates: Vec<(String, String)>,
 }
 
 /// `sitemap.xml` (and its parts when needed) for `site`.
@@ -42,6 +47,26 @@ pub fn robots(site: &Site) -> OutputFile {
         crate::urls::encode_url(&site.config.base_url.absolute(SITEMAP))
     );
     OutputFile { path: ROBOTS.into(), contents: Contents::Text(text), origin: Origin::Generated("robots.txt".into()) }
+}
+
+/// The public versions of the document `common` (drafts are never listed), when it has
+/// another one.
+fn document_alternates(site: &Site, common: &crate::content::Common) -> Vec<(String, String)> {
+    let versions = crate::translations::versions_of(&site.translations, common);
+    with_default(site, versions.iter().filter(|v| !v.draft).map(|v| (v.lang.clone(), v.path.clone())).collect())
+}
+
+/// `versions` plus `x-default` for the one in the site's language; nothing for fewer than two.
+fn with_default(site: &Site, mut versions: Vec<(String, String)>) -> Vec<(String, String)> {
+    if versions.len() < 2 {
+        return Vec::new();
+    }
+    let default =
+        versions.iter().find(|(lang, _)| crate::language::same_language(lang, &site.config.language)).cloned();
+    if let Some((_, path)) = default {
+        versions.push(("x-default".into(), path));
+    }
+    versions
 }
 
 fn is_public(site: &Site, id: ArticleId) -> bool {
@@ -69,15 +94,30 @@ fn newest_change(site: &Site, ids: &[ArticleId]) -> Option<String> {
 
 fn sitemap_urls(site: &Site) -> Vec<SitemapUrl> {
     let all: Vec<ArticleId> = (0..site.articles.len()).collect();
-    let mut urls = vec![SitemapUrl { path: "/".into(), lastmod: newest_change(site, &all) }];
-    urls.extend(
-        all.iter()
-            .filter(|&&id| is_public(site, id))
-            .map(|&id| SitemapUrl { path: site.articles[id].path.clone(), lastmod: Some(lastmod_of(site, id)) }),
-    );
+    let homes: Vec<(String, String)> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            (l.code.clone(), if l.code == site.config.language { "/".to_string() } else { format!("/{}/", l.code) })
+        })
+        .collect();
+    let home_alternates = with_default(site, homes.clone());
+    let mut urls =
+        vec![SitemapUrl { path: "/".into(), lastmod: newest_change(site, &all), alternates: home_alternates.clone() }];
+    for (code, path) in homes.iter().skip(1) {
+        let lastmod = newest_change(site, &crate::site::articles_in(site, code));
+        urls.push(SitemapUrl { path: path.clone(), lastmod, alternates: home_alternates.clone() });
+    }
+    urls.extend(all.iter().filter(|&&id| is_public(site, id)).map(|&id| SitemapUrl {
+        path: site.articles[id].path.clone(),
+        lastmod: Some(lastmod_of(site, id)),
+        alternates: document_alternates(site, &site.articles[id].article.common),
+    }));
     urls.extend(site.pages.iter().filter(|p| !p.page.common.draft).map(|p| SitemapUrl {
         path: p.page.path.clone(),
         lastmod: p.page.updated.as_ref().map(crate::dates::rfc3339),
+        alternates: document_alternates(site, &p.page.common),
     }));
     // A declared category is a real section even while empty; inferred ones, tags and authors
     // exist only through their articles, so one known only from drafts stays out.
@@ -85,28 +125,28 @@ fn sitemap_urls(site: &Site) -> Vec<SitemapUrl> {
     for (id, node) in site.categories.nodes.iter().enumerate() {
         let lastmod = newest_change(site, &site.category_articles[id]);
         if declared || lastmod.is_some() {
-            urls.push(SitemapUrl { path: node.path.clone(), lastmod });
+            urls.push(SitemapUrl { path: node.path.clone(), lastmod, alternates: Vec::new() });
         }
     }
     let mut any_tag = false;
     for (id, tag) in site.tags.iter().enumerate() {
         if let Some(lastmod) = newest_change(site, &site.tag_articles[id]) {
             any_tag = true;
-            urls.push(SitemapUrl { path: tag.path(), lastmod: Some(lastmod) });
+            urls.push(SitemapUrl { path: tag.path(), lastmod: Some(lastmod), alternates: Vec::new() });
         }
     }
     let mut any_author = false;
     for (id, author) in site.authors.iter().enumerate() {
         if let Some(lastmod) = newest_change(site, &site.author_articles[id]) {
             any_author = true;
-            urls.push(SitemapUrl { path: author.path(), lastmod: Some(lastmod) });
+            urls.push(SitemapUrl { path: author.path(), lastmod: Some(lastmod), alternates: Vec::new() });
         }
     }
     if any_tag {
-        urls.push(SitemapUrl { path: "/tags/".into(), lastmod: None });
+        urls.push(SitemapUrl { path: "/tags/".into(), lastmod: None, alternates: Vec::new() });
     }
     if any_author {
-        urls.push(SitemapUrl { path: "/authors/".into(), lastmod: None });
+        urls.push(SitemapUrl { path: "/authors/".into(), lastmod: None, alternates: Vec::new() });
     }
     urls
 }
@@ -146,7 +186,9 @@ fn timestamp(rfc3339: &str) -> Option<jiff::Timestamp> {
 }
 
 fn urlset(urls: &[SitemapUrl], base: &BaseUrl) -> String {
-    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"{NAMESPACE}\">\n");
+    let xhtml =
+        if urls.iter().any(|u| !u.alternates.is_empty()) { format!(" xmlns:xhtml=\"{XHTML}\"") } else { String::new() };
+    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"{NAMESPACE}\"{xhtml}>\n");
     for u in urls {
         out.push_str(&format!(
             "<url><loc>{}</loc>",
@@ -154,6 +196,13 @@ fn urlset(urls: &[SitemapUrl], base: &BaseUrl) -> String {
         ));
         if let Some(lastmod) = &u.lastmod {
             out.push_str(&format!("<lastmod>{lastmod}</lastmod>"));
+        }
+        for (hreflang, path) in &u.alternates {
+            out.push_str(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                crate::escape::xml(hreflang),
+                crate::escape::xml(&crate::urls::encode_url(&base.absolute(path)))
+            ));
         }
         out.push_str("</url>\n");
     }
@@ -174,6 +223,7 @@ mod tests {
             .map(|i| SitemapUrl {
                 path: format!("/a{i}/"),
                 lastmod: Some(format!("2024-01-{:02}T00:00:00+00:00", i + 1)),
+                alternates: Vec::new(),
             })
             .collect()
     }

@@ -41,6 +41,20 @@ pub const BUILTIN_STATIC: &[(&str, &[u8])] = builtin_files!("static";
     "favicon.svg", "style.css", "comments.css",
 );
 
+/// The built-in theme's strings tables (file name under `i18n/`, contents).
+pub const BUILTIN_STRINGS: &[(&str, &[u8])] = builtin_files!("i18n"; "en.yaml", "ur.yaml", "ar.yaml");
+
+/// A strings table (`i18n/ur.yaml`) of the theme or the site, and where it came from.
+#[derive(Debug, Clone)]
+pub struct StringsSource {
+    /// Language code, from the file name (`ur`).
+    pub lang: String,
+    /// The YAML text.
+    pub text: String,
+    /// File it was read from, relative to the site root, or `<built-in advocacy theme>/…`.
+    pub origin: PathBuf,
+}
+
 /// A template and where it came from (for error messages).
 #[derive(Debug, Clone)]
 pub struct TemplateSource {
@@ -77,6 +91,9 @@ pub struct Theme {
     pub templates: Vec<TemplateSource>,
     /// Theme static files.
     pub statics: Vec<ThemeStatic>,
+    /// The theme's strings tables (`i18n/<lang>.yaml`), then the site's own (`<root>/i18n/`),
+    /// which add to and override the theme's.
+    pub strings: Vec<StringsSource>,
 }
 
 impl Theme {
@@ -95,6 +112,7 @@ impl Theme {
                 ),
             ));
         };
+        theme.strings.extend(read_strings(root, &root.join("i18n"))?);
         let overrides = root.join("templates");
         if overrides.is_dir() {
             for t in read_templates(root, &overrides)? {
@@ -135,7 +153,7 @@ impl Theme {
             .iter()
             .map(|(name, bytes)| ThemeStatic { path: format!("/{name}"), contents: StaticContents::Builtin(bytes) })
             .collect();
-        Ok(Theme { templates, statics })
+        Ok(Theme { templates, statics, strings: builtin_strings()? })
     }
 
     fn from_dir(root: &Path, dir: &Path) -> Result<Theme> {
@@ -146,8 +164,41 @@ impl Theme {
             .into_iter()
             .map(|(rel, abs)| ThemeStatic { path: format!("/{rel}"), contents: StaticContents::File(abs) })
             .collect();
-        Ok(Theme { templates, statics })
+        // A theme folder written before strings tables existed (or one without its own)
+        // uses the built-in tables, so that its templates may still call `t`.
+        let strings = read_strings(root, &dir.join("i18n"))?;
+        let strings = if strings.is_empty() { builtin_strings()? } else { strings };
+        Ok(Theme { templates, statics, strings })
     }
+}
+
+/// The built-in theme's strings tables.
+fn builtin_strings() -> Result<Vec<StringsSource>> {
+    BUILTIN_STRINGS
+        .iter()
+        .map(|(name, bytes)| {
+            let origin = PathBuf::from(format!("<built-in {BUILTIN_THEME} theme>/i18n/{name}"));
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| Error::config(Location::file(&origin), "built-in strings table is not UTF-8"))?;
+            Ok(StringsSource { lang: name.trim_end_matches(".yaml").to_string(), text: text.to_string(), origin })
+        })
+        .collect()
+}
+
+/// Every `<lang>.yaml` directly in `dir` (a missing folder has none).
+fn read_strings(root: &Path, dir: &Path) -> Result<Vec<StringsSource>> {
+    let mut out = Vec::new();
+    for (name, path) in list_files(dir)? {
+        let Some(lang) = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")) else { continue };
+        if lang.contains('/') {
+            continue;
+        }
+        let origin = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let text = String::from_utf8(crate::fs::read(&path)?)
+            .map_err(|_| Error::config(Location::file(&origin), "strings table is not UTF-8 text"))?;
+        out.push(StringsSource { lang: lang.to_string(), text, origin });
+    }
+    Ok(out)
 }
 
 /// Every `.html`/`.xml` template under `dir`, named by its path relative to `dir`.
@@ -205,6 +256,10 @@ mod tests {
         assert_eq!(on_disk, compiled);
         let on_disk: Vec<String> = list_files(&dir.join("static")).unwrap().into_iter().map(|(n, _)| n).collect();
         let mut compiled: Vec<String> = BUILTIN_STATIC.iter().map(|(n, _)| n.to_string()).collect();
+        compiled.sort();
+        assert_eq!(on_disk, compiled);
+        let on_disk: Vec<String> = list_files(&dir.join("i18n")).unwrap().into_iter().map(|(n, _)| n).collect();
+        let mut compiled: Vec<String> = BUILTIN_STRINGS.iter().map(|(n, _)| n.to_string()).collect();
         compiled.sort();
         assert_eq!(on_disk, compiled);
     }

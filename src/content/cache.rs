@@ -24,6 +24,7 @@ pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
         title,
         summary: _,
         lang,
+        translation_key,
         image,
         image_position: _,
         image_caption,
@@ -47,6 +48,7 @@ pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
         && *source == b.common.source
         && *title == b.common.title
         && *lang == b.common.lang
+        && *translation_key == b.common.translation_key
         && *image == b.common.image
         && *image_caption == b.common.image_caption
         && *image_alt == b.common.image_alt

@@ -106,6 +106,9 @@ pub struct FrontMatter {
     pub draft: bool,
     /// Language code of this article (`ur`).
     pub lang: Option<String>,
+    /// Articles and pages sharing a key are translations of each other.
+    #[serde(default, deserialize_with = "scalar_string")]
+    pub translation_key: Option<String>,
     /// Old URL paths that redirect here.
     #[serde(default, deserialize_with = "string_list")]
     pub aliases: Vec<String>,
@@ -132,6 +135,7 @@ pub const FIELDS: &[&str] = &[
     "next",
     "draft",
     "lang",
+    "translation_key",
     "aliases",
     "extra",
 ];

@@ -49,6 +49,8 @@ pub struct Common {
     pub summary: String,
     /// Language code, when it differs from the site's.
     pub lang: Option<String>,
+    /// `translation_key:`: documents sharing it are translations of each other.
+    pub translation_key: Option<Located<String>>,
     /// Featured image as written.
     pub image: Option<String>,
     /// Where `image:` is written, for "image not found" errors.

@@ -342,6 +342,12 @@ pub(crate) fn common_fields(
         title,
         summary,
         lang: fm.lang.clone().filter(|l| !l.trim().is_empty()),
+        translation_key: fm
+            .translation_key
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(|k| Located { value: k.to_string(), position: ctx.yaml.value_position("translation_key", k) }),
         image: fm.image.clone().filter(|i| !i.trim().is_empty()),
         image_position: fm.image.as_deref().and_then(|raw| ctx.yaml.value_position("image", raw.trim())),
         image_caption: fm.image_caption.clone(),

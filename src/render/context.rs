@@ -15,8 +15,45 @@ const WORDS_PER_MINUTE: usize = 200;
 pub use crate::dates::rfc3339;
 pub use crate::language::text_direction;
 
+/// The site path of `lang`'s home page: `/` for the site's language, `/ur/` for another.
+pub fn language_home(config: &crate::config::Config, lang: &str) -> String {
+    if crate::language::same_language(lang, &config.language) { "/".to_string() } else { format!("/{lang}/") }
+}
+
 fn reading_time(words: usize) -> usize {
     words.div_ceil(WORDS_PER_MINUTE).max(1)
+}
+
+/// Another language's version of an article or page (`article.translations`), or any
+/// version in the `alternates` every page gets for its `hreflang` links.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TranslationView {
+    /// Language code (`ur`); `x-default` for the `alternates` entry that names the version in
+    /// the site's language as the default.
+    pub lang: String,
+    /// The language's name in its own script (`اردو`).
+    pub language_name: String,
+    /// URL (with path prefix).
+    pub url: String,
+    /// Absolute URL, for `<link rel="alternate" hreflang>`.
+    pub permalink: String,
+    /// Title of that version (the site title for home pages).
+    pub title: String,
+    /// `ltr` or `rtl`.
+    pub dir: String,
+}
+
+/// A language the site publishes in (`site.languages`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LanguageView {
+    /// Language code.
+    pub code: String,
+    /// Its name in its own script.
+    pub name: String,
+    /// `ltr` or `rtl`.
+    pub dir: String,
+    /// URL of its home page: `/` for the site's language, `/ur/` for the others.
+    pub url: String,
 }
 
 /// A name and a URL.
@@ -182,6 +219,8 @@ pub struct SiteView {
     /// URLs of the parts of the search index to merge into the bundle (see [`crate::search`]);
     /// empty when the index is one part.
     pub search_parts: Vec<String>,
+    /// The languages the site publishes (`languages:`), the site's own first.
+    pub languages: Vec<LanguageView>,
 }
 
 impl SiteView {
@@ -206,6 +245,7 @@ impl SiteView {
             feed_url,
             query_redirects,
             search_parts,
+            languages,
         } = self;
         *title == other.title
             && *description == other.description
@@ -221,6 +261,7 @@ impl SiteView {
             && *feed_url == other.feed_url
             && *query_redirects == other.query_redirects
             && *search_parts == other.search_parts
+            && *languages == other.languages
             && *generator == other.generator
     }
 }
@@ -247,6 +288,8 @@ pub struct ArticleView<'a> {
     pub source: String,
     /// Comments from the old site's archive (read-only), oldest first.
     pub comments: &'a [ArchivedComment],
+    /// The article's versions in other languages (`translation_key:`).
+    pub translations: Vec<TranslationView>,
 }
 
 /// A page, available as `page` in `page.html`.
@@ -282,6 +325,8 @@ pub struct PageView<'a> {
     pub draft: bool,
     /// Comments from the old site's archive (read-only), oldest first.
     pub comments: &'a [ArchivedComment],
+    /// The page's versions in other languages (`translation_key:`).
+    pub translations: Vec<TranslationView>,
 }
 
 /// One numbered link of a paginator.
@@ -503,11 +548,75 @@ impl<'a> ViewBuilder<'a> {
             toc: &a.article.common.body.toc,
             previous: a.previous.map(|p| &summaries[p]),
             next: a.next.map(|n| &summaries[n]),
-            related: a.related.iter().map(|&r| &summaries[r]).collect(),
+            // Its own translation is not a related story: the switcher already links it.
+            related: a
+                .related
+                .iter()
+                .filter(|&&r| !self.same_story(&a.article.common, &self.site.articles[r].article.common))
+                .map(|&r| &summaries[r])
+                .collect(),
             extra: &a.article.common.extra,
             source: a.article.common.source.to_string_lossy().replace('\\', "/"),
             comments: self.comments_of(&a.article.common.source),
+            translations: self.translations_of(&a.article.common, &a.path),
         }
+    }
+
+    /// Whether two documents are versions of one story (they share a `translation_key`).
+    fn same_story(&self, a: &crate::content::Common, b: &crate::content::Common) -> bool {
+        matches!((&a.translation_key, &b.translation_key), (Some(x), Some(y)) if x.value == y.value)
+    }
+
+    /// The other versions of the document `common` at `path`.
+    fn translations_of(&self, common: &crate::content::Common, path: &str) -> Vec<TranslationView> {
+        crate::translations::versions_of(&self.site.translations, common)
+            .iter()
+            .filter(|v| v.path != path)
+            .map(|v| self.translation(&v.lang, &v.path, &v.title))
+            .collect()
+    }
+
+    /// A version in `lang` at `path`.
+    pub fn translation(&self, lang: &str, path: &str, title: &str) -> TranslationView {
+        TranslationView {
+            lang: lang.to_string(),
+            language_name: self.language_name(lang),
+            url: self.url(path),
+            permalink: self.permalink(path),
+            title: title.to_string(),
+            dir: text_direction(lang).to_string(),
+        }
+    }
+
+    /// `lang`'s name in its own script: from `languages:`, else built in, else the code.
+    pub fn language_name(&self, lang: &str) -> String {
+        match self.site.config.language_of(lang) {
+            Some(l) => l.name.clone(),
+            None => crate::language::native_name(lang).unwrap_or(lang).to_string(),
+        }
+    }
+
+    /// The `hreflang` alternates of the document `common` at `path`: every version (itself
+    /// included) and `x-default` for the version in the site's language; empty when it has
+    /// no other version.
+    pub fn document_alternates(&self, common: &crate::content::Common) -> Vec<TranslationView> {
+        let versions = crate::translations::versions_of(&self.site.translations, common);
+        let all = versions.iter().map(|v| (v.lang.as_str(), v.path.as_str(), v.title.as_str()));
+        self.alternates(all)
+    }
+
+    /// `hreflang` alternates of the versions (lang, path, title), plus `x-default` for the
+    /// one in the site's language.
+    pub fn alternates<'v>(&self, versions: impl Iterator<Item = (&'v str, &'v str, &'v str)>) -> Vec<TranslationView> {
+        let mut out: Vec<TranslationView> = versions.map(|(l, p, t)| self.translation(l, p, t)).collect();
+        if out.len() < 2 {
+            return Vec::new();
+        }
+        let site_lang = &self.site.config.language;
+        if let Some(default) = out.iter().find(|v| crate::language::same_language(&v.lang, site_lang)) {
+            out.push(TranslationView { lang: "x-default".into(), ..default.clone() });
+        }
+        out
     }
 
     /// The archived comments of the content file `source`.
@@ -535,6 +644,7 @@ impl<'a> ViewBuilder<'a> {
             extra: &c.extra,
             draft: c.draft,
             comments: self.comments_of(&c.source),
+            translations: self.translations_of(c, &p.page.path),
         }
     }
 
@@ -569,6 +679,16 @@ impl<'a> ViewBuilder<'a> {
                 String::new()
             },
             search_parts: crate::search::merged_parts(self.site).iter().map(|p| self.url(p)).collect(),
+            languages: config
+                .languages
+                .iter()
+                .map(|l| LanguageView {
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    dir: text_direction(&l.code).to_string(),
+                    url: self.url(&language_home(config, &l.code)),
+                })
+                .collect(),
         }
     }
 }

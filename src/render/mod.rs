@@ -8,11 +8,13 @@ pub mod seo;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::{Context, ErrorKind, Tera, Value};
 
 use crate::error::{Error, Location, Position, Result};
+use crate::i18n::Strings;
 use crate::output::{Contents, Origin, OutputFile};
 use crate::permalink::page_path;
 use crate::site::{ArticleId, Site};
@@ -36,6 +38,8 @@ pub struct Renderer {
     /// them was most of that build's time. Themes that only use `paginator.window` (as the
     /// default theme does) get an empty `pages`.
     reads_pager_pages: bool,
+    /// The interface strings the `t` function looks up.
+    strings: Arc<Strings>,
 }
 
 /// The views every output is rendered from, computed once per build: each article's card and
@@ -64,6 +68,8 @@ struct Listing<'a> {
     articles: Cow<'a, [ArticleId]>,
     /// Extra variable (`category`, `tag` or `author`) and its value.
     subject: Option<(&'static str, Value)>,
+    /// The language of a language's own home page (`/ur/`); other listings are in the site's.
+    lang: Option<String>,
     origin: String,
     /// What the page is about, for `seo` and `json_ld`.
     seo: ListSubject,
@@ -76,9 +82,12 @@ fn insert_seo(ctx: &mut Context, seo: &SeoView, json_ld: &str) {
 }
 
 impl Renderer {
-    /// Compiles every template of `theme`; syntax errors name the template file and line.
-    pub fn new(theme: &Theme) -> Result<Renderer> {
+    /// Compiles every template of `theme`, whose `t` function looks up `strings`; syntax
+    /// errors and unknown string keys name the template file and line.
+    pub fn new(theme: &Theme, strings: Strings) -> Result<Renderer> {
+        let strings = Arc::new(strings);
         let mut tera = Tera::new();
+        crate::i18n::register(&mut tera, strings.clone());
         tera.register_filter("date", tera_contrib::dates::date);
         tera.register_function("now", tera_contrib::dates::now);
         tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
@@ -88,10 +97,16 @@ impl Renderer {
             theme.templates.iter().map(|t| (t.name.clone(), t.origin.clone())).collect();
         tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| template_error(&e, &origins))?;
+        Error::collect(strings.check_templates(theme.templates.iter().map(|t| (t.text.as_str(), &t.origin))))?;
         let sources: BTreeMap<String, String> =
             theme.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
         let reads_pager_pages = sources.values().any(|text| may_read_pager_pages(text));
-        Ok(Renderer { tera, origins, sources, reads_pager_pages })
+        Ok(Renderer { tera, origins, sources, reads_pager_pages, strings })
+    }
+
+    /// The page title `key` in `lang`, or `english` for a theme whose tables lack it.
+    fn title(&self, lang: &str, key: &str, english: &str) -> String {
+        self.strings.translate(lang, key, None, &[]).unwrap_or_else(|_| english.to_string())
     }
 
     /// Whether the theme has the optional template `name`.
@@ -145,6 +160,7 @@ impl Renderer {
             );
             ctx.insert("lang", lang);
             ctx.insert("dir", dir);
+            ctx.insert("alternates", &Vec::<context::TranslationView>::new());
             ctx
         };
 
@@ -153,6 +169,7 @@ impl Renderer {
             let mut ctx =
                 base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
             ctx.insert("article", &view);
+            ctx.insert("alternates", &views.document_alternates(&site.articles[id].article.common));
             let (card, json_ld) = seo.article(id, view.summary_view);
             insert_seo(&mut ctx, &card, &json_ld);
             let html = self.render("article.html", &ctx)?;
@@ -166,6 +183,7 @@ impl Renderer {
             let view = views.page(p);
             let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
             ctx.insert("page", &view);
+            ctx.insert("alternates", &views.document_alternates(&p.page.common));
             let (card, json_ld) = seo.page(p, view.title, &view.permalink, view.image.as_ref());
             insert_seo(&mut ctx, &card, &json_ld);
             let html = self.render("page.html", &ctx)?;
@@ -190,14 +208,16 @@ impl Renderer {
         let lang = site.config.language.clone();
         let dir = context::text_direction(&lang);
         let mut indexes = vec![
-            ("tags.html", "/tags/", "tags", "Tags"),
-            ("authors.html", "/authors/", "authors", "Authors"),
-            ("404.html", "/404.html", "404", "Page not found"),
+            ("tags.html", "/tags/", "tags", ("tags_title", "Tags")),
+            ("authors.html", "/authors/", "authors", ("authors_title", "Authors")),
+            ("404.html", "/404.html", "404", ("not_found_title", "Page not found")),
         ];
         if site.config.search && self.has_template(SEARCH_TEMPLATE) {
-            indexes.push((SEARCH_TEMPLATE, crate::search::SEARCH_PAGE, "search", "Search"));
+            indexes.push((SEARCH_TEMPLATE, crate::search::SEARCH_PAGE, "search", ("search_title", "Search")));
         }
-        let indexes = indexes.into_par_iter().map(|(template, path, kind, title)| {
+        let indexes = indexes.into_par_iter().map(|(template, path, kind, (title_key, english))| {
+            let title = self.title(&lang, title_key, english);
+            let title = title.as_str();
             let mut ctx = base_context(kind, &views.url(path), &lang, dir);
             let noindex = matches!(kind, "404" | "search");
             insert_seo(&mut ctx, &seo.plain(title, &views.permalink(path), noindex), "");
@@ -246,15 +266,29 @@ impl Renderer {
             base: "/".into(),
             articles: Cow::Owned((0..site.articles.len()).collect()),
             subject: None,
+            lang: None,
             origin: "the home page".into(),
             seo: ListSubject::Home,
         }];
+        for language in site.config.languages.iter().skip(1) {
+            let code = &language.code;
+            out.push(Listing {
+                template: "index.html",
+                base: context::language_home(&site.config, code),
+                articles: Cow::Owned(crate::site::articles_in(site, code)),
+                subject: None,
+                lang: Some(code.clone()),
+                origin: format!("the `{code}` home page"),
+                seo: ListSubject::Home,
+            });
+        }
         for (id, node) in site.categories.nodes.iter().enumerate() {
             out.push(Listing {
                 template: "category.html",
                 base: node.path.clone(),
                 articles: Cow::Borrowed(&site.category_articles[id]),
                 subject: Some(("category", Value::from_serializable(&views.category_page(id)))),
+                lang: None,
                 origin: format!("category `{}`", site.categories.full_name(id)),
                 seo: ListSubject::Category(id),
             });
@@ -265,6 +299,7 @@ impl Renderer {
                 base: tag.path(),
                 articles: Cow::Borrowed(&site.tag_articles[id]),
                 subject: Some(("tag", Value::from_serializable(&views.tag(id)))),
+                lang: None,
                 origin: format!("tag `{}`", tag.name),
                 seo: ListSubject::Tag(id),
             });
@@ -275,6 +310,7 @@ impl Renderer {
                 base: author.path(),
                 articles: Cow::Borrowed(&site.author_articles[id]),
                 subject: Some(("author", Value::from_serializable(&views.author(id)))),
+                lang: None,
                 origin: format!("author `{}`", author.name),
                 seo: ListSubject::Author(id),
             });
@@ -313,7 +349,7 @@ impl Renderer {
             window: pager_window(number, total).into_iter().map(link).collect(),
         };
         let path = page_path(&listing.base, number);
-        let lang = &site.config.language;
+        let lang = listing.lang.as_ref().unwrap_or(&site.config.language);
         let mut ctx = base_context(
             listing.template.trim_end_matches(".html"),
             &views.url(&path),
@@ -321,6 +357,16 @@ impl Renderer {
             context::text_direction(lang),
         );
         ctx.insert("paginator", &paginator);
+        if listing.template == "index.html" && number == 1 && site.config.languages.len() > 1 {
+            let homes: Vec<(&str, String)> = site
+                .config
+                .languages
+                .iter()
+                .map(|l| (l.code.as_str(), context::language_home(&site.config, &l.code)))
+                .collect();
+            let title = site.config.title.as_str();
+            ctx.insert("alternates", &views.alternates(homes.iter().map(|(l, p)| (*l, p.as_str(), title))));
+        }
         if let Some((name, value)) = &listing.subject {
             ctx.insert_value(*name, value.clone());
         }

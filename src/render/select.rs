@@ -233,7 +233,7 @@ mod tests {
             .iter()
             .map(|(name, text)| TemplateSource { name: name.to_string(), text: text.to_string(), origin: name.into() })
             .collect();
-        Renderer::new(&Theme { templates, statics: Vec::new() }).unwrap()
+        Renderer::new(&Theme { templates, statics: Vec::new(), strings: Vec::new() }, Default::default()).unwrap()
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod corpus;
 mod errors;
 mod feeds;
 mod hardening;
+mod i18n;
 mod import;
 mod minify;
 mod parity;
