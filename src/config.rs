@@ -36,6 +36,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "twitter_site",
     "logo",
     "redirects_file",
+    "images",
 ];
 
 /// The most parts `search_parts:` may split the search index into: each is built on a thread
@@ -86,6 +87,8 @@ struct RawConfig {
     twitter_site: Option<String>,
     #[serde(default)]
     logo: Option<String>,
+    #[serde(default)]
+    images: crate::images::ImageSettings,
 }
 
 fn default_feed_limit() -> usize {
@@ -293,6 +296,8 @@ pub struct Config {
     pub search_parts: Option<usize>,
     /// Whether to minify the HTML pages.
     pub minify: bool,
+    /// `images:`: variant widths, formats and quality, and whether metadata is kept.
+    pub images: crate::images::ImageSettings,
     /// The site's X/Twitter account for `twitter:site`, with its `@` (`@drm`), if any.
     pub twitter_site: Option<String>,
     /// The publisher's logo (site path or absolute URL), for structured data, if any.
@@ -397,6 +402,7 @@ impl Config {
                 "this pamphlet was built without HTML minification (the `minify` cargo feature): set `minify: false`, or install pamphlet with its default features",
             ));
         }
+        errors.extend(raw.images.problems().into_iter().map(|p| Error::config(at("images"), p)));
         let logo = site_logo(raw.logo.as_deref(), &raw.theme_config, &at("logo"), &mut errors);
         if let Some(tree) = &raw.categories {
             check_category_names(tree, &mut errors, &source);
@@ -441,6 +447,7 @@ impl Config {
             search: raw.search,
             search_parts: raw.search_parts,
             minify: raw.minify,
+            images: raw.images,
             twitter_site,
             logo,
             placeholder_base_url: placeholder,

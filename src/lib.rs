@@ -22,6 +22,7 @@ pub mod error;
 pub mod escape;
 pub mod feeds;
 pub mod fs;
+pub mod images;
 pub mod import;
 pub mod language;
 pub mod markdown;
@@ -67,6 +68,8 @@ pub struct BuildOptions {
     pub now: Option<jiff::Timestamp>,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// Where processed images are kept between builds; `<root>/.pamphlet-cache` by default.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -80,7 +83,13 @@ impl BuildOptions {
             future: false,
             now: None,
             strict: false,
+            cache_dir: None,
         }
+    }
+
+    /// The cache folder these options use.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.cache_dir.clone().unwrap_or_else(|| self.root.join(images::DEFAULT_CACHE_DIR))
     }
 
     /// The output folder these options write to.
@@ -112,6 +121,10 @@ pub struct BuildReport {
     pub timezone: jiff::tz::TimeZone,
     /// Wall time of the build.
     pub elapsed: Duration,
+    /// Source images processed by this build (not found in the image cache).
+    pub images_processed: usize,
+    /// Source images published (processed now or taken from the cache).
+    pub images: usize,
     /// Problems that did not stop the build.
     pub warnings: Vec<Warning>,
 }
@@ -123,6 +136,9 @@ impl std::fmt::Display for BuildReport {
             "built {} articles, {} pages, {} categories, {} tags, {} authors: {} files written in {:.2?}",
             self.articles, self.pages, self.categories, self.tags, self.authors, self.files_written, self.elapsed
         )?;
+        if self.images_processed > 0 {
+            write!(f, "; {} of {} images processed", self.images_processed, self.images)?;
+        }
         if self.drafts_skipped > 0 {
             write!(f, "; {} drafts skipped", self.drafts_skipped)?;
         }
@@ -204,6 +220,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         next_scheduled: site.scheduled.first().copied(),
         timezone: site.config.timezone.clone(),
         elapsed: started.elapsed(),
+        images_processed: site.images.processed,
+        images: site.images.len(),
         warnings,
     })
 }

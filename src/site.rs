@@ -103,6 +103,9 @@ pub struct Site {
     /// Archived comments by content file (see [`crate::comments`]); filled by
     /// [`Site::load_comments`].
     pub comments: BTreeMap<std::path::PathBuf, Vec<crate::comments::ArchivedComment>>,
+    /// The processed raster images (sizes, variants); filled by the pipeline once they are
+    /// processed (see [`crate::images`]).
+    pub images: std::sync::Arc<crate::images::ImageSet>,
 }
 
 impl Site {
@@ -239,6 +242,7 @@ impl Site {
             scheduled: content.scheduled,
             drafts_skipped: content.drafts_skipped,
             comments: BTreeMap::new(),
+            images: Default::default(),
         };
         (site, errors)
     }
