@@ -320,7 +320,8 @@ fn hugo(work: &Path, images: &Path, sources: &[String]) {
 /// (so the build's warning shows), at phone-photo sizes small enough for the repository.
 fn example_images(dir: &Path) {
     std::fs::create_dir_all(dir).expect("dir");
-    let photos: [(&str, u64, Option<(f64, f64)>); 3] = [
+    type Photo = (&'static str, u64, Option<(f64, f64)>);
+    let photos: [Photo; 3] = [
         ("march-karachi.jpg", 3, Some((24.8607, 67.0011))),
         ("hills-hunza.jpg", 11, None),
         ("crowd-lahore.jpg", 5, None),
