@@ -10,7 +10,7 @@ use img_parts::png::Png;
 use img_parts::webp::WebP;
 use img_parts::{ImageEXIF, ImageICC};
 
-use super::process::SourceFormat;
+use super::format::SourceFormat;
 
 /// What an image's metadata says that matters to publishing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 //! never holds more decoded images than there are cores.
 
 mod cache;
+pub mod format;
 pub mod html;
 mod metadata;
 pub mod process;
@@ -20,7 +21,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Location, Warning};
-pub use process::{FileFormat, PIXEL_LIMIT};
+pub use format::FileFormat;
+pub use process::PIXEL_LIMIT;
 pub use settings::ImageSettings;
 
 /// The cache folder, relative to the site root, unless `--cache-dir` or `PAMPHLET_CACHE_DIR`
@@ -32,8 +34,9 @@ const FALLBACK_WIDTH: u32 = 800;
 
 /// Extensions of the raster formats pamphlet processes.
 const RASTER_EXTENSIONS: [&str; 5] = ["jpg", "jpeg", "png", "webp", "gif"];
-/// Extensions of image formats browsers cannot show, refused with advice.
-const UNSUPPORTED_EXTENSIONS: [&str; 5] = ["heic", "heif", "tif", "tiff", "avif"];
+/// Extensions of image formats browsers cannot show, refused with advice. (AVIF, which
+/// browsers show but pamphlet cannot read yet, is copied as it is.)
+const UNSUPPORTED_EXTENSIONS: [&str; 4] = ["heic", "heif", "tif", "tiff"];
 
 /// Whether a published file at `path` goes through image processing (by its extension).
 pub fn is_processed(path: &str) -> bool {
@@ -180,6 +183,8 @@ pub fn publish(sources: Vec<ImageSource>, settings: &ImageSettings, cache_dir: &
             (source, outcome)
         })
         .collect();
+    let site_paths: Vec<String> = outcomes.iter().map(|(source, _)| source.site_path.clone()).collect();
+    let shared_stems = shared_stems(site_paths.iter().map(String::as_str));
     let mut publication = Publication { images: ImageSet::default(), errors: Vec::new(), warnings: Vec::new() };
     let mut used = Vec::new();
     for (source, outcome) in outcomes {
@@ -189,7 +194,8 @@ pub fn publish(sources: Vec<ImageSource>, settings: &ImageSettings, cache_dir: &
                 if outcome.made.has_gps {
                     publication.warnings.push(gps_warning(&source.origin, settings.keep_metadata));
                 }
-                let image = published_image(&source, &outcome.made, &cache.entry_dir(&outcome.key));
+                let qualified = shared_stems.contains(stem(&source.site_path));
+                let image = published_image(&source, &outcome.made, &cache.entry_dir(&outcome.key), qualified);
                 publication.images.images.insert(source.site_path.clone(), image);
                 used.push((source.file, outcome.stamp, outcome.key));
             }
@@ -244,16 +250,33 @@ fn gps_warning(origin: &Path, kept: bool) -> Warning {
     Warning { location: Location::file(origin), code: "image-gps", message }
 }
 
+/// A site path without its extension (`/images/a.jpg` → `/images/a`).
+fn stem(site_path: &str) -> &str {
+    site_path.rsplit_once('.').map_or(site_path, |(stem, _)| stem)
+}
+
+/// The stems two sources share (`a.jpg` and `a.png`): their WebP variants would share names.
+fn shared_stems<'a>(site_paths: impl Iterator<Item = &'a str>) -> std::collections::HashSet<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    site_paths.map(stem).filter(|s| !seen.insert(*s)).collect()
+}
+
 /// The published files of `made`, at site paths beside the source's (`protest.jpg` →
-/// `protest-800w.webp`).
-fn published_image(source: &ImageSource, made: &process::Made, entry: &Path) -> PublishedImage {
-    let (stem, _) = source.site_path.rsplit_once('.').unwrap_or((&source.site_path, ""));
+/// `protest-800w.jpg`, `protest-800w.webp`). When another source shares the stem
+/// (`qualified`: `logo.png` beside `logo.jpg`), the variants name the source's extension too
+/// (`logo-png-800w.webp`), or the two would claim the same files.
+fn published_image(source: &ImageSource, made: &process::Made, entry: &Path, qualified: bool) -> PublishedImage {
+    let stem = stem(&source.site_path);
+    let extension = extension(&source.site_path);
+    let own = made.files.first().map_or(FileFormat::Jpeg, |f| f.format);
     let files = made
         .files
         .iter()
         .map(|f| PublishedFile {
             site_path: if f.original {
                 source.site_path.clone()
+            } else if qualified {
+                format!("{stem}-{extension}-{}w.{}", f.width, f.format.extension())
             } else {
                 format!("{stem}-{}w.{}", f.width, f.format.extension())
             },
@@ -262,11 +285,5 @@ fn published_image(source: &ImageSource, made: &process::Made, entry: &Path) -> 
             format: f.format,
         })
         .collect();
-    PublishedImage {
-        origin: source.origin.clone(),
-        width: made.width,
-        height: made.height,
-        format: made.files.first().map_or(FileFormat::Jpeg, |f| f.format),
-        files,
-    }
+    PublishedImage { origin: source.origin.clone(), width: made.width, height: made.height, format: own, files }
 }

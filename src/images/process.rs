@@ -12,73 +12,13 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageEncoder, ImageFormat, ImageReader, Limits};
 use serde::{Deserialize, Serialize};
 
+use super::format::{FileFormat, SourceFormat};
 use super::metadata;
 use super::settings::{ImageSettings, VariantFormat};
 
 /// The most pixels a source image may have: 100 megapixels (a 12-megapixel phone photo is an
 /// eighth of that). A small file announcing 20,000×20,000 pixels would need 1.6 GB to decode.
 pub const PIXEL_LIMIT: u64 = 100_000_000;
-
-/// Formats pamphlet decodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceFormat {
-    /// JPEG.
-    Jpeg,
-    /// PNG.
-    Png,
-    /// WebP.
-    WebP,
-    /// GIF.
-    Gif,
-}
-
-/// A file's format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileFormat {
-    /// JPEG.
-    Jpeg,
-    /// PNG.
-    Png,
-    /// WebP.
-    WebP,
-    /// GIF.
-    Gif,
-}
-
-impl FileFormat {
-    /// The file name extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            FileFormat::Jpeg => "jpg",
-            FileFormat::Png => "png",
-            FileFormat::WebP => "webp",
-            FileFormat::Gif => "gif",
-        }
-    }
-
-    /// The MIME type, for `<source type>`.
-    pub fn mime(self) -> &'static str {
-        match self {
-            FileFormat::Jpeg => "image/jpeg",
-            FileFormat::Png => "image/png",
-            FileFormat::WebP => "image/webp",
-            FileFormat::Gif => "image/gif",
-        }
-    }
-}
-
-impl From<SourceFormat> for FileFormat {
-    fn from(f: SourceFormat) -> Self {
-        match f {
-            SourceFormat::Jpeg => FileFormat::Jpeg,
-            SourceFormat::Png => FileFormat::Png,
-            SourceFormat::WebP => FileFormat::WebP,
-            SourceFormat::Gif => FileFormat::Gif,
-        }
-    }
-}
 
 /// One file made from a source, in its cache folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
