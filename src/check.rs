@@ -400,6 +400,9 @@ fn orphaned_static_files(rendered: &RenderedSite, linked: &BTreeSet<String>) -> 
         })
         .filter(|(f, _)| !linked.contains(&f.path) && !WELL_KNOWN_FILES.contains(&f.path.as_str()))
         .filter(|(f, _)| !f.path.starts_with("/.well-known/"))
+        // An image's resized variants (`/images/a-800w.webp`) are its source's, not files of
+        // their own: one warning for the source is enough.
+        .filter(|(f, p)| Path::new("static").join(f.path.trim_start_matches('/')) == **p)
         .map(|(f, p)| Warning {
             location: Location::file(p),
             code: "orphaned-file",

@@ -62,6 +62,10 @@ pub enum Command {
         /// Open the site in your browser.
         #[arg(long)]
         open: bool,
+        /// Where processed images are kept between runs (default: ROOT/.pamphlet-cache, or
+        /// PAMPHLET_CACHE_DIR).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
     },
     /// Build in memory (writing nothing) and report broken links and anchors, links to drafts,
     /// missing images, missing alt text, duplicate titles, uncategorised articles, empty
@@ -223,6 +227,10 @@ pub struct SiteOptions {
     /// How to print problems: `human` (with source snippets), `json` (one object per line) or `github` (annotations).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Where processed images are kept between builds (default: ROOT/.pamphlet-cache, or
+    /// PAMPHLET_CACHE_DIR).
+    #[arg(long)]
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl SiteOptions {
@@ -237,6 +245,16 @@ impl SiteOptions {
             now: None,
             strict: self.strict,
             hosting: self.hosting.clone(),
+            cache_dir: cache_dir(self.cache_dir.clone()),
         }
     }
 }
+
+/// `--cache-dir`, else the `PAMPHLET_CACHE_DIR` environment variable, else none (the
+/// default folder in the site root).
+pub fn cache_dir(flag: Option<PathBuf>) -> Option<PathBuf> {
+    flag.or_else(|| std::env::var_os(CACHE_DIR_VARIABLE).filter(|v| !v.is_empty()).map(PathBuf::from))
+}
+
+/// The environment variable that moves the image cache (CI runners cache that folder).
+pub const CACHE_DIR_VARIABLE: &str = "PAMPHLET_CACHE_DIR";

@@ -39,6 +39,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "redirects_file",
     "hosting",
     "languages",
+    "images",
 ];
 
 /// The most parts `search_parts:` may split the search index into: each is built on a thread
@@ -93,6 +94,8 @@ struct RawConfig {
     logo: Option<String>,
     #[serde(default)]
     languages: Vec<LanguageConfig>,
+    #[serde(default)]
+    images: crate::images::ImageSettings,
 }
 
 fn default_feed_limit() -> usize {
@@ -370,6 +373,8 @@ pub struct Config {
     pub search_parts: Option<usize>,
     /// Whether to minify the HTML pages.
     pub minify: bool,
+    /// `images:`: variant widths, formats and quality, and whether metadata is kept.
+    pub images: crate::images::ImageSettings,
     /// The site's X/Twitter account for `twitter:site`, with its `@` (`@drm`), if any.
     pub twitter_site: Option<String>,
     /// The publisher's logo (site path or absolute URL), for structured data, if any.
@@ -494,6 +499,7 @@ impl Config {
                 crate::hosting::Hosting::Generic
             }),
         };
+        errors.extend(raw.images.problems().into_iter().map(|p| Error::config(at("images"), p)));
         let logo = site_logo(raw.logo.as_deref(), &raw.theme_config, &at("logo"), &mut errors);
         let languages = site_languages(&raw.language, &raw.languages, &source, &mut errors);
         if let Some(tree) = &raw.categories {
@@ -540,6 +546,7 @@ impl Config {
             search: raw.search,
             search_parts: raw.search_parts,
             minify: raw.minify,
+            images: raw.images,
             twitter_site,
             logo,
             placeholder_base_url: placeholder,

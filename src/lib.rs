@@ -24,6 +24,7 @@ pub mod feeds;
 pub mod fs;
 pub mod hosting;
 pub mod i18n;
+pub mod images;
 pub mod import;
 pub mod language;
 pub mod markdown;
@@ -74,6 +75,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Replaces `hosting:` from site.yaml (`--hosting`).
     pub hosting: Option<String>,
+    /// Where processed images are kept between builds; `<root>/.pamphlet-cache` by default.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -88,7 +91,13 @@ impl BuildOptions {
             now: None,
             strict: false,
             hosting: None,
+            cache_dir: None,
         }
+    }
+
+    /// The cache folder these options use.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.cache_dir.clone().unwrap_or_else(|| self.root.join(images::DEFAULT_CACHE_DIR))
     }
 
     /// The output folder these options write to.
@@ -120,6 +129,10 @@ pub struct BuildReport {
     pub timezone: jiff::tz::TimeZone,
     /// Wall time of the build.
     pub elapsed: Duration,
+    /// Source images processed by this build (not found in the image cache).
+    pub images_processed: usize,
+    /// Source images published (processed now or taken from the cache).
+    pub images: usize,
     /// Problems that did not stop the build.
     pub warnings: Vec<Warning>,
 }
@@ -131,6 +144,9 @@ impl std::fmt::Display for BuildReport {
             "built {} articles, {} pages, {} categories, {} tags, {} authors: {} files written in {:.2?}",
             self.articles, self.pages, self.categories, self.tags, self.authors, self.files_written, self.elapsed
         )?;
+        if self.images_processed > 0 {
+            write!(f, "; {} of {} images processed", self.images_processed, self.images)?;
+        }
         if self.drafts_skipped > 0 {
             write!(f, "; {} drafts skipped", self.drafts_skipped)?;
         }
@@ -222,6 +238,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         next_scheduled: site.scheduled.first().copied(),
         timezone: site.config.timezone.clone(),
         elapsed: started.elapsed(),
+        images_processed: site.images.processed,
+        images: site.images.len(),
         warnings,
     })
 }

@@ -76,8 +76,9 @@ fn run(cli: Cli) -> pamphlet::Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::Serve { root, port, bind, drafts, future, open } => {
+        Command::Serve { root, port, bind, drafts, future, open, cache_dir } => {
             let mut opts = pamphlet::serve::ServeOptions::new(root.clone());
+            opts.build.cache_dir = pamphlet::cli::cache_dir(cache_dir);
             opts.build.drafts = drafts;
             opts.build.future = future;
             (opts.port, opts.bind, opts.open) = (port, bind, open);

@@ -9,9 +9,11 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::content::{self, Common, ContentCache};
 use crate::error::{Error, Location, Result, Warning};
+use crate::images::{self, ImageSource};
 use crate::output::{self, OutputFile};
 use crate::site::{self, ImageRef, Site};
 use crate::{BuildOptions, config, markdown, render, search, theme};
@@ -92,11 +94,17 @@ pub(crate) fn prepare(
     errors.extend(site.load_comments(root).err());
     if let Ok(statics) = &statics {
         errors.extend(check_images(&site, &copied_paths(&site, statics)).err());
+        let published = images::publish(image_sources(root, statics, &site), &site.config.images, &opts.cache_dir());
+        errors.extend(published.errors);
+        warnings.extend(published.warnings);
+        warnings.sort();
+        site.images = Arc::new(published.images);
     }
     errors.extend(check_strict(opts, &warnings).err());
     match both(renderer, statics) {
-        Ok((renderer, statics)) => {
+        Ok((mut renderer, statics)) => {
             Error::collect(errors)?;
+            renderer.use_images(site.images.clone(), site.config.base_url.prefix.clone());
             Ok(Prepared { site, renderer, statics, warnings })
         }
         Err(e) => {
@@ -168,7 +176,8 @@ pub(crate) fn redirect_outputs(
 }
 
 /// The files a build copies rather than renders: the static files, then the content
-/// folder's own (a bundle's photo, a PDF beside an article).
+/// folder's own (a bundle's photo, a PDF beside an article). Raster images are published from
+/// the image cache instead: without their metadata, and with their resized variants.
 pub(crate) fn copied_files(root: &Path, statics: Vec<OutputFile>, site: &Site) -> Vec<OutputFile> {
     let mut files = statics;
     files.extend(site.assets.iter().map(|a| OutputFile {
@@ -176,7 +185,34 @@ pub(crate) fn copied_files(root: &Path, statics: Vec<OutputFile>, site: &Site) -
         contents: output::Contents::Copy(a.source.clone()),
         origin: output::Origin::Source(a.source.strip_prefix(root).unwrap_or(&a.source).to_path_buf()),
     }));
+    files.retain(|f| !site.images.handles(&f.path));
+    for image in site.images.iter() {
+        files.extend(image.files.iter().map(|f| OutputFile {
+            path: f.site_path.clone(),
+            contents: output::Contents::Copy(f.file.clone()),
+            origin: output::Origin::Source(image.origin.clone()),
+        }));
+    }
     files
+}
+
+/// The raster images among the files a build copies (static, theme and content files): what
+/// [`images::publish`] processes. Built-in theme files are pamphlet's own and need nothing.
+fn image_sources(root: &Path, statics: &[OutputFile], site: &Site) -> Vec<ImageSource> {
+    let statics = statics.iter().filter_map(|f| match &f.contents {
+        output::Contents::Copy(file) if images::is_processed(&f.path) => Some(ImageSource {
+            site_path: f.path.clone(),
+            file: file.clone(),
+            origin: file.strip_prefix(root).unwrap_or(file).to_path_buf(),
+        }),
+        _ => None,
+    });
+    let assets = site.assets.iter().filter(|a| images::is_processed(&a.path)).map(|a| ImageSource {
+        site_path: a.path.clone(),
+        file: a.source.clone(),
+        origin: a.source.strip_prefix(root).unwrap_or(&a.source).to_path_buf(),
+    });
+    statics.chain(assets).collect()
 }
 
 /// Everything but the theme's pages and the search index: the publishing outputs and the

@@ -35,8 +35,7 @@ menu:
 "##;
 
 /// Keeps the output and pamphlet's working folders beside it out of git.
-const INIT_GITIGNORE: &str =
-    "# pamphlet build's output, and the folders it builds in and recycles (.public.spare)\n/public/\n/.public.*/\n";
+const INIT_GITIGNORE: &str = "# pamphlet build's output, and the folders it builds in and recycles (.public.spare)\n/public/\n/.public.*/\n# processed images kept between builds (safe to delete)\n/.pamphlet-cache/\n";
 
 const INIT_ABOUT: &str =
     "---\ntitle: About\n---\nWe report on digital rights. Edit `content/pages/about.md` to tell readers who you are.\n";

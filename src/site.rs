@@ -100,6 +100,9 @@ pub struct Site {
     pub comments: BTreeMap<std::path::PathBuf, Vec<crate::comments::ArchivedComment>>,
     /// Articles and pages by `translation_key:` (see [`crate::translations`]).
     pub translations: crate::translations::Translations,
+    /// The processed raster images (sizes, variants); filled by the pipeline once they are
+    /// processed (see [`crate::images`]).
+    pub images: std::sync::Arc<crate::images::ImageSet>,
 }
 
 impl Site {
@@ -248,6 +251,7 @@ impl Site {
             drafts_skipped: content.drafts_skipped,
             comments: BTreeMap::new(),
             translations,
+            images: Default::default(),
         };
         (site, errors)
     }

@@ -1,10 +1,13 @@
 //! The documented template API: typed `Serialize` views of the site model. Templates see only
 //! these (see README "Template variables"); renaming a field here is a breaking change.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::comments::ArchivedComment;
 use crate::config::BaseUrl;
+use crate::images::PublishedImage;
 use crate::markdown::TocEntry;
 use crate::site::{ArticleId, ImageRef, Site, SiteArticle, SitePage};
 use crate::taxonomy::CategoryId;
@@ -18,6 +21,15 @@ pub use crate::language::text_direction;
 /// The site path of `lang`'s home page: `/` for the site's language, `/ur/` for another.
 pub fn language_home(config: &crate::config::Config, lang: &str) -> String {
     if crate::language::same_language(lang, &config.language) { "/".to_string() } else { format!("/{lang}/") }
+}
+
+/// The widest variant `srcset_small` offers: a card or an avatar never needs more.
+const SMALL_IMAGE_WIDTH: u32 = 800;
+
+/// `files` (narrowest first) up to [`SMALL_IMAGE_WIDTH`], or the narrowest when none is.
+fn small<'f>(files: &[&'f crate::images::PublishedFile]) -> Vec<&'f crate::images::PublishedFile> {
+    let small: Vec<_> = files.iter().copied().filter(|f| f.width <= SMALL_IMAGE_WIDTH).collect();
+    if small.is_empty() { files.iter().copied().take(1).collect() } else { small }
 }
 
 fn reading_time(words: usize) -> usize {
@@ -99,6 +111,8 @@ pub struct AuthorView {
     pub twitter: String,
     /// Avatar URL, or empty.
     pub avatar: String,
+    /// The avatar as an image (sizes and variants, alt text empty), or none.
+    pub avatar_image: Option<ImageView>,
     /// Personal web site, or empty.
     pub website: String,
     /// Number of articles.
@@ -142,6 +156,21 @@ pub struct ImageView {
     pub alt: String,
     /// Caption, or empty.
     pub caption: String,
+    /// URL for `<img src>`: the variant nearest 800 pixels wide in the original's format (the
+    /// original when it is narrower, or not processed: SVG, another host).
+    pub src: String,
+    /// `srcset` of the original's format (`… 480w, … 800w, …`), or empty when not processed.
+    pub srcset: String,
+    /// `srcset` of the WebP variants, or empty.
+    pub webp_srcset: String,
+    /// `srcset` with the variants at most 800 pixels wide (cards, avatars), or empty.
+    pub srcset_small: String,
+    /// `webp_srcset` with the variants at most 800 pixels wide, or empty.
+    pub webp_srcset_small: String,
+    /// Width in pixels as displayed, or 0 when not known (SVG, another host).
+    pub width: u32,
+    /// Height in pixels as displayed, or 0 when not known.
+    pub height: u32,
 }
 
 /// What list pages and cards show of an article (also `previous`, `next`, `related`).
@@ -272,8 +301,8 @@ pub struct ArticleView<'a> {
     /// Everything a card shows.
     #[serde(flatten)]
     pub summary_view: &'a ArticleSummaryView,
-    /// The body as HTML.
-    pub content: &'a str,
+    /// The body as HTML (its images made responsive).
+    pub content: Cow<'a, str>,
     /// Table of contents.
     pub toc: &'a [TocEntry],
     /// The older article (or the explicit `previous:`).
@@ -303,8 +332,8 @@ pub struct PageView<'a> {
     pub permalink: String,
     /// Plain-text summary.
     pub summary: &'a str,
-    /// Body HTML.
-    pub content: &'a str,
+    /// Body HTML (its images made responsive).
+    pub content: Cow<'a, str>,
     /// Table of contents.
     pub toc: &'a [TocEntry],
     /// Last update, RFC 3339, or empty.
@@ -418,16 +447,71 @@ impl<'a> ViewBuilder<'a> {
         caption: &Option<String>,
         title: &str,
     ) -> Option<ImageView> {
-        let (url, absolute) = match image.as_ref()? {
-            ImageRef::Site(p) => (self.url(p), self.permalink(p)),
-            ImageRef::External(u) => (u.clone(), u.clone()),
+        let (url, absolute, processed) = match image.as_ref()? {
+            ImageRef::Site(p) => (self.url(p), self.permalink(p), self.site.images.get(p)),
+            ImageRef::External(u) => (u.clone(), u.clone(), None),
         };
-        Some(ImageView {
+        let alt = alt.clone().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| title.to_string());
+        Some(self.image_view(url, absolute, alt, caption.clone().unwrap_or_default(), processed))
+    }
+
+    /// An image's view; `processed` gives its sizes and variants.
+    fn image_view(
+        &self,
+        url: String,
+        absolute: String,
+        alt: String,
+        caption: String,
+        processed: Option<&PublishedImage>,
+    ) -> ImageView {
+        let Some(image) = processed else {
+            return ImageView {
+                src: url.clone(),
+                url,
+                absolute,
+                alt,
+                caption,
+                srcset: String::new(),
+                webp_srcset: String::new(),
+                srcset_small: String::new(),
+                webp_srcset_small: String::new(),
+                width: 0,
+                height: 0,
+            };
+        };
+        let link = |path: &str| self.url(path);
+        let webp = if image.format == crate::images::FileFormat::WebP { Vec::new() } else { image.webp_files() };
+        let fallback = image.fallback_files();
+        ImageView {
+            src: self.url(&image.src().site_path),
             url,
             absolute,
-            alt: alt.clone().filter(|a| !a.trim().is_empty()).unwrap_or_else(|| title.to_string()),
-            caption: caption.clone().unwrap_or_default(),
-        })
+            alt,
+            caption,
+            srcset: PublishedImage::srcset(&fallback, link),
+            webp_srcset: PublishedImage::srcset(&webp, link),
+            srcset_small: PublishedImage::srcset(&small(&fallback), link),
+            webp_srcset_small: PublishedImage::srcset(&small(&webp), link),
+            width: image.width,
+            height: image.height,
+        }
+    }
+
+    /// The body HTML of the document at `owner_path`, its processed images made responsive.
+    pub fn content(&self, html: &'a str, owner_path: &str) -> Cow<'a, str> {
+        let prefix = self.base.prefix.as_str();
+        let resolve = |src: &str| {
+            let src = match src.strip_prefix(prefix) {
+                Some(rest) if src.starts_with('/') => format!("/{rest}"),
+                _ => src.to_string(),
+            };
+            crate::site::local_image_path(&src, owner_path)
+        };
+        let url = |path: &str| self.url(path);
+        match crate::images::html::responsive(html, &self.site.images, &resolve, &url) {
+            Some(rewritten) => Cow::Owned(rewritten),
+            None => Cow::Borrowed(html),
+        }
     }
 
     /// An author with their article count.
@@ -439,6 +523,12 @@ impl<'a> ViewBuilder<'a> {
             details.and_then(|d| f(d).clone()).unwrap_or_default()
         };
         let avatar = field(|d| &d.avatar);
+        let avatar_image = (!avatar.is_empty()).then(|| {
+            let processed = if avatar.starts_with('/') { self.site.images.get(&avatar) } else { None };
+            let url = if avatar.starts_with('/') { self.url(&avatar) } else { avatar.clone() };
+            let absolute = if avatar.starts_with('/') { self.permalink(&avatar) } else { avatar.clone() };
+            self.image_view(url, absolute, String::new(), String::new(), processed)
+        });
         AuthorView {
             id: a.id.clone(),
             name: a.name.clone(),
@@ -447,6 +537,7 @@ impl<'a> ViewBuilder<'a> {
             bio: field(|d| &d.bio),
             twitter: field(|d| &d.twitter).trim_start_matches('@').to_string(),
             avatar: if avatar.starts_with('/') { self.url(&avatar) } else { avatar },
+            avatar_image,
             website: field(|d| &d.url),
             count: self.site.author_articles[id].len(),
         }
@@ -544,7 +635,7 @@ impl<'a> ViewBuilder<'a> {
         let a = &self.site.articles[id];
         ArticleView {
             summary_view: &summaries[id],
-            content: &a.article.common.body.html,
+            content: self.content(&a.article.common.body.html, &a.path),
             toc: &a.article.common.body.toc,
             previous: a.previous.map(|p| &summaries[p]),
             next: a.next.map(|n| &summaries[n]),
@@ -633,7 +724,7 @@ impl<'a> ViewBuilder<'a> {
             url: self.url(&p.page.path),
             permalink: self.permalink(&p.page.path),
             summary: &c.summary,
-            content: &c.body.html,
+            content: self.content(&c.body.html, &p.page.path),
             toc: &c.body.toc,
             updated: p.page.updated.as_ref().map(rfc3339).unwrap_or_default(),
             image: self.image(&p.image, &c.image_alt, &c.image_caption, &c.title),

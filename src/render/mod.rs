@@ -15,6 +15,7 @@ use tera::{Context, ErrorKind, Tera, Value};
 
 use crate::error::{Error, Location, Position, Result};
 use crate::i18n::Strings;
+use crate::images::{ImageSet, PublishedImage};
 use crate::output::{Contents, Origin, OutputFile};
 use crate::permalink::page_path;
 use crate::site::{ArticleId, Site};
@@ -75,6 +76,35 @@ struct Listing<'a> {
     seo: ListSubject,
 }
 
+/// Registers `image(path=…, width=…, format=…)`: the URL of the variant of the image at `path`
+/// (a site path or a URL under the base URL) nearest `width` pixels wide and at least as wide,
+/// in the original's format or `format="webp"`. An image that was not processed (SVG, another
+/// host) is returned as given, so templates need no special case.
+fn register_image_function(tera: &mut Tera, images: Arc<ImageSet>, prefix: String) {
+    tera.register_function("image", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+        let path: &str = kwargs.must_get("path")?;
+        let width: Option<i64> = kwargs.get("width")?;
+        let format: Option<&str> = kwargs.get("format")?;
+        let site_path = match path.strip_prefix(prefix.as_str()) {
+            Some(rest) if path.starts_with('/') => format!("/{rest}"),
+            _ => path.to_string(),
+        };
+        let Some(image) = images.get(&site_path) else { return Ok(path.to_string()) };
+        let files = match format {
+            Some("webp") => image.webp_files(),
+            None | Some("original") => image.fallback_files(),
+            Some(other) => {
+                return Err(tera::Error::message(format!(
+                    "image(): format `{other}` is not one pamphlet writes: use `webp` or leave it out"
+                )));
+            }
+        };
+        let width = u32::try_from(width.unwrap_or(i64::from(image.width)).max(1)).unwrap_or(u32::MAX);
+        let file = PublishedImage::nearest(&files, width).unwrap_or(image.src());
+        Ok(format!("{prefix}{}", file.site_path.trim_start_matches('/')))
+    });
+}
+
 /// Adds the `seo` and `json_ld` variables.
 fn insert_seo(ctx: &mut Context, seo: &SeoView, json_ld: &str) {
     ctx.insert("seo", seo);
@@ -92,6 +122,7 @@ impl Renderer {
         tera.register_function("now", tera_contrib::dates::now);
         tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
         tera.register_filter("json_encode", tera_contrib::json::json_encode);
+        register_image_function(&mut tera, Arc::default(), "/".into());
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         let origins: BTreeMap<String, PathBuf> =
             theme.templates.iter().map(|t| (t.name.clone(), t.origin.clone())).collect();
@@ -107,6 +138,12 @@ impl Renderer {
     /// The page title `key` in `lang`, or `english` for a theme whose tables lack it.
     fn title(&self, lang: &str, key: &str, english: &str) -> String {
         self.strings.translate(lang, key, None, &[]).unwrap_or_else(|_| english.to_string())
+    }
+
+    /// Lets the `image(path=…, width=…)` function find the variants of `images` (URLs under
+    /// the base URL's path `prefix`).
+    pub fn use_images(&mut self, images: Arc<ImageSet>, prefix: String) {
+        register_image_function(&mut self.tera, images, prefix);
     }
 
     /// Whether the theme has the optional template `name`.

@@ -16,7 +16,7 @@ fn good_site() -> SiteTest {
         .file("content/a.md", &article("A", "2024-01-01", "categories: [\"DRM Exclusive/News\"]\nimage: /i.png\nimage_alt: An image\n", "Text."))
         .file("content/b.md", &article("B", "2024-01-02", "categories: [\"In Media/News\"]\n", "Text."))
         .file("content/pages/about.md", "---\ntitle: About\n---\nUs.\n")
-        .file("static/i.png", "png")
+        .image("static/i.png")
 }
 
 fn pamphlet_build(t: &SiteTest) -> std::process::Output {

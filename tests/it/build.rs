@@ -276,8 +276,8 @@ fn pages_live_at_their_slug_and_nest() {
 
 #[test]
 fn static_files_are_copied_and_site_files_win_over_theme_files() {
-    let site = SiteTest::new().file("static/images/a.png", "png").file("static/style.css", "site wins").build();
-    assert_eq!(site.text("/images/a.png"), "png");
+    let site = SiteTest::new().image("static/images/a.png").file("static/style.css", "site wins").build();
+    assert_eq!(std::fs::read(site.file_for("/images/a.png")).expect("published"), common::tiny_image("a.png"));
     assert_eq!(site.text("/style.css"), "site wins");
 }
 
@@ -295,7 +295,7 @@ fn path_prefixed_base_url_works_everywhere() {
                 "[other](/2024/01/oped/) ![img](/images/i.png)",
             ),
         )
-        .file("static/images/i.png", "png")
+        .image("static/images/i.png")
         .with(|o| o.base_url = Some("https://x.org/mirror/".into()))
         .build();
     assert_eq!(

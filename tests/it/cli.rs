@@ -276,7 +276,8 @@ fn many_warnings_of_one_kind_are_summarised_for_people_but_all_listed_in_json() 
     std::fs::write(root.join("site.yaml"), "title: T\nbase_url: https://example.org\n").unwrap();
     std::fs::create_dir_all(root.join("content")).unwrap();
     std::fs::create_dir_all(root.join("static")).unwrap();
-    std::fs::write(root.join("static/i.png"), "png").unwrap();
+    // A real PNG: image processing refuses files that are not images.
+    image::RgbImage::new(4, 4).save(root.join("static/i.png")).unwrap();
     for i in 0..13 {
         std::fs::write(
             root.join(format!("content/a{i:02}.md")),

@@ -158,7 +158,7 @@ fn warnings_do_not_fail_the_build_unless_strict() {
     let make = || {
         SiteTest::new()
             .file("content/a.md", &article("A", "2024-01-01", "tags: []\n", "![](/x.png)"))
-            .file("static/x.png", "x")
+            .image("static/x.png")
     };
     let site = make().build();
     let codes: Vec<&str> = site.report.warnings.iter().map(|w| w.code).collect();
@@ -282,14 +282,14 @@ fn a_tab_in_the_indentation_is_named_at_its_own_line() {
 fn a_missing_inline_image_fails_the_build_like_a_missing_featured_image() {
     let t = SiteTest::new()
         .file("content/a.md", &article("A", "2024-01-01", "", "Intro.\n\n![A map](/images/x.jpg)\n\n![Here](map.png)"))
-        .file("static/images/present.jpg", "x");
+        .image("static/images/present.jpg");
     let list = problems(&t.build_err());
     assert_eq!(list.len(), 2, "{list:#?}");
     assert!(list[0].contains("image `/images/x.jpg` not found: nothing is published at /images/x.jpg"), "{}", list[0]);
     assert!(list[1].contains("image `map.png` not found: nothing is published at /2024/01/a/map.png"), "{}", list[1]);
     let fine = SiteTest::new()
         .file("content/a.md", &article("A", "2024-01-01", "", "![A map](/images/x.jpg) ![Remote](https://x.org/a.png)"))
-        .file("static/images/x.jpg", "x");
+        .image("static/images/x.jpg");
     fine.build();
 }
 
@@ -311,8 +311,8 @@ fn strict_failures_keep_each_warnings_code() {
 fn an_image_repeated_without_alt_text_is_one_warning() {
     let body = "![](/x.png)\n\n![](/x.png)\n\n![](/x.png)\n\n![](/y.png)";
     let site = SiteTest::new()
-        .file("static/x.png", "png")
-        .file("static/y.png", "png")
+        .image("static/x.png")
+        .image("static/y.png")
         .file("content/a.md", &article("A", "2024-01-01", "", body))
         .build();
     let warnings: Vec<String> = site

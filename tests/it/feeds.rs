@@ -236,7 +236,7 @@ fn plain_text_summaries_stay_text_and_featured_images_are_carried() {
                 "Body.",
             ),
         )
-        .file("static/images/court.jpg", "x")
+        .image("static/images/court.jpg")
         .build();
     let rss = parse(&site, "/feed.xml");
     let summary = rss.entries[0].summary.as_ref().unwrap().content.clone();

@@ -56,7 +56,7 @@ fn newsroom_with_uploads(files: &[&str]) -> Imported {
         for f in files {
             let path = uploads.join(f);
             std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-            std::fs::write(&path, format!("image {f}")).expect("write upload");
+            std::fs::write(&path, common::tiny_image(f)).expect("write upload");
         }
         std::fs::create_dir_all(&uploads).expect("mkdir");
         opts.uploads = Some(uploads);
@@ -300,8 +300,8 @@ fn media_are_copied_and_missing_files_listed() {
     let t = newsroom_with_uploads(&["2024/03/court.jpg", "2024/03/court-640x427.jpg"]);
     assert_eq!(t.report.media_copied, 2);
     assert_eq!(t.report.media_remote, ["2024/02/assembly.jpg"]);
-    let copied = std::fs::read_to_string(t.root.join("static/uploads/2024/03/court.jpg")).expect("copied");
-    assert_eq!(copied, "image 2024/03/court.jpg");
+    let copied = std::fs::read(t.root.join("static/uploads/2024/03/court.jpg")).expect("copied");
+    assert_eq!(copied, common::tiny_image("court.jpg"));
     assert!(!t.root.join("static/uploads/2024/02/assembly.jpg").exists());
 }
 

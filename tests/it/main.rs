@@ -15,6 +15,7 @@ mod errors;
 mod feeds;
 mod hardening;
 mod i18n;
+mod images;
 mod import;
 mod minify;
 mod parity;

@@ -280,7 +280,7 @@ fn generate_site(root: &Path, count: usize) {
         );
     }
     // Not UTF-8: served bytes must be the file's, not a text round trip of them.
-    write(root, "static/images/dot.png", [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00, 0xfe, 0x80]);
+    write(root, "static/images/dot.png", common::tiny_image("dot.png"));
     write(root, "content/pages/about.md", "---\ntitle: About\n---\nWho we are. ![A dot](/images/dot.png)\n");
     let categories = ["News", "News/Courts", "News/Courts/Appeals", "News/Shutdowns", "Opinion", "Guides/Security"];
     let tags = ["Privacy", "Surveillance", "Courts", "Elections", "Press Freedom", "Data Protection", "VPN", "Safety"];

@@ -172,7 +172,7 @@ fn without_logo_or_twitter_site_those_tags_are_left_out() {
     // The site's theme_config.logo stands in for a missing `logo:`.
     let site = SiteTest::new()
         .file("site.yaml", &format!("{}theme_config:\n  logo: /t.png\n", common::PLAIN_SITE_YAML))
-        .file("static/t.png", "png")
+        .image("static/t.png")
         .file("content/a.md", &common::article("A", "2024-01-01", "", "x"))
         .build();
     assert_eq!(json_ld(&site, "/2024/01/a/")["publisher"]["logo"]["url"], "https://example.org/t.png");

@@ -37,6 +37,15 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A small valid image (8×8 pixels) in the format `name`'s extension says.
+pub fn tiny_image(name: &str) -> Vec<u8> {
+    let format = image::ImageFormat::from_path(name).unwrap_or_else(|_| panic!("no image format for {name}"));
+    let img = image::RgbImage::from_fn(8, 8, |x, y| image::Rgb([(x * 30) as u8, (y * 30) as u8, 120]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img).write_to(&mut out, format).expect("encodes");
+    out.into_inner()
+}
+
 /// A site under construction in a temporary folder.
 pub struct SiteTest {
     dir: tempfile::TempDir,
@@ -71,6 +80,15 @@ impl SiteTest {
         let path = self.opts.root.join(rel);
         std::fs::create_dir_all(path.parent().expect("has parent")).expect("create dir");
         std::fs::write(path, contents).expect("write file");
+        self
+    }
+
+    /// Adds a small valid image (format from the extension: png, jpg, jpeg, gif, webp): image
+    /// files go through image processing, which refuses files that are not images.
+    pub fn image(self, rel: &str) -> Self {
+        let path = self.opts.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("has parent")).expect("create dir");
+        std::fs::write(path, tiny_image(rel)).expect("write image");
         self
     }
 
