@@ -452,7 +452,13 @@ fn real_export_round_trip(name: &str, uploads: bool) -> (Imported, String, Built
             for f in &dry.report.media_remote {
                 let path = folder.join(f);
                 std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-                std::fs::write(&path, "placeholder").expect("write");
+                // Images must be real ones now that the build processes them; other uploads
+                // (PDFs, audio) only need to exist.
+                let image = ["jpg", "jpeg", "png", "gif", "webp"]
+                    .iter()
+                    .any(|ext| f.to_ascii_lowercase().ends_with(&format!(".{ext}")));
+                let bytes = if image { common::tiny_image(f) } else { b"placeholder".to_vec() };
+                std::fs::write(&path, bytes).expect("write");
             }
             std::fs::create_dir_all(&folder).expect("mkdir");
             o.uploads = Some(folder);
