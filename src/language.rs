@@ -6,13 +6,13 @@
 const RTL_LANGUAGES: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "syr", "ug", "ur", "yi"];
 
 /// The primary subtag of a language code, lower-cased (`ar-PK` → `ar`).
-fn primary(lang: &str) -> String {
+pub fn primary_subtag(lang: &str) -> String {
     lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
 }
 
 /// Whether `lang` (`ur`, `ar-PK`…) is written right to left.
 pub fn is_rtl(lang: &str) -> bool {
-    RTL_LANGUAGES.contains(&primary(lang).as_str())
+    RTL_LANGUAGES.contains(&primary_subtag(lang).as_str())
 }
 
 /// `rtl` for right-to-left languages (`ur`, `ar-PK`…), else `ltr`.
@@ -22,7 +22,7 @@ pub fn text_direction(lang: &str) -> &'static str {
 
 /// Whether two language codes name the same language (`ur` and `ur-PK` do).
 pub fn same_language(a: &str, b: &str) -> bool {
-    primary(a) == primary(b)
+    primary_subtag(a) == primary_subtag(b)
 }
 
 /// How a language's pages write numbers (dates, counts, page numbers).
@@ -58,7 +58,7 @@ const NATIVE_NAMES: &[(&str, &str)] = &[
 
 /// The name of `lang` in its own script (`ur` → `اردو`), when pamphlet knows it.
 pub fn native_name(lang: &str) -> Option<&'static str> {
-    let primary = primary(lang);
+    let primary = primary_subtag(lang);
     NATIVE_NAMES.iter().find(|(code, _)| *code == primary).map(|(_, name)| *name)
 }
 
@@ -67,7 +67,7 @@ pub fn native_name(lang: &str) -> Option<&'static str> {
 /// sites (Jang, Express, Dawn News) print dates and figures in Latin digits, and so does
 /// everything else.
 pub fn default_digits(lang: &str) -> Digits {
-    if primary(lang) == "ar" { Digits::ArabicIndic } else { Digits::Latin }
+    if primary_subtag(lang) == "ar" { Digits::ArabicIndic } else { Digits::Latin }
 }
 
 /// `text` with its Latin digits written in `digits`: Arabic's own (٠١٢) for Arabic, the
@@ -76,18 +76,13 @@ pub fn localise_digits(text: &str, lang: &str, digits: Digits) -> String {
     if digits == Digits::Latin {
         return text.to_string();
     }
-    let zero = if primary(lang) == "ar" { '\u{0660}' } else { '\u{06F0}' };
+    let zero = if primary_subtag(lang) == "ar" { '\u{0660}' } else { '\u{06F0}' };
     text.chars()
         .map(|c| match c.to_digit(10) {
             Some(d) if c.is_ascii_digit() => char::from_u32(zero as u32 + d).unwrap_or(c),
             _ => c,
         })
         .collect()
-}
-
-/// The primary subtag of a language code (`ur-PK` → `ur`), lower-cased.
-pub fn primary_subtag(lang: &str) -> String {
-    primary(lang)
 }
 
 /// Letters that only one language of the Arabic script uses. Sindhi, Pashto and Urdu each add

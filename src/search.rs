@@ -147,7 +147,7 @@ fn build_part(records: impl IntoIterator<Item = SearchRecord>, language: &str, p
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| Error::output(BUNDLE_DIR, format!("cannot start the indexing runtime: {e}")))?;
-    let primary = language.split(['-', '_']).next().unwrap_or("en").to_ascii_lowercase();
+    let primary = crate::language::primary_subtag(language);
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(primary).build();
     let files = runtime.block_on(async {
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(fail)?;
