@@ -6,13 +6,18 @@
 //! and a JavaScript minifier is one more thing that could change their meaning. Closing tags
 //! are kept: omitting them is valid, but kept ones make pages easier to read and to diff.
 //!
-//! minify-html is behind the default cargo feature `minify` (it is most of pamphlet's compile
+//! The theme's style sheets are always published minified (with lightningcss, which
+//! minify-html uses for `<style>`): a theme is written to be read, with comments, and every
+//! article page loads its CSS, so a reader on a slow connection should not pay for the comments.
+//! A site's own `static/` files are published as they are.
+//!
+//! minify-html and lightningcss are behind the default cargo feature `minify` (it is most of pamphlet's compile
 //! time); without it, [`crate::config::MINIFY_AVAILABLE`] is false and the configuration
 //! refuses `minify: true`.
 
 use rayon::prelude::*;
 
-use crate::output::{Contents, OutputFile};
+use crate::output::{Contents, Origin, OutputFile};
 
 /// The minified form of one HTML document.
 #[cfg(feature = "minify")]
@@ -27,6 +32,40 @@ pub fn minify_html(html: &str) -> String {
 #[cfg(not(feature = "minify"))]
 pub fn minify_html(html: &str) -> String {
     html.to_string()
+}
+
+/// The minified form of a style sheet, or `None` when lightningcss cannot parse or print it (the
+/// sheet is then published as written: browsers skip what they do not understand, and a theme
+/// author sees their own file).
+#[cfg(feature = "minify")]
+pub fn minify_css(css: &str) -> Option<String> {
+    use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
+    let mut sheet = StyleSheet::parse(css, ParserOptions::default()).ok()?;
+    sheet.minify(MinifyOptions::default()).ok()?;
+    let printed = sheet.to_css(PrinterOptions { minify: true, ..PrinterOptions::default() }).ok()?;
+    Some(printed.code)
+}
+
+/// Without the `minify` feature: style sheets are published as written.
+#[cfg(not(feature = "minify"))]
+pub fn minify_css(_css: &str) -> Option<String> {
+    None
+}
+
+/// Minifies the theme's `.css` files among `statics`. Theme files are the generated ones (a site's
+/// `static/` files have a source path and are left alone, even when they replace a theme file).
+/// A file that cannot be read is left to the copy step, which reports it with its path.
+pub fn minify_theme_styles(statics: &mut [OutputFile]) {
+    for file in statics.iter_mut().filter(|f| f.path.ends_with(".css") && matches!(f.origin, Origin::Generated(_))) {
+        let css = match &file.contents {
+            Contents::Builtin(bytes) => String::from_utf8(bytes.to_vec()).ok(),
+            Contents::Copy(path) => std::fs::read_to_string(path).ok(),
+            Contents::Text(_) | Contents::Bytes(_) => None,
+        };
+        if let Some(small) = css.as_deref().and_then(minify_css) {
+            file.contents = Contents::Bytes(small.into_bytes());
+        }
+    }
 }
 
 /// Minifies every generated HTML page among `files` (copied static files are left alone).
@@ -56,5 +95,14 @@ mod tests {
         assert!(small.contains("ڈیجیٹل &amp; حقوق") || small.contains("ڈیجیٹل & حقوق"), "{small}");
         assert!(!small.contains("note"), "{small}");
         assert!(small.contains("{\"a\": \"\\u003c/script\\u003e\"}"), "{small}");
+    }
+
+    #[test]
+    fn style_sheets_lose_comments_and_whitespace_but_keep_their_rules() {
+        let css = "/* the byline */\n.byline {\n  color: #333333;\n  margin-inline-start: 1rem;\n}\n[dir=\"rtl\"] .arrow {\n  transform: scaleX(-1);\n}\n";
+        let small = minify_css(css).expect("valid CSS minifies");
+        assert!(small.len() < css.len() && !small.contains("byline */"), "{small}");
+        assert!(small.contains(".byline{") && small.contains("margin-inline-start:1rem"), "{small}");
+        assert!(small.contains("transform:scaleX(-1)"), "{small}");
     }
 }

@@ -84,7 +84,10 @@ pub(crate) fn prepare(
     }
     warnings.sort();
     warnings.dedup();
-    let statics = output::static_files(root, &theme);
+    let statics = output::static_files(root, &theme).map(|mut files| {
+        crate::minify::minify_theme_styles(&mut files);
+        files
+    });
     let (mut site, assembly_errors) = Site::assemble_all(config, content, previous);
     errors.extend(assembly_errors);
     if let Ok(strings) = &strings {
