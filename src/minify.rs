@@ -11,9 +11,9 @@
 //! article page loads its CSS, so a reader on a slow connection should not pay for the comments.
 //! A site's own `static/` files are published as they are.
 //!
-//! minify-html and lightningcss are behind the default cargo feature `minify` (it is most of pamphlet's compile
-//! time); without it, [`crate::config::MINIFY_AVAILABLE`] is false and the configuration
-//! refuses `minify: true`.
+//! minify-html and lightningcss are behind the default cargo feature `minify` (they are most of
+//! pamphlet's compile time); without it, [`crate::config::MINIFY_AVAILABLE`] is false, the
+//! configuration refuses `minify: true` and style sheets are published as written.
 
 use rayon::prelude::*;
 
@@ -57,12 +57,12 @@ pub fn minify_css(_css: &str) -> Option<String> {
 /// A file that cannot be read is left to the copy step, which reports it with its path.
 pub fn minify_theme_styles(statics: &mut [OutputFile]) {
     for file in statics.iter_mut().filter(|f| f.path.ends_with(".css") && matches!(f.origin, Origin::Generated(_))) {
-        let css = match &file.contents {
-            Contents::Builtin(bytes) => String::from_utf8(bytes.to_vec()).ok(),
-            Contents::Copy(path) => std::fs::read_to_string(path).ok(),
+        let small = match &file.contents {
+            Contents::Builtin(bytes) => std::str::from_utf8(bytes).ok().and_then(minify_css),
+            Contents::Copy(path) => std::fs::read_to_string(path).ok().as_deref().and_then(minify_css),
             Contents::Text(_) | Contents::Bytes(_) => None,
         };
-        if let Some(small) = css.as_deref().and_then(minify_css) {
+        if let Some(small) = small {
             file.contents = Contents::Bytes(small.into_bytes());
         }
     }
