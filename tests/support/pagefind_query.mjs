@@ -31,7 +31,12 @@ const searchPage = await readFile(path.join(outputDir, ...pagePath.split("/").fi
   .catch(() => "");
 // Pagefind reads the page's language from document.querySelector("html").getAttribute("lang").
 const lang = (searchPage.match(/<html[^>]* lang="([^"]*)"/) || [])[1];
-if (lang) globalThis.document = { querySelector: (s) => (s === "html" ? { getAttribute: (a) => (a === "lang" ? lang : null) } : null) };
+if (lang) {
+  globalThis.document = {
+    currentScript: null,
+    querySelector: (s) => (s === "html" ? { getAttribute: (a) => (a === "lang" ? lang : null) } : null),
+  };
+}
 const pagefind = await import(pathToFileURL(path.join(outputDir, "pagefind", "pagefind.js")).href);
 // In a browser the bundle's folder gives the base URL; here results keep their site paths.
 await pagefind.options({ baseUrl: "/" });
