@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Screenshots of the example site with the default theme, at phone, tablet and desktop widths.
+# Screenshots of the example site with the default theme, at phone, tablet and desktop widths
+# (English and Urdu pages: the Urdu home /ur/ and search page /ur/search/ with a query).
 #
 # usage: scripts/screenshots.sh [OUT_DIR] [SITE_DIR]
 #   OUT_DIR   where the PNGs go (default /tmp/shots)
@@ -41,6 +42,8 @@ PAGES=(
   "category /category/drm-exclusive/"
   "page /about/"
   "404 /404.html"
+  "urdu-home /ur/"
+  "urdu-search /ur/search/?q=%D8%B1%D8%A7%D8%B2%D8%AF%D8%A7%D8%B1%DB%8C"
 )
 FLAGS=(--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
        --disable-component-update --disable-sync --hide-scrollbars --virtual-time-budget=2000)

@@ -9,6 +9,9 @@
 //! index per language and the browser searches only the one matching the search page's
 //! `<html lang>`, so per-article languages would hide the Urdu articles from a search made on
 //! the English search page. Words are still split per script, so Urdu words find Urdu articles.
+//! The Urdu search page (`/ur/search/`, see [`search_page_for`]) has `<html lang="ur">`, for
+//! which the index has no part of its own: Pagefind's JS then takes the language with the most
+//! pages, which is the one index, so that page too finds articles in every language.
 //!
 //! Pagefind indexes on one thread, so a large archive's index is split into parts built side
 //! by side, record `i` going to part `i % parts` so that each part is a fair sample of the
@@ -20,6 +23,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::output::{Contents, Origin, OutputFile};
 use crate::site::{ImageRef, Site, SiteArticle, SitePage};
@@ -28,6 +32,26 @@ use crate::site::{ImageRef, Site, SiteArticle, SitePage};
 pub const BUNDLE_DIR: &str = "/pagefind/";
 /// Site path of the search page (rendered from the theme's optional `search.html`).
 pub const SEARCH_PAGE: &str = "/search/";
+
+/// Site path of the search page that pages in `lang` send their searches to: `/ur/search/`
+/// (beside the language's home `/ur/`, with the interface in that language) for a language of
+/// `languages:` other than the site's, else [`SEARCH_PAGE`]. Every search page queries the one
+/// index, so each finds articles in every language.
+pub fn search_page_for(config: &Config, lang: &str) -> String {
+    match config.language_of(lang) {
+        Some(l) if !crate::language::same_language(&l.code, &config.language) => format!("/{}/search/", l.code),
+        _ => SEARCH_PAGE.to_string(),
+    }
+}
+
+/// Every search page with its language: [`SEARCH_PAGE`] in the site's language, then one per
+/// other language of `languages:` (see [`search_page_for`]).
+pub fn search_pages(config: &Config) -> Vec<(String, String)> {
+    let others = config.languages.iter().filter(|l| !crate::language::same_language(&l.code, &config.language));
+    std::iter::once((config.language.clone(), SEARCH_PAGE.to_string()))
+        .chain(others.map(|l| (l.code.clone(), search_page_for(config, &l.code))))
+        .collect()
+}
 
 /// Searchable records per part of the index, when `search_parts:` does not say.
 const RECORDS_PER_PART: usize = 500;
@@ -96,30 +120,49 @@ fn search_record(site: &Site, item: Searchable) -> SearchRecord {
         Some(ImageRef::External(u)) => Some(u.clone()),
         None => None,
     };
+    // Each result says its language, so that a search page can show an English title on an
+    // Urdu page (and the reverse) in its own language and direction.
+    let lang = |c: &crate::content::Common| c.lang.clone().unwrap_or_else(|| site.config.language.clone());
     match item {
         Searchable::Article(a) => {
             let c = &a.article.common;
             let date = a.article.date.strftime("%Y-%m-%d").to_string();
             SearchRecord {
                 url: a.path.clone(),
-                html: record_html(&c.title, &c.body.html, &c.summary, Some(&date), image_url(&a.image).as_deref()),
+                html: record_html(
+                    &c.title,
+                    &c.body.html,
+                    &c.summary,
+                    Some(&date),
+                    image_url(&a.image).as_deref(),
+                    lang(c),
+                ),
             }
         }
         Searchable::Page(p) => {
             let c = &p.page.common;
             SearchRecord {
                 url: p.page.path.clone(),
-                html: record_html(&c.title, &c.body.html, &c.summary, None, image_url(&p.image).as_deref()),
+                html: record_html(&c.title, &c.body.html, &c.summary, None, image_url(&p.image).as_deref(), lang(c)),
             }
         }
     }
 }
 
-fn record_html(title: &str, content: &str, summary: &str, date: Option<&str>, image: Option<&str>) -> String {
+fn record_html(
+    title: &str,
+    content: &str,
+    summary: &str,
+    date: Option<&str>,
+    image: Option<&str>,
+    lang: String,
+) -> String {
     let title = crate::escape::xml(title);
     let mut meta = format!(
-        "<span data-pagefind-meta=\"title\">{title}</span><span data-pagefind-meta=\"summary\">{}</span>",
-        crate::escape::xml(summary)
+        "<span data-pagefind-meta=\"title\">{title}</span><span data-pagefind-meta=\"summary\">{}</span><span data-pagefind-meta=\"lang\">{}</span><span data-pagefind-meta=\"dir\">{}</span>",
+        crate::escape::xml(summary),
+        crate::escape::xml(&lang),
+        crate::language::text_direction(&lang)
     );
     if let Some(date) = date {
         meta.push_str(&format!("<span data-pagefind-meta=\"date\">{date}</span>"));
@@ -233,13 +276,23 @@ mod tests {
 
     #[test]
     fn record_html_escapes_the_title_and_keeps_meta_out_of_the_indexed_body() {
-        let html = record_html("A \"quoted\" <title>", "<p>Body</p>", "Sum & more", Some("2024-01-02"), Some("/i.png"));
+        let html = record_html(
+            "A \"quoted\" <title>",
+            "<p>Body</p>",
+            "Sum & more",
+            Some("2024-01-02"),
+            Some("/i.png"),
+            "en".into(),
+        );
         assert!(
             html.contains("<main data-pagefind-body><h1>A &quot;quoted&quot; &lt;title&gt;</h1>\n<p>Body</p>\n</main>")
         );
         assert!(html.contains("<div data-pagefind-ignore hidden><span data-pagefind-meta=\"title\">"));
         assert!(html.contains("<span data-pagefind-meta=\"summary\">Sum &amp; more</span>"));
         assert!(html.contains("<img data-pagefind-meta=\"image[src]\" src=\"/i.png\" alt=\"\">"));
+        assert!(
+            html.contains("<span data-pagefind-meta=\"lang\">en</span><span data-pagefind-meta=\"dir\">ltr</span>")
+        );
     }
 
     #[test]
@@ -278,7 +331,7 @@ mod tests {
     fn bundle_holds_the_js_api_the_wasm_and_the_index() {
         let records = vec![SearchRecord {
             url: "/2024/01/a/".into(),
-            html: record_html("Shutdowns", "<p>Internet shutdowns in Balochistan</p>", "", None, None),
+            html: record_html("Shutdowns", "<p>Internet shutdowns in Balochistan</p>", "", None, None, "en".into()),
         }];
         let files = build_part(records, "en", 0).unwrap();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();

@@ -183,9 +183,10 @@ impl Renderer {
         sink: &(impl Fn(OutputFile) -> Result<T> + Sync),
     ) -> Result<Vec<T>> {
         let views = ViewBuilder::new(site);
-        let seo = SeoBuilder::new(site, &views);
+        let seo = SeoBuilder::new(site, &views, &self.strings);
         let summaries = &site_views.summaries;
         let site_value = Value::from_serializable(&site_views.site);
+        let search_pages = site.config.search && self.has_template(SEARCH_TEMPLATE);
         let base_context = |kind: &str, url: &str, lang: &str, dir: &str| {
             let mut ctx = Context::new();
             ctx.insert_value("site", site_value.clone());
@@ -197,6 +198,17 @@ impl Renderer {
             );
             ctx.insert("lang", lang);
             ctx.insert("dir", dir);
+            // The home and search page of the page's language (`/ur/`, `/ur/search/`), when
+            // the site publishes it as one of `languages:`; else the site's.
+            let home =
+                site.config.language_of(lang).map_or("/".into(), |l| context::language_home(&site.config, &l.code));
+            ctx.insert("home_url", &views.url(&home));
+            let search = if search_pages {
+                crate::search::search_page_for(&site.config, lang)
+            } else {
+                crate::search::SEARCH_PAGE.to_string()
+            };
+            ctx.insert("search_url", &views.url(&search));
             ctx.insert("alternates", &Vec::<context::TranslationView>::new());
             ctx
         };
@@ -221,7 +233,7 @@ impl Renderer {
             let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
             ctx.insert("page", &view);
             ctx.insert("alternates", &views.document_alternates(&p.page.common));
-            let (card, json_ld) = seo.page(p, view.title, &view.permalink, view.image.as_ref());
+            let (card, json_ld) = seo.page(p, view.title, &view.permalink, view.image.as_ref(), &view.lang);
             insert_seo(&mut ctx, &card, &json_ld);
             let html = self.render("page.html", &ctx)?;
             Ok(OutputFile::html(&p.page.path, html, Origin::Source(p.page.common.source.clone())))
@@ -242,22 +254,26 @@ impl Renderer {
                     self.render_list_page(listing, number, total, summaries, views, seo, base_context, site)
                 })
         });
-        let lang = site.config.language.clone();
-        let dir = context::text_direction(&lang);
+        // The tags and authors indexes and the 404 page are in the site's language; there is
+        // one search page per language (`/search/`, `/ur/search/`).
+        let site_lang = &site.config.language;
         let mut indexes = vec![
-            ("tags.html", "/tags/", "tags", ("tags_title", "Tags")),
-            ("authors.html", "/authors/", "authors", ("authors_title", "Authors")),
-            ("404.html", "/404.html", "404", ("not_found_title", "Page not found")),
+            ("tags.html", "/tags/".to_string(), "tags", ("tags_title", "Tags"), site_lang.clone()),
+            ("authors.html", "/authors/".to_string(), "authors", ("authors_title", "Authors"), site_lang.clone()),
+            ("404.html", "/404.html".to_string(), "404", ("not_found_title", "Page not found"), site_lang.clone()),
         ];
-        if site.config.search && self.has_template(SEARCH_TEMPLATE) {
-            indexes.push((SEARCH_TEMPLATE, crate::search::SEARCH_PAGE, "search", ("search_title", "Search")));
+        if search_pages {
+            for (lang, path) in crate::search::search_pages(&site.config) {
+                indexes.push((SEARCH_TEMPLATE, path, "search", ("search_title", "Search"), lang));
+            }
         }
-        let indexes = indexes.into_par_iter().map(|(template, path, kind, (title_key, english))| {
+        let indexes = indexes.into_par_iter().map(|(template, path, kind, (title_key, english), lang)| {
+            let path = path.as_str();
             let title = self.title(&lang, title_key, english);
             let title = title.as_str();
-            let mut ctx = base_context(kind, &views.url(path), &lang, dir);
+            let mut ctx = base_context(kind, &views.url(path), &lang, context::text_direction(&lang));
             let noindex = matches!(kind, "404" | "search");
-            insert_seo(&mut ctx, &seo.plain(title, &views.permalink(path), noindex), "");
+            insert_seo(&mut ctx, &seo.plain(title, &views.permalink(path), noindex, &lang), "");
             match kind {
                 "tags" => {
                     let mut tags: Vec<_> = (0..site.tags.len()).map(|id| views.tag(id)).collect();
@@ -269,7 +285,9 @@ impl Renderer {
                 }
                 _ => {}
             }
-            Ok(OutputFile::html(path, self.render(template, &ctx)?, Origin::Generated(format!("the {kind} page"))))
+            let origin =
+                if lang == *site_lang { format!("the {kind} page") } else { format!("the `{lang}` {kind} page") };
+            Ok(OutputFile::html(path, self.render(template, &ctx)?, Origin::Generated(origin)))
         });
         let aliases = site
             .articles
@@ -407,7 +425,7 @@ impl Renderer {
         if let Some((name, value)) = &listing.subject {
             ctx.insert_value(*name, value.clone());
         }
-        let (card, json_ld) = seo.list(&listing.seo, &views.permalink(&path), number);
+        let (card, json_ld) = seo.list(&listing.seo, &views.permalink(&path), number, lang);
         insert_seo(&mut ctx, &card, &json_ld);
         let html = self.render(listing.template, &ctx)?;
         Ok(OutputFile::html(&path, html, Origin::Generated(listing.origin.clone())))

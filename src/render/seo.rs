@@ -5,8 +5,9 @@
 
 use serde::Serialize;
 
-use super::context::{ArticleSummaryView, ImageView, LinkView, ViewBuilder};
+use super::context::{ArticleSummaryView, ImageView, LinkView, ViewBuilder, language_home};
 use crate::feeds::{SITE_ATOM, SITE_RSS, absolute_asset, list_feed_path};
+use crate::i18n::Strings;
 use crate::site::{ArticleId, Site, SitePage};
 use crate::taxonomy::CategoryId;
 
@@ -63,10 +64,12 @@ pub struct SeoView {
     pub feeds: Vec<FeedLinkView>,
 }
 
-/// Builds `seo` and `json_ld` for each kind of page.
+/// Builds `seo` and `json_ld` for each kind of page, its words (feed titles, descriptions,
+/// page numbers) from the strings tables in the page's language.
 pub struct SeoBuilder<'a> {
     site: &'a Site,
     views: &'a ViewBuilder<'a>,
+    strings: &'a Strings,
 }
 
 /// A list page's subject, for its card and breadcrumb.
@@ -83,32 +86,60 @@ pub enum ListSubject {
 
 impl<'a> SeoBuilder<'a> {
     /// A builder for `site`.
-    pub fn new(site: &'a Site, views: &'a ViewBuilder<'a>) -> Self {
-        SeoBuilder { site, views }
+    pub fn new(site: &'a Site, views: &'a ViewBuilder<'a>, strings: &'a Strings) -> Self {
+        SeoBuilder { site, views, strings }
+    }
+
+    /// The string `key` in `lang` with `{name}` filled in; `english` (the same text with the
+    /// same placeholders) for a theme whose tables lack the key.
+    fn say(&self, lang: &str, key: &str, args: &[(&str, &str)], english: &str) -> String {
+        let owned: Vec<(String, String)> = args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self.strings.translate(lang, key, None, &owned).unwrap_or_else(|_| {
+            args.iter().fold(english.to_string(), |text, (k, v)| text.replace(&format!("{{{k}}}"), v))
+        })
+    }
+
+    /// `name`, with the page number after it on page 2 and later: `Privacy (Page 2)`.
+    fn with_page(&self, name: String, page_number: usize, lang: &str) -> String {
+        if page_number > 1 {
+            let page = self.say(lang, "page_number", &[("number", &page_number.to_string())], "Page {number}");
+            format!("{name} ({page})")
+        } else {
+            name
+        }
     }
 
     fn logo(&self) -> String {
         self.site.config.logo.as_deref().map(|l| absolute_asset(&self.site.config.base_url, l)).unwrap_or_default()
     }
 
-    fn site_feeds(&self) -> Vec<FeedLinkView> {
-        let title = &self.site.config.title;
+    /// The feeds of `lang`'s home: `/ur/feed.xml` and `/ur/atom.xml` for a language of
+    /// `languages:` other than the site's, else the site's, titled in `lang`.
+    fn site_feeds(&self, lang: &str) -> Vec<FeedLinkView> {
+        let config = &self.site.config;
+        let site = config.title.as_str();
+        let (rss, atom) = match config.language_of(lang) {
+            Some(l) if !crate::language::same_language(&l.code, &config.language) => {
+                (format!("/{}/feed.xml", l.code), format!("/{}/atom.xml", l.code))
+            }
+            _ => (SITE_RSS.to_string(), SITE_ATOM.to_string()),
+        };
         vec![
             FeedLinkView {
-                title: format!("{title} (RSS)"),
-                url: self.views.permalink(SITE_RSS),
+                title: self.say(lang, "feed_title_rss", &[("site", site)], "{site} (RSS)"),
+                url: self.views.permalink(&rss),
                 mime: "application/rss+xml",
             },
             FeedLinkView {
-                title: format!("{title} (Atom)"),
-                url: self.views.permalink(SITE_ATOM),
+                title: self.say(lang, "feed_title_atom", &[("site", site)], "{site} (Atom)"),
+                url: self.views.permalink(&atom),
                 mime: "application/atom+xml",
             },
         ]
     }
 
-    /// A page with no subject of its own (tags and authors indexes, 404, search).
-    pub fn plain(&self, title: &str, canonical: &str, noindex: bool) -> SeoView {
+    /// A page in `lang` with no subject of its own (tags and authors indexes, 404, search).
+    pub fn plain(&self, title: &str, canonical: &str, noindex: bool, lang: &str) -> SeoView {
         let config = &self.site.config;
         let logo = self.logo();
         SeoView {
@@ -128,7 +159,7 @@ impl<'a> SeoBuilder<'a> {
             twitter_site: config.twitter_site.clone().unwrap_or_default(),
             twitter_creator: String::new(),
             robots: if noindex { "noindex" } else { "" },
-            feeds: self.site_feeds(),
+            feeds: self.site_feeds(lang),
         }
     }
 
@@ -144,7 +175,8 @@ impl<'a> SeoBuilder<'a> {
     /// An article's card and `NewsArticle`.
     pub fn article(&self, id: ArticleId, view: &ArticleSummaryView) -> (SeoView, String) {
         let a = &self.site.articles[id];
-        let mut seo = Self::with_image(self.plain(&view.title, &view.permalink, false), view.image.as_ref());
+        let mut seo =
+            Self::with_image(self.plain(&view.title, &view.permalink, false, &view.lang), view.image.as_ref());
         seo.description = view.summary.clone();
         seo.og_type = "article";
         seo.published_time = view.date.clone();
@@ -184,8 +216,15 @@ impl<'a> SeoBuilder<'a> {
     }
 
     /// A page's card and `WebPage`.
-    pub fn page(&self, p: &SitePage, title: &str, permalink: &str, image: Option<&ImageView>) -> (SeoView, String) {
-        let mut seo = Self::with_image(self.plain(title, permalink, false), image);
+    pub fn page(
+        &self,
+        p: &SitePage,
+        title: &str,
+        permalink: &str,
+        image: Option<&ImageView>,
+        lang: &str,
+    ) -> (SeoView, String) {
+        let mut seo = Self::with_image(self.plain(title, permalink, false, lang), image);
         seo.description = p.page.common.summary.clone();
         let json = WebPage {
             context: SCHEMA_ORG,
@@ -201,22 +240,25 @@ impl<'a> SeoBuilder<'a> {
 
     /// A list page's card (`canonical` is the page's own URL, page 2 and later included) and
     /// structured data: `WebSite` on the home page, `BreadcrumbList` on category and tag pages,
-    /// `ProfilePage` on author pages.
-    pub fn list(&self, subject: &ListSubject, canonical: &str, page_number: usize) -> (SeoView, String) {
+    /// `ProfilePage` on author pages. Its words are in `lang`, the page's language.
+    pub fn list(&self, subject: &ListSubject, canonical: &str, page_number: usize, lang: &str) -> (SeoView, String) {
         let site = self.site;
         let config = &site.config;
         let home = LinkView { name: config.title.clone(), url: self.views.permalink("/") };
-        let with_page = |name: String| if page_number > 1 { format!("{name} (page {page_number})") } else { name };
+        let plain = |title: String| self.plain(&self.with_page(title, page_number, lang), canonical, false, lang);
         match *subject {
             ListSubject::Home => {
-                let seo = self.plain(&with_page(config.title.clone()), canonical, false);
+                let seo = plain(config.title.clone());
+                // A language's own home (`/ur/`) describes the site in that language, searched
+                // from that language's search page.
+                let home_url = self.views.permalink(&language_home(config, lang));
                 let json = WebSite {
                     context: SCHEMA_ORG,
                     kind: "WebSite",
                     name: &config.title,
                     description: &config.description,
-                    url: &home.url,
-                    in_language: &config.language,
+                    url: &home_url,
+                    in_language: lang,
                     publisher: self.organization(),
                     potential_action: config.search.then(|| SearchAction {
                         kind: "SearchAction",
@@ -224,7 +266,7 @@ impl<'a> SeoBuilder<'a> {
                             kind: "EntryPoint",
                             url_template: format!(
                                 "{}?q={{search_term_string}}",
-                                self.views.permalink(crate::search::SEARCH_PAGE)
+                                self.views.permalink(&crate::search::search_page_for(config, lang))
                             ),
                         },
                         query_input: "required name=search_term_string",
@@ -234,11 +276,10 @@ impl<'a> SeoBuilder<'a> {
             }
             ListSubject::Category(id) => {
                 let node = &site.categories.nodes[id];
-                let mut seo = self.plain(&with_page(node.name.clone()), canonical, false);
-                seo.description = node
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| format!("Articles in {}", site.categories.full_name(id)));
+                let mut seo = plain(node.name.clone());
+                seo.description = node.description.clone().unwrap_or_else(|| {
+                    self.say(lang, "articles_in", &[("name", &site.categories.full_name(id))], "Articles in {name}")
+                });
                 seo.feeds.push(FeedLinkView {
                     title: format!("{}: {}", config.title, site.categories.full_name(id)),
                     url: self.views.permalink(&list_feed_path(&node.path)),
@@ -254,8 +295,8 @@ impl<'a> SeoBuilder<'a> {
             ListSubject::Tag(id) => {
                 let tag = &site.tags[id];
                 let path = tag.path();
-                let mut seo = self.plain(&with_page(tag.name.clone()), canonical, false);
-                seo.description = format!("Articles tagged {}", tag.name);
+                let mut seo = plain(tag.name.clone());
+                seo.description = self.say(lang, "articles_tagged", &[("name", &tag.name)], "Articles tagged {name}");
                 seo.feeds.push(FeedLinkView {
                     title: format!("{}: {}", config.title, tag.name),
                     url: self.views.permalink(&list_feed_path(&path)),
@@ -263,17 +304,20 @@ impl<'a> SeoBuilder<'a> {
                 });
                 let trail = vec![
                     home,
-                    LinkView { name: "Tags".into(), url: self.views.permalink("/tags/") },
+                    LinkView { name: self.say(lang, "tags_title", &[], "Tags"), url: self.views.permalink("/tags/") },
                     LinkView { name: tag.name.clone(), url: self.views.permalink(&path) },
                 ];
                 (seo, script_safe_json(&breadcrumbs(&trail)))
             }
             ListSubject::Author(id) => {
                 let author = self.views.author(id);
-                let mut seo = self.plain(&with_page(author.name.clone()), canonical, false);
+                let mut seo = plain(author.name.clone());
                 seo.og_type = "profile";
-                seo.description =
-                    if author.bio.is_empty() { format!("Articles by {}", author.name) } else { author.bio.clone() };
+                seo.description = if author.bio.is_empty() {
+                    self.say(lang, "articles_by", &[("name", &author.name)], "Articles by {name}")
+                } else {
+                    author.bio.clone()
+                };
                 if !author.avatar.is_empty() {
                     seo.image = absolute_asset(&config.base_url, &author.avatar);
                     seo.image_alt = author.name.clone();

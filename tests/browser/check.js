@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 // Opens every page kind of a built site in headless Chromium at 360 and 1280 px and fails
-// when anything sticks out sideways; opens a page under `pamphlet serve`'s error overlay and
-// runs axe on the overlay. Run by tests/it/browser.rs (see there); can be run by hand:
+// when anything sticks out sideways, and (with --axe) when axe finds a WCAG A/AA violation on
+// any of them; opens a page under `pamphlet serve`'s error overlay and runs axe on the
+// overlay. Run by tests/it/browser.rs (see there); can be run by hand:
 //
-//   node tests/browser/check.js --site BUILT_DIR --base-url URL --pages PAGES_JSON
+//   node tests/browser/check.js --site BUILT_DIR --base-url URL --pages PAGES_JSON [--axe yes]
 //                               [--pamphlet BIN --root SITE_ROOT] [--shots DIR]
 //
 //   --site      a site built with `pamphlet build --base-url URL --output BUILT_DIR`
 //   --base-url  that URL: the browser's requests to it are answered from BUILT_DIR, so the site
 //               is never served over the network and every other request is refused
-//   --pages     the pages to open: a JSON list of [name, path, kind], kind being the page's
-//               `kind-*` body class, which the page must have (a search page's path carries
-//               its query, and the search must find something)
+//   --pages     the pages to open: a JSON list of [name, path, kind, lang?], kind being the
+//               page's `kind-*` body class, which the page must have (a search page's path
+//               carries its query, and the search must find something), and lang, when given,
+//               the `<html lang>` it must have
+//   --axe yes   also run axe-core's WCAG 2.x A and AA rules on each page at both widths, after
+//               its scripts ran (a search page's results are in); any violation, or a colour
+//               contrast axe could not decide, is a problem
 //   --pamphlet  the binary; with --root (the example site: BROKEN and OVERLAY_PAGES below name
 //               its pages), also checks the error overlay of `pamphlet serve`, run on a copy of
 //               SITE_ROOT (the site itself is never modified) with one article broken
@@ -113,7 +118,43 @@ function measureOverflow() {
   };
 }
 
-async function checkWidths(ctx, name, url, problems, shots, before) {
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/// axe's WCAG 2.x A and AA rules on `context` of the open page (the whole document when
+/// undefined): one problem per violating element, per element whose colour contrast axe could
+/// not decide, and one when the contrast rule did not run at all. Also the number of rules that
+/// passed, for the log.
+async function runAxe(page, label, context) {
+  if (!(await page.evaluate(() => !!window.axe))) {
+    await page.addScriptTag({ content: fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+  }
+  const res = await page.evaluate(([c, tags]) => window.axe.run(c || document,
+    { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), [context, AXE_TAGS]);
+  const notes = [];
+  for (const v of res.violations) {
+    for (const n of v.nodes) notes.push(`${label} axe: ${v.id} (${v.impact}) ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`);
+  }
+  // A cell of a table that scrolls sideways at 360 px is partly hidden by the scrolling box,
+  // so axe cannot tell its background: scroll it into view and ask again, for it alone.
+  for (const v of res.incomplete.filter((r) => r.id === 'color-contrast')) {
+    for (const n of v.nodes) {
+      const again = await page.evaluate(([target]) => {
+        document.querySelector(target).scrollIntoView({ block: 'center', inline: 'center' });
+        return window.axe.run({ include: [[target]] }, { runOnly: { type: 'rule', values: ['color-contrast'] } });
+      }, [n.target[0]]);
+      if (again.passes.length) continue;
+      const why = again.violations.length ? again.violations[0].nodes[0].failureSummary.replace(/\s+/g, ' ')
+        : 'could not be decided';
+      notes.push(`${label} axe: color-contrast ${n.target.join(' ')}: ${why}`);
+    }
+  }
+  if (![...res.passes, ...res.violations].some((r) => r.id === 'color-contrast')) {
+    notes.push(`${label} axe: color-contrast did not run`);
+  }
+  return { notes, passed: res.passes.length, violations: res.violations.length };
+}
+
+async function checkWidths(ctx, name, url, problems, shots, before, axe) {
   for (const width of WIDTHS) {
     const page = await ctx.newPage();
     await page.setViewportSize({ width, height: HEIGHT });
@@ -129,8 +170,18 @@ async function checkWidths(ctx, name, url, problems, shots, before) {
       for (const o of m.offenders.slice(0, 8)) notes.push(`${o.what} spans ${o.left}..${o.right}px`);
       if (m.offenders.length > 8) notes.push(`… and ${m.offenders.length - 8} more elements`);
       for (const n of notes) problems.push(`${label}: ${n}`);
-      console.log(`${notes.length ? 'FAIL' : 'ok  '} ${label} ${url}`);
+      // Screenshots before axe, which scrolls some tables to look at them.
       if (shots) await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
+      let axeLog = '';
+      if (axe) {
+        const a = await runAxe(page, label);
+        problems.push(...a.notes);
+        axe.pages += 1;
+        axe.violations += a.violations;
+        axeLog = ` (axe: ${a.violations} violations, ${a.passed} rules passed)`;
+        if (a.notes.length) notes.push(...a.notes);
+      }
+      console.log(`${notes.length ? 'FAIL' : 'ok  '} ${label} ${url}${axeLog}`);
     } finally {
       await page.close();
     }
@@ -139,16 +190,23 @@ async function checkWidths(ctx, name, url, problems, shots, before) {
 
 /// The page must be the kind it claims (the body's kind-* class); a search must find something,
 /// or an empty result list would pass for a good layout.
-function expectKind(kind, isSearch) {
+function expectKind(kind, isSearch, lang) {
   return async (page, label, status) => {
     const notes = [];
     if (status !== (kind === '404' ? 404 : 200)) notes.push(`status ${status}`);
     const cls = await page.evaluate(() => document.body.className);
     if (!cls.split(/\s+/).includes(`kind-${kind}`)) notes.push(`body class is "${cls}", not kind-${kind}`);
+    const htmlLang = await page.evaluate(() => document.documentElement.lang);
+    if (lang && htmlLang !== lang) notes.push(`<html lang="${htmlLang}">, not ${lang}`);
     if (isSearch) {
+      // Done when results are listed, or the status says something other than "Searching…"
+      // (in the page's language: the form holds the words).
       try {
-        await page.waitForFunction(() => document.querySelector('#search-results li')
-          || /could not|No results/.test(document.getElementById('search-status').textContent), null, { timeout: 20000 });
+        await page.waitForFunction(() => {
+          const status = document.getElementById('search-status').textContent;
+          return document.querySelector('#search-results li')
+            || (status && status !== document.getElementById('search-form').dataset.searching);
+        }, null, { timeout: 20000 });
       } catch (e) { /* reported below */ }
       const found = await page.locator('#search-results li').count();
       if (found === 0) notes.push(`the search found nothing: "${await page.locator('#search-status').textContent()}"`);
@@ -216,19 +274,9 @@ async function axeOverlay(ctx, name, url, problems) {
   await page.setViewportSize({ width: 1280, height: HEIGHT });
   try {
     await page.goto(url, { waitUntil: 'load', timeout: 30000 });
-    await page.addScriptTag({ content: fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-    const res = await page.evaluate(() => window.axe.run({ include: [['#pamphlet-overlay']] },
-      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] }));
-    for (const v of res.violations) {
-      for (const n of v.nodes) problems.push(`${name} axe: ${v.id} (${v.impact}) ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`);
-    }
-    for (const v of res.incomplete.filter((r) => r.id === 'color-contrast')) {
-      for (const n of v.nodes) problems.push(`${name} axe: color-contrast could not be decided for ${n.target.join(' ')}`);
-    }
-    if (![...res.passes, ...res.violations].some((r) => r.id === 'color-contrast')) {
-      problems.push(`${name} axe: color-contrast did not run on the overlay`);
-    }
-    console.log(`${res.violations.length ? 'FAIL' : 'ok  '} ${name} axe (${res.passes.length} rules passed)`);
+    const a = await runAxe(page, name, { include: [['#pamphlet-overlay']] });
+    problems.push(...a.notes);
+    console.log(`${a.violations ? 'FAIL' : 'ok  '} ${name} axe (${a.passed} rules passed)`);
   } finally {
     await page.close();
   }
@@ -258,10 +306,12 @@ async function main() {
       if (url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
       return route.abort();
     });
-    for (const [name, rel, kind] of JSON.parse(fs.readFileSync(args.pages, 'utf8'))) {
+    const axe = args.axe === 'yes' ? { pages: 0, violations: 0 } : null;
+    for (const [name, rel, kind, lang] of JSON.parse(fs.readFileSync(args.pages, 'utf8'))) {
       const url = new URL(base.pathname.slice(0, -1) + rel, base.origin).href;
-      await checkWidths(ctx, name, url, problems, args.shots, expectKind(kind, kind === 'search'));
+      await checkWidths(ctx, name, url, problems, args.shots, expectKind(kind, kind === 'search', lang), axe);
     }
+    if (axe) console.log(`axe: ${axe.pages} page views (pages × widths), ${axe.violations} rule violations`);
     if (args.pamphlet) {
       try {
         server = await serveBroken(path.resolve(args.pamphlet), path.resolve(args.root));

@@ -303,3 +303,188 @@ fn an_unknown_key_is_an_error_at_its_template_line() {
     assert!(err.contains("templates/partials/date.html:2:"), "{err}");
     assert!(err.contains("unknown string key `no_such`"), "{err}");
 }
+
+/// The English interface words (of en.yaml) in `text`.
+fn english_words_in<'t>(text: &'t str, english: &BTreeSet<String>) -> Vec<&'t str> {
+    text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| english.contains(*w)).collect()
+}
+
+#[test]
+fn urdu_pages_search_from_an_urdu_search_page_that_still_searches_every_language() {
+    let built = site().build();
+    let english = english_interface_words();
+    let page = built.html("/ur/search/");
+    let root = select(&page, "html")[0];
+    assert_eq!((root.attr("lang"), root.attr("dir")), (Some("ur"), Some("rtl")));
+    assert_eq!(built.texts("/ur/search/", "title"), vec!["تلاش — Rights Watch"]);
+    assert_eq!(built.texts("/ur/search/", "main h1"), vec!["تلاش"]);
+    // Its whole interface is Urdu, the script's messages included.
+    for css in ["header.site-header", "main h1", "form#search-form", "footer.site-footer"] {
+        let text = urdu_text(select(&page, css)[0]);
+        // The page's own address (printed at the bottom for paper) is not interface text.
+        let text: String = text.split_whitespace().filter(|w| !w.starts_with("http")).collect::<Vec<_>>().join(" ");
+        let leaked = english_words_in(&text, &english);
+        assert!(leaked.is_empty(), "{css} of /ur/search/ shows English interface words {leaked:?}: {text}");
+    }
+    let form = select(&page, "form#search-form")[0];
+    assert_eq!(form.attr("data-searching"), Some("تلاش جاری ہے…"));
+    assert!(
+        form.attr("data-results-other").is_some_and(|t| t.contains("نتائج")),
+        "{:?}",
+        form.attr("data-results-other")
+    );
+    // It queries the one index of the whole site, as /search/ does: every language is found
+    // from either page (tests/it/search.rs queries it from both).
+    assert_eq!(form.attr("data-bundle"), Some("/pagefind/pagefind.js"));
+    assert_eq!(built.attrs("/search/", "form#search-form", "data-bundle"), ["/pagefind/pagefind.js"]);
+    assert_eq!(form.attr("action"), Some("/ur/search/"));
+    // Without JavaScript it sends readers to the Urdu home.
+    let raw = built.text("/ur/search/");
+    let noscript = raw.split("<noscript>").nth(1).and_then(|s| s.split("</noscript>").next()).unwrap_or_default();
+    assert!(noscript.contains(r#"<a href="/ur/">تازہ ترین"#), "{noscript}");
+
+    // Search boxes on Urdu pages submit to it; English pages and /search/ keep /search/.
+    for urdu in ["/2024/01/bandish/", "/ur/"] {
+        assert_eq!(built.attrs(urdu, "form.site-search", "action"), ["/ur/search/"], "{urdu}");
+    }
+    for english_page in ["/2024/01/shutdown/", "/", "/tags/", "/404.html", "/search/"] {
+        assert_eq!(built.attrs(english_page, "form.site-search", "action"), ["/search/"], "{english_page}");
+    }
+    assert_eq!(built.attrs("/search/", "html", "lang"), ["en"]);
+    assert_eq!(built.texts("/search/", "main h1"), vec!["Search"]);
+    // Search pages are for people, not search engines.
+    assert!(!built.text("/sitemap.xml").contains("/search/"));
+    assert_eq!(built.attrs("/ur/search/", r#"meta[name="robots"]"#, "content"), ["noindex"]);
+}
+
+/// The words of `<title>` and of every `<head>` string a reader or a search engine shows: the
+/// meta description, Open Graph and Twitter titles, descriptions and image text, the feed
+/// titles, and the `name`s in the JSON-LD (breadcrumbs).
+fn head_words(html: &Html) -> Vec<String> {
+    let mut out: Vec<String> = select(html, "title").iter().map(|t| t.text().collect()).collect();
+    for css in [
+        r#"meta[name="description"]"#,
+        r#"meta[property="og:title"]"#,
+        r#"meta[property="og:description"]"#,
+        r#"meta[property="og:image:alt"]"#,
+        r#"meta[name="twitter:title"]"#,
+        r#"meta[name="twitter:description"]"#,
+        r#"meta[name="twitter:image:alt"]"#,
+    ] {
+        out.extend(select(html, css).iter().filter_map(|m| m.attr("content")).map(String::from));
+    }
+    out.extend(
+        select(html, r#"link[rel="alternate"][title]"#).iter().filter_map(|l| l.attr("title")).map(String::from),
+    );
+    fn names(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match v {
+                        serde_json::Value::String(s) if k == "name" || k == "headline" || k == "description" => {
+                            out.push(s.clone())
+                        }
+                        _ => names(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| names(v, out)),
+            _ => {}
+        }
+    }
+    for script in select(html, r#"script[type="application/ld+json"]"#) {
+        let json: serde_json::Value = serde_json::from_str(&script.text().collect::<String>()).expect("JSON-LD parses");
+        names(&json, &mut out);
+    }
+    out
+}
+
+/// A site written in Urdu (English second): every index page (tags, authors, 404, search) and
+/// every list page (tag, author, category) is in Urdu.
+fn urdu_site() -> SiteTest {
+    let yaml = "title: حقوق نامہ\nbase_url: https://news.example.org\nlanguage: ur\npaginate: 1\nlanguages:\n  - { code: ur, name: اردو }\n  - { code: en, name: English }\nauthors:\n  sana:\n    name: ثنا میر\n";
+    let common = "author: sana\ncategories: [رپورٹیں]\ntags: [بندش]\n";
+    SiteTest::new()
+        .without_test_theme()
+        .file("site.yaml", yaml)
+        .file("content/one.md", &article("پہلی خبر", "2024-01-01", common, "متن۔\n"))
+        .file("content/two.md", &article("دوسری خبر", "2024-01-02", common, "متن۔\n"))
+        .file("content/three.md", &article("English story", "2024-01-03", "lang: en\n", "Text.\n"))
+}
+
+#[test]
+fn titles_and_social_cards_of_urdu_pages_use_no_english_interface_word() {
+    let english = english_interface_words();
+    let check = |built: &common::Built, path: &str| {
+        let html = built.html(path);
+        let words = head_words(&html);
+        assert!(words.len() >= 8, "{path}: {words:?}");
+        for text in &words {
+            let leaked = english_words_in(text, &english);
+            assert!(leaked.is_empty(), "{path}: English interface words {leaked:?} in `{text}`");
+        }
+        words
+    };
+    let urdu = urdu_site().build();
+    let tag = "/tag/بندش/";
+    for path in [
+        "/tags/",
+        tag,
+        &format!("{tag}page/2/"),
+        "/authors/",
+        "/author/sana/",
+        "/author/sana/page/2/",
+        "/category/رپورٹیں/",
+        "/404.html",
+        "/search/",
+        "/",
+        "/page/2/",
+    ] {
+        check(&urdu, path);
+    }
+    let words = check(&urdu, &format!("{tag}page/2/"));
+    assert!(words.contains(&"ٹیگ: بندش (صفحہ 2) — حقوق نامہ".to_string()), "{words:?}");
+    assert!(words.contains(&"بندش سے متعلق خبریں".to_string()), "{words:?}");
+    assert!(words.contains(&"ٹیگز".to_string()), "the breadcrumb's middle step: {words:?}");
+    assert!(words.contains(&"حقوق نامہ (آر ایس ایس فیڈ)".to_string()), "{words:?}");
+    let words = check(&urdu, "/author/sana/");
+    assert!(words.contains(&"ثنا میر کی تحریریں".to_string()), "{words:?}");
+    let words = check(&urdu, "/404.html");
+    assert!(words.contains(&"صفحہ نہیں ملا".to_string()), "og:title: {words:?}");
+
+    // The Urdu pages of an English site: its Urdu home, search page and articles.
+    let bilingual = site().build();
+    for path in ["/ur/", "/ur/search/", "/2024/01/bandish/"] {
+        check(&bilingual, path);
+    }
+    // Each announces the Urdu feeds, and the Urdu home its own search page.
+    assert_eq!(
+        bilingual.attrs("/ur/", r#"link[rel="alternate"][type="application/rss+xml"]"#, "href"),
+        ["https://news.example.org/ur/feed.xml"]
+    );
+    let ld: serde_json::Value =
+        serde_json::from_str(&bilingual.texts("/ur/", r#"script[type="application/ld+json"]"#)[0])
+            .expect("JSON-LD parses");
+    assert_eq!(ld["inLanguage"], "ur");
+    assert_eq!(
+        ld["potentialAction"]["target"]["urlTemplate"],
+        "https://news.example.org/ur/search/?q={search_term_string}"
+    );
+    // English pages keep English words.
+    let en = bilingual.html("/tag/shutdowns/");
+    assert!(head_words(&en).contains(&"Articles tagged Shutdowns".to_string()), "{:?}", head_words(&en));
+    assert_eq!(bilingual.texts("/search/", "title"), vec!["Search — Rights Watch"]);
+}
+
+#[test]
+#[ignore = "needs node (Node.js 20) to query the index with Pagefind's JS API"]
+fn both_search_pages_find_articles_in_every_language() {
+    let built = site().build();
+    for page in ["/search/", "/ur/search/"] {
+        let found = crate::search::query_from(&built, page, &["districts", "اضلاع", "Older"]);
+        let urls = |q: &str| found[q].iter().map(|(url, _, _)| url.as_str()).collect::<Vec<_>>();
+        assert_eq!(urls("districts"), ["/2024/01/shutdown/"], "{page}");
+        assert_eq!(urls("اضلاع"), ["/2024/01/bandish/"], "{page}");
+        assert_eq!(urls("Older"), ["/2024/01/old/"], "{page}");
+    }
+}

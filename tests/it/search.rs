@@ -16,9 +16,16 @@ type Hits = Vec<(String, String, String)>;
 /// this are ignored by a plain `cargo test` (node may be missing on a contributor's machine);
 /// `.ci/run` runs them and fails when node is missing.
 fn query(site: &Built, queries: &[&str]) -> BTreeMap<String, Hits> {
+    query_from(site, "/search/", queries)
+}
+
+/// [`query`] from the search page at `page` (`/ur/search/`): its bundle, and its `<html lang>`
+/// as the language Pagefind picks its index by.
+pub(crate) fn query_from(site: &Built, page: &str, queries: &[&str]) -> BTreeMap<String, Hits> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pagefind_query.mjs");
     let output = Command::new("node")
         .arg(&script)
+        .args(["--page", page])
         .arg(site.out())
         .args(queries)
         .output()
