@@ -97,6 +97,16 @@ fn search_record(site: &Site, item: Searchable) -> SearchRecord {
         None => None,
     };
     match item {
+        Searchable::Article(a) if a.article.is_withheld() => {
+            // Found by its title and notice; nothing of its text or images is indexed.
+            let reason = a.article.withheld.as_ref().map(|w| w.reason.as_str()).unwrap_or_default();
+            let date = a.article.date.strftime("%Y-%m-%d").to_string();
+            let notice = format!("<p>{}</p>", crate::escape::xml(reason));
+            SearchRecord {
+                url: a.path.clone(),
+                html: record_html(&a.article.common.title, &notice, reason, Some(&date), None),
+            }
+        }
         Searchable::Article(a) => {
             let c = &a.article.common;
             let date = a.article.date.strftime("%Y-%m-%d").to_string();

@@ -26,6 +26,9 @@ use seo::{ListSubject, SeoBuilder, SeoView};
 
 /// The optional template for the search page; a theme without it gets no search page.
 pub const SEARCH_TEMPLATE: &str = "search.html";
+/// The optional template for the site-wide corrections page; a theme without it gets none.
+pub const CORRECTIONS_TEMPLATE: &str = "corrections.html";
+pub use crate::site::CORRECTIONS_PAGE;
 
 /// Compiled templates of one theme.
 pub struct Renderer {
@@ -252,6 +255,9 @@ impl Renderer {
         if site.config.search && self.has_template(SEARCH_TEMPLATE) {
             indexes.push((SEARCH_TEMPLATE, crate::search::SEARCH_PAGE, "search", ("search_title", "Search")));
         }
+        if self.has_template(CORRECTIONS_TEMPLATE) {
+            indexes.push((CORRECTIONS_TEMPLATE, CORRECTIONS_PAGE, "corrections", ("corrections_title", "Corrections")));
+        }
         let indexes = indexes.into_par_iter().map(|(template, path, kind, (title_key, english))| {
             let title = self.title(&lang, title_key, english);
             let title = title.as_str();
@@ -267,6 +273,7 @@ impl Renderer {
                 "authors" => {
                     ctx.insert("authors", &(0..site.authors.len()).map(|id| views.author(id)).collect::<Vec<_>>())
                 }
+                "corrections" => ctx.insert("corrections", &views.all_corrections(summaries)),
                 _ => {}
             }
             Ok(OutputFile::html(path, self.render(template, &ctx)?, Origin::Generated(format!("the {kind} page"))))
