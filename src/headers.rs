@@ -192,18 +192,19 @@ fn content_security_policy(site: &Site, sources: &PageSources) -> String {
     if site.config.search {
         script.push("'wasm-unsafe-eval'");
     }
-    let mut style: BTreeSet<String> = sources.styles.clone();
+    let mut style: Vec<&str> = vec!["'self'"];
+    style.extend(sources.styles.iter().map(String::as_str));
     if !sources.style_attributes.is_empty() {
         // Hashes allow `style` attributes only with 'unsafe-hashes', which allows no others.
-        style.insert("'unsafe-hashes'".into());
-        style.extend(sources.style_attributes.iter().cloned());
+        style.push("'unsafe-hashes'");
+        style.extend(sources.style_attributes.iter().map(String::as_str));
     }
     let images: BTreeSet<String> = sources.images.iter().filter(|o| Some(*o) != own_origin.as_ref()).cloned().collect();
     let frames = if sources.frames.is_empty() { "'none'".to_string() } else { join(&[], &sources.frames) };
     [
         "default-src 'self'".to_string(),
         format!("script-src {}", join(&script, &sources.scripts)),
-        format!("style-src {}", join(&["'self'"], &style)),
+        format!("style-src {}", style.join(" ")),
         format!("img-src {}", join(&["'self'", "data:"], &images)),
         format!("frame-src {frames}"),
         "object-src 'none'".into(),

@@ -112,17 +112,21 @@ async function main() {
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', headless: true, args: CHROME_ARGS,
   });
-  // Runs before any script of the page, and is not itself subject to the page's policy.
+  // Runs before any script of the page, and is not itself subject to the page's policy. Each
+  // violation is reported on the console, which outlives a page that navigates on (an old
+  // address's redirect page does).
   await ctx.addInitScript(() => {
-    window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) => {
-      window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}` +
+      console.log(`pamphlet-csp-violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}` +
         (e.sample ? ` (${e.sample})` : '') + (e.sourceFile ? ` at ${e.sourceFile}:${e.lineNumber}` : ''));
     });
   });
   let current = null;
   await ctx.route('**/*', (route) => {
     const url = new URL(route.request().url());
+    // An old address's page sends the browser on with <meta http-equiv="refresh">: the page it
+    // names is checked on its own, so the browser stays where it was sent.
+    if (route.request().isNavigationRequest() && current && current.loaded) return route.abort();
     if (url.origin === base.origin && url.pathname.startsWith(base.pathname)) {
       return route.fulfill(fromDisk(site, base, url, headers));
     }
@@ -135,10 +139,16 @@ async function main() {
       const url = new URL(base.pathname.slice(0, -1) + rel, base.origin).href;
       const page = await ctx.newPage();
       current = { notes: [] };
-      page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) current.notes.push(`console: ${m.text()}`); });
-      page.on('pageerror', (e) => current.notes.push(`script error: ${e.message}`));
+      const notes = current.notes;
+      page.on('console', (m) => {
+        const said = m.text();
+        if (said.startsWith('pamphlet-csp-violation: ')) notes.push(`violation: ${said.slice(24)}`);
+        else if (/Content.Security.Policy/i.test(said)) notes.push(`console: ${said}`);
+      });
+      page.on('pageerror', (e) => notes.push(`script error: ${e.message}`));
       try {
         await page.goto(url, { waitUntil: 'load', timeout: 30000 });
+        current.loaded = true;
         if (kind === 'search') {
           await page.waitForFunction(() => document.querySelector('#search-results li')
             || /could not|No results|failed/i.test(document.getElementById('search-status').textContent), null, { timeout: 20000 })
@@ -146,16 +156,17 @@ async function main() {
           const found = await page.locator('#search-results li').count();
           if (found === 0) current.notes.push(`the search found nothing: "${await page.locator('#search-status').textContent()}"`);
         }
-        // Let late reports (a lazily loaded image, a deferred script) arrive.
-        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
-        for (const v of await page.evaluate(() => window.__violations)) current.notes.push(`violation: ${v}`);
+        // Let late reports (a lazily loaded image, a deferred script) arrive: a frame and a task
+        // later. A redirect page has navigated on by now; the page it went to was checked too.
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))))
+          .catch((e) => { if (!/navigation|destroyed/.test(e.message)) throw e; });
       } catch (e) {
         current.notes.push(`could not load: ${e.message}`);
       } finally {
         await page.close();
       }
       for (const n of current.notes) problems.push(`${name}: ${n}`);
-      console.log(`${current.notes.length ? 'FAIL' : 'ok  '} ${name}`);
+      console.log(`${current.notes.length ? 'FAIL' : 'ok  '} ${name}${current.notes.length ? ': ' + current.notes.join('; ') : ''}`);
     }
   } finally {
     current = null;
