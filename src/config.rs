@@ -37,10 +37,15 @@ pub const CONFIG_KEYS: &[&str] = &[
     "twitter_site",
     "logo",
     "redirects_file",
+    "headers_file",
+    "referrer_policy",
     "hosting",
     "languages",
     "images",
 ];
+
+/// The values `referrer_policy:` accepts, the default first.
+const REFERRER_POLICIES: [&str; 2] = ["no-referrer", "strict-origin-when-cross-origin"];
 
 /// The most parts `search_parts:` may split the search index into: each is built on a thread
 /// of its own, and each costs a reader's browser two more requests.
@@ -76,6 +81,10 @@ struct RawConfig {
     extra: serde_yaml::Mapping,
     #[serde(default = "default_true")]
     redirects_file: bool,
+    #[serde(default = "default_true")]
+    headers_file: bool,
+    #[serde(default)]
+    referrer_policy: Option<String>,
     #[serde(default)]
     hosting: Option<String>,
     #[serde(default = "default_feed_limit")]
@@ -360,6 +369,11 @@ pub struct Config {
     pub extra: serde_yaml::Mapping,
     /// Write `_redirects` (Netlify / Cloudflare Pages) with a 301 for every alias.
     pub redirects_file: bool,
+    /// Write `_headers` (Netlify / Cloudflare Pages) with the security headers.
+    pub headers_file: bool,
+    /// The `Referrer-Policy` sent with every file: `no-referrer` (the default) or
+    /// `strict-origin-when-cross-origin`.
+    pub referrer_policy: String,
     /// Where the site is published (`hosting:`), which decides how old addresses are answered.
     pub hosting: crate::hosting::Hosting,
     /// How many of the newest articles each feed holds (at least 1).
@@ -485,6 +499,19 @@ impl Config {
                 None
             }
         });
+        let referrer_policy = match raw.referrer_policy.as_deref().map(str::trim) {
+            None => REFERRER_POLICIES[0].to_string(),
+            Some(policy) if REFERRER_POLICIES.contains(&policy) => policy.to_string(),
+            Some(other) => {
+                errors.push(Error::config(
+                    at("referrer_policy"),
+                    format!(
+                        "referrer_policy `{other}` is not one pamphlet writes: use `no-referrer` (the default: other sites never learn which article a reader came from) or `strict-origin-when-cross-origin` (they learn the site's address only)"
+                    ),
+                ));
+                REFERRER_POLICIES[0].to_string()
+            }
+        };
         if raw.minify && !MINIFY_AVAILABLE {
             errors.push(Error::config(
                 at("minify"),
@@ -540,6 +567,8 @@ impl Config {
             theme_config: raw.theme_config,
             extra: raw.extra,
             redirects_file: raw.redirects_file,
+            headers_file: raw.headers_file,
+            referrer_policy,
             hosting,
             feed_limit: raw.feed_limit,
             feed_full_content: raw.feed_full_content,

@@ -226,9 +226,11 @@ fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
             (tag.slug.clone(), xml_text(&tag.name), base.absolute(&tag.path()))
         }))
         .collect();
-    let content = site
-        .config
-        .feed_full_content
+    // A withheld article stays in its feeds (its `updated` tells readers it changed), with
+    // its notice in place of the summary, and without its body or image.
+    let withheld = a.article.withheld.as_ref();
+    let summary = withheld.map_or(&a.article.common.summary, |w| &w.reason);
+    let content = (site.config.feed_full_content && withheld.is_none())
         .then(|| xml_text(&absolute_urls(&a.article.common.body.html, &base.origin, &link)));
     FeedEntry {
         title: xml_text(&a.article.common.title),
@@ -237,9 +239,9 @@ fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
         updated,
         authors,
         categories,
-        summary_html: xml_text(&crate::escape::html(&a.article.common.summary)),
-        summary: xml_text(&a.article.common.summary),
-        image: a.image.as_ref().map(|image| {
+        summary_html: xml_text(&crate::escape::html(summary)),
+        summary: xml_text(summary),
+        image: a.image.as_ref().filter(|_| withheld.is_none()).map(|image| {
             let url = match image {
                 crate::site::ImageRef::Site(path) => base.absolute(path),
                 crate::site::ImageRef::External(url) if url.starts_with("//") => format!("https:{url}"),
@@ -317,7 +319,7 @@ fn rss_item(e: &FeedEntry) -> rss::Item {
         title: Some(e.title.clone()),
         link: Some(e.link.clone()),
         description: Some(e.summary_html.clone()),
-        extensions: e.image.as_ref().map(|(url, mime)| media_content(url, *mime)).unwrap_or_default(),
+        extensions: item_extensions(e),
         guid: Some(rss::Guid { value: e.link.clone(), permalink: true }),
         pub_date: Some(rfc822(&e.published)),
         categories,
@@ -325,6 +327,21 @@ fn rss_item(e: &FeedEntry) -> rss::Item {
         dublin_core_ext: dublin_core,
         ..Default::default()
     }
+}
+
+/// An item's `<media:content>` (its featured image), and its `<atom:updated>` when it changed
+/// after publication (a correction, an update): RSS has no element of its own for that.
+fn item_extensions(e: &FeedEntry) -> rss::extension::ExtensionMap {
+    let mut map = e.image.as_ref().map(|(url, mime)| media_content(url, *mime)).unwrap_or_default();
+    if e.updated > e.published {
+        let updated = rss::extension::Extension {
+            name: "atom:updated".into(),
+            value: Some(crate::dates::rfc3339(&e.updated)),
+            ..Default::default()
+        };
+        map.entry("atom".to_string()).or_default().insert("updated".to_string(), vec![updated]);
+    }
+    map
 }
 
 /// `<media:content url="…" medium="image" type="…"/>`: the featured image, which feed readers

@@ -22,6 +22,7 @@ pub mod error;
 pub mod escape;
 pub mod feeds;
 pub mod fs;
+pub mod headers;
 pub mod hosting;
 pub mod i18n;
 pub mod images;
@@ -181,10 +182,12 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
     let (redirects, more_warnings) = pipeline::redirect_outputs(opts, &site, &published)?;
     files.extend(redirects);
     warnings.extend(more_warnings);
-    output::check_collisions(&files)?;
     if site.config.minify {
         minify::minify_pages(&mut files);
     }
+    // Last: the policy is read from the pages as they are published.
+    files.extend(headers::headers_file(&site, &headers::sources_of(&files)));
+    output::check_collisions(&files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(RenderedSite { site, files, warnings })
 }
@@ -206,8 +209,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         if site.config.minify {
             minify::minify_file(&mut file);
         }
+        let sources = page_sources(&file);
         let error = staging.write(&file).err();
-        Written { path: file.path, origin: file.origin, error }
+        Written { path: file.path, origin: file.origin, error, sources }
     };
     let views = render::SiteViews::new(&site);
     let (mut written, search) = pipeline::beside_search(&site, || {
@@ -220,6 +224,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let (redirects, more_warnings) = pipeline::redirect_outputs(opts, &site, &published)?;
     written.extend(redirects.into_iter().map(write));
     warnings.extend(more_warnings);
+    // Last: the security policy is read from every page as it was written.
+    let sources =
+        written.iter_mut().filter_map(|w| w.sources.take()).fold(headers::PageSources::default(), |mut all, page| {
+            all.merge(page);
+            all
+        });
+    written.extend(headers::headers_file(&site, &sources).map(write));
     // As in `render_site`: two outputs claiming one file are reported as such, before the
     // write errors the second of them caused.
     output::check_claims(written.iter().map(|w| (w.path.as_str(), &w.origin)))?;
@@ -301,6 +312,18 @@ struct Written {
     path: String,
     origin: output::Origin,
     error: Option<Error>,
+    /// For an HTML page, what it runs and loads (for the security policy).
+    sources: Option<headers::PageSources>,
+}
+
+/// What the HTML page `file` runs and loads; `None` for other files.
+fn page_sources(file: &output::OutputFile) -> Option<headers::PageSources> {
+    match &file.contents {
+        output::Contents::Text(text) if headers::is_html_page(&file.path) => {
+            Some(headers::PageSources::of_html(text.as_bytes()))
+        }
+        _ => None,
+    }
 }
 
 /// Whether `path` looks like a pamphlet site root.

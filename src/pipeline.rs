@@ -97,6 +97,7 @@ pub(crate) fn prepare(
     errors.extend(site.load_comments(root).err());
     if let Ok(statics) = &statics {
         errors.extend(check_images(&site, &copied_paths(&site, statics)).err());
+        warnings.extend(withheld_image_warnings(&site, statics));
         let published = images::publish(image_sources(root, statics, &site), &site.config.images, &opts.cache_dir());
         errors.extend(published.errors);
         warnings.extend(published.warnings);
@@ -108,6 +109,7 @@ pub(crate) fn prepare(
         Ok((mut renderer, statics)) => {
             Error::collect(errors)?;
             renderer.use_images(site.images.clone(), site.config.base_url.prefix.clone());
+            site.corrections_page = renderer.has_template(render::CORRECTIONS_TEMPLATE);
             Ok(Prepared { site, renderer, statics, warnings })
         }
         Err(e) => {
@@ -238,7 +240,12 @@ fn check_strict(opts: &BuildOptions, warnings: &[Warning]) -> Result<()> {
 /// its Markdown) must be a file the build publishes: a static file or a file of the content
 /// folder (`published`, site paths). Images on other hosts are `check`'s concern.
 pub(crate) fn check_images(site: &Site, published: &HashSet<&str>) -> Result<()> {
-    let articles = site.articles.iter().map(|a| (&a.article.common, &a.image, a.path.as_str()));
+    // A withheld article shows no image, and its bundle's files are not published.
+    let articles = site
+        .articles
+        .iter()
+        .filter(|a| !a.article.is_withheld())
+        .map(|a| (&a.article.common, &a.image, a.path.as_str()));
     let pages = site.pages.iter().map(|p| (&p.page.common, &p.image, p.page.path.as_str()));
     check_document_images(articles.chain(pages), published)
 }
@@ -276,6 +283,37 @@ pub(crate) fn check_document_images<'a>(
         }
     }
     Error::collect(errors)
+}
+
+/// A withheld article's images are never shown, and its bundle's files are not published; but
+/// a file of `static/` is the site's own and is still copied. Each one a withheld article
+/// uses is a warning: the takedown is not complete until the file goes too.
+fn withheld_image_warnings(site: &Site, statics: &[OutputFile]) -> Vec<Warning> {
+    let static_paths: HashSet<&str> = statics.iter().map(|f| f.path.as_str()).collect();
+    let mut warnings = Vec::new();
+    for a in site.articles.iter().filter(|a| a.article.is_withheld()) {
+        let common = &a.article.common;
+        let featured = match &a.image {
+            Some(ImageRef::Site(path)) => Some((path.clone(), common.image_position)),
+            _ => None,
+        };
+        let inline = common
+            .inline_images
+            .iter()
+            .filter_map(|i| site::local_image_path(&i.value, &a.path).map(|path| (path, i.position)));
+        for (path, position) in featured.into_iter().chain(inline) {
+            if static_paths.contains(path.as_str()) {
+                warnings.push(Warning {
+                    location: Location { path: common.source.clone(), position },
+                    code: "withheld-image",
+                    message: format!(
+                        "this article is withheld, but its image {path} is still published from static/: delete the file, or move it beside the article's index.md (a withheld article's own files are not published)"
+                    ),
+                });
+            }
+        }
+    }
+    warnings
 }
 
 /// The site paths of the files a build copies: static files and the content folder's own.

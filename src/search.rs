@@ -124,6 +124,16 @@ fn search_record(site: &Site, item: Searchable) -> SearchRecord {
     // Urdu page (and the reverse) in its own language and direction.
     let lang = |c: &crate::content::Common| c.lang.clone().unwrap_or_else(|| site.config.language.clone());
     match item {
+        Searchable::Article(a) if a.article.is_withheld() => {
+            // Found by its title and notice; nothing of its text or images is indexed.
+            let reason = a.article.withheld.as_ref().map(|w| w.reason.as_str()).unwrap_or_default();
+            let date = a.article.date.strftime("%Y-%m-%d").to_string();
+            let notice = format!("<p>{}</p>", crate::escape::xml(reason));
+            SearchRecord {
+                url: a.path.clone(),
+                html: record_html(&a.article.common.title, &notice, reason, Some(&date), None, lang(&a.article.common)),
+            }
+        }
         Searchable::Article(a) => {
             let c = &a.article.common;
             let date = a.article.date.strftime("%Y-%m-%d").to_string();

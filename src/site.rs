@@ -27,6 +27,9 @@ pub enum ImageRef {
     External(String),
 }
 
+/// Site path of the site-wide corrections page (see [`Site::corrections_page`]).
+pub const CORRECTIONS_PAGE: &str = "/corrections/";
+
 /// An article placed in the site.
 #[derive(Debug, Clone)]
 pub struct SiteArticle {
@@ -103,6 +106,9 @@ pub struct Site {
     /// The processed raster images (sizes, variants); filled by the pipeline once they are
     /// processed (see [`crate::images`]).
     pub images: std::sync::Arc<crate::images::ImageSet>,
+    /// Whether the theme renders the site-wide corrections page (its optional
+    /// `corrections.html`); set by the pipeline once the theme is compiled.
+    pub corrections_page: bool,
 }
 
 impl Site {
@@ -252,6 +258,7 @@ impl Site {
             comments: BTreeMap::new(),
             translations,
             images: Default::default(),
+            corrections_page: false,
         };
         (site, errors)
     }
@@ -460,8 +467,10 @@ fn place_assets(assets: Vec<crate::content::Asset>, articles: &[SiteArticle], pa
     if assets.is_empty() {
         return Vec::new();
     }
+    // A withheld article's own files (its photos above all) are published nowhere.
     let owner_paths: HashMap<&std::path::Path, &str> = articles
         .iter()
+        .filter(|a| !a.article.is_withheld())
         .map(|a| (a.article.common.source.as_path(), a.path.as_str()))
         .chain(pages.iter().map(|p| (p.page.common.source.as_path(), p.page.path.as_str())))
         .collect();
@@ -470,7 +479,8 @@ fn place_assets(assets: Vec<crate::content::Asset>, articles: &[SiteArticle], pa
         .filter_map(|asset| {
             let relative = asset.relative.to_string_lossy().replace('\\', "/");
             let path = match &asset.bundle {
-                // The bundle's article was left out (draft or scheduled): so are its files.
+                // The bundle's article was left out (draft or scheduled) or is withheld: so are
+                // its files.
                 Some(bundle) => format!("{}{relative}", owner_paths.get(bundle.as_path())?),
                 None => format!("/{relative}"),
             };

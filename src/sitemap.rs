@@ -2,7 +2,8 @@
 //! URLs per file) and `robots.txt` pointing at it. Pure: returns [`OutputFile`]s.
 //!
 //! Listed: the home page, every article and page, and the first page of every category, tag and
-//! author list, plus the tag and author indexes. Never listed: drafts (even in a `--drafts`
+//! author list, plus the tag and author indexes and the corrections page (when the theme has
+//! one). Never listed: drafts (even in a `--drafts`
 //! build), alias redirects, later list pages, the 404 page and the search page.
 //! See <https://www.sitemaps.org/protocol.html>.
 
@@ -147,6 +148,16 @@ fn sitemap_urls(site: &Site) -> Vec<SitemapUrl> {
     }
     if any_author {
         urls.push(SitemapUrl { path: "/authors/".into(), lastmod: None, alternates: Vec::new() });
+    }
+    if site.corrections_page {
+        let newest = site
+            .articles
+            .iter()
+            .filter(|a| !a.article.common.draft)
+            .flat_map(|a| a.article.corrections.iter().map(|c| &c.date))
+            .max_by_key(|d| d.timestamp());
+        let lastmod = newest.map(crate::dates::rfc3339);
+        urls.push(SitemapUrl { path: crate::site::CORRECTIONS_PAGE.into(), lastmod, alternates: Vec::new() });
     }
     urls
 }

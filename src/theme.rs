@@ -32,7 +32,7 @@ macro_rules! builtin_files {
 /// The built-in theme's templates (name, source).
 pub const BUILTIN_TEMPLATES: &[(&str, &[u8])] = builtin_files!("templates";
     "base.html", "article.html", "page.html", "index.html", "category.html", "tag.html", "author.html",
-    "tags.html", "authors.html", "404.html", "search.html", "partials/card.html", "partials/date.html",
+    "tags.html", "authors.html", "404.html", "search.html", "corrections.html", "partials/card.html", "partials/date.html",
     "partials/meta.html", "partials/pagination.html", "partials/query-redirect.html", "partials/comments.html",
     "partials/picture.html",
 );

@@ -7,7 +7,7 @@ use std::path::Path;
 use jiff::ZonedDateTime;
 use jiff::tz::TimeZone;
 
-use super::front_matter::FrontMatter;
+use super::front_matter::{FrontMatter, NoticeMatter, WithheldMatter};
 use super::{Common, Located, ParseContext};
 use crate::error::Error;
 
@@ -32,6 +32,37 @@ pub struct Article {
     pub previous: Option<Located<String>>,
     /// Explicit next article (slug or content path).
     pub next: Option<Located<String>>,
+    /// Corrections, newest first.
+    pub corrections: Vec<Notice>,
+    /// Updates, newest first.
+    pub updates: Vec<Notice>,
+    /// Set when the article was taken down: its body, summary and images are published nowhere.
+    pub withheld: Option<Withheld>,
+}
+
+/// A dated correction or update, shown above the body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    /// When it was made.
+    pub date: ZonedDateTime,
+    /// What it says.
+    pub text: String,
+}
+
+/// Why and since when an article is withheld.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Withheld {
+    /// When it was taken down.
+    pub date: ZonedDateTime,
+    /// The notice readers see instead of the article.
+    pub reason: String,
+}
+
+impl Article {
+    /// Whether the article is withheld (only its title, date and notice are published).
+    pub fn is_withheld(&self) -> bool {
+        self.withheld.is_some()
+    }
 }
 
 impl Article {
@@ -53,6 +84,16 @@ impl Article {
             Some(raw) => parse_date_field(raw, "date", ctx, errors),
         };
         let updated = fm.updated.as_ref().and_then(|raw| parse_date_field(raw, "updated", ctx, errors));
+        let corrections = parse_notices(&fm.corrections, "corrections", ctx, errors);
+        let updates = parse_notices(&fm.updates, "updates", ctx, errors);
+        let withheld = fm.withheld.as_ref().and_then(|w| parse_withheld(w, ctx, errors));
+        // A correction, an update or a takedown changes the article: its `updated` date (in
+        // feeds, the sitemap and JSON-LD) moves to the latest of them.
+        let updated = updated
+            .into_iter()
+            .chain(corrections.iter().chain(&updates).map(|n| n.date.clone()))
+            .chain(withheld.iter().map(|w| w.date.clone()))
+            .max_by_key(|d| d.timestamp());
         let slug = article_slug(fm.slug.as_deref(), &common.source, &common.title, ctx, errors);
         let mut authors: Vec<Located<String>> = Vec::new();
         for (key, list) in [("author", &fm.author), ("authors", &fm.authors)] {
@@ -66,7 +107,89 @@ impl Article {
         let tags = fm.tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
         let previous = fm.previous.as_deref().map(|p| ctx.locate("previous", p.trim()));
         let next = fm.next.as_deref().map(|n| ctx.locate("next", n.trim()));
-        Some(Article { common, date: date?, updated, authors, categories, tags, slug: slug?, previous, next })
+        Some(Article {
+            common,
+            date: date?,
+            updated,
+            authors,
+            categories,
+            tags,
+            slug: slug?,
+            previous,
+            next,
+            corrections,
+            updates,
+            withheld,
+        })
+    }
+}
+
+/// `corrections:` or `updates:` (`key`), newest first; each entry needs a date and a text.
+fn parse_notices(written: &[NoticeMatter], key: &str, ctx: &ParseContext, errors: &mut Vec<Error>) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    for entry in written {
+        let text = entry.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        if text.is_none() {
+            errors.push(ctx.error_at_key(
+                key,
+                format!("each entry of `{key}:` needs a `text:` saying what changed, like `- {{ date: 2024-03-20, text: \"…\" }}`"),
+            ));
+        }
+        let date = match entry.date.as_deref() {
+            None => {
+                errors.push(ctx.error_at_key(
+                    key,
+                    format!("each entry of `{key}:` needs a `date:`, like `- {{ date: 2024-03-20, text: \"…\" }}`"),
+                ));
+                None
+            }
+            Some(raw) => parse_nested_date(raw, key, ctx, errors),
+        };
+        if let (Some(date), Some(text)) = (date, text) {
+            notices.push(Notice { date, text: text.to_string() });
+        }
+    }
+    notices.sort_by(|a, b| b.date.timestamp().cmp(&a.date.timestamp()));
+    notices
+}
+
+/// `withheld:`: a date and the reason readers are given are both required.
+fn parse_withheld(written: &WithheldMatter, ctx: &ParseContext, errors: &mut Vec<Error>) -> Option<Withheld> {
+    let reason = written.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_none() {
+        errors.push(ctx.error_at_key(
+            "withheld",
+            "`withheld:` needs a `reason:` telling readers why the article was removed, like `withheld: { date: 2025-01-10, reason: \"Removed on the order of …\" }`",
+        ));
+    }
+    let date = match written.date.as_deref() {
+        None => {
+            errors.push(ctx.error_at_key(
+                "withheld",
+                "`withheld:` needs the `date:` the article was removed, like `withheld: { date: 2025-01-10, reason: \"…\" }`",
+            ));
+            None
+        }
+        Some(raw) => parse_nested_date(raw, "withheld", ctx, errors),
+    };
+    Some(Withheld { date: date?, reason: reason?.to_string() })
+}
+
+/// A `date:` written inside the block of `key`, located at its value.
+fn parse_nested_date(raw: &str, key: &str, ctx: &ParseContext, errors: &mut Vec<Error>) -> Option<ZonedDateTime> {
+    match parse_date(raw, &ctx.config.timezone) {
+        Ok(d) => Some(d),
+        Err(why) => {
+            errors.push(ctx.error_at_value(
+                key,
+                raw,
+                format!(
+                    "`date: {raw}` in `{key}:` is not a date: write `2024-03-20` or `2024-03-20T14:30:00+05:00`{}",
+                    explain(raw, &why)
+                ),
+            ));
+            None
+        }
     }
 }
 

@@ -18,7 +18,20 @@ use crate::markdown::Markdown;
 /// the pages that show it need rendering again.
 pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
     // Destructured so that a new field cannot be forgotten here.
-    let Article { common, date, updated, authors, categories, tags, slug, previous, next } = a;
+    let Article {
+        common,
+        date,
+        updated,
+        authors,
+        categories,
+        tags,
+        slug,
+        previous,
+        next,
+        corrections,
+        updates,
+        withheld,
+    } = a;
     let Common {
         source,
         title,
@@ -45,6 +58,9 @@ pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
         && *slug == b.slug
         && *previous == b.previous
         && *next == b.next
+        && *corrections == b.corrections
+        && *updates == b.updates
+        && *withheld == b.withheld
         && *source == b.common.source
         && *title == b.common.title
         && *lang == b.common.lang

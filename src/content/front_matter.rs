@@ -115,6 +115,39 @@ pub struct FrontMatter {
     /// Free-form data for templates.
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
+    /// Corrections published after the fact, each dated (articles only).
+    #[serde(default)]
+    pub corrections: Vec<NoticeMatter>,
+    /// Updates added after publication, each dated (articles only).
+    #[serde(default)]
+    pub updates: Vec<NoticeMatter>,
+    /// The article was taken down: only its title, date and this notice stay published.
+    #[serde(default)]
+    pub withheld: Option<WithheldMatter>,
+}
+
+/// One entry of `corrections:` or `updates:` as written: `{ date: 2024-03-20, text: "…" }`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeMatter {
+    /// When the correction or update was made.
+    #[serde(default, deserialize_with = "scalar_string")]
+    pub date: Option<String>,
+    /// What was corrected or added.
+    #[serde(default, deserialize_with = "scalar_string")]
+    pub text: Option<String>,
+}
+
+/// `withheld:` as written: `{ date: 2025-01-10, reason: "…" }`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithheldMatter {
+    /// When the article was taken down.
+    #[serde(default, deserialize_with = "scalar_string")]
+    pub date: Option<String>,
+    /// Why, as readers are told.
+    #[serde(default, deserialize_with = "scalar_string")]
+    pub reason: Option<String>,
 }
 
 /// The keys [`FrontMatter`] accepts, for "did you mean" hints and documentation.
@@ -138,6 +171,9 @@ pub const FIELDS: &[&str] = &[
     "translation_key",
     "aliases",
     "extra",
+    "corrections",
+    "updates",
+    "withheld",
 ];
 
 /// Accepts a string, a number or a boolean as a string (`slug: 2024` is a fine slug).

@@ -32,6 +32,9 @@ impl Page {
             ("tags", !fm.tags.is_empty()),
             ("previous", fm.previous.is_some()),
             ("next", fm.next.is_some()),
+            ("corrections", !fm.corrections.is_empty()),
+            ("updates", !fm.updates.is_empty()),
+            ("withheld", fm.withheld.is_some()),
         ] {
             if used {
                 errors.push(ctx.error_at_key(

@@ -208,6 +208,42 @@ pub struct ArticleSummaryView {
     pub dir: String,
     /// Whether this is a draft (only built with `--drafts`).
     pub draft: bool,
+    /// Set when the article is withheld: then `summary` is empty, `image` none and
+    /// `word_count` 0, and cards show this notice instead.
+    pub withheld: Option<WithheldView>,
+    /// How many corrections the article has had.
+    pub correction_count: usize,
+}
+
+/// Why and since when an article is withheld (`article.withheld`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WithheldView {
+    /// When it was taken down, RFC 3339.
+    pub date: String,
+    /// The notice readers get instead of the article.
+    pub reason: String,
+}
+
+/// A dated correction or update (`article.corrections`, `article.updates`, `article.notices`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoticeView {
+    /// `correction` or `update`.
+    pub kind: &'static str,
+    /// When it was made, RFC 3339.
+    pub date: String,
+    /// What it says (plain text).
+    pub text: String,
+}
+
+/// One correction on the site-wide corrections page (`corrections` in `corrections.html`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorrectionEntryView<'a> {
+    /// When it was made, RFC 3339.
+    pub date: String,
+    /// What it says.
+    pub text: String,
+    /// The corrected article's card.
+    pub article: &'a ArticleSummaryView,
 }
 
 /// The site-wide variables, available as `site` in every template.
@@ -319,6 +355,13 @@ pub struct ArticleView<'a> {
     pub comments: &'a [ArchivedComment],
     /// The article's versions in other languages (`translation_key:`).
     pub translations: Vec<TranslationView>,
+    /// Corrections, newest first.
+    pub corrections: Vec<NoticeView>,
+    /// Updates, newest first.
+    pub updates: Vec<NoticeView>,
+    /// Corrections and updates together, newest first (what the default theme shows above
+    /// the body).
+    pub notices: Vec<NoticeView>,
 }
 
 /// A page, available as `page` in `page.html`.
@@ -606,10 +649,14 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    /// The card view of an article.
+    /// The card view of an article. A withheld article's card keeps its title, date, authors
+    /// and taxonomy, but nothing of its text or images.
     pub fn article_summary(&self, a: &SiteArticle) -> ArticleSummaryView {
         let art = &a.article;
         let lang = art.common.lang.clone().unwrap_or_else(|| self.site.config.language.clone());
+        let withheld = art.withheld.as_ref().map(|w| WithheldView { date: rfc3339(&w.date), reason: w.reason.clone() });
+        let shown = withheld.is_none();
+        let word_count = if shown { art.common.body.word_count } else { 0 };
         ArticleSummaryView {
             title: art.common.title.clone(),
             url: self.url(&a.path),
@@ -617,26 +664,66 @@ impl<'a> ViewBuilder<'a> {
             slug: art.slug.clone(),
             date: rfc3339(&art.date),
             updated: art.updated.as_ref().map(rfc3339).unwrap_or_default(),
-            summary: art.common.summary.clone(),
+            summary: if shown { art.common.summary.clone() } else { String::new() },
             authors: a.authors.iter().map(|&id| self.author(id)).collect(),
             categories: a.categories.iter().map(|&id| self.category_ref(id)).collect(),
             tags: a.tags.iter().map(|&id| self.tag(id)).collect(),
-            image: self.image(&a.image, &art.common.image_alt, &art.common.image_caption, &art.common.title),
-            reading_time: reading_time(art.common.body.word_count),
-            word_count: art.common.body.word_count,
+            image: self
+                .image(&a.image, &art.common.image_alt, &art.common.image_caption, &art.common.title)
+                .filter(|_| shown),
+            reading_time: reading_time(word_count),
+            word_count,
             dir: text_direction(&lang).to_string(),
             lang,
             draft: art.common.draft,
+            withheld,
+            correction_count: art.corrections.len(),
         }
+    }
+
+    /// Corrections (`kind` `correction`) or updates as views, in the order given.
+    fn notices(kind: &'static str, notices: &[crate::content::article::Notice]) -> Vec<NoticeView> {
+        notices.iter().map(|n| NoticeView { kind, date: rfc3339(&n.date), text: n.text.clone() }).collect()
+    }
+
+    /// Every correction of the site, newest first (ties: the newer article first), with the
+    /// card of the article it corrects; drafts left out.
+    pub fn all_corrections(&self, summaries: &'a [ArticleSummaryView]) -> Vec<CorrectionEntryView<'a>> {
+        let mut all: Vec<(jiff::Timestamp, ArticleId, &crate::content::article::Notice)> = self
+            .site
+            .articles
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.article.common.draft)
+            .flat_map(|(id, a)| a.article.corrections.iter().map(move |c| (c.date.timestamp(), id, c)))
+            .collect();
+        all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        all.into_iter()
+            .map(|(_, id, c)| CorrectionEntryView {
+                date: rfc3339(&c.date),
+                text: c.text.clone(),
+                article: &summaries[id],
+            })
+            .collect()
     }
 
     /// The full view of article `id`, given every article's card view.
     pub fn article(&self, id: ArticleId, summaries: &'a [ArticleSummaryView]) -> ArticleView<'a> {
         let a = &self.site.articles[id];
+        // A withheld article keeps its URL, title, date and notice: nothing of its body.
+        let shown = !a.article.is_withheld();
+        let corrections = Self::notices("correction", &a.article.corrections);
+        let updates = Self::notices("update", &a.article.updates);
+        // Sorted by the notices' own times: RFC 3339 strings of different offsets do not sort.
+        let times = a.article.corrections.iter().chain(&a.article.updates).map(|n| n.date.timestamp());
+        let mut notices: Vec<(jiff::Timestamp, NoticeView)> =
+            times.zip(corrections.iter().chain(&updates).cloned()).collect();
+        notices.sort_by(|x, y| y.0.cmp(&x.0));
+        let notices = notices.into_iter().map(|(_, n)| n).collect();
         ArticleView {
             summary_view: &summaries[id],
-            content: self.content(&a.article.common.body.html, &a.path),
-            toc: &a.article.common.body.toc,
+            content: if shown { self.content(&a.article.common.body.html, &a.path) } else { Cow::Borrowed("") },
+            toc: if shown { &a.article.common.body.toc } else { &[] },
             previous: a.previous.map(|p| &summaries[p]),
             next: a.next.map(|n| &summaries[n]),
             // Its own translation is not a related story: the switcher already links it.
@@ -648,8 +735,11 @@ impl<'a> ViewBuilder<'a> {
                 .collect(),
             extra: &a.article.common.extra,
             source: a.article.common.source.to_string_lossy().replace('\\', "/"),
-            comments: self.comments_of(&a.article.common.source),
+            comments: if shown { self.comments_of(&a.article.common.source) } else { &[] },
             translations: self.translations_of(&a.article.common, &a.path),
+            corrections,
+            updates,
+            notices,
         }
     }
 

@@ -26,6 +26,9 @@ use seo::{ListSubject, SeoBuilder, SeoView};
 
 /// The optional template for the search page; a theme without it gets no search page.
 pub const SEARCH_TEMPLATE: &str = "search.html";
+/// The optional template for the site-wide corrections page; a theme without it gets none.
+pub const CORRECTIONS_TEMPLATE: &str = "corrections.html";
+pub use crate::site::CORRECTIONS_PAGE;
 
 /// Compiled templates of one theme.
 pub struct Renderer {
@@ -267,6 +270,15 @@ impl Renderer {
                 indexes.push((SEARCH_TEMPLATE, path, "search", ("search_title", "Search"), lang));
             }
         }
+        if self.has_template(CORRECTIONS_TEMPLATE) {
+            indexes.push((
+                CORRECTIONS_TEMPLATE,
+                CORRECTIONS_PAGE.to_string(),
+                "corrections",
+                ("corrections_title", "Corrections"),
+                site_lang.clone(),
+            ));
+        }
         let indexes = indexes.into_par_iter().map(|(template, path, kind, (title_key, english), lang)| {
             let path = path.as_str();
             let title = self.title(&lang, title_key, english);
@@ -283,6 +295,7 @@ impl Renderer {
                 "authors" => {
                     ctx.insert("authors", &(0..site.authors.len()).map(|id| views.author(id)).collect::<Vec<_>>())
                 }
+                "corrections" => ctx.insert("corrections", &views.all_corrections(summaries)),
                 _ => {}
             }
             let origin =

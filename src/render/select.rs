@@ -97,6 +97,7 @@ impl Selection {
                 listed.contains(id)
                     || neighbours.into_iter().any(|n| listed.contains(n))
                     || own_content_differs(&old.site.articles[*id].article.common, &a.article.common)
+                    || notices_differ(&old.site.articles[*id].article, &a.article)
             })
             .map(|(id, _)| id)
             .collect();
@@ -146,6 +147,11 @@ fn own_content_differs(old: &Common, new: &Common) -> bool {
     let same_body = std::sync::Arc::ptr_eq(&old.body, &new.body)
         || (old.body.html == new.body.html && old.body.toc == new.body.toc);
     !same_body || old.extra != new.extra
+}
+
+/// Whether an article page's box of corrections and updates changed (its card may not have).
+fn notices_differ(old: &crate::content::Article, new: &crate::content::Article) -> bool {
+    old.corrections != new.corrections || old.updates != new.updates
 }
 
 /// Whether two models have the same articles and pages at the same URLs, in the same order,

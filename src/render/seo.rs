@@ -177,7 +177,11 @@ impl<'a> SeoBuilder<'a> {
         let a = &self.site.articles[id];
         let mut seo =
             Self::with_image(self.plain(&view.title, &view.permalink, false, &view.lang), view.image.as_ref());
-        seo.description = view.summary.clone();
+        // A withheld article's card and structured data carry its notice, never its summary.
+        seo.description = match &view.withheld {
+            Some(w) => w.reason.clone(),
+            None => view.summary.clone(),
+        };
         seo.og_type = "article";
         seo.published_time = view.date.clone();
         seo.modified_time = if view.updated.is_empty() { view.date.clone() } else { view.updated.clone() };
@@ -204,12 +208,22 @@ impl<'a> SeoBuilder<'a> {
                 .iter()
                 .map(|au| Person { kind: "Person", name: &au.name, url: &au.permalink })
                 .collect(),
-            image: if seo.image.is_empty() { Vec::new() } else { vec![seo.image.as_str()] },
+            image: if seo.image.is_empty() || view.withheld.is_some() { Vec::new() } else { vec![seo.image.as_str()] },
             publisher: self.organization(),
             main_entity_of_page: WebPageRef { kind: "WebPage", id: &view.permalink },
             article_section: &seo.section,
             keywords: &seo.tags,
             in_language: &view.lang,
+            correction: a
+                .article
+                .corrections
+                .iter()
+                .map(|c| CorrectionComment {
+                    kind: "CorrectionComment",
+                    date_published: crate::dates::rfc3339(&c.date),
+                    text: &c.text,
+                })
+                .collect(),
         };
         let json_ld = script_safe_json(&json);
         (seo, json_ld)
@@ -436,6 +450,18 @@ struct NewsArticle<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     keywords: &'a [String],
     in_language: &'a str,
+    /// schema.org's `correction`, each a `CorrectionComment`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    correction: Vec<CorrectionComment<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CorrectionComment<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    date_published: String,
+    text: &'a str,
 }
 
 #[derive(Serialize)]

@@ -28,6 +28,8 @@ pub enum Reply {
         content_type: &'static str,
         /// The bytes.
         body: Arc<[u8]>,
+        /// The security headers `build` writes to `_headers` (see [`crate::headers`]).
+        security: Vec<(&'static str, String)>,
     },
     /// A redirect to `location`.
     Redirect {
@@ -42,7 +44,12 @@ pub enum Reply {
 
 impl Reply {
     fn text(status: u16, text: &str) -> Reply {
-        Reply::Body { status, content_type: "text/plain; charset=utf-8", body: text.as_bytes().into() }
+        Reply::Body {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: text.as_bytes().into(),
+            security: Vec::new(),
+        }
     }
 }
 
@@ -52,15 +59,12 @@ pub fn handle(state: &ServeState, request: tiny_http::Request) {
     let reply = route(state, &method, request.url());
     // A failed respond means the browser went away; there is no one left to tell.
     let _ = match reply {
-        Reply::Body { status, content_type, body } => {
+        Reply::Body { status, content_type, body, security } => {
             let len = body.len();
-            let response = tiny_http::Response::new(
-                tiny_http::StatusCode(status),
-                vec![header("Content-Type", content_type), header("Cache-Control", "no-store")],
-                Cursor::new(body),
-                Some(len),
-                None,
-            );
+            let mut headers = vec![header("Content-Type", content_type), header("Cache-Control", "no-store")];
+            headers.extend(security.iter().map(|(name, value)| header(name, value)));
+            let response =
+                tiny_http::Response::new(tiny_http::StatusCode(status), headers, Cursor::new(body), Some(len), None);
             request.respond(response)
         }
         Reply::Redirect { status, location } => request.respond(
@@ -119,16 +123,16 @@ pub fn route(state: &ServeState, method: &str, url: &str) -> Reply {
     let Some(site) = state.site() else {
         // No build has succeeded yet: every page is the error.
         let page = failure.map(|f| f.page.clone()).unwrap_or_else(|| "The site is being built…".into());
-        return html(500, inject(page.as_bytes(), None, None));
+        return html(500, inject(page.as_bytes(), None, None, &[]));
     };
     let overlay = failure.as_ref().map(|f| f.overlay.as_str());
     match lookup(&site, &path) {
         Found::File(site_path, bytes) => {
             let content_type = content_type(&site_path);
             if content_type.starts_with("text/html") {
-                html(200, inject(&bytes, overlay, None))
+                html(200, inject(&bytes, overlay, None, &site.headers))
             } else {
-                Reply::Body { status: 200, content_type, body: bytes }
+                Reply::Body { status: 200, content_type, body: bytes, security: site.headers.clone() }
             }
         }
         Found::Directory => {
@@ -140,15 +144,21 @@ pub fn route(state: &ServeState, method: &str, url: &str) -> Reply {
     }
 }
 
-fn html(status: u16, body: Vec<u8>) -> Reply {
-    Reply::Body { status, content_type: "text/html; charset=utf-8", body: body.into() }
+fn html(status: u16, (body, security): (Vec<u8>, Vec<(&'static str, String)>)) -> Reply {
+    Reply::Body { status, content_type: "text/html; charset=utf-8", body: body.into(), security }
 }
 
-/// `page` with the reload script (and the overlay, while a build is broken).
-fn inject(page: &[u8], overlay: Option<&str>, not_found: Option<&str>) -> Vec<u8> {
+/// `page` with the reload script (and the overlay, while a build is broken), and the site's
+/// security headers widened for exactly what was put in.
+fn inject(
+    page: &[u8],
+    overlay: Option<&str>,
+    not_found: Option<&str>,
+    security: &[(&'static str, String)],
+) -> (Vec<u8>, Vec<(&'static str, String)>) {
     let mut snippet = overlay.unwrap_or_default().to_string();
     snippet.push_str(&reload::script(not_found));
-    reload::inject(page, &snippet)
+    (reload::inject(page, &snippet), crate::headers::with_snippet(security, &snippet))
 }
 
 /// The site's own 404 page (its `404.html`) with status 404, plus a link home when the theme's
@@ -168,7 +178,7 @@ fn not_found(site: &SiteFiles, overlay: Option<&str>) -> Reply {
     }
     let not_found_url = format!("{}404.html", site.prefix);
     extra.push_str(&reload::script(Some(&not_found_url)));
-    html(404, reload::inject(&page, &extra))
+    html(404, (reload::inject(&page, &extra), crate::headers::with_snippet(&site.headers, &extra)))
 }
 
 enum Found {
@@ -337,6 +347,7 @@ mod tests {
 
     fn site(prefix: &str, paths: &[&str]) -> SiteFiles {
         SiteFiles {
+            headers: Vec::new(),
             prefix: prefix.into(),
             files: paths.iter().map(|p| (Arc::from(*p), Arc::from(p.as_bytes()))).collect(),
         }

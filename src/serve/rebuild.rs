@@ -24,6 +24,7 @@ use super::state::SiteFiles;
 use super::watch::Change;
 use crate::content::{self, ContentCache};
 use crate::error::{Error, IoResultExt, Result};
+use crate::headers::PageSources;
 use crate::output::{self, Contents, Data, Origin, OutputFile};
 use crate::pipeline::{self, Prepared, Purpose, Reuse};
 use crate::render::context::{ArticleSummaryView, ViewBuilder};
@@ -101,6 +102,59 @@ pub struct Rebuilder {
     retired: Option<LastGood>,
     /// Whether the latest rebuild failed.
     failing: bool,
+    /// What each page runs and loads, for the security headers.
+    security: Security,
+}
+
+/// What each HTML page of the last build runs and loads (see [`crate::headers`]): read again
+/// only for the pages a rebuild changed, so the policy costs a rebuild what it rendered.
+#[derive(Default)]
+struct Security {
+    pages: HashMap<String, PageSources>,
+}
+
+impl Security {
+    /// Reads the `pages` that changed again, then gives `files` its security headers and, as
+    /// `build` writes it, `_headers` (added to `changed` when it differs from `old`'s).
+    fn refresh(
+        &mut self,
+        site: &Site,
+        files: &mut SiteFiles,
+        pages: &[String],
+        old: Option<&SiteFiles>,
+        changed: &mut Vec<String>,
+    ) {
+        for path in pages.iter().filter(|p| crate::headers::is_html_page(p)) {
+            match files.files.get(path.as_str()) {
+                Some(bytes) => self.pages.insert(path.clone(), PageSources::of_html(bytes)),
+                None => self.pages.remove(path),
+            };
+        }
+        let mut all = PageSources::default();
+        for page in self.pages.values() {
+            all.merge(page.clone());
+        }
+        files.headers = crate::headers::security_headers(site, &all);
+        let path = crate::headers::HEADERS_FILE;
+        let text = crate::headers::headers_file(site, &all).and_then(|f| match f.contents {
+            Contents::Text(text) => Some(text),
+            _ => None,
+        });
+        match text {
+            Some(text) => {
+                files.files.insert(Arc::from(path), Arc::from(text.into_bytes()));
+            }
+            None => {
+                files.files.remove(path);
+            }
+        }
+        changed.retain(|c| c != path);
+        let before = old.and_then(|o| o.files.get(path));
+        if before.map(|b| &b[..]) != files.files.get(path).map(|b| &b[..]) {
+            changed.push(path.to_string());
+            changed.sort();
+        }
+    }
 }
 
 impl Rebuilder {
@@ -114,6 +168,7 @@ impl Rebuilder {
             last: None,
             retired: None,
             failing: false,
+            security: Security::default(),
         }
     }
 
@@ -189,8 +244,11 @@ impl Rebuilder {
                 files.insert(Arc::from(file.path.as_str()), Arc::from(text.into_bytes()));
             }
         }
-        let files = Arc::new(SiteFiles { prefix: site.config.base_url.prefix.clone(), files });
-        let changed = changed_paths(self.last.as_ref().map(|l| &*l.files), &files);
+        let mut files = SiteFiles { prefix: site.config.base_url.prefix.clone(), files, headers: Vec::new() };
+        let mut changed = changed_paths(self.last.as_ref().map(|l| &*l.files), &files);
+        let pages = changed.clone();
+        self.security.refresh(&site, &mut files, &pages, self.last.as_ref().map(|l| &*l.files), &mut changed);
+        let files = Arc::new(files);
         phases.mark("diff");
         let outcome = Outcome {
             files: files.clone(),
@@ -241,10 +299,9 @@ impl Rebuilder {
         // As `build` does: an edit that shows a missing image fails.
         let images = {
             let published: std::collections::HashSet<&str> = last.copy_paths.iter().map(String::as_str).collect();
-            let edited = undo.edits.iter().map(|(id, _, _)| {
-                let a = &last.site.articles[*id];
-                (&a.article.common, &a.image, a.path.as_str())
-            });
+            let edited =
+                undo.edits.iter().map(|(id, _, _)| &last.site.articles[*id]).filter(|a| !a.article.is_withheld());
+            let edited = edited.map(|a| (&a.article.common, &a.image, a.path.as_str()));
             pipeline::check_document_images(edited, &published)
         };
         if let Err(e) = images {
@@ -285,7 +342,10 @@ impl Rebuilder {
             last.rendered.insert(file.path, (bytes, file.origin));
         }
         changed.sort();
-        last.files = Arc::new(SiteFiles { prefix: last.files.prefix.clone(), files });
+        let mut new_files = SiteFiles { prefix: last.files.prefix.clone(), files, headers: Vec::new() };
+        let pages = changed.clone();
+        self.security.refresh(&last.site, &mut new_files, &pages, Some(&last.files), &mut changed);
+        last.files = Arc::new(new_files);
         phases.mark("diff");
         Some(Ok(Outcome {
             files: last.files.clone(),
@@ -437,6 +497,7 @@ mod tests {
 
     fn files(entries: &[(&str, &str)]) -> SiteFiles {
         SiteFiles {
+            headers: Vec::new(),
             prefix: "/".into(),
             files: entries.iter().map(|(p, b)| (Arc::from(*p), Arc::from(b.as_bytes()))).collect(),
         }

@@ -15,6 +15,9 @@ pub struct SiteFiles {
     /// Every file of the site, exactly as `build` would write it. Shared keys make copying
     /// the map for the next version cheap.
     pub files: HashMap<Arc<str>, Arc<[u8]>>,
+    /// The security headers `build` writes to `_headers` (see [`crate::headers`]), sent with
+    /// every file so that a page breaking the policy breaks in preview.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 /// A failed build, as shown to the browser.

@@ -11,6 +11,7 @@ mod build;
 mod check;
 mod cli;
 mod corpus;
+mod corrections;
 mod errors;
 mod feeds;
 mod hardening;

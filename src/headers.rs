@@ -1,0 +1,330 @@
+//! Security headers for static hosts: a Content-Security-Policy that lets a page load only
+//! what the site itself publishes, plus `Referrer-Policy`, `X-Content-Type-Options` and
+//! `Permissions-Policy`. The build writes them as `_headers` (Netlify and Cloudflare Pages
+//! syntax), and `pamphlet serve` sends the same ones, so a page that breaks the policy breaks
+//! in preview already.
+//!
+//! The policy is computed from the rendered output, never assumed: every page is read once
+//! ([`PageSources::of_html`]) for the inline scripts it runs and the inline styles it carries
+//! (each allowed by its SHA-256 hash, never with `'unsafe-inline'`), the embed cards it shows
+//! (each card carries `data-embed-origin="https://…"`, the origin its player is loaded from once
+//! the reader asks) and the other hosts its images come from. A theme that adds a script adds
+//! its hash by being rendered.
+
+use std::collections::BTreeSet;
+
+use base64::Engine;
+
+use crate::output::{Contents, Origin, OutputFile};
+use crate::site::Site;
+
+/// Site path of the headers file.
+pub const HEADERS_FILE: &str = "/_headers";
+
+/// What the pages of a site load or run besides files of the site itself, as CSP sources.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageSources {
+    /// `'sha256-…'` of each inline script a browser runs (not JSON-LD or other data blocks).
+    pub scripts: BTreeSet<String>,
+    /// `'sha256-…'` of each `<style>` element.
+    pub styles: BTreeSet<String>,
+    /// `'sha256-…'` of each `style="…"` attribute (Markdown table alignment writes them).
+    pub style_attributes: BTreeSet<String>,
+    /// Origins of embedded players (`data-embed-origin`).
+    pub frames: BTreeSet<String>,
+    /// Origins of images on other hosts.
+    pub images: BTreeSet<String>,
+}
+
+/// `'sha256-…'`: the CSP source that allows exactly `text`.
+pub fn sha256_source(text: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest.as_ref()))
+}
+
+/// Whether a `<script type>` is one a browser runs: none, a JavaScript MIME type, or `module`.
+/// Anything else (`application/ld+json`, `application/json`, `text/template`) is a data block,
+/// which CSP does not govern.
+fn is_executed(script_type: Option<&str>) -> bool {
+    let Some(kind) = script_type.map(|t| t.trim().to_ascii_lowercase()) else { return true };
+    let essence = kind.split(';').next().unwrap_or_default().trim().to_string();
+    essence.is_empty()
+        || essence == "module"
+        || matches!(
+            essence.as_str(),
+            "text/javascript" | "application/javascript" | "application/ecmascript" | "text/ecmascript"
+        )
+}
+
+/// The origin (`https://host[:port]`) of an absolute or protocol-relative URL; `None` for a
+/// path on this site, `data:` and the like.
+pub fn url_origin(url: &str) -> Option<String> {
+    let url = url.trim();
+    let (scheme, rest) = if let Some(rest) = url.strip_prefix("//") {
+        ("https", rest)
+    } else {
+        let (scheme, rest) = url.split_once("://")?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return None;
+        }
+        (if scheme == "http" { "http" } else { "https" }, rest)
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default().to_ascii_lowercase();
+    let valid = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+    valid.then(|| format!("{scheme}://{host}"))
+}
+
+/// Origins of the URLs of a `srcset` (`a.jpg 480w, https://x.org/b.jpg 800w`).
+fn srcset_origins(srcset: &str) -> impl Iterator<Item = String> + '_ {
+    srcset.split(',').filter_map(|candidate| url_origin(candidate.split_whitespace().next().unwrap_or_default()))
+}
+
+impl PageSources {
+    /// What the HTML page `html` runs and loads from elsewhere. A page lol_html cannot read
+    /// (it reads anything our templates write) adds nothing.
+    pub fn of_html(html: &[u8]) -> PageSources {
+        use std::cell::RefCell;
+        let found = RefCell::new(PageSources::default());
+        // The inline `<script>` or `<style>` being read, when it counts, and its text so far.
+        let script: RefCell<Option<String>> = RefCell::new(None);
+        let style: RefCell<Option<String>> = RefCell::new(None);
+        let handlers = [
+            lol_html::element!("script", |el| {
+                let inline = el.get_attribute("src").is_none();
+                *script.borrow_mut() = (inline && is_executed(el.get_attribute("type").as_deref())).then(String::new);
+                Ok(())
+            }),
+            lol_html::text!("script", |chunk| {
+                let mut current = script.borrow_mut();
+                if let Some(text) = current.as_mut() {
+                    text.push_str(chunk.as_str());
+                    if chunk.last_in_text_node() {
+                        found.borrow_mut().scripts.insert(sha256_source(text));
+                        *current = None;
+                    }
+                }
+                Ok(())
+            }),
+            lol_html::element!("style", |_| {
+                *style.borrow_mut() = Some(String::new());
+                Ok(())
+            }),
+            lol_html::text!("style", |chunk| {
+                let mut current = style.borrow_mut();
+                if let Some(text) = current.as_mut() {
+                    text.push_str(chunk.as_str());
+                    if chunk.last_in_text_node() {
+                        found.borrow_mut().styles.insert(sha256_source(text));
+                        *current = None;
+                    }
+                }
+                Ok(())
+            }),
+            lol_html::element!("[style]", |el| {
+                if let Some(value) = el.get_attribute("style") {
+                    found.borrow_mut().style_attributes.insert(sha256_source(&value));
+                }
+                Ok(())
+            }),
+            lol_html::element!("[data-embed-origin]", |el| {
+                if let Some(origin) = el.get_attribute("data-embed-origin").and_then(|o| url_origin(&o)) {
+                    found.borrow_mut().frames.insert(origin);
+                }
+                Ok(())
+            }),
+            lol_html::element!("img[src], video[poster]", |el| {
+                let url = el.get_attribute("src").or_else(|| el.get_attribute("poster")).unwrap_or_default();
+                found.borrow_mut().images.extend(url_origin(&url));
+                Ok(())
+            }),
+            lol_html::element!("img[srcset], source[srcset]", |el| {
+                let srcset = el.get_attribute("srcset").unwrap_or_default();
+                found.borrow_mut().images.extend(srcset_origins(&srcset));
+                Ok(())
+            }),
+        ];
+        let settings = handlers.into_iter().fold(lol_html::Settings::new(), |s, h| s.append_element_content_handler(h));
+        let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+        if rewriter.write(html).and_then(|()| rewriter.end()).is_err() {
+            return PageSources::default();
+        }
+        found.into_inner()
+    }
+
+    /// Adds what `other` found.
+    pub fn merge(&mut self, other: PageSources) {
+        self.scripts.extend(other.scripts);
+        self.styles.extend(other.styles);
+        self.style_attributes.extend(other.style_attributes);
+        self.frames.extend(other.frames);
+        self.images.extend(other.images);
+    }
+}
+
+/// Whether the output at site path `path` is an HTML page (`/a/`, `/404.html`).
+pub fn is_html_page(path: &str) -> bool {
+    path.ends_with('/') || path.ends_with(".html") || path.ends_with(".htm")
+}
+
+/// The security headers of `site`, whose pages load `sources`, as (name, value) pairs in the
+/// order they are written.
+pub fn security_headers(site: &Site, sources: &PageSources) -> Vec<(&'static str, String)> {
+    vec![
+        ("Content-Security-Policy", content_security_policy(site, sources)),
+        ("Referrer-Policy", site.config.referrer_policy.clone()),
+        ("X-Content-Type-Options", "nosniff".into()),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()".into()),
+    ]
+}
+
+/// The Content-Security-Policy: the site itself, and each exception the pages need.
+fn content_security_policy(site: &Site, sources: &PageSources) -> String {
+    let own_origin = url_origin(&site.config.base_url.origin);
+    let join = |first: &[&str], rest: &BTreeSet<String>| {
+        first.iter().map(|s| s.to_string()).chain(rest.iter().cloned()).collect::<Vec<_>>().join(" ")
+    };
+    let mut script = vec!["'self'"];
+    // Pagefind runs its search in WebAssembly, which browsers compile only under
+    // 'wasm-unsafe-eval' (it allows WebAssembly, not JavaScript's eval):
+    // https://pagefind.app/docs/hosting/#content-security-policy-csp
+    if site.config.search {
+        script.push("'wasm-unsafe-eval'");
+    }
+    let mut style: Vec<&str> = vec!["'self'"];
+    style.extend(sources.styles.iter().map(String::as_str));
+    if !sources.style_attributes.is_empty() {
+        // Hashes allow `style` attributes only with 'unsafe-hashes', which allows no others.
+        style.push("'unsafe-hashes'");
+        style.extend(sources.style_attributes.iter().map(String::as_str));
+    }
+    let images: BTreeSet<String> = sources.images.iter().filter(|o| Some(*o) != own_origin.as_ref()).cloned().collect();
+    let frames = if sources.frames.is_empty() { "'none'".to_string() } else { join(&[], &sources.frames) };
+    [
+        "default-src 'self'".to_string(),
+        format!("script-src {}", join(&script, &sources.scripts)),
+        format!("style-src {}", style.join(" ")),
+        format!("img-src {}", join(&["'self'", "data:"], &images)),
+        format!("frame-src {frames}"),
+        "object-src 'none'".into(),
+        "base-uri 'self'".into(),
+        "form-action 'self'".into(),
+        "frame-ancestors 'self'".into(),
+    ]
+    .join("; ")
+}
+
+/// `headers` for a page into which the dev server put `snippet` (its reload script, and the
+/// error overlay while a build is broken): the policy also allows what the snippet runs and
+/// its inline styles, and nothing else.
+pub fn with_snippet(headers: &[(&'static str, String)], snippet: &str) -> Vec<(&'static str, String)> {
+    let extra = PageSources::of_html(snippet.as_bytes());
+    headers
+        .iter()
+        .map(|(name, value)| {
+            if *name != "Content-Security-Policy" {
+                return (*name, value.clone());
+            }
+            let mut styles: Vec<String> = extra.styles.iter().cloned().collect();
+            if !extra.style_attributes.is_empty() {
+                styles.push("'unsafe-hashes'".into());
+                styles.extend(extra.style_attributes.iter().cloned());
+            }
+            let directives: Vec<String> = value
+                .split("; ")
+                .map(|directive| {
+                    let added: Vec<&String> = match directive.split(' ').next() {
+                        Some("script-src") => extra.scripts.iter().collect(),
+                        Some("style-src") => styles.iter().filter(|s| !directive.contains(s.as_str())).collect(),
+                        _ => Vec::new(),
+                    };
+                    std::iter::once(directive.to_string())
+                        .chain(added.into_iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            (*name, directives.join("; "))
+        })
+        .collect()
+}
+
+/// `_headers` for `site`, whose pages load `sources`: on Netlify, Cloudflare Pages and
+/// unknown hosts (the file is theirs), unless `headers_file: false`.
+pub fn headers_file(site: &Site, sources: &PageSources) -> Option<OutputFile> {
+    use crate::hosting::Hosting;
+    let writes = matches!(site.config.hosting, Hosting::Generic | Hosting::Netlify | Hosting::Cloudflare);
+    if !writes || !site.config.headers_file {
+        return None;
+    }
+    let mut text = format!("{}*\n", site.config.base_url.prefix);
+    for (name, value) in security_headers(site, sources) {
+        text.push_str(&format!("  {name}: {value}\n"));
+    }
+    Some(OutputFile {
+        path: HEADERS_FILE.into(),
+        contents: Contents::Text(text),
+        origin: Origin::Generated("the _headers file".into()),
+    })
+}
+
+/// What the HTML pages among `files` load (files held in memory; `render_site` and the dev
+/// server).
+pub fn sources_of(files: &[OutputFile]) -> PageSources {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .filter(|f| is_html_page(&f.path))
+        .filter_map(|f| match &f.contents {
+            Contents::Text(text) => Some(PageSources::of_html(text.as_bytes())),
+            _ => None,
+        })
+        .reduce(PageSources::default, |mut a, b| {
+            a.merge(b);
+            a
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_and_data_blocks_and_files_are_not() {
+        let html =
+            br#"<html><head><script type="application/ld+json">{"a":1}</script><script src="/x.js"></script></head>
+<body><script>alert(1)</script><script type="module">go()</script></body></html>"#;
+        let found = PageSources::of_html(html);
+        let expected: BTreeSet<String> = [sha256_source("alert(1)"), sha256_source("go()")].into();
+        assert_eq!(found.scripts, expected);
+    }
+
+    #[test]
+    fn the_hash_is_base64_of_sha256() {
+        // echo -n 'alert(1)' | openssl sha256 -binary | base64
+        assert_eq!(sha256_source("alert(1)"), "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='");
+    }
+
+    #[test]
+    fn styles_embeds_and_image_hosts_are_collected() {
+        let html = br#"<style>p{}</style><td style="text-align: right">1</td>
+<div data-embed-origin="https://www.youtube-nocookie.com"></div><div data-embed-origin="not a url"></div>
+<img src="https://cdn.example.net/a.jpg" srcset="//img.example.com/b.jpg 2x, /c.jpg 1x"><img src="/d.jpg"><img src="data:image/png;base64,AA">"#;
+        let found = PageSources::of_html(html);
+        assert_eq!(found.styles, BTreeSet::from([sha256_source("p{}")]));
+        assert_eq!(found.style_attributes, BTreeSet::from([sha256_source("text-align: right")]));
+        assert_eq!(found.frames, BTreeSet::from(["https://www.youtube-nocookie.com".to_string()]));
+        let images: Vec<&str> = found.images.iter().map(String::as_str).collect();
+        assert_eq!(images, ["https://cdn.example.net", "https://img.example.com"]);
+    }
+
+    #[test]
+    fn origins_keep_scheme_host_and_port_only() {
+        assert_eq!(url_origin("https://Example.org:8443/a?b").as_deref(), Some("https://example.org:8443"));
+        assert_eq!(url_origin("http://x.org").as_deref(), Some("http://x.org"));
+        assert_eq!(url_origin("/images/a.jpg"), None);
+        assert_eq!(url_origin("javascript:alert(1)"), None);
+        assert_eq!(url_origin("https://x.org\"; script-src *"), None);
+    }
+}
