@@ -229,7 +229,11 @@ fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
     let content = site
         .config
         .feed_full_content
-        .then(|| xml_text(&absolute_urls(&a.article.common.body.html, &base.origin, &link)));
+        .then(|| {
+            // Feed readers get embeds as plain links (no card, no script).
+            let body = &a.article.common.body;
+            xml_text(&absolute_urls(body.feed_html.as_deref().unwrap_or(&body.html), &base.origin, &link))
+        });
     FeedEntry {
         title: xml_text(&a.article.common.title),
         link,

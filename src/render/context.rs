@@ -319,6 +319,10 @@ pub struct ArticleView<'a> {
     pub comments: &'a [ArchivedComment],
     /// The article's versions in other languages (`translation_key:`).
     pub translations: Vec<TranslationView>,
+    /// Whether the body shows an embed card (the page then loads `embeds.js`).
+    pub has_embeds: bool,
+    /// Whether the body uses shortcodes (the page then loads `shortcodes.css`).
+    pub has_shortcodes: bool,
 }
 
 /// A page, available as `page` in `page.html`.
@@ -356,6 +360,10 @@ pub struct PageView<'a> {
     pub comments: &'a [ArchivedComment],
     /// The page's versions in other languages (`translation_key:`).
     pub translations: Vec<TranslationView>,
+    /// Whether the body shows an embed card (the page then loads `embeds.js`).
+    pub has_embeds: bool,
+    /// Whether the body uses shortcodes (the page then loads `shortcodes.css`).
+    pub has_shortcodes: bool,
 }
 
 /// One numbered link of a paginator.
@@ -650,6 +658,8 @@ impl<'a> ViewBuilder<'a> {
             source: a.article.common.source.to_string_lossy().replace('\\', "/"),
             comments: self.comments_of(&a.article.common.source),
             translations: self.translations_of(&a.article.common, &a.path),
+            has_embeds: a.article.common.body.has_embeds,
+            has_shortcodes: a.article.common.body.has_shortcodes,
         }
     }
 
@@ -736,6 +746,8 @@ impl<'a> ViewBuilder<'a> {
             draft: c.draft,
             comments: self.comments_of(&c.source),
             translations: self.translations_of(c, &p.page.path),
+            has_embeds: c.body.has_embeds,
+            has_shortcodes: c.body.has_shortcodes,
         }
     }
 
