@@ -181,12 +181,14 @@ impl Shortcodes {
         errors: &mut Vec<Error>,
         warnings: &mut Vec<Warning>,
     ) -> (String, Vec<Insert>) {
+        // A theme without a `video` shortcode leaves pasted URLs as they are (links).
+        let is_embed = |url: &str| self.origins.contains_key("video") && embeds::embed(url).is_some();
         // Most bodies have neither: skip the extra Markdown pass that finds code.
-        if !text.contains("{{<") && !text.contains("http") {
+        if !text.contains("{{<") && !syntax::bare_url_lines(text).any(|(url, _)| is_embed(&url)) {
             return (text.to_string(), Vec::new());
         }
         let code = crate::markdown::code_ranges(text);
-        let (items, problems) = syntax::scan(text, &code, &|url| embeds::embed(url).is_some());
+        let (items, problems) = syntax::scan(text, &code, &is_embed);
         errors.extend(problems.into_iter().map(|(at, message)| error_at(doc, at, message)));
         let mut out = String::with_capacity(text.len());
         let mut inserts = Vec::new();
