@@ -68,6 +68,7 @@ pub fn scan(text: &str, code: &[Range<usize>], is_embed: &dyn Fn(&str) -> bool) 
         .collect();
     items.extend(urls);
     items.sort_by_key(|i| i.span().start);
+    problems.sort_by_key(|(at, _)| *at);
     (items, problems)
 }
 
