@@ -227,11 +227,13 @@ fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
         }))
         .collect();
     // A withheld article stays in its feeds (its `updated` tells readers it changed), with
-    // its notice in place of the summary, and without its body or image.
+    // its notice in place of the summary, and without its body or image. Feed readers get
+    // embeds as plain links (no card, no script).
     let withheld = a.article.withheld.as_ref();
     let summary = withheld.map_or(&a.article.common.summary, |w| &w.reason);
+    let body = &a.article.common.body;
     let content = (site.config.feed_full_content && withheld.is_none())
-        .then(|| xml_text(&absolute_urls(&a.article.common.body.html, &base.origin, &link)));
+        .then(|| xml_text(&absolute_urls(body.feed_html.as_deref().unwrap_or(&body.html), &base.origin, &link)));
     FeedEntry {
         title: xml_text(&a.article.common.title),
         link,

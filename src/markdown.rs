@@ -1,9 +1,17 @@
 //! Markdown → HTML with pulldown-cmark, in one pass over the events that also yields the table
 //! of contents, the plain-text summary and the word count. Fenced code is highlighted by syntect
 //! into `hl-*` CSS classes (the theme ships the colours).
+//!
+//! Shortcodes are expanded before this module parses the text, by an [`Expand`] it is given
+//! (the `shortcodes` module, which renders Tera templates): each one is replaced by a token
+//! (see [`insert_token`]) that Markdown leaves alone, and the tokens are swapped for the
+//! shortcodes' HTML after rendering. This module only knows the tokens, so it does not depend
+//! on the template engine.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -11,6 +19,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use crate::error::{Error, Warning};
 use crate::slug::slugify;
 
 /// How many words an automatic summary keeps.
@@ -48,13 +57,92 @@ pub struct Rendered {
     pub images_without_alt: Vec<String>,
     /// URLs of every Markdown image (`![alt](x.png)`), as written, in order.
     pub images: Vec<String>,
+    /// The body for feeds, when it differs from `html`: an embed card there is a plain link.
+    pub feed_html: Option<String>,
+    /// Whether the body shows an embed card (an element with `data-embed-origin`), whose page
+    /// needs the script that loads the player on a click.
+    pub has_embeds: bool,
+    /// Whether the body uses shortcodes, whose page needs their style sheet.
+    pub has_shortcodes: bool,
+}
+
+/// The HTML a shortcode stands for, swapped in for its token after rendering.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Insert {
+    /// The HTML for the page.
+    pub html: String,
+    /// The HTML for feeds, when it differs (an embed card becomes a plain link).
+    pub feed_html: Option<String>,
+    /// Words the shortcode adds to the word count (those of a callout, say).
+    pub words: usize,
+}
+
+/// What a shortcode expander made of a document body.
+#[derive(Debug, Default)]
+pub struct Expansion {
+    /// The body with each shortcode replaced by its [`insert_token`].
+    pub text: String,
+    /// The inserts, by token number.
+    pub inserts: Vec<Insert>,
+    /// Problems that stop the build, each at its file, line and column.
+    pub errors: Vec<Error>,
+    /// Problems that do not.
+    pub warnings: Vec<Warning>,
+}
+
+/// The document a body belongs to, for shortcodes: where problems are, which language its
+/// labels are in, and where its files are.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentContext<'a> {
+    /// The file's path relative to the site root, for messages.
+    pub source: &'a Path,
+    /// The whole file's text, to turn offsets into lines and columns.
+    pub file_text: &'a str,
+    /// Where the text being expanded starts in `file_text`.
+    pub offset: usize,
+    /// The document's language.
+    pub lang: &'a str,
+    /// The base URL's path (`/` for most sites), for root-relative URLs.
+    pub url_prefix: &'a str,
+}
+
+/// Expands shortcodes in a document body (implemented by the `shortcodes` module).
+pub trait Expand: Send + Sync + std::fmt::Debug {
+    /// `body` with its shortcodes replaced by tokens, and what the tokens stand for.
+    fn expand(&self, body: &str, doc: &DocumentContext, markdown: &Markdown) -> Expansion;
+    /// Changes whenever an expansion could: a document parsed with another fingerprint must
+    /// be parsed again (the dev server's cache).
+    fn fingerprint(&self) -> u64;
+}
+
+/// First and last character of a token: private-use characters, which nobody types and
+/// Markdown passes through untouched.
+const TOKEN_OPEN: char = '\u{E010}';
+const TOKEN_CLOSE: char = '\u{E011}';
+
+/// The token that stands for insert number `index` in an expanded body.
+pub fn insert_token(index: usize) -> String {
+    format!("{TOKEN_OPEN}{index}{TOKEN_CLOSE}")
+}
+
+/// The byte ranges of `text` that are code (code spans, fenced and indented blocks), where
+/// shortcodes are not expanded.
+pub fn code_ranges(text: &str) -> Vec<Range<usize>> {
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, range)| range)
+        .collect()
 }
 
 /// A Markdown renderer. Owns the syntax definitions, loaded the first time a code block needs
 /// them (most sites have few code blocks; loading costs tens of milliseconds).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Markdown {
-    syntaxes: OnceLock<SyntaxSet>,
+    /// Shared by the clones [`Markdown::with_expander`] makes.
+    syntaxes: Arc<OnceLock<SyntaxSet>>,
+    /// Expands shortcodes in document bodies; none in a plain renderer.
+    expander: Option<Arc<dyn Expand>>,
 }
 
 fn options() -> Options {
@@ -94,18 +182,55 @@ impl Markdown {
         self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
     }
 
+    /// This renderer (sharing its loaded syntaxes) with `expander` expanding shortcodes in
+    /// [`Markdown::render_document`].
+    pub fn with_expander(&self, expander: Arc<dyn Expand>) -> Markdown {
+        Markdown { syntaxes: self.syntaxes.clone(), expander: Some(expander) }
+    }
+
+    /// The expander's fingerprint (0 without one): see [`Expand::fingerprint`].
+    pub fn expander_fingerprint(&self) -> u64 {
+        self.expander.as_ref().map_or(0, |e| e.fingerprint())
+    }
+
     /// Renders `source`. Root-relative link and image URLs get `url_prefix` (the base URL's
     /// path, `/` for most sites) so that sites published under a sub-path work.
     pub fn render(&self, source: &str, url_prefix: &str) -> Rendered {
+        self.render_with(source, url_prefix, &[])
+    }
+
+    /// Renders the body of a document, its shortcodes expanded (when this renderer has an
+    /// expander), with the problems the shortcodes have.
+    pub fn render_document(&self, body: &str, doc: &DocumentContext) -> (Rendered, Vec<Error>, Vec<Warning>) {
+        match &self.expander {
+            None => (self.render(body, doc.url_prefix), Vec::new(), Vec::new()),
+            Some(expander) => {
+                let expansion = expander.expand(body, doc, self);
+                let rendered = self.render_with(&expansion.text, doc.url_prefix, &expansion.inserts);
+                (rendered, expansion.errors, expansion.warnings)
+            }
+        }
+    }
+
+    /// Renders `source`, whose tokens ([`insert_token`]) stand for `inserts`.
+    pub fn render_with(&self, source: &str, url_prefix: &str, inserts: &[Insert]) -> Rendered {
         let mut events: Vec<Event> = Parser::new_ext(source, options()).collect();
         let mut out = Rendered::default();
         let headings = self.assign_heading_ids(&mut events);
         out.anchors = headings.iter().map(|(_, id, _)| id.clone()).collect();
         out.toc = build_toc(headings);
-        self.collect_text(&events, &mut out);
+        self.collect_text(&events, &mut out, inserts);
         let events = self.transform(events, url_prefix);
         out.html.reserve(source.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+        if !inserts.is_empty() {
+            if inserts.iter().any(|i| i.feed_html.is_some()) {
+                out.feed_html = Some(swap_tokens(&out.html, inserts, true));
+            }
+            out.html = swap_tokens(&out.html, inserts, false);
+            out.has_shortcodes = true;
+            out.has_embeds = out.html.contains("data-embed-origin=");
+        }
         out
     }
 
@@ -143,10 +268,13 @@ impl Markdown {
 
     /// Plain text for the word count, the first top-level paragraph and the text before
     /// `<!-- more -->`. Code blocks count for nothing: they are not prose.
-    fn collect_text(&self, events: &[Event], out: &mut Rendered) {
+    /// A paragraph holding nothing but shortcodes (a video card) is not the summary.
+    fn collect_text(&self, events: &[Event], out: &mut Rendered, inserts: &[Insert]) {
         let mut text = String::new();
         let mut first_paragraph: Option<String> = None;
         let mut capturing: Option<String> = None;
+        let mut paragraph_has_insert = false;
+        let mut inserted_words = 0;
         let mut nesting = 0usize;
         let mut in_code_block = false;
         let mut open_image: Option<(&str, bool)> = None;
@@ -169,11 +297,24 @@ impl Markdown {
                 }
                 Event::Start(Tag::Paragraph) if nesting == 0 && first_paragraph.is_none() => {
                     capturing = Some(String::new());
+                    paragraph_has_insert = false;
                 }
                 Event::End(TagEnd::Paragraph) => {
-                    if let Some(buf) = capturing.take() {
+                    if let Some(buf) = capturing.take()
+                        && !(paragraph_has_insert && buf.trim().is_empty())
+                    {
                         first_paragraph = Some(trim_words(&buf, SUMMARY_WORDS));
                     }
+                    text.push(' ');
+                }
+                Event::Text(t) if !in_code_block && !inserts.is_empty() && t.contains(TOKEN_OPEN) => {
+                    let (prose, words) = split_tokens(t, inserts);
+                    paragraph_has_insert = true;
+                    inserted_words += words;
+                    if let Some(buf) = &mut capturing {
+                        buf.push_str(&prose);
+                    }
+                    text.push_str(&prose);
                     text.push(' ');
                 }
                 Event::Start(
@@ -211,7 +352,7 @@ impl Markdown {
             }
         }
         out.first_paragraph = first_paragraph.unwrap_or_default();
-        out.word_count = text.split_whitespace().count();
+        out.word_count = text.split_whitespace().count() + inserted_words;
     }
 
     /// Highlights code, marks external links, and prefixes root-relative URLs.
@@ -335,6 +476,55 @@ fn build_toc(headings: Vec<(u8, String, String)>) -> Vec<TocEntry> {
         insert(&mut toc, TocEntry { level, id, title, children: Vec::new() });
     }
     toc
+}
+
+/// `text` without its tokens, and the words of the inserts they stand for.
+fn split_tokens(text: &str, inserts: &[Insert]) -> (String, usize) {
+    let mut prose = String::with_capacity(text.len());
+    let mut inserted = 0;
+    let mut rest = text;
+    while let Some(open) = rest.find(TOKEN_OPEN) {
+        prose.push_str(&rest[..open]);
+        let after = &rest[open + TOKEN_OPEN.len_utf8()..];
+        let Some(close) = after.find(TOKEN_CLOSE) else { break };
+        if let Some(insert) = after[..close].parse::<usize>().ok().and_then(|i| inserts.get(i)) {
+            inserted += insert.words;
+        }
+        rest = &after[close + TOKEN_CLOSE.len_utf8()..];
+    }
+    prose.push_str(rest);
+    (prose, inserted)
+}
+
+/// `html` with each token replaced by its insert's HTML (its feed HTML when `feed`); a token
+/// that is a paragraph of its own replaces the paragraph, since a card is a block.
+fn swap_tokens(html: &str, inserts: &[Insert], feed: bool) -> String {
+    let mut out = String::with_capacity(html.len() + inserts.iter().map(|i| i.html.len()).sum::<usize>());
+    let mut rest = html;
+    while let Some(open) = rest.find(TOKEN_OPEN) {
+        let after = &rest[open + TOKEN_OPEN.len_utf8()..];
+        let Some(close) = after.find(TOKEN_CLOSE) else { break };
+        let Some(insert) = after[..close].parse::<usize>().ok().and_then(|i| inserts.get(i)) else {
+            out.push_str(&rest[..open + TOKEN_OPEN.len_utf8()]);
+            rest = after;
+            continue;
+        };
+        let mut before = &rest[..open];
+        let mut after = &after[close + TOKEN_CLOSE.len_utf8()..];
+        if let (Some(b), Some(a)) = (before.strip_suffix("<p>"), after.strip_prefix("</p>")) {
+            before = b;
+            after = a.strip_prefix('\n').unwrap_or(a);
+        }
+        out.push_str(before);
+        let chosen = if feed { insert.feed_html.as_deref().unwrap_or(&insert.html) } else { &insert.html };
+        out.push_str(chosen.trim_end());
+        if before.len() != open {
+            out.push('\n');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Runs of whitespace (newlines included) as single spaces, trimmed at both ends.

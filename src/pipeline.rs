@@ -47,6 +47,9 @@ pub(crate) struct Prepared {
     pub statics: Vec<OutputFile>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Warning>,
+    /// The Markdown renderer the content was loaded with (shortcodes included), for the dev
+    /// server to parse an edited file the same way.
+    pub markdown: markdown::Markdown,
 }
 
 /// Loads the configuration, theme and content, assembles the site and checks what can be
@@ -65,6 +68,12 @@ pub(crate) fn prepare(
     }
     let theme = theme::Theme::load(root, &config.theme)?;
     let strings = crate::i18n::Strings::load(&theme.strings, &config);
+    let statics = output::static_files(root, &theme).map(|mut files| {
+        crate::minify::minify_theme_styles(&mut files);
+        files
+    });
+    let markdown = with_shortcodes(markdown, &theme, &strings, root, &statics);
+    let markdown = &markdown;
     let load = content::LoadOptions {
         drafts: opts.drafts,
         future: opts.future,
@@ -84,10 +93,6 @@ pub(crate) fn prepare(
     }
     warnings.sort();
     warnings.dedup();
-    let statics = output::static_files(root, &theme).map(|mut files| {
-        crate::minify::minify_theme_styles(&mut files);
-        files
-    });
     let (mut site, assembly_errors) = Site::assemble_all(config, content, previous);
     errors.extend(assembly_errors);
     if let Ok(strings) = &strings {
@@ -110,12 +115,38 @@ pub(crate) fn prepare(
             Error::collect(errors)?;
             renderer.use_images(site.images.clone(), site.config.base_url.prefix.clone());
             site.corrections_page = renderer.has_template(render::CORRECTIONS_TEMPLATE);
-            Ok(Prepared { site, renderer, statics, warnings })
+            Ok(Prepared { site, renderer, statics, warnings, markdown: markdown.clone() })
         }
         Err(e) => {
             errors.push(e);
             Err(Error::all(errors))
         }
+    }
+}
+
+/// `markdown` expanding the shortcodes of `theme` (see [`crate::shortcodes`]). Without strings
+/// or static files (whose errors are reported by the caller) shortcodes stay as written.
+fn with_shortcodes(
+    markdown: &markdown::Markdown,
+    theme: &theme::Theme,
+    strings: &Result<crate::i18n::Strings>,
+    root: &Path,
+    statics: &Result<Vec<OutputFile>>,
+) -> markdown::Markdown {
+    let (Ok(strings), Ok(statics)) = (strings, statics) else { return markdown.clone() };
+    let files = statics
+        .iter()
+        .map(|f| {
+            let file = match &f.contents {
+                output::Contents::Copy(path) => Some(path.clone()),
+                _ => None,
+            };
+            (f.path.clone(), file)
+        })
+        .collect();
+    match crate::shortcodes::Shortcodes::new(theme, Arc::new(strings.clone()), root, files) {
+        Some(shortcodes) => markdown.with_expander(Arc::new(shortcodes)),
+        None => markdown.clone(),
     }
 }
 

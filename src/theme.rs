@@ -34,12 +34,13 @@ pub const BUILTIN_TEMPLATES: &[(&str, &[u8])] = builtin_files!("templates";
     "base.html", "article.html", "page.html", "index.html", "category.html", "tag.html", "author.html",
     "tags.html", "authors.html", "404.html", "search.html", "corrections.html", "partials/card.html", "partials/date.html",
     "partials/meta.html", "partials/pagination.html", "partials/query-redirect.html", "partials/comments.html",
-    "partials/picture.html",
+    "partials/picture.html", "shortcodes/audio.html", "shortcodes/callout.html", "shortcodes/document.html",
+    "shortcodes/figure.html", "shortcodes/pullquote.html", "shortcodes/video.html",
 );
 
 /// The built-in theme's static files (path under `static/`, contents).
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = builtin_files!("static";
-    "favicon.svg", "style.css", "comments.css",
+    "favicon.svg", "style.css", "comments.css", "embeds.js", "shortcodes.css",
 );
 
 /// The built-in theme's strings tables (file name under `i18n/`, contents).

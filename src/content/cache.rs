@@ -85,9 +85,12 @@ pub fn load_with_cache(
     opts: LoadOptions,
     cache: &mut ContentCache,
 ) -> Result<(Content, Vec<Error>)> {
-    if cache.config.as_ref() != Some(config) {
+    // Shortcode templates, strings and static files shape bodies too.
+    let shortcodes = markdown.expander_fingerprint();
+    if cache.config.as_ref() != Some(config) || cache.shortcodes != shortcodes {
         cache.docs.clear();
         cache.config = Some(config.clone());
+        cache.shortcodes = shortcodes;
     }
     load_parts(root, config, markdown, opts, Some(cache))
 }
@@ -97,6 +100,8 @@ pub fn load_with_cache(
 pub struct ContentCache {
     /// The configuration the documents were parsed with.
     pub(super) config: Option<Config>,
+    /// The fingerprint of the shortcodes they were expanded with.
+    pub(super) shortcodes: u64,
     pub(super) docs: HashMap<PathBuf, (Stamp, Option<Document>)>,
     /// Files parsed (not re-used) by the last load, for tests and the dev server's log.
     pub(super) parsed_last: usize,

@@ -17,6 +17,8 @@ pub(crate) struct ParseContext<'a> {
     pub config: &'a Config,
     pub source: &'a Path,
     pub yaml: YamlSource<'a>,
+    /// The whole file, for locating problems in the body.
+    pub text: &'a str,
 }
 
 impl ParseContext<'_> {
@@ -132,7 +134,8 @@ pub(crate) fn parse_text(
     let split = front_matter::split(text).map_err(|e| {
         vec![Error::content(Location { path: source.to_path_buf(), position: Some(e.position) }, e.message)]
     })?;
-    let ctx = ParseContext { config, source, yaml: YamlSource { text: split.yaml, first_line: split.yaml_first_line } };
+    let ctx =
+        ParseContext { config, source, yaml: YamlSource { text: split.yaml, first_line: split.yaml_first_line }, text };
     let fm: FrontMatter = ctx.yaml.parse().map_err(|p| {
         let unknown = ctx.yaml.unknown_keys(front_matter::FIELDS);
         let problems = if unknown.is_empty() { vec![p] } else { unknown };
@@ -146,7 +149,11 @@ pub(crate) fn parse_text(
     let empty_tags = fm.tags.is_empty() && ctx.yaml.key_position("tags").is_some();
     let common = common_fields(&fm, source, split.body, &ctx, markdown, &mut errors).map(|mut common| {
         common.inline_images = locate_images(text, &common.body.images);
-        common.warnings = document_warnings(&common, &fm, empty_tags, &ctx);
+        // The shortcodes' warnings, found while the body was rendered, join the document's.
+        let mut warnings = document_warnings(&common, &fm, empty_tags, &ctx);
+        warnings.append(&mut common.warnings);
+        warnings.sort();
+        common.warnings = warnings;
         common
     });
     let doc = match (common, in_pages) {
@@ -330,7 +337,17 @@ pub(crate) fn common_fields(
             )),
         }
     }
-    let body = markdown.render(body, &ctx.config.base_url.prefix);
+    let lang = fm.lang.as_deref().map(str::trim).filter(|l| !l.is_empty()).unwrap_or(ctx.config.language.as_str());
+    let document = crate::markdown::DocumentContext {
+        source,
+        file_text: ctx.text,
+        // The body is the end of the file.
+        offset: ctx.text.len().saturating_sub(body.len()),
+        lang,
+        url_prefix: &ctx.config.base_url.prefix,
+    };
+    let (body, shortcode_errors, shortcode_warnings) = markdown.render_document(body, &document);
+    errors.extend(shortcode_errors);
     let summary = fm
         .summary
         .as_deref()
@@ -358,6 +375,6 @@ pub(crate) fn common_fields(
         body: std::sync::Arc::new(body),
         inline_images: Vec::new(),
         is_bundle: source.file_name().is_some_and(|n| n == "index.md"),
-        warnings: Vec::new(),
+        warnings: shortcode_warnings,
     })
 }

@@ -105,12 +105,13 @@ impl<'a> Converter<'a> {
         let html = replace_captions(&html);
         let html = replace_embed_shortcodes(&html);
         let html = self.replace_galleries(&html, post_id);
-        report_unknown_shortcodes(&html, &mut notes);
         let mut embeds = Vec::new();
+        let mut media = BTreeSet::new();
+        let html = self.replace_media_shortcodes(&html, &mut embeds, &mut media, &mut notes);
+        report_unknown_shortcodes(&html, &mut notes);
         let html = set_aside_bare_url_lines(&html, &mut embeds);
         let html = if is_block_editor { html } else { autop(&html) };
         let html = restore_pre(&html, &pres);
-        let mut media = BTreeSet::new();
         let html = self.clean_html(&html, &mut media, &mut notes);
         let html = set_aside_headerless_tables(&html, &mut embeds);
         let markdown = self.markdown.convert(&html).unwrap_or_else(|e| {
@@ -206,6 +207,80 @@ impl<'a> Converter<'a> {
 }
 
 impl Converter<'_> {
+    /// `[audio mp3="…"]`, `[video mp4="…" poster="…"]` and the PDF plugins' shortcodes
+    /// (`[pdf-embedder url="…"]`, `[pdfjs-viewer url="…"]`, `[embeddoc url="…"]`…) → pamphlet's
+    /// `audio`, `video` and `document` shortcodes, set aside (see [`EMBED_MARKER`]) so the HTML
+    /// converter leaves them as written. A file that is not in the uploads folder would fail
+    /// the build (a shortcode's file must be the site's own), so it becomes a plain link.
+    fn replace_media_shortcodes(
+        &self,
+        html: &str,
+        embeds: &mut Vec<String>,
+        media: &mut BTreeSet<String>,
+        notes: &mut Vec<Note>,
+    ) -> String {
+        static MEDIA: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(
+                r"(?is)\[(audio|video|pdf-embedder|pdfjs-viewer|pdf-viewer|embeddoc|gview)\b([^\]]*)\](?:\s*\[/(?:audio|video)\])?",
+            )
+            .expect("valid regex")
+        });
+        MEDIA
+            .replace_all(html, |caps: &regex::Captures| {
+                let kind = caps[1].to_ascii_lowercase();
+                let attrs = shortcode_attributes(&caps[2]);
+                let get = |keys: &[&str]| {
+                    keys.iter()
+                        .find_map(|k| attrs.iter().find(|(name, _)| name == k).map(|(_, v)| v.trim().to_string()))
+                };
+                let (name, sources): (&str, &[&str]) = match kind.as_str() {
+                    "audio" => ("audio", &["src", "mp3", "m4a", "ogg", "wav"]),
+                    "video" => ("video", &["src", "mp4", "m4v", "webm", "ogv"]),
+                    _ => ("document", &["url", "src", "file"]),
+                };
+                // `[audio https://…/a.mp3]`: the address without a name, as older posts write it.
+                let positional = || caps[2].split_whitespace().find(|w| w.starts_with("http")).map(str::to_string);
+                let Some(source) = get(sources).or_else(positional).filter(|s| !s.is_empty()) else {
+                    return caps[0].to_string();
+                };
+                let mut args = Vec::new();
+                if name == "video" && crate::shortcodes::embeds::embed(&source).is_some() {
+                    args.push(("url", source.clone()));
+                } else {
+                    match self.media.place(&source) {
+                        Some(place) if place.local => {
+                            media.insert(place.inside);
+                            args.push(("src", place.url));
+                        }
+                        _ => {
+                            notes.push(Note {
+                                kind: "shortcode",
+                                message: format!(
+                                    "`[{kind}]` names {source}, which is not in the uploads folder: it became a link"
+                                ),
+                            });
+                            embeds.push(format!("<{source}>"));
+                            return format!("\n\n<p>{EMBED_MARKER}{}</p>\n\n", embeds.len() - 1);
+                        }
+                    }
+                }
+                if let Some(poster) = get(&["poster"]).and_then(|p| self.media.place(&p)).filter(|p| p.local) {
+                    media.insert(poster.inside);
+                    args.push(("poster", poster.url));
+                }
+                if let Some(title) = get(&["title"]).filter(|t| !t.is_empty()) {
+                    args.push(("title", title));
+                }
+                let args: Vec<String> = args
+                    .iter()
+                    .map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
+                    .collect();
+                embeds.push(format!("{{{{< {name} {} >}}}}", args.join(" ")));
+                format!("\n\n<p>{EMBED_MARKER}{}</p>\n\n", embeds.len() - 1)
+            })
+            .into_owned()
+    }
+
     /// `[gallery ids="1,2"]`, or a bare `[gallery]` (the images uploaded to the post, in their
     /// gallery order) → one figure per image, with its caption. A gallery whose images are not
     /// in the export is left as written (and reported with the other shortcodes).

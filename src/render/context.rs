@@ -362,6 +362,10 @@ pub struct ArticleView<'a> {
     /// Corrections and updates together, newest first (what the default theme shows above
     /// the body).
     pub notices: Vec<NoticeView>,
+    /// Whether the body shows an embed card (the page then loads `embeds.js`).
+    pub has_embeds: bool,
+    /// Whether the body uses shortcodes (the page then loads `shortcodes.css`).
+    pub has_shortcodes: bool,
 }
 
 /// A page, available as `page` in `page.html`.
@@ -399,6 +403,10 @@ pub struct PageView<'a> {
     pub comments: &'a [ArchivedComment],
     /// The page's versions in other languages (`translation_key:`).
     pub translations: Vec<TranslationView>,
+    /// Whether the body shows an embed card (the page then loads `embeds.js`).
+    pub has_embeds: bool,
+    /// Whether the body uses shortcodes (the page then loads `shortcodes.css`).
+    pub has_shortcodes: bool,
 }
 
 /// One numbered link of a paginator.
@@ -740,6 +748,8 @@ impl<'a> ViewBuilder<'a> {
             corrections,
             updates,
             notices,
+            has_embeds: shown && a.article.common.body.has_embeds,
+            has_shortcodes: shown && a.article.common.body.has_shortcodes,
         }
     }
 
@@ -826,6 +836,8 @@ impl<'a> ViewBuilder<'a> {
             draft: c.draft,
             comments: self.comments_of(&c.source),
             translations: self.translations_of(c, &p.page.path),
+            has_embeds: c.body.has_embeds,
+            has_shortcodes: c.body.has_shortcodes,
         }
     }
 

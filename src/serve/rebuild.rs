@@ -194,7 +194,9 @@ impl Rebuilder {
             // Edits to known articles need no new listing of content/ (see `only_changed`).
             self.documents.only_changed(paths.iter().map(|p| self.opts.root.join(p)).collect());
         }
-        let Prepared { site, renderer, statics, .. } = self.load(&mut phases)?;
+        let Prepared { site, renderer, statics, markdown, .. } = self.load(&mut phases)?;
+        // With this build's shortcodes, so that an edited article is parsed as a build would.
+        self.markdown = markdown;
         let views = SiteViews::new(&site);
         phases.mark("views");
         let selection = match &self.last {

@@ -83,3 +83,32 @@ fn every_page_kind_fits_phone_and_desktop_widths_and_passes_axe_in_both_language
 
     assert!(example_ok && overflow_ok, "tests/browser/check.js found problems:\n{example_report}\n{overflow_report}");
 }
+
+// See: issue 20. A pasted YouTube URL loads nothing from YouTube until the reader clicks.
+#[test]
+#[ignore = "needs chromium and tests/browser/node_modules (scripts/install_browser_tests.sh)"]
+fn embeds_load_nothing_until_clicked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(root.join("content/2024/05")).expect("mkdir");
+    std::fs::write(root.join("site.yaml"), "title: Embeds\nbase_url: https://example.org\n").expect("site.yaml");
+    std::fs::write(
+        root.join("content/2024/05/video.md"),
+        "---\ntitle: A video\ndate: 2024-05-01\n---\nWatch this:\n\nhttps://www.youtube.com/watch?v=M7lc1UVf-VE\n\nAnd read on.\n",
+    )
+    .expect("article");
+    let out = dir.path().join("public");
+    build(&root, &out);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser/embeds.js"))
+        .arg("--site")
+        .arg(&out)
+        .args(["--base-url", BASE_URL, "--page", "/2024/05/video/"])
+        .output()
+        .expect("run node (Node.js 20 or newer)");
+    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "tests/browser/embeds.js found problems:\n{report}");
+    assert!(report.contains("\"iframesOnLoad\": 0"), "{report}");
+    assert!(report.contains("https://www.youtube-nocookie.com/embed/M7lc1UVf-VE"), "{report}");
+}

@@ -24,6 +24,7 @@ mod recipes;
 mod redirects;
 mod search;
 mod serve;
+mod shortcodes;
 mod sitemap;
 mod social;
 mod taxonomy;

@@ -3,6 +3,7 @@
 //! are held to the same standard: its site.yaml examples load, its front-matter example builds,
 //! and its shell commands parse (see: issue 22, whose README example did not build).
 
+use crate::common;
 use clap::Parser;
 use pamphlet::cli::Cli;
 
@@ -189,14 +190,25 @@ fn readme_front_matter_examples_build_without_warnings() {
         let root = dir.path();
         std::fs::write(root.join("site.yaml"), &site_yaml).unwrap();
         std::fs::create_dir_all(root.join("content/2024/03")).unwrap();
-        std::fs::write(root.join("content/2024/03/example.md"), text).unwrap();
-        // The images the example shows exist on the site it is written for.
-        for word in text.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
-            if let Some(path) = word.strip_prefix("/images/") {
-                let file = root.join("static/images").join(path);
+        // A block without front matter is a body snippet (an embed, a shortcode): it is
+        // built as the body of an article.
+        let article = if text.starts_with("---") {
+            text.clone()
+        } else {
+            format!("---\ntitle: README snippet\ndate: 2024-03-01\n---\n{text}")
+        };
+        std::fs::write(root.join("content/2024/03/example.md"), article).unwrap();
+        // The images and files the example names exist on the site it is written for.
+        for word in text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '"')) {
+            let Some(path) = word.strip_prefix('/') else { continue };
+            let file = root.join("static").join(path);
+            if path.starts_with("images/") {
                 std::fs::create_dir_all(file.parent().unwrap()).unwrap();
                 // A real image: image processing refuses files that are not images.
                 image::RgbImage::new(1, 1).save_with_format(file, image::ImageFormat::Png).unwrap();
+            } else if path.starts_with("files/") && path.ends_with(".pdf") {
+                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+                std::fs::write(file, common::minimal_pdf(2)).unwrap();
             }
         }
         let mut opts = pamphlet::BuildOptions::new(root);
