@@ -172,7 +172,7 @@ pub struct RenderedSite {
 /// Loads, assembles and renders the site without writing anything.
 pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
     let markdown = markdown::Markdown::new();
-    let Prepared { site, renderer, statics, mut warnings } =
+    let Prepared { site, renderer, statics, mut warnings, .. } =
         pipeline::prepare(opts, Purpose::Inspect, &markdown, None)?;
     let (mut files, search) = pipeline::beside_search(&site, || renderer.render_site(&site))?;
     files.extend(search);
@@ -199,7 +199,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let output_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &output_dir)?;
     let markdown = markdown::Markdown::new();
-    let Prepared { site, renderer, statics, mut warnings } =
+    let Prepared { site, renderer, statics, mut warnings, .. } =
         pipeline::prepare(opts, Purpose::Publish, &markdown, None)?;
     let staging = output::Staging::create(&output_dir)?;
     let write = |mut file: output::OutputFile| {

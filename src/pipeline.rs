@@ -35,6 +35,9 @@ pub(crate) struct Reuse<'a> {
     /// The last good model, whose related-article lists are re-used when nothing they depend
     /// on changed.
     pub previous: Option<&'a Site>,
+    /// When images the cache lacks are processed: the dev server leaves them for later, so
+    /// that no edit waits for them.
+    pub images: images::Timing,
 }
 
 /// The site loaded, assembled and validated, and its theme compiled: what a build renders from.
@@ -47,6 +50,8 @@ pub(crate) struct Prepared {
     pub statics: Vec<OutputFile>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Warning>,
+    /// Images left for later ([`images::Timing::Later`]): their files are not in the cache yet.
+    pub pending_images: Vec<images::Pending>,
 }
 
 /// Loads the configuration, theme and content, assembles the site and checks what can be
@@ -70,9 +75,9 @@ pub(crate) fn prepare(
         future: opts.future,
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
-    let (documents, previous) = match reuse {
-        Some(Reuse { documents, previous }) => (Some(documents), previous),
-        None => (None, None),
+    let (documents, previous, timing) = match reuse {
+        Some(Reuse { documents, previous, images }) => (Some(documents), previous, images),
+        None => (None, None, images::Timing::Now),
     };
     let (content, mut errors) = match documents {
         Some(cache) => content::load_with_cache(root, &config, markdown, load, cache)?,
@@ -92,9 +97,12 @@ pub(crate) fn prepare(
     }
     let renderer = strings.and_then(|s| render::Renderer::new(&theme, s));
     errors.extend(site.load_comments(root).err());
+    let mut pending_images = Vec::new();
     if let Ok(statics) = &statics {
         errors.extend(check_images(&site, &copied_paths(&site, statics)).err());
-        let published = images::publish(image_sources(root, statics, &site), &site.config.images, &opts.cache_dir());
+        let published =
+            images::publish(image_sources(root, statics, &site), &site.config.images, &opts.cache_dir(), timing);
+        pending_images = published.pending;
         errors.extend(published.errors);
         warnings.extend(published.warnings);
         warnings.sort();
@@ -105,7 +113,7 @@ pub(crate) fn prepare(
         Ok((mut renderer, statics)) => {
             Error::collect(errors)?;
             renderer.use_images(site.images.clone(), site.config.base_url.prefix.clone());
-            Ok(Prepared { site, renderer, statics, warnings })
+            Ok(Prepared { site, renderer, statics, warnings, pending_images })
         }
         Err(e) => {
             errors.push(e);
@@ -189,7 +197,7 @@ pub(crate) fn copied_files(root: &Path, statics: Vec<OutputFile>, site: &Site) -
     for image in site.images.iter() {
         files.extend(image.files.iter().map(|f| OutputFile {
             path: f.site_path.clone(),
-            contents: output::Contents::Copy(f.file.clone()),
+            contents: output::Contents::Cached(f.file.clone()),
             origin: output::Origin::Source(image.origin.clone()),
         }));
     }

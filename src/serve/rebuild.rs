@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use super::images::{ImageJob, Jobs};
 use super::state::SiteFiles;
 use super::watch::Change;
 use crate::content::{self, ContentCache};
@@ -48,6 +49,8 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// Wall time of each step, in order (`content`, `assemble`, `render`…).
     pub phases: Vec<(&'static str, Duration)>,
+    /// Images whose files are still to be made (served as `later` until then).
+    pub images: Vec<Arc<ImageJob>>,
 }
 
 /// Times the steps of a rebuild.
@@ -101,6 +104,10 @@ pub struct Rebuilder {
     retired: Option<LastGood>,
     /// Whether the latest rebuild failed.
     failing: bool,
+    /// When images the cache lacks are processed (see [`Rebuilder::process_images_later`]).
+    image_timing: crate::images::Timing,
+    /// The images still to process, shared with the server's background thread.
+    jobs: Jobs,
 }
 
 impl Rebuilder {
@@ -114,7 +121,15 @@ impl Rebuilder {
             last: None,
             retired: None,
             failing: false,
+            image_timing: crate::images::Timing::Now,
+            jobs: Jobs::default(),
         }
+    }
+
+    /// Leaves images the cache lacks for later (the dev server): a rebuild reads only their
+    /// headers, and serves their files from [`ImageJob`]s (see [`Outcome::images`]).
+    pub fn process_images_later(&mut self) {
+        self.image_timing = crate::images::Timing::Later;
     }
 
     /// Frees the build that the last successful rebuild replaced.
@@ -139,7 +154,7 @@ impl Rebuilder {
             // Edits to known articles need no new listing of content/ (see `only_changed`).
             self.documents.only_changed(paths.iter().map(|p| self.opts.root.join(p)).collect());
         }
-        let Prepared { site, renderer, statics, .. } = self.load(&mut phases)?;
+        let Prepared { site, renderer, statics, pending_images, .. } = self.load(&mut phases)?;
         let views = SiteViews::new(&site);
         phases.mark("views");
         let selection = match &self.last {
@@ -172,8 +187,20 @@ impl Rebuilder {
             }
             _ => check_rendered_and_copied(outputs.iter().map(|f| (&f.path, &f.origin)), &copies)?,
         }
-        let copied: Vec<(String, Arc<[u8]>)> =
-            copies.iter().map(|f| Ok((f.path.clone(), self.read_copied(f)?))).collect::<Result<_>>()?;
+        // Files of images not processed yet are served from their jobs until they exist.
+        let jobs = self.jobs.update(pending_images);
+        let job_of: HashMap<&std::path::Path, &Arc<ImageJob>> =
+            jobs.iter().flat_map(|j| j.pending().files().iter().map(move |f| (f.as_path(), j))).collect();
+        let mut later = HashMap::new();
+        let mut copied: Vec<(String, Arc<[u8]>)> = Vec::with_capacity(copies.len());
+        for f in &copies {
+            match &f.contents {
+                Contents::Cached(file) if job_of.contains_key(file.as_path()) => {
+                    later.insert(Arc::from(f.path.as_str()), (job_of[file.as_path()].clone(), file.clone()));
+                }
+                _ => copied.push((f.path.clone(), self.read_copied(f)?)),
+            }
+        }
         // Nothing below fails: the last build's rendered outputs can be updated in place.
         let rendered_count = outputs.len();
         let rendered = self.merge_rendered(outputs, selection.is_all());
@@ -189,7 +216,7 @@ impl Rebuilder {
                 files.insert(Arc::from(file.path.as_str()), Arc::from(text.into_bytes()));
             }
         }
-        let files = Arc::new(SiteFiles { prefix: site.config.base_url.prefix.clone(), files });
+        let files = Arc::new(SiteFiles { prefix: site.config.base_url.prefix.clone(), files, later });
         let changed = changed_paths(self.last.as_ref().map(|l| &*l.files), &files);
         phases.mark("diff");
         let outcome = Outcome {
@@ -200,6 +227,7 @@ impl Rebuilder {
             full: selection.is_all(),
             elapsed: phases.total(),
             phases: phases.0,
+            images: jobs.into_iter().filter(|j| !j.is_done()).collect(),
         };
         // Freeing a large model takes tens of milliseconds: leave it for `release_previous`,
         // after the pages have been told.
@@ -285,7 +313,8 @@ impl Rebuilder {
             last.rendered.insert(file.path, (bytes, file.origin));
         }
         changed.sort();
-        last.files = Arc::new(SiteFiles { prefix: last.files.prefix.clone(), files });
+        last.files =
+            Arc::new(SiteFiles { prefix: last.files.prefix.clone(), files, later: last.files.later.clone() });
         phases.mark("diff");
         Some(Ok(Outcome {
             files: last.files.clone(),
@@ -295,6 +324,7 @@ impl Rebuilder {
             full: false,
             elapsed: phases.total(),
             phases: std::mem::take(&mut phases.0),
+            images: Vec::new(),
         }))
     }
 
@@ -302,7 +332,11 @@ impl Rebuilder {
     /// server's document cache and last model to re-use: the same stages, and so the same
     /// errors, as `pamphlet build`.
     fn load(&mut self, phases: &mut Phases) -> Result<Prepared> {
-        let reuse = Reuse { documents: &mut self.documents, previous: self.last.as_ref().map(|l| &l.site) };
+        let reuse = Reuse {
+            documents: &mut self.documents,
+            previous: self.last.as_ref().map(|l| &l.site),
+            images: self.image_timing,
+        };
         let prepared = pipeline::prepare(&self.opts, Purpose::Inspect, &self.markdown, Some(reuse))?;
         phases.mark("assemble");
         Ok(prepared)
@@ -321,7 +355,7 @@ impl Rebuilder {
                 Contents::Builtin(b) => Arc::from(b),
                 Contents::Bytes(b) => Arc::from(b),
                 // The renderer produces text only; copies come from `pipeline::copied_files`.
-                Contents::Copy(_) => continue,
+                Contents::Copy(_) | Contents::Cached(_) => continue,
             };
             rendered.insert(file.path, (bytes, file.origin));
         }
@@ -408,7 +442,7 @@ fn check_rendered_and_copied<'a>(
 /// Site paths whose bytes differ between two builds, including added and removed ones.
 fn changed_paths(old: Option<&SiteFiles>, new: &SiteFiles) -> Vec<String> {
     let Some(old) = old.filter(|o| o.prefix == new.prefix) else {
-        let mut all: Vec<String> = new.files.keys().map(|k| k.to_string()).collect();
+        let mut all: Vec<String> = new.files.keys().chain(new.later.keys()).map(|k| k.to_string()).collect();
         if let Some(old) = old {
             all.extend(old.files.keys().filter(|k| !new.files.contains_key(*k)).map(|k| k.to_string()));
         }
@@ -421,13 +455,22 @@ fn changed_paths(old: Option<&SiteFiles>, new: &SiteFiles) -> Vec<String> {
         .iter()
         .filter(|(path, bytes)| match old.files.get(*path) {
             Some(before) => !Arc::ptr_eq(before, bytes) && before[..] != bytes[..],
-            None => true,
+            // An image processed since: its bytes are what the pages were promised.
+            None => !old.later.contains_key(*path),
         })
         .map(|(path, _)| path.to_string())
         .collect();
-    let kept: HashSet<&Arc<str>> = new.files.keys().collect();
-    changed.extend(old.files.keys().filter(|k| !kept.contains(k)).map(|k| k.to_string()));
+    // An image still to process is a change unless the same job was pending before.
+    changed.extend(
+        new.later
+            .iter()
+            .filter(|(path, (job, _))| old.later.get(*path).is_none_or(|(before, _)| !Arc::ptr_eq(before, job)))
+            .map(|(path, _)| path.to_string()),
+    );
+    let kept: HashSet<&Arc<str>> = new.files.keys().chain(new.later.keys()).collect();
+    changed.extend(old.files.keys().chain(old.later.keys()).filter(|k| !kept.contains(k)).map(|k| k.to_string()));
     changed.sort();
+    changed.dedup();
     changed
 }
 
@@ -439,6 +482,7 @@ mod tests {
         SiteFiles {
             prefix: "/".into(),
             files: entries.iter().map(|(p, b)| (Arc::from(*p), Arc::from(b.as_bytes()))).collect(),
+            later: HashMap::new(),
         }
     }
 
