@@ -328,10 +328,10 @@ impl Drop for Staging {
 /// Whether the regular file at `path` already holds `contents` (a copy also needs the
 /// source's permissions, which a copy takes).
 fn holds(path: &Path, contents: &Contents) -> bool {
-    if let Contents::Cached(src) = contents
-        && same_inode(src, path)
-    {
-        return true;
+    // A cache file counts as held only as a link to itself: a copy is replaced by a link
+    // (cheaper than reading both to compare them, now and at every later build).
+    if let Contents::Cached(src) = contents {
+        return same_inode(src, path);
     }
     match contents.data() {
         Data::InMemory(bytes) => same_bytes(path, bytes),
