@@ -90,8 +90,10 @@ fn main() {
     let text = work.join("pamphlet-text-only");
     make_pamphlet_site(&text, &images, &[]);
     write_articles(&text, &sources, false);
-    let text_opts =
-        pamphlet::BuildOptions { output: Some(work.join("pamphlet-text-public")), ..pamphlet::BuildOptions::new(&text) };
+    let text_opts = pamphlet::BuildOptions {
+        output: Some(work.join("pamphlet-text-public")),
+        ..pamphlet::BuildOptions::new(&text)
+    };
     for _ in 0..3 {
         pamphlet::build(&text_opts).expect("builds");
     }
@@ -310,8 +312,7 @@ fn make_pamphlet_site(site: &Path, images: &Path, sources: &[String]) {
 /// An article per source, showing it as its featured image when `with_images`.
 fn write_articles(site: &Path, sources: &[String], with_images: bool) {
     for (i, name) in sources.iter().enumerate() {
-        let image =
-            if with_images { format!("image: /images/{name}\nimage_alt: Photo {i}\n") } else { String::new() };
+        let image = if with_images { format!("image: /images/{name}\nimage_alt: Photo {i}\n") } else { String::new() };
         let md = format!(
             "---\ntitle: \"Report {i}\"\ndate: 2026-01-01T{:02}:{:02}:00Z\n{image}---\nText of report {i}.\n",
             i / 60 % 24,

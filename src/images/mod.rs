@@ -291,7 +291,12 @@ struct Outcome {
 }
 
 /// One source: from the cache when its stamp or its bytes are known, else processed now.
-fn one(source: &ImageSource, settings: &ImageSettings, cache: &cache::Cache, timing: Timing) -> Result<Outcome, String> {
+fn one(
+    source: &ImageSource,
+    settings: &ImageSettings,
+    cache: &cache::Cache,
+    timing: Timing,
+) -> Result<Outcome, String> {
     let stamp = cache::Stamp::of(&source.file);
     if let Some(key) = cache.known_key(&source.file, stamp)
         && let Some(made) = cache.made(key)

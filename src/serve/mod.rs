@@ -278,10 +278,9 @@ fn accept(http: &tiny_http::Server, state: &Arc<ServeState>) {
 fn report_images(on_event: &OnEvent, event: &images::WorkEvent) {
     match event {
         images::WorkEvent::Done { processed } => on_event(&ServeEvent::ImagesProcessed { processed: *processed }),
-        images::WorkEvent::Failed { job, message } => on_event(&ServeEvent::Warning(&format!(
-            "{}: this image {message}",
-            job.pending().origin().display()
-        ))),
+        images::WorkEvent::Failed { job, message } => {
+            on_event(&ServeEvent::Warning(&format!("{}: this image {message}", job.pending().origin().display())))
+        }
     }
 }
 

@@ -313,8 +313,7 @@ impl Rebuilder {
             last.rendered.insert(file.path, (bytes, file.origin));
         }
         changed.sort();
-        last.files =
-            Arc::new(SiteFiles { prefix: last.files.prefix.clone(), files, later: last.files.later.clone() });
+        last.files = Arc::new(SiteFiles { prefix: last.files.prefix.clone(), files, later: last.files.later.clone() });
         phases.mark("diff");
         Some(Ok(Outcome {
             files: last.files.clone(),

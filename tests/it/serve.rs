@@ -549,10 +549,11 @@ fn the_command_refuses_a_taken_port_clearly() {
 
 /// A site whose one article shows a 1000×600 photo the image cache has never seen.
 fn site_with_a_new_photo() -> SiteTest {
-    let site = SiteTest::new().without_test_theme().file("site.yaml", "title: T\nbase_url: https://example.org\n").file(
-        "content/first.md",
-        &article("First", "2024-01-01", "image: /images/photo.jpg\nimage_alt: A march\n", "The first body."),
-    );
+    let site =
+        SiteTest::new().without_test_theme().file("site.yaml", "title: T\nbase_url: https://example.org\n").file(
+            "content/first.md",
+            &article("First", "2024-01-01", "image: /images/photo.jpg\nimage_alt: A march\n", "The first body."),
+        );
     let img = image::RgbImage::from_fn(1000, 600, |x, y| image::Rgb([(x % 250) as u8, (y % 250) as u8, 90]));
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
