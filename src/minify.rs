@@ -60,7 +60,7 @@ pub fn minify_theme_styles(statics: &mut [OutputFile]) {
         let small = match &file.contents {
             Contents::Builtin(bytes) => std::str::from_utf8(bytes).ok().and_then(minify_css),
             Contents::Copy(path) => std::fs::read_to_string(path).ok().as_deref().and_then(minify_css),
-            Contents::Text(_) | Contents::Bytes(_) => None,
+            Contents::Text(_) | Contents::Bytes(_) | Contents::Cached(_) => None,
         };
         if let Some(small) = small {
             file.contents = Contents::Bytes(small.into_bytes());

@@ -35,6 +35,10 @@ pub enum Contents {
     Bytes(Vec<u8>),
     /// A file to copy (absolute path).
     Copy(PathBuf),
+    /// A file of the image cache (absolute path), which never changes once written: hard-linked
+    /// into the output where the file system allows (else copied), so that a rebuild knows the
+    /// output holds it by its inode instead of comparing every byte of every image.
+    Cached(PathBuf),
 }
 
 /// Where an output file's bytes are: what writing or comparing it needs to know.
@@ -52,7 +56,7 @@ impl Contents {
             Contents::Text(text) => Data::InMemory(text.as_bytes()),
             Contents::Builtin(bytes) => Data::InMemory(bytes),
             Contents::Bytes(bytes) => Data::InMemory(bytes),
-            Contents::Copy(source) => Data::OnDisk(source),
+            Contents::Copy(source) | Contents::Cached(source) => Data::OnDisk(source),
         }
     }
 }
@@ -275,6 +279,11 @@ impl Staging {
             return Ok(());
         }
         make_room(&self.dir, &target)?;
+        if let Contents::Cached(src) = &file.contents
+            && std::fs::hard_link(src, &target).is_ok()
+        {
+            return Ok(());
+        }
         if let Some(previous) = previous
             && holds(&previous, &file.contents)
             && std::fs::hard_link(&previous, &target).is_ok()
@@ -319,6 +328,11 @@ impl Drop for Staging {
 /// Whether the regular file at `path` already holds `contents` (a copy also needs the
 /// source's permissions, which a copy takes).
 fn holds(path: &Path, contents: &Contents) -> bool {
+    // A cache file counts as held only as a link to itself: a copy is replaced by a link
+    // (cheaper than reading both to compare them, now and at every later build).
+    if let Contents::Cached(src) = contents {
+        return same_inode(src, path);
+    }
     match contents.data() {
         Data::InMemory(bytes) => same_bytes(path, bytes),
         Data::OnDisk(src) => {
@@ -330,6 +344,21 @@ fn holds(path: &Path, contents: &Contents) -> bool {
                 && old.permissions() == source.permissions()
                 && same_file_bytes(src, path)
         }
+    }
+}
+
+/// Whether `a` and `b` are the same file (one is a hard link of the other).
+fn same_inode(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::symlink_metadata(b)) else { return false };
+        b.is_file() && a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
     }
 }
 
@@ -631,6 +660,30 @@ mod tests {
         std::fs::write(&src, "two").unwrap();
         write(std::slice::from_ref(&copy), &out).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("logo.png")).unwrap(), "two");
+    }
+
+    /// A cache file is published as a link to itself, so a rebuild finds it by its inode and
+    /// reads none of its bytes; a new cache file (another entry) replaces the link.
+    #[cfg(unix)]
+    #[test]
+    fn cached_files_are_hard_links_kept_while_they_are_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, second) = (dir.path().join("a-800.webp"), dir.path().join("b-800.webp"));
+        std::fs::write(&first, "first").unwrap();
+        std::fs::write(&second, "second").unwrap();
+        let out = dir.path().join("public");
+        let cached = |src: &Path| OutputFile {
+            path: "/photo-800w.webp".into(),
+            contents: Contents::Cached(src.to_path_buf()),
+            origin: Origin::Source("static/photo.jpg".into()),
+        };
+        for _ in 0..3 {
+            write(&[cached(&first)], &out).unwrap();
+            assert_eq!(inode(&out.join("photo-800w.webp")), inode(&first));
+        }
+        write(&[cached(&second)], &out).unwrap();
+        assert_eq!(inode(&out.join("photo-800w.webp")), inode(&second));
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "first", "the cache is never written through a link");
     }
 
     #[test]

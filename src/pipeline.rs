@@ -35,6 +35,9 @@ pub(crate) struct Reuse<'a> {
     /// The last good model, whose related-article lists are re-used when nothing they depend
     /// on changed.
     pub previous: Option<&'a Site>,
+    /// When images the cache lacks are processed: the dev server leaves them for later, so
+    /// that no edit waits for them.
+    pub images: images::Timing,
 }
 
 /// The site loaded, assembled and validated, and its theme compiled: what a build renders from.
@@ -50,6 +53,8 @@ pub(crate) struct Prepared {
     /// The Markdown renderer the content was loaded with (shortcodes included), for the dev
     /// server to parse an edited file the same way.
     pub markdown: markdown::Markdown,
+    /// Images left for later ([`images::Timing::Later`]): their files are not in the cache yet.
+    pub pending_images: Vec<images::Pending>,
 }
 
 /// Loads the configuration, theme and content, assembles the site and checks what can be
@@ -79,9 +84,9 @@ pub(crate) fn prepare(
         future: opts.future,
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
-    let (documents, previous) = match reuse {
-        Some(Reuse { documents, previous }) => (Some(documents), previous),
-        None => (None, None),
+    let (documents, previous, timing) = match reuse {
+        Some(Reuse { documents, previous, images }) => (Some(documents), previous, images),
+        None => (None, None, images::Timing::Now),
     };
     let (content, mut errors) = match documents {
         Some(cache) => content::load_with_cache(root, &config, markdown, load, cache)?,
@@ -100,10 +105,13 @@ pub(crate) fn prepare(
     }
     let renderer = strings.and_then(|s| render::Renderer::new(&theme, s));
     errors.extend(site.load_comments(root).err());
+    let mut pending_images = Vec::new();
     if let Ok(statics) = &statics {
         errors.extend(check_images(&site, &copied_paths(&site, statics)).err());
         warnings.extend(withheld_image_warnings(&site, statics));
-        let published = images::publish(image_sources(root, statics, &site), &site.config.images, &opts.cache_dir());
+        let published =
+            images::publish(image_sources(root, statics, &site), &site.config.images, &opts.cache_dir(), timing);
+        pending_images = published.pending;
         errors.extend(published.errors);
         warnings.extend(published.warnings);
         warnings.sort();
@@ -115,7 +123,7 @@ pub(crate) fn prepare(
             Error::collect(errors)?;
             renderer.use_images(site.images.clone(), site.config.base_url.prefix.clone());
             site.corrections_page = renderer.has_template(render::CORRECTIONS_TEMPLATE);
-            Ok(Prepared { site, renderer, statics, warnings, markdown: markdown.clone() })
+            Ok(Prepared { site, renderer, statics, warnings, markdown: markdown.clone(), pending_images })
         }
         Err(e) => {
             errors.push(e);
@@ -225,7 +233,7 @@ pub(crate) fn copied_files(root: &Path, statics: Vec<OutputFile>, site: &Site) -
     for image in site.images.iter() {
         files.extend(image.files.iter().map(|f| OutputFile {
             path: f.site_path.clone(),
-            contents: output::Contents::Copy(f.file.clone()),
+            contents: output::Contents::Cached(f.file.clone()),
             origin: output::Origin::Source(image.origin.clone()),
         }));
     }

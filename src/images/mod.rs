@@ -158,6 +158,60 @@ impl ImageSet {
     }
 }
 
+/// When [`publish`] processes a source the cache does not have yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    /// Before it returns (`build`, `check`).
+    Now,
+    /// Later, by whoever calls [`Pending::make`] (`pamphlet serve`: a background thread, or
+    /// the first request for one of its files). `publish` only reads the source's header and
+    /// metadata, so pages can show it (sizes, `srcset`) before its files exist.
+    Later,
+}
+
+/// A source [`publish`] left for later ([`Timing::Later`]): its files, in the cache folder
+/// its [`PublishedImage`] names, do not exist until [`Pending::make`] has run.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    key: String,
+    source: PathBuf,
+    origin: PathBuf,
+    settings: ImageSettings,
+    dir: PathBuf,
+    files: Vec<PathBuf>,
+}
+
+impl Pending {
+    /// The cache key: the same for the same source bytes and settings.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The source, relative to the site root.
+    pub fn origin(&self) -> &Path {
+        &self.origin
+    }
+
+    /// The files [`Pending::make`] writes (absolute).
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
+    /// Processes the source into the cache (unless another build already did). The error
+    /// says what is wrong with the file, as `build` would.
+    pub fn make(&self) -> Result<(), String> {
+        let cache = cache::Cache::open(&self.dir);
+        if cache.made(&self.key).is_some() {
+            return Ok(());
+        }
+        let bytes = std::fs::read(&self.source).map_err(|e| format!("could not be read ({e})"))?;
+        if cache::key(&bytes, &self.settings) != self.key {
+            return Err("changed while it waited to be processed: the next rebuild processes it again".into());
+        }
+        cache.make(&self.key, |dir| process::process(bytes, &self.settings, dir)).map(|_| ())
+    }
+}
+
 /// What [`publish`] produced.
 pub struct Publication {
     /// The images.
@@ -166,10 +220,12 @@ pub struct Publication {
     pub errors: Vec<Error>,
     /// A warning per source that carried a GPS position.
     pub warnings: Vec<Warning>,
+    /// Sources left for later ([`Timing::Later`]).
+    pub pending: Vec<Pending>,
 }
 
-/// Processes `sources` (re-using the cache in `cache_dir`), in parallel.
-pub fn publish(sources: Vec<ImageSource>, settings: &ImageSettings, cache_dir: &Path) -> Publication {
+/// Processes `sources` (re-using the cache in `cache_dir`), in parallel, now or [`Timing::Later`].
+pub fn publish(sources: Vec<ImageSource>, settings: &ImageSettings, cache_dir: &Path, timing: Timing) -> Publication {
     let dir = cache_dir.join("images");
     let cache_ready = std::fs::create_dir_all(&dir);
     let cache = cache::Cache::open(&dir);
@@ -177,7 +233,7 @@ pub fn publish(sources: Vec<ImageSource>, settings: &ImageSettings, cache_dir: &
         .into_par_iter()
         .map(|source| {
             let outcome = match &cache_ready {
-                Ok(()) => one(&source, settings, &cache),
+                Ok(()) => one(&source, settings, &cache, timing),
                 Err(e) => Err(format!("could not be processed: cannot create the image cache {} ({e})", dir.display())),
             };
             (source, outcome)
@@ -185,7 +241,8 @@ pub fn publish(sources: Vec<ImageSource>, settings: &ImageSettings, cache_dir: &
         .collect();
     let site_paths: Vec<String> = outcomes.iter().map(|(source, _)| source.site_path.clone()).collect();
     let shared_stems = shared_stems(site_paths.iter().map(String::as_str));
-    let mut publication = Publication { images: ImageSet::default(), errors: Vec::new(), warnings: Vec::new() };
+    let mut publication =
+        Publication { images: ImageSet::default(), errors: Vec::new(), warnings: Vec::new(), pending: Vec::new() };
     let mut used = Vec::new();
     for (source, outcome) in outcomes {
         match outcome {
@@ -196,6 +253,16 @@ pub fn publish(sources: Vec<ImageSource>, settings: &ImageSettings, cache_dir: &
                 }
                 let qualified = shared_stems.contains(stem(&source.site_path));
                 let image = published_image(&source, &outcome.made, &cache.entry_dir(&outcome.key), qualified);
+                if outcome.later {
+                    publication.pending.push(Pending {
+                        key: outcome.key.clone(),
+                        source: source.file.clone(),
+                        origin: source.origin.clone(),
+                        settings: settings.clone(),
+                        dir: dir.clone(),
+                        files: image.files.iter().map(|f| f.file.clone()).collect(),
+                    });
+                }
                 publication.images.images.insert(source.site_path.clone(), image);
                 used.push((source.file, outcome.stamp, outcome.key));
             }
@@ -219,25 +286,36 @@ struct Outcome {
     stamp: cache::Stamp,
     /// Whether it was processed now (not found in the cache).
     processed: bool,
+    /// Whether it is left for later ([`Timing::Later`]): `made` is its plan.
+    later: bool,
 }
 
 /// One source: from the cache when its stamp or its bytes are known, else processed now.
-fn one(source: &ImageSource, settings: &ImageSettings, cache: &cache::Cache) -> Result<Outcome, String> {
+fn one(
+    source: &ImageSource,
+    settings: &ImageSettings,
+    cache: &cache::Cache,
+    timing: Timing,
+) -> Result<Outcome, String> {
     let stamp = cache::Stamp::of(&source.file);
     if let Some(key) = cache.known_key(&source.file, stamp)
         && let Some(made) = cache.made(key)
         && let Some(stamp) = stamp
     {
-        return Ok(Outcome { made, key: key.to_string(), stamp, processed: false });
+        return Ok(Outcome { made, key: key.to_string(), stamp, processed: false, later: false });
     }
     let bytes = std::fs::read(&source.file).map_err(|e| format!("could not be read ({e})"))?;
     let stamp = stamp.ok_or("could not be read (no size or modification time)")?;
     let key = cache::key(&bytes, settings);
     if let Some(made) = cache.made(&key) {
-        return Ok(Outcome { made, key, stamp, processed: false });
+        return Ok(Outcome { made, key, stamp, processed: false, later: false });
+    }
+    if timing == Timing::Later {
+        let made = process::plan(&bytes::Bytes::from(bytes), settings)?.made;
+        return Ok(Outcome { made, key, stamp, processed: false, later: true });
     }
     let made = cache.make(&key, |dir| process::process(bytes, settings, dir))?;
-    Ok(Outcome { made, key, stamp, processed: true })
+    Ok(Outcome { made, key, stamp, processed: true, later: false })
 }
 
 fn gps_warning(origin: &Path, kept: bool) -> Warning {

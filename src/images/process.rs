@@ -46,62 +46,99 @@ pub struct Made {
     pub files: Vec<MadeFile>,
 }
 
-/// Processes `bytes` into `dir` (which exists and is empty). The error says what is wrong
-/// with the file and what to do, to follow its path.
-pub fn process(bytes: Vec<u8>, settings: &ImageSettings, dir: &Path) -> Result<Made, String> {
+/// What a source will publish, found from its header and metadata alone (no pixel decoded):
+/// the checks a user's file can fail before decoding, and the list of files [`process`]
+/// makes, so that pages can be rendered before the image is processed (`pamphlet serve`).
+pub struct Plan {
+    format: SourceFormat,
+    orientation: u8,
+    /// The files, sizes and GPS flag [`process`] will produce.
+    pub made: Made,
+}
+
+/// Plans `bytes` (see [`Plan`]). The error says what is wrong with the file and what to do.
+pub fn plan(bytes: &Bytes, settings: &ImageSettings) -> Result<Plan, String> {
     if bytes.is_empty() {
         return Err("is empty (0 bytes): export the image again, or delete the file".into());
     }
-    let bytes = Bytes::from(bytes);
-    let format = source_format(&bytes)?;
-    let (stored_w, stored_h) = header_size(&bytes, format)?;
+    let format = source_format(bytes)?;
+    let (stored_w, stored_h) = header_size(bytes, format)?;
     if u64::from(stored_w) * u64::from(stored_h) > PIXEL_LIMIT {
         return Err(format!(
             "is {stored_w}×{stored_h} pixels, more than the {} megapixels pamphlet decodes (a file this large would take gigabytes of memory): resize it before publishing",
             PIXEL_LIMIT / 1_000_000
         ));
     }
-    if format == SourceFormat::Jpeg && !jpeg_is_complete(&bytes) {
+    if format == SourceFormat::Jpeg && !jpeg_is_complete(bytes) {
         return Err("is truncated (the JPEG stops before its end marker): export or download it again".into());
     }
-    let meta = metadata::inspect(format, &bytes);
-    let published =
-        if settings.keep_metadata { bytes.to_vec() } else { metadata::strip(format, bytes.clone(), meta.orientation)? };
-    write(dir, "original", &published)?;
+    let meta = metadata::inspect(format, bytes);
     let turned = matches!(meta.orientation, 5..=8);
     let (width, height) = if turned { (stored_h, stored_w) } else { (stored_w, stored_h) };
-    let mut files = vec![MadeFile { name: "original".into(), width, format: format.into(), original: true }];
-    // An animation is published as it is: a resized first frame would be a still.
-    if format == SourceFormat::Gif && metadata::is_animated_gif(&bytes) {
-        return Ok(Made { width, height, has_gps: meta.has_gps, files });
-    }
-    let mut image = decode(&bytes, format)?;
-    if let Some(orientation) = Orientation::from_exif(meta.orientation) {
-        image.apply_orientation(orientation);
-    }
-    let image = eight_bit(image);
-    let icc = metadata::icc_profile(format, &bytes);
     let own_format = FileFormat::from(format);
+    let mut files = vec![MadeFile { name: "original".into(), width, format: own_format, original: true }];
+    let mut made = Made { width, height, has_gps: meta.has_gps, files: Vec::new() };
+    // An animation is published as it is: a resized first frame would be a still.
+    if format == SourceFormat::Gif && metadata::is_animated_gif(bytes) {
+        made.files = files;
+        return Ok(Plan { format, orientation: meta.orientation, made });
+    }
+    let variant = |width: u32, format: FileFormat| MadeFile {
+        name: format!("{width}.{}", format.extension()),
+        width,
+        format,
+        original: false,
+    };
     let widths = settings.widths_descending();
     let widest = widths.first().copied().unwrap_or(width);
     // WebP at the source's own width only when the configured widths do not cover it.
     if settings.wants(VariantFormat::Webp) && own_format != FileFormat::WebP && width < widest {
-        files.push(encode_into(dir, &image, FileFormat::WebP, settings, icc.as_deref())?);
+        files.push(variant(width, FileFormat::WebP));
     }
-    let mut current = image;
     for w in widths.into_iter().filter(|w| *w < width) {
-        let h = ((u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width)).max(1) as u32;
-        current = resize(&current, w, h)?;
         if settings.wants(VariantFormat::Original) && own_format != FileFormat::Gif {
-            files.push(encode_into(dir, &current, own_format, settings, icc.as_deref())?);
+            files.push(variant(w, own_format));
         }
         if settings.wants(VariantFormat::Webp)
             && !(own_format == FileFormat::WebP && settings.wants(VariantFormat::Original))
         {
-            files.push(encode_into(dir, &current, FileFormat::WebP, settings, icc.as_deref())?);
+            files.push(variant(w, FileFormat::WebP));
         }
     }
-    Ok(Made { width, height, has_gps: meta.has_gps, files })
+    made.files = files;
+    Ok(Plan { format, orientation: meta.orientation, made })
+}
+
+/// Processes `bytes` into `dir` (which exists and is empty): the files of its [`plan`], the
+/// original without its metadata first, then the variants widest first, each resized from
+/// the one before (a 1200-pixel variant from the 1600, not from 12 megapixels). The error says
+/// what is wrong with the file and what to do, to follow its path.
+pub fn process(bytes: Vec<u8>, settings: &ImageSettings, dir: &Path) -> Result<Made, String> {
+    let bytes = Bytes::from(bytes);
+    let Plan { format, orientation, made } = plan(&bytes, settings)?;
+    let published =
+        if settings.keep_metadata { bytes.to_vec() } else { metadata::strip(format, bytes.clone(), orientation)? };
+    write(dir, "original", &published)?;
+    if made.files.len() == 1 {
+        return Ok(made);
+    }
+    let mut image = decode(&bytes, format)?;
+    if let Some(orientation) = Orientation::from_exif(orientation) {
+        image.apply_orientation(orientation);
+    }
+    let mut current = eight_bit(image);
+    let icc = metadata::icc_profile(format, &bytes);
+    for file in &made.files[1..] {
+        if current.width() != file.width {
+            let h = ((u64::from(made.height) * u64::from(file.width) + u64::from(made.width) / 2)
+                / u64::from(made.width))
+            .max(1) as u32;
+            current = resize(&current, file.width, h)?;
+        }
+        let encoded = encode(&current, file.format, settings.quality, icc.as_deref())?;
+        write(dir, &file.name, &encoded)?;
+    }
+    Ok(made)
 }
 
 /// The format the bytes are in, or why pamphlet cannot publish them.
@@ -199,20 +236,6 @@ fn resize(image: &DynamicImage, width: u32, height: u32) -> Result<DynamicImage,
         .resize(image, &mut resized, &ResizeOptions::new())
         .map_err(|e| format!("could not be resized to {width} pixels ({e})"))?;
     Ok(resized)
-}
-
-/// Encodes `image` as `format` into `dir`, named after its width.
-fn encode_into(
-    dir: &Path,
-    image: &DynamicImage,
-    format: FileFormat,
-    settings: &ImageSettings,
-    icc: Option<&[u8]>,
-) -> Result<MadeFile, String> {
-    let bytes = encode(image, format, settings.quality, icc)?;
-    let name = format!("{}.{}", image.width(), format.extension());
-    write(dir, &name, &bytes)?;
-    Ok(MadeFile { name, width: image.width(), format, original: false })
 }
 
 fn encode(image: &DynamicImage, format: FileFormat, quality: u8, icc: Option<&[u8]>) -> Result<Vec<u8>, String> {

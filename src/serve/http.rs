@@ -140,6 +140,7 @@ pub fn route(state: &ServeState, method: &str, url: &str) -> Reply {
             Reply::Redirect { status: 301, location: crate::urls::encode_for_header(&format!("{raw_path}/{query}")) }
         }
         Found::Prefix => Reply::Redirect { status: 302, location: crate::urls::encode_for_header(&site.prefix) },
+        Found::Failed(message) => Reply::text(500, &message),
         Found::Nothing => not_found(&site, overlay),
     }
 }
@@ -188,6 +189,8 @@ enum Found {
     Directory,
     /// `/` of a site served under a prefix.
     Prefix,
+    /// An image that could not be processed: why.
+    Failed(String),
     Nothing,
 }
 
@@ -209,6 +212,16 @@ fn lookup(site: &SiteFiles, url_path: &str) -> Found {
     if let Some(bytes) = site.files.get(site_path.as_str()) {
         let served_as = if site_path.ends_with('/') { format!("{site_path}index.html") } else { site_path };
         return Found::File(served_as, bytes.clone());
+    }
+    if let Some((job, file)) = site.later.get(site_path.as_str()) {
+        // An image not processed yet: this request waits for it (the rest of the site does not).
+        return match job.ensure().and_then(|()| std::fs::read(file).map_err(|e| e.to_string())) {
+            Ok(bytes) => Found::File(site_path, bytes.into()),
+            Err(message) => Found::Failed(format!(
+                "500: {} could not be processed: this image {message}",
+                job.pending().origin().display()
+            )),
+        };
     }
     if let Some(dir) = site_path.strip_suffix("index.html").filter(|d| d.ends_with('/'))
         && let Some(bytes) = site.files.get(dir)
@@ -350,6 +363,7 @@ mod tests {
             headers: Vec::new(),
             prefix: prefix.into(),
             files: paths.iter().map(|p| (Arc::from(*p), Arc::from(p.as_bytes()))).collect(),
+            later: std::collections::HashMap::new(),
         }
     }
 

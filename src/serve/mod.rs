@@ -9,6 +9,7 @@
 //! [`ServeEvent`]s and decides what to show.
 
 pub mod http;
+pub mod images;
 pub mod overlay;
 pub mod rebuild;
 pub mod reload;
@@ -48,6 +49,9 @@ pub struct ServeOptions {
     pub open: bool,
     /// How long the file system must be still before rebuilding (see [`watch::QUIET`]).
     pub quiet: Duration,
+    /// Process new images on a background thread (on): each is otherwise processed when a
+    /// page first asks for one of its files. Rebuilds never wait for them either way.
+    pub images_in_background: bool,
 }
 
 impl ServeOptions {
@@ -61,6 +65,7 @@ impl ServeOptions {
             port: DEFAULT_PORT,
             open: false,
             quiet: watch::QUIET,
+            images_in_background: true,
         }
     }
 }
@@ -92,6 +97,11 @@ pub enum ServeEvent<'a> {
         /// How long each step took.
         phases: &'a [(&'static str, Duration)],
     },
+    /// The background thread processed every image it was given (see [`images`]).
+    ImagesProcessed {
+        /// How many it processed (others were processed when a page asked for them).
+        processed: usize,
+    },
     /// A build failed; the last good site is still served, under the error overlay.
     Failed {
         /// What triggered it.
@@ -115,6 +125,7 @@ pub struct Stopper {
 impl Stopper {
     /// Stops accepting requests, stops watching, and disconnects open pages.
     pub fn stop(&self) {
+        self.state.stop();
         // A failed send means the watch thread is already gone.
         let _ = self.watch.send(Msg::Stop);
         self.http.unblock();
@@ -194,7 +205,10 @@ pub fn start(opts: ServeOptions, on_event: OnEvent) -> Result<Server> {
     let mut build = opts.build.clone();
     build.root = root.clone();
     let mut rebuilder = Rebuilder::new(build);
-    apply(&state, &mut rebuilder, &Change::Config, "first build", &on_event, &root);
+    rebuilder.process_images_later();
+    let (image_jobs, image_batches) = channel();
+    let image_jobs = opts.images_in_background.then_some(image_jobs);
+    apply(&state, &mut rebuilder, &Change::Config, "first build", &on_event, &root, image_jobs.as_ref());
 
     let prefix = state.site().map(|s| s.prefix.clone()).unwrap_or_else(|| "/".into());
     let host = if opts.bind.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { opts.bind };
@@ -207,7 +221,14 @@ pub fn start(opts: ServeOptions, on_event: OnEvent) -> Result<Server> {
         })?,
         spawn("pamphlet-watch", &root, {
             let (state, root, on_event, quiet) = (state.clone(), root.clone(), on_event.clone(), opts.quiet);
-            move || watch_and_rebuild(&rx, watcher, rebuilder, &state, &on_event, &root, quiet)
+            move || {
+                let images = image_jobs.as_ref();
+                watch_and_rebuild(&rx, watcher, rebuilder, &state, &on_event, &root, quiet, images);
+            }
+        })?,
+        spawn("pamphlet-images", &root, {
+            let (state, on_event) = (state.clone(), on_event.clone());
+            move || images::work(&image_batches, state.stopped(), |event| report_images(&on_event, &event))
         })?,
     ];
     let server = Server { addr, url, stopper, threads };
@@ -253,7 +274,18 @@ fn accept(http: &tiny_http::Server, state: &Arc<ServeState>) {
     }
 }
 
+/// Tells the caller what the background image thread did.
+fn report_images(on_event: &OnEvent, event: &images::WorkEvent) {
+    match event {
+        images::WorkEvent::Done { processed } => on_event(&ServeEvent::ImagesProcessed { processed: *processed }),
+        images::WorkEvent::Failed { job, message } => {
+            on_event(&ServeEvent::Warning(&format!("{}: this image {message}", job.pending().origin().display())))
+        }
+    }
+}
+
 /// Rebuilds after each batch of changes that touches the site, until told to stop.
+#[allow(clippy::too_many_arguments)]
 fn watch_and_rebuild(
     rx: &Receiver<Msg>,
     mut watcher: SiteWatcher,
@@ -262,6 +294,7 @@ fn watch_and_rebuild(
     on_event: &OnEvent,
     root: &Path,
     quiet: Duration,
+    images: Option<&Sender<Vec<Arc<images::ImageJob>>>>,
 ) {
     while let Some(batch) = watch::next_batch(rx, quiet, watch::MAX_WAIT) {
         let paths = match batch {
@@ -278,12 +311,21 @@ fn watch_and_rebuild(
         if let Err(e) = watcher.refresh() {
             on_event(&ServeEvent::Warning(&e.to_string()));
         }
-        apply(state, &mut rebuilder, &change, &change.label(), on_event, root);
+        apply(state, &mut rebuilder, &change, &change.label(), on_event, root, images);
     }
 }
 
-/// Rebuilds, then serves the result and tells open pages, or shows the failure.
-fn apply(state: &ServeState, rebuilder: &mut Rebuilder, change: &Change, cause: &str, on_event: &OnEvent, root: &Path) {
+/// Rebuilds, then serves the result and tells open pages, or shows the failure; then hands
+/// the images still to process to the background thread (`images`, when there is one).
+fn apply(
+    state: &ServeState,
+    rebuilder: &mut Rebuilder,
+    change: &Change,
+    cause: &str,
+    on_event: &OnEvent,
+    root: &Path,
+    images: Option<&Sender<Vec<Arc<images::ImageJob>>>>,
+) {
     // The caller hears of each build before the pages do, so that whoever watches both (the
     // terminal, a test) sees them in that order; reporting takes microseconds.
     match rebuilder.rebuild(change) {
@@ -301,6 +343,12 @@ fn apply(state: &ServeState, rebuilder: &mut Rebuilder, change: &Change, cause: 
             });
             if let Some(message) = reload_message(&outcome.changed, &prefix, was_failing) {
                 state.reload.send(&message);
+            }
+            if let Some(images) = images
+                && !outcome.images.is_empty()
+            {
+                // A failed send means the image thread is gone (the server is stopping).
+                let _ = images.send(outcome.images);
             }
             // Only now, with the pages told, free what the new build replaced.
             drop(replaced);

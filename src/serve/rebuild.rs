@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use super::images::{ImageJob, Jobs};
 use super::state::SiteFiles;
 use super::watch::Change;
 use crate::content::{self, ContentCache};
@@ -49,6 +50,8 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// Wall time of each step, in order (`content`, `assemble`, `render`…).
     pub phases: Vec<(&'static str, Duration)>,
+    /// Images whose files are still to be made (served as `later` until then).
+    pub images: Vec<Arc<ImageJob>>,
 }
 
 /// Times the steps of a rebuild.
@@ -104,6 +107,10 @@ pub struct Rebuilder {
     failing: bool,
     /// What each page runs and loads, for the security headers.
     security: Security,
+    /// When images the cache lacks are processed (see [`Rebuilder::process_images_later`]).
+    image_timing: crate::images::Timing,
+    /// The images still to process, shared with the server's background thread.
+    jobs: Jobs,
 }
 
 /// What each HTML page of the last build runs and loads (see [`crate::headers`]): read again
@@ -169,7 +176,15 @@ impl Rebuilder {
             retired: None,
             failing: false,
             security: Security::default(),
+            image_timing: crate::images::Timing::Now,
+            jobs: Jobs::default(),
         }
+    }
+
+    /// Leaves images the cache lacks for later (the dev server): a rebuild reads only their
+    /// headers, and serves their files from [`ImageJob`]s (see [`Outcome::images`]).
+    pub fn process_images_later(&mut self) {
+        self.image_timing = crate::images::Timing::Later;
     }
 
     /// Frees the build that the last successful rebuild replaced.
@@ -194,7 +209,7 @@ impl Rebuilder {
             // Edits to known articles need no new listing of content/ (see `only_changed`).
             self.documents.only_changed(paths.iter().map(|p| self.opts.root.join(p)).collect());
         }
-        let Prepared { site, renderer, statics, markdown, .. } = self.load(&mut phases)?;
+        let Prepared { site, renderer, statics, markdown, pending_images, .. } = self.load(&mut phases)?;
         // With this build's shortcodes, so that an edited article is parsed as a build would.
         self.markdown = markdown;
         let views = SiteViews::new(&site);
@@ -229,8 +244,20 @@ impl Rebuilder {
             }
             _ => check_rendered_and_copied(outputs.iter().map(|f| (&f.path, &f.origin)), &copies)?,
         }
-        let copied: Vec<(String, Arc<[u8]>)> =
-            copies.iter().map(|f| Ok((f.path.clone(), self.read_copied(f)?))).collect::<Result<_>>()?;
+        // Files of images not processed yet are served from their jobs until they exist.
+        let jobs = self.jobs.update(pending_images);
+        let job_of: HashMap<&std::path::Path, &Arc<ImageJob>> =
+            jobs.iter().flat_map(|j| j.pending().files().iter().map(move |f| (f.as_path(), j))).collect();
+        let mut later = HashMap::new();
+        let mut copied: Vec<(String, Arc<[u8]>)> = Vec::with_capacity(copies.len());
+        for f in &copies {
+            match &f.contents {
+                Contents::Cached(file) if job_of.contains_key(file.as_path()) => {
+                    later.insert(Arc::from(f.path.as_str()), (job_of[file.as_path()].clone(), file.clone()));
+                }
+                _ => copied.push((f.path.clone(), self.read_copied(f)?)),
+            }
+        }
         // Nothing below fails: the last build's rendered outputs can be updated in place.
         let rendered_count = outputs.len();
         let rendered = self.merge_rendered(outputs, selection.is_all());
@@ -246,7 +273,7 @@ impl Rebuilder {
                 files.insert(Arc::from(file.path.as_str()), Arc::from(text.into_bytes()));
             }
         }
-        let mut files = SiteFiles { prefix: site.config.base_url.prefix.clone(), files, headers: Vec::new() };
+        let mut files = SiteFiles { prefix: site.config.base_url.prefix.clone(), files, headers: Vec::new(), later };
         let mut changed = changed_paths(self.last.as_ref().map(|l| &*l.files), &files);
         let pages = changed.clone();
         self.security.refresh(&site, &mut files, &pages, self.last.as_ref().map(|l| &*l.files), &mut changed);
@@ -260,6 +287,7 @@ impl Rebuilder {
             full: selection.is_all(),
             elapsed: phases.total(),
             phases: phases.0,
+            images: jobs.into_iter().filter(|j| !j.is_done()).collect(),
         };
         // Freeing a large model takes tens of milliseconds: leave it for `release_previous`,
         // after the pages have been told.
@@ -344,7 +372,12 @@ impl Rebuilder {
             last.rendered.insert(file.path, (bytes, file.origin));
         }
         changed.sort();
-        let mut new_files = SiteFiles { prefix: last.files.prefix.clone(), files, headers: Vec::new() };
+        let mut new_files = SiteFiles {
+            prefix: last.files.prefix.clone(),
+            files,
+            headers: Vec::new(),
+            later: last.files.later.clone(),
+        };
         let pages = changed.clone();
         self.security.refresh(&last.site, &mut new_files, &pages, Some(&last.files), &mut changed);
         last.files = Arc::new(new_files);
@@ -357,6 +390,7 @@ impl Rebuilder {
             full: false,
             elapsed: phases.total(),
             phases: std::mem::take(&mut phases.0),
+            images: Vec::new(),
         }))
     }
 
@@ -364,7 +398,11 @@ impl Rebuilder {
     /// server's document cache and last model to re-use: the same stages, and so the same
     /// errors, as `pamphlet build`.
     fn load(&mut self, phases: &mut Phases) -> Result<Prepared> {
-        let reuse = Reuse { documents: &mut self.documents, previous: self.last.as_ref().map(|l| &l.site) };
+        let reuse = Reuse {
+            documents: &mut self.documents,
+            previous: self.last.as_ref().map(|l| &l.site),
+            images: self.image_timing,
+        };
         let prepared = pipeline::prepare(&self.opts, Purpose::Inspect, &self.markdown, Some(reuse))?;
         phases.mark("assemble");
         Ok(prepared)
@@ -383,7 +421,7 @@ impl Rebuilder {
                 Contents::Builtin(b) => Arc::from(b),
                 Contents::Bytes(b) => Arc::from(b),
                 // The renderer produces text only; copies come from `pipeline::copied_files`.
-                Contents::Copy(_) => continue,
+                Contents::Copy(_) | Contents::Cached(_) => continue,
             };
             rendered.insert(file.path, (bytes, file.origin));
         }
@@ -470,7 +508,7 @@ fn check_rendered_and_copied<'a>(
 /// Site paths whose bytes differ between two builds, including added and removed ones.
 fn changed_paths(old: Option<&SiteFiles>, new: &SiteFiles) -> Vec<String> {
     let Some(old) = old.filter(|o| o.prefix == new.prefix) else {
-        let mut all: Vec<String> = new.files.keys().map(|k| k.to_string()).collect();
+        let mut all: Vec<String> = new.files.keys().chain(new.later.keys()).map(|k| k.to_string()).collect();
         if let Some(old) = old {
             all.extend(old.files.keys().filter(|k| !new.files.contains_key(*k)).map(|k| k.to_string()));
         }
@@ -483,13 +521,22 @@ fn changed_paths(old: Option<&SiteFiles>, new: &SiteFiles) -> Vec<String> {
         .iter()
         .filter(|(path, bytes)| match old.files.get(*path) {
             Some(before) => !Arc::ptr_eq(before, bytes) && before[..] != bytes[..],
-            None => true,
+            // An image processed since: its bytes are what the pages were promised.
+            None => !old.later.contains_key(*path),
         })
         .map(|(path, _)| path.to_string())
         .collect();
-    let kept: HashSet<&Arc<str>> = new.files.keys().collect();
-    changed.extend(old.files.keys().filter(|k| !kept.contains(k)).map(|k| k.to_string()));
+    // An image still to process is a change unless the same job was pending before.
+    changed.extend(
+        new.later
+            .iter()
+            .filter(|(path, (job, _))| old.later.get(*path).is_none_or(|(before, _)| !Arc::ptr_eq(before, job)))
+            .map(|(path, _)| path.to_string()),
+    );
+    let kept: HashSet<&Arc<str>> = new.files.keys().chain(new.later.keys()).collect();
+    changed.extend(old.files.keys().chain(old.later.keys()).filter(|k| !kept.contains(k)).map(|k| k.to_string()));
     changed.sort();
+    changed.dedup();
     changed
 }
 
@@ -502,6 +549,7 @@ mod tests {
             headers: Vec::new(),
             prefix: "/".into(),
             files: entries.iter().map(|(p, b)| (Arc::from(*p), Arc::from(b.as_bytes()))).collect(),
+            later: HashMap::new(),
         }
     }
 

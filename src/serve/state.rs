@@ -3,8 +3,11 @@
 //! `ServeState` per server, handed to every handler in an `Arc`; nothing is global.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
+use super::images::ImageJob;
 use super::reload::Reload;
 
 /// A built site held in memory: site path (`/2023/09/x/`, `/style.css`) → bytes.
@@ -18,6 +21,8 @@ pub struct SiteFiles {
     /// The security headers `build` writes to `_headers` (see [`crate::headers`]), sent with
     /// every file so that a page breaking the policy breaks in preview.
     pub headers: Vec<(&'static str, String)>,
+    /// Image files not processed yet: site path → the job that makes it, and where it then is.
+    pub later: HashMap<Arc<str>, (Arc<ImageJob>, PathBuf)>,
 }
 
 /// A failed build, as shown to the browser.
@@ -35,11 +40,18 @@ pub struct ServeState {
     failure: RwLock<Option<Arc<Failure>>>,
     /// Connected pages.
     pub reload: Reload,
+    /// Set when the server stops: background work ends at the next image.
+    stopped: AtomicBool,
 }
 
 impl Default for ServeState {
     fn default() -> Self {
-        ServeState { site: RwLock::new(None), failure: RwLock::new(None), reload: Reload::new() }
+        ServeState {
+            site: RwLock::new(None),
+            failure: RwLock::new(None),
+            reload: Reload::new(),
+            stopped: AtomicBool::new(false),
+        }
     }
 }
 
@@ -60,6 +72,16 @@ impl ServeState {
         let replaced = self.site.write().unwrap_or_else(PoisonError::into_inner).replace(site);
         let was_failing = self.failure.write().unwrap_or_else(PoisonError::into_inner).take().is_some();
         (was_failing, replaced)
+    }
+
+    /// Tells background work to stop.
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+    }
+
+    /// Set by [`ServeState::stop`].
+    pub fn stopped(&self) -> &AtomicBool {
+        &self.stopped
     }
 
     /// Records a failed build (the last good site stays served).

@@ -112,3 +112,34 @@ fn embeds_load_nothing_until_clicked() {
     assert!(report.contains("\"iframesOnLoad\": 0"), "{report}");
     assert!(report.contains("https://www.youtube-nocookie.com/embed/M7lc1UVf-VE"), "{report}");
 }
+
+// Image bytes at 360 px (issue 17): what a phone downloads for an article with photos.
+
+/// The example's article with a featured photo and an inline one.
+const PHOTO_ARTICLE: &str = "/2026/06/privacy-week-2026/";
+
+#[test]
+#[ignore = "needs chromium and tests/browser/node_modules (scripts/install_browser_tests.sh)"]
+fn a_phone_loads_at_most_120_kb_of_featured_image_and_under_400_kb_of_images() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("example");
+    build(repo, &site);
+    let out = Command::new("node")
+        .arg(repo.join("tests/browser/image_bytes.js"))
+        .arg("--site")
+        .arg(&site)
+        .args(["--base-url", BASE_URL, "--page", PHOTO_ARTICLE, "--width", "360"])
+        .output()
+        .expect("run node (Node.js 20 or newer)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "image_bytes.js failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("image_bytes.js prints JSON");
+    let featured = &report["featured"];
+    let featured_url = featured["url"].as_str().expect("the article has a featured image");
+    let featured_bytes = featured["bytes"].as_u64().expect("the browser loaded the featured image");
+    let total = report["total"].as_u64().expect("a total");
+    assert!(featured_url.ends_with("-480w.webp"), "a 360 px phone gets the narrowest WebP: {report}");
+    assert!(featured_bytes <= 120_000, "featured image: {featured_bytes} bytes, over 120 KB: {report}");
+    assert!(total < 400_000, "images on first load: {total} bytes, not under 400 KB: {report}");
+}

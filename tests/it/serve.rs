@@ -544,3 +544,104 @@ fn the_command_refuses_a_taken_port_clearly() {
         )
     );
 }
+
+// Images while serving (issue 17): no build waits for image processing.
+
+/// A site whose one article shows a 1000×600 photo the image cache has never seen.
+fn site_with_a_new_photo() -> SiteTest {
+    let site =
+        SiteTest::new().without_test_theme().file("site.yaml", "title: T\nbase_url: https://example.org\n").file(
+            "content/first.md",
+            &article("First", "2024-01-01", "image: /images/photo.jpg\nimage_alt: A march\n", "The first body."),
+        );
+    let img = image::RgbImage::from_fn(1000, 600, |x, y| image::Rgb([(x % 250) as u8, (y % 250) as u8, 90]));
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&image::DynamicImage::ImageRgb8(img))
+        .unwrap();
+    std::fs::create_dir_all(site.root().join("static/images")).unwrap();
+    std::fs::write(site.root().join("static/images/photo.jpg"), jpeg).unwrap();
+    site
+}
+
+/// How many processed images the site's cache holds (each entry has its `made.json`).
+fn processed_in_cache(site: &SiteTest) -> usize {
+    let Ok(entries) = std::fs::read_dir(site.root().join(".pamphlet-cache/images")) else { return 0 };
+    entries.flatten().filter(|e| e.path().join("made.json").is_file()).count()
+}
+
+/// Serves `site` with `images_in_background` as given; every event's line also goes to the
+/// returned channel, and a first build's line says how many images the cache held then.
+fn serve_images(site: &SiteTest, background: bool) -> (Server, std::sync::mpsc::Receiver<String>) {
+    let mut opts = ServeOptions::new(site.root());
+    opts.port = 0;
+    opts.build.now = Some(common::now());
+    opts.images_in_background = background;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = Mutex::new(tx);
+    let cache = site.root().join(".pamphlet-cache/images");
+    let server = pamphlet::serve::start(
+        opts,
+        Arc::new(move |e: &ServeEvent| {
+            let line = match e {
+                ServeEvent::Rebuilt { cause, .. } => {
+                    let made = std::fs::read_dir(&cache)
+                        .map(|d| d.flatten().filter(|e| e.path().join("made.json").is_file()).count())
+                        .unwrap_or(0);
+                    format!("rebuilt {cause} with {made} images in the cache")
+                }
+                ServeEvent::ImagesProcessed { processed } => format!("images processed {processed}"),
+                other => format!("{other:?}"),
+            };
+            let _ = tx.lock().unwrap().send(line);
+        }),
+    )
+    .expect("server starts");
+    (server, rx)
+}
+
+#[test]
+fn a_new_image_is_processed_when_first_asked_for_and_no_build_or_edit_waits_for_it() {
+    let site = site_with_a_new_photo();
+    let (server, lines) = serve_images(&site, false);
+    assert_eq!(lines.recv_timeout(DEADLINE).unwrap(), "rebuilt first build with 0 images in the cache");
+    let page = request(server.addr(), "GET", "/2024/01/first/").body;
+    assert!(page.contains("/images/photo-480w.webp 480w"), "the page offers the variants before they exist: {page}");
+    assert!(page.contains("width=\"1000\" height=\"600\""), "{page}");
+
+    let mut events = Events::connect(server.addr());
+    std::fs::write(
+        site.root().join("content/first.md"),
+        article("First", "2024-01-01", "image: /images/photo.jpg\nimage_alt: A march\n", "A rewritten body."),
+    )
+    .unwrap();
+    events.expect("reload");
+    assert_eq!(processed_in_cache(&site), 0, "editing the text processed no image");
+    assert!(request(server.addr(), "GET", "/2024/01/first/").body.contains("A rewritten body."));
+
+    let variant = request(server.addr(), "GET", "/images/photo-480w.webp");
+    assert_eq!((variant.status, variant.header("Content-Type")), (200, Some("image/webp")));
+    let decoded = image::load_from_memory(&variant.bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (480, 288));
+    assert_eq!(processed_in_cache(&site), 1, "the request processed it, once");
+    assert_eq!(request(server.addr(), "GET", "/images/photo.jpg").status, 200);
+    assert!(lines.try_iter().all(|l| !l.starts_with("images processed")), "nothing ran in the background");
+}
+
+#[test]
+fn a_new_image_is_processed_in_the_background_after_the_first_build() {
+    let site = site_with_a_new_photo();
+    let (server, lines) = serve_images(&site, true);
+    assert_eq!(lines.recv_timeout(DEADLINE).unwrap(), "rebuilt first build with 0 images in the cache");
+    let processed = loop {
+        let line = lines.recv_timeout(DEADLINE).expect("the background thread reports");
+        if line.starts_with("images processed") {
+            break line;
+        }
+    };
+    assert_eq!(processed, "images processed 1");
+    assert_eq!(processed_in_cache(&site), 1);
+    let variant = request(server.addr(), "GET", "/images/photo-800w.jpg");
+    assert_eq!((variant.status, variant.header("Content-Type")), (200, Some("image/jpeg")));
+    assert_eq!(image::load_from_memory(&variant.bytes).unwrap().width(), 800);
+}
