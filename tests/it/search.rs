@@ -164,14 +164,11 @@ fn search_false_builds_neither_index_nor_page() {
     assert!(!site.files().iter().any(|f| f.starts_with("/pagefind/")), "{:?}", site.files());
 }
 
-/// Two separate processes (so hash seeds differ) build byte-identical sites, search bundle included.
-#[test]
-fn two_builds_give_byte_identical_output_including_the_search_bundle() {
-    let dir = tempfile::tempdir().unwrap();
+/// A copy of the newsroom fixture with its theme in `root`, to build more than once.
+fn newsroom_copy(root: &Path) {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/publishing/newsroom");
     let plain = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/themes/plain");
-    let root = dir.path().join("site");
-    for (from, to) in [(fixture.as_path(), root.clone()), (plain.as_path(), root.join("themes/plain"))] {
+    for (from, to) in [(fixture.as_path(), root.to_path_buf()), (plain.as_path(), root.join("themes/plain"))] {
         for entry in walkdir::WalkDir::new(from) {
             let entry = entry.unwrap();
             let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -182,6 +179,65 @@ fn two_builds_give_byte_identical_output_including_the_search_bundle() {
             }
         }
     }
+}
+
+/// Issue 19: a rebuild indexes again only the parts whose records changed, and reuses the
+/// others' files from the previous output. Every part's pagefind-entry.json in the output is
+/// marked (a trailing newline, still valid JSON) between the builds: a reused part keeps the
+/// mark, a part indexed again loses it.
+#[test]
+fn a_rebuild_indexes_again_only_the_part_holding_the_edited_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    newsroom_copy(&root);
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("{yaml}search_parts: 3\n")).unwrap();
+    let mut opts = pamphlet::BuildOptions::new(&root);
+    opts.output = Some(dir.path().join("public"));
+    let entries: Vec<std::path::PathBuf> = ["pagefind", "pagefind/part-1", "pagefind/part-2"]
+        .iter()
+        .map(|part| dir.path().join("public").join(part).join("pagefind-entry.json"))
+        .collect();
+    let mark = |entries: &[std::path::PathBuf]| {
+        for entry in entries {
+            let mut text = std::fs::read_to_string(entry).unwrap();
+            text.push('\n');
+            std::fs::write(entry, text).unwrap();
+        }
+    };
+    let marked = |entries: &[std::path::PathBuf]| -> Vec<bool> {
+        entries.iter().map(|e| std::fs::read_to_string(e).unwrap().ends_with("}\n")).collect()
+    };
+    pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(marked(&entries), [false, false, false]);
+    // Nothing changed: every part is reused.
+    mark(&entries);
+    pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(marked(&entries), [true, true, true]);
+    // One article edited: only its part is indexed again.
+    let article = root.join("content/2024/03/script.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("{text}\nA quokka was seen.\n")).unwrap();
+    pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    let edited = pamphlet::search::part_of("/2024/03/script/", 3);
+    let expected: Vec<bool> = (0..3).map(|part| part != edited).collect();
+    assert_eq!(marked(&entries), expected, "part {edited} holds the edited article");
+    // The manifests name the files their part published.
+    for part in ["pagefind", "pagefind/part-1", "pagefind/part-2"] {
+        let folder = dir.path().join("public").join(part);
+        let manifest = std::fs::read_to_string(folder.join(pamphlet::search::PART_MANIFEST)).unwrap();
+        let listed: Vec<&str> = manifest.lines().skip(1).collect();
+        assert!(listed.contains(&"pagefind-entry.json"), "{manifest}");
+        assert!(listed.iter().all(|name| folder.join(name).is_file()), "{manifest}");
+    }
+}
+
+/// Two separate processes (so hash seeds differ) build byte-identical sites, search bundle included.
+#[test]
+fn two_builds_give_byte_identical_output_including_the_search_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    newsroom_copy(&root);
     let snapshot = |out: &Path| -> Vec<(String, Vec<u8>)> {
         let mut files: Vec<_> = walkdir::WalkDir::new(out)
             .into_iter()
@@ -314,7 +370,8 @@ fn fixed_queries_find_what_the_recorded_index_found_loading_no_more_chunks() {
         .unwrap_or_else(|e| panic!("cannot run node to query the search index ({e}): install Node.js 20 or later"));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "node failed:\n{}\n{stdout}", String::from_utf8_lossy(&output.stderr));
-    let found: BTreeMap<String, Found> = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let found: BTreeMap<String, Found> =
+        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
     assert_eq!(found.len(), EQUIVALENCE_QUERIES.len(), "{:?}", found.keys());
     if std::env::var_os("PAMPHLET_RECORD_SEARCH").is_some() {
         // One line per query, so that a change shows as the queries it changed.
