@@ -11,19 +11,21 @@
 //! the English search page. Words are still split per script, so Urdu words find Urdu articles.
 //!
 //! Pagefind indexes on one thread, so a large archive's index is split into parts built side
-//! by side. A record goes to the part a hash of its URL picks ([`part_of`]), so that each part
-//! is a fair sample of the whole (Pagefind ranks within a part by its own word statistics, then
-//! the browser merges the parts' results by score) and so that a record stays in its part
-//! whatever is added or edited elsewhere. Part 0 is the full bundle under [`BUNDLE_DIR`]; the
-//! others hold only their index and are merged into it with Pagefind's `mergeIndex`, which
-//! reuses part 0's WebAssembly, so splitting costs a reader two small extra requests per part.
-//! The search page learns the parts from `site.search_parts`.
+//! by side, record `i` going to part `i % parts` so that each part is a fair sample of the
+//! whole (Pagefind ranks within a part by its own word statistics, then the browser merges the
+//! parts' results by score). Part 0 is the full bundle under [`BUNDLE_DIR`]; the others hold
+//! only their index and are merged into it with Pagefind's `mergeIndex`, which reuses part 0's
+//! WebAssembly, so splitting costs a reader two small extra requests per part. The search page
+//! learns the parts from `site.search_parts`.
 //!
 //! Rebuilding a part whose records did not change is wasted work (indexing is most of a
 //! build's time), so each part's folder also gets [`PART_MANIFEST`]: a digest of everything
 //! the part was built from, and the part's files. A build that finds the same digest in the
 //! previous output reuses that part's files instead of indexing it again: after editing one
-//! article, only its part is indexed. Pagefind's output depends on its input only, so a reused
+//! article, only its part is indexed (adding or removing one still moves every later record to
+//! another part: dealing records by a hash of their URL instead kept them in place, but changed
+//! how Pagefind cut a part's words into chunks, and a query of the equivalence test then loaded
+//! one chunk more). Pagefind's output depends on its input only, so a reused
 //! part is byte for byte the part a fresh build makes.
 
 use std::collections::BTreeMap;
@@ -102,26 +104,9 @@ pub struct SearchRecord {
     pub html: String,
 }
 
-/// Which of `parts` parts the record at site path `url` goes to: FNV-1a (64 bits) of the path,
-/// a hash fixed by its definition, so every machine and toolchain deals records alike.
-pub fn part_of(url: &str, parts: usize) -> usize {
-    let hash = url.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    (hash % parts.max(1) as u64) as usize
-}
-
-fn searchable_url<'a>(item: &Searchable<'a>) -> &'a str {
-    match item {
-        Searchable::Article(a) => &a.path,
-        Searchable::Page(p) => &p.page.path,
-    }
-}
-
-/// The records of part `part` of `parts` (those whose URL [`part_of`] deals it), in site order.
+/// The records of part `part` of `parts` (every `parts`-th record, from the `part`-th).
 fn part_records(site: &Site, part: usize, parts: usize) -> Vec<SearchRecord> {
-    searchable(site)
-        .filter(|item| part_of(searchable_url(item), parts) == part)
-        .map(|item| search_record(site, item))
-        .collect()
+    searchable(site).skip(part).step_by(parts).map(|item| search_record(site, item)).collect()
 }
 
 /// The digest of everything part `part` of `parts` is built from: its records, the language,
@@ -348,20 +333,6 @@ mod tests {
         assert_eq!(part_count(10, Some(3)), 3);
         assert_eq!(part_dir(0), "/pagefind/");
         assert_eq!(part_dir(2), "/pagefind/part-2/");
-    }
-
-    #[test]
-    fn records_are_dealt_to_parts_by_a_fixed_hash_of_their_url() {
-        // FNV-1a 64 of "" (its offset basis) and of "a" are fixed by its definition.
-        assert_eq!(part_of("", 4), (0xcbf2_9ce4_8422_2325_u64 % 4) as usize);
-        assert_eq!(part_of("a", 1_000_000), (0xaf63_dc4c_8601_ec8c_u64 % 1_000_000) as usize);
-        assert_eq!(part_of("/x/", 1), 0);
-        // A fair spread: 4,000 URLs over 4 parts, each part within 10% of a quarter.
-        let mut counts = [0usize; 4];
-        for n in 0..4_000 {
-            counts[part_of(&format!("/2024/{:02}/story-{n}/", n % 12 + 1), 4)] += 1;
-        }
-        assert!(counts.iter().all(|&c| (900..=1100).contains(&c)), "{counts:?}");
     }
 
     #[test]
