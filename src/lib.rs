@@ -176,7 +176,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
     let markdown = markdown::Markdown::new();
     let Prepared { site, renderer, statics, mut warnings, .. } =
         pipeline::prepare(opts, Purpose::Inspect, &markdown, None)?;
-    let (mut files, search) = pipeline::beside_search(&site, || renderer.render_site(&site))?;
+    let (mut files, search) = pipeline::beside_search(&site, None, || renderer.render_site(&site))?;
     files.extend(search);
     files.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
     let published: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -215,7 +215,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         Written { path: file.path, origin: file.origin, error, sources }
     };
     let views = render::SiteViews::new(&site);
-    let (mut written, search) = pipeline::beside_search(&site, || {
+    // Search index parts whose records did not change are reused from the previous output.
+    let previous = output_dir.is_dir().then_some(output_dir.as_path());
+    let (mut written, search) = pipeline::beside_search(&site, previous, || {
         renderer.render_into(&site, &views, &render::Selection::all(), &|file| Ok(write(file)))
     })?;
     let mut rest = search;

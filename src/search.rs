@@ -20,8 +20,20 @@
 //! only their index and are merged into it with Pagefind's `mergeIndex`, which reuses part 0's
 //! WebAssembly, so splitting costs a reader two small extra requests per part. The search page
 //! learns the parts from `site.search_parts`.
+//!
+//! Rebuilding a part whose records did not change is wasted work (indexing is most of a
+//! build's time), so each part's folder also gets [`PART_MANIFEST`]: a digest of everything
+//! the part was built from, and the part's files. A build that finds the same digest in the
+//! previous output reuses that part's files instead of indexing it again: after editing one
+//! article, only its part is indexed (adding or removing one still moves every later record to
+//! another part: dealing records by a hash of their URL instead kept them in place, but changed
+//! how Pagefind cut a part's words into chunks, and a query of the equivalence test then loaded
+//! one chunk more). Pagefind's output depends on its input only, so a reused
+//! part is byte for byte the part a fresh build makes.
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -52,6 +64,14 @@ pub fn search_pages(config: &Config) -> Vec<(String, String)> {
         .chain(others.map(|l| (l.code.clone(), search_page_for(config, &l.code))))
         .collect()
 }
+
+/// The file in each part's folder naming the digest of what the part was built from, then the
+/// part's files (one a line, relative to the folder), for the next build to reuse.
+pub const PART_MANIFEST: &str = "pamphlet-part.txt";
+
+/// Changes whenever what a record holds or how a part is indexed changes without pamphlet's
+/// version changing, so that no build reuses a part made the old way.
+const INDEXING_VERSION: u32 = 1;
 
 /// Searchable records per part of the index, when `search_parts:` does not say.
 const RECORDS_PER_PART: usize = 500;
@@ -98,7 +118,7 @@ fn searchable(site: &Site) -> impl Iterator<Item = Searchable<'_>> {
 }
 
 /// One document to index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRecord {
     /// Site path, without the base URL's path prefix: Pagefind's JS prefixes result URLs with
     /// the folder its bundle was loaded from (`/mirror/pagefind/pagefind.js` → `/mirror/`), so
@@ -108,10 +128,61 @@ pub struct SearchRecord {
     pub html: String,
 }
 
-/// The records of part `part` of `parts` (every `parts`-th record, from the `part`-th), made
-/// one at a time as the index takes them.
-fn part_records(site: &Site, part: usize, parts: usize) -> impl Iterator<Item = SearchRecord> + '_ {
-    searchable(site).skip(part).step_by(parts).map(move |item| search_record(site, item))
+/// The records of part `part` of `parts` (every `parts`-th record, from the `part`-th).
+fn part_records(site: &Site, part: usize, parts: usize) -> Vec<SearchRecord> {
+    searchable(site).skip(part).step_by(parts).map(|item| search_record(site, item)).collect()
+}
+
+/// The digest of everything part `part` of `parts` is built from: its records, the language,
+/// the versions of pamphlet and of this indexing. Two 64-bit SipHashes with different salts (std's
+/// hasher with its fixed keys, as the image cache does): 128 bits, so two different parts
+/// never share a digest.
+fn part_digest(records: &[SearchRecord], language: &str, part: usize, parts: usize) -> String {
+    let half = |salt: u64| {
+        let mut h = std::hash::DefaultHasher::new();
+        (salt, INDEXING_VERSION, env!("CARGO_PKG_VERSION"), language, part, parts).hash(&mut h);
+        records.hash(&mut h);
+        h.finish()
+    };
+    format!("{:016x}{:016x}", half(0x5eed), half(0xfeed))
+}
+
+/// Part `part`'s files from the `previous` output folder when its manifest there names
+/// `digest`; `None` (index the part again) when it does not, or a file cannot be read.
+fn reused_part(previous: &Path, part: usize, digest: &str) -> Option<Vec<OutputFile>> {
+    let dir = part_dir(part);
+    let folder = previous.join(dir.trim_start_matches('/'));
+    let manifest = std::fs::read_to_string(folder.join(PART_MANIFEST)).ok()?;
+    let mut lines = manifest.lines();
+    if lines.next()? != digest {
+        return None;
+    }
+    let mut files = Vec::new();
+    for name in lines {
+        // Only files inside the part's folder, whatever the manifest says.
+        if name.is_empty() || name.starts_with('/') || name.split('/').any(|c| c == ".." || c.contains('\\')) {
+            return None;
+        }
+        let bytes = std::fs::read(folder.join(name)).ok()?;
+        files.push(index_file(format!("{dir}{name}"), bytes));
+    }
+    files.push(index_file(format!("{dir}{PART_MANIFEST}"), manifest.into_bytes()));
+    Some(files)
+}
+
+fn index_file(path: String, bytes: Vec<u8>) -> OutputFile {
+    OutputFile { path, contents: Contents::Bytes(bytes), origin: Origin::Generated("the search index".into()) }
+}
+
+/// The manifest of a part built from records with `digest`, listing its `files` (sorted).
+fn part_manifest(part: usize, digest: &str, files: &[OutputFile]) -> OutputFile {
+    let dir = part_dir(part);
+    let mut text = format!("{digest}\n");
+    for file in files {
+        text.push_str(file.path.strip_prefix(&dir).unwrap_or(&file.path));
+        text.push('\n');
+    }
+    index_file(format!("{dir}{PART_MANIFEST}"), text.into_bytes())
 }
 
 fn search_record(site: &Site, item: Searchable) -> SearchRecord {
@@ -218,14 +289,7 @@ fn build_part(records: impl IntoIterator<Item = SearchRecord>, language: &str, p
             continue;
         }
         let path = format!("{dir}{name}");
-        out.insert(
-            path.clone(),
-            OutputFile {
-                path,
-                contents: Contents::Bytes(file.contents),
-                origin: Origin::Generated("the search index".into()),
-            },
-        );
+        out.insert(path.clone(), index_file(path, file.contents));
     }
     Ok(out.into_values().collect())
 }
@@ -238,16 +302,31 @@ fn is_index_file(name: &str) -> bool {
         || ["index/", "fragment/", "filter/"].iter().any(|folder| name.starts_with(folder))
 }
 
+/// Part `part` of `parts`: reused from the `previous` output folder when its records did not
+/// change since, else indexed; with its [`PART_MANIFEST`] either way.
+fn part_files(site: &Site, part: usize, parts: usize, previous: Option<&Path>) -> Result<Vec<OutputFile>> {
+    let language = site.config.language.as_str();
+    let records = part_records(site, part, parts);
+    let digest = part_digest(&records, language, part, parts);
+    if let Some(files) = previous.and_then(|previous| reused_part(previous, part, &digest)) {
+        return Ok(files);
+    }
+    let mut files = build_part(records, language, part)?;
+    let manifest = part_manifest(part, &digest, &files);
+    files.push(manifest);
+    Ok(files)
+}
+
 /// The search bundle of `site` (empty when `search: false`): its parts are indexed side by
 /// side, on as many threads as the machine has cores (each part holds its pages' words in
-/// memory until it is done, so more at once would only raise the peak). Which part holds which
-/// record does not depend on the machine, so neither do the files.
-pub fn search_index(site: &Site) -> Result<Vec<OutputFile>> {
+/// memory until it is done, so more at once would only raise the peak); a part whose records
+/// are those it was built from in the `previous` output folder is reused from there. Which part
+/// holds which record does not depend on the machine, so neither do the files.
+pub fn search_index(site: &Site, previous: Option<&Path>) -> Result<Vec<OutputFile>> {
     if !site.config.search {
         return Ok(Vec::new());
     }
     let parts = site_part_count(site);
-    let language = site.config.language.as_str();
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let workers = cores.min(parts);
     // Worker `w` indexes parts w, w + workers, w + 2 × workers…
@@ -257,7 +336,7 @@ pub fn search_index(site: &Site) -> Result<Vec<OutputFile>> {
                 scope.spawn(move || {
                     (first..parts)
                         .step_by(workers)
-                        .map(|part| (part, build_part(part_records(site, part, parts), language, part)))
+                        .map(|part| (part, part_files(site, part, parts, previous)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -317,6 +396,49 @@ mod tests {
         assert_eq!(part_count(10, Some(3)), 3);
         assert_eq!(part_dir(0), "/pagefind/");
         assert_eq!(part_dir(2), "/pagefind/part-2/");
+    }
+
+    #[test]
+    fn a_part_is_reused_only_when_its_digest_matches_and_its_files_are_there() {
+        let records = vec![SearchRecord {
+            url: "/a/".into(),
+            html: record_html("A", "<p>Alpha words</p>", "", None, None, "en".into()),
+        }];
+        let digest = part_digest(&records, "en", 1, 2);
+        assert_ne!(digest, part_digest(&records, "ur", 1, 2));
+        assert_ne!(digest, part_digest(&records, "en", 1, 3));
+        let mut edited = records.clone();
+        edited[0].html.push(' ');
+        assert_ne!(digest, part_digest(&edited, "en", 1, 2));
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = build_part(records, "en", 1).unwrap();
+        files.push(part_manifest(1, &digest, &files));
+        for file in &files {
+            let Contents::Bytes(bytes) = &file.contents else { panic!("{}", file.path) };
+            let target = dir.path().join(file.path.trim_start_matches('/'));
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, bytes).unwrap();
+        }
+        let bytes = |files: &[OutputFile]| -> Vec<(String, Vec<u8>)> {
+            let mut out: Vec<_> = files
+                .iter()
+                .map(|f| match &f.contents {
+                    Contents::Bytes(b) => (f.path.clone(), b.clone()),
+                    _ => panic!("{}", f.path),
+                })
+                .collect();
+            out.sort();
+            out
+        };
+        let reused = reused_part(dir.path(), 1, &digest).expect("the same digest reuses the part");
+        assert_eq!(bytes(&reused), bytes(&files));
+        assert!(reused_part(dir.path(), 1, &part_digest(&edited, "en", 1, 2)).is_none());
+        // A listed file that is gone, or outside the part's folder: index again.
+        let manifest = dir.path().join("pagefind/part-1").join(PART_MANIFEST);
+        std::fs::write(&manifest, format!("{digest}\n../../secret\n")).unwrap();
+        assert!(reused_part(dir.path(), 1, &digest).is_none());
+        std::fs::write(&manifest, format!("{digest}\nmissing.pf_index\n")).unwrap();
+        assert!(reused_part(dir.path(), 1, &digest).is_none());
     }
 
     #[test]

@@ -9,6 +9,9 @@ use std::process::Command;
 
 use crate::common::{Built, SiteTest};
 
+#[path = "../support/corpus.rs"]
+mod corpus;
+
 /// (url, title, excerpt) of each result.
 type Hits = Vec<(String, String, String)>;
 
@@ -168,14 +171,11 @@ fn search_false_builds_neither_index_nor_page() {
     assert!(!site.files().iter().any(|f| f.starts_with("/pagefind/")), "{:?}", site.files());
 }
 
-/// Two separate processes (so hash seeds differ) build byte-identical sites, search bundle included.
-#[test]
-fn two_builds_give_byte_identical_output_including_the_search_bundle() {
-    let dir = tempfile::tempdir().unwrap();
+/// A copy of the newsroom fixture with its theme in `root`, to build more than once.
+fn newsroom_copy(root: &Path) {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/publishing/newsroom");
     let plain = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/themes/plain");
-    let root = dir.path().join("site");
-    for (from, to) in [(fixture.as_path(), root.clone()), (plain.as_path(), root.join("themes/plain"))] {
+    for (from, to) in [(fixture.as_path(), root.to_path_buf()), (plain.as_path(), root.join("themes/plain"))] {
         for entry in walkdir::WalkDir::new(from) {
             let entry = entry.unwrap();
             let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -186,6 +186,64 @@ fn two_builds_give_byte_identical_output_including_the_search_bundle() {
             }
         }
     }
+}
+
+/// Issue 19: a rebuild indexes again only the parts whose records changed, and reuses the
+/// others' files from the previous output. Every part's pagefind-entry.json in the output is
+/// marked (a trailing newline, still valid JSON) between the builds: a reused part keeps the
+/// mark, a part indexed again loses it.
+#[test]
+fn a_rebuild_indexes_again_only_the_part_holding_the_edited_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    newsroom_copy(&root);
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("{yaml}search_parts: 3\n")).unwrap();
+    let mut opts = pamphlet::BuildOptions::new(&root);
+    opts.output = Some(dir.path().join("public"));
+    let entries: Vec<std::path::PathBuf> = ["pagefind", "pagefind/part-1", "pagefind/part-2"]
+        .iter()
+        .map(|part| dir.path().join("public").join(part).join("pagefind-entry.json"))
+        .collect();
+    let mark = |entries: &[std::path::PathBuf]| {
+        for entry in entries {
+            let mut text = std::fs::read_to_string(entry).unwrap();
+            text.push('\n');
+            std::fs::write(entry, text).unwrap();
+        }
+    };
+    let marked = |entries: &[std::path::PathBuf]| -> Vec<bool> {
+        entries.iter().map(|e| std::fs::read_to_string(e).unwrap().ends_with("}\n")).collect()
+    };
+    pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(marked(&entries), [false, false, false]);
+    // Nothing changed: every part is reused.
+    mark(&entries);
+    pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(marked(&entries), [true, true, true]);
+    // One article edited: only its part is indexed again.
+    let article = root.join("content/2024/03/script.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("{text}\nA quokka was seen.\n")).unwrap();
+    pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    let kept = marked(&entries);
+    assert_eq!(kept.iter().filter(|&&k| !k).count(), 1, "one part indexed again: {kept:?}");
+    // The manifests name the files their part published.
+    for part in ["pagefind", "pagefind/part-1", "pagefind/part-2"] {
+        let folder = dir.path().join("public").join(part);
+        let manifest = std::fs::read_to_string(folder.join(pamphlet::search::PART_MANIFEST)).unwrap();
+        let listed: Vec<&str> = manifest.lines().skip(1).collect();
+        assert!(listed.contains(&"pagefind-entry.json"), "{manifest}");
+        assert!(listed.iter().all(|name| folder.join(name).is_file()), "{manifest}");
+    }
+}
+
+/// Two separate processes (so hash seeds differ) build byte-identical sites, search bundle included.
+#[test]
+fn two_builds_give_byte_identical_output_including_the_search_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    newsroom_copy(&root);
     let snapshot = |out: &Path| -> Vec<(String, Vec<u8>)> {
         let mut files: Vec<_> = walkdir::WalkDir::new(out)
             .into_iter()
@@ -217,4 +275,127 @@ fn two_builds_give_byte_identical_output_including_the_search_bundle() {
     for ((path, a), (_, b)) in builds[0].iter().zip(&builds[1]) {
         assert!(a == b, "{path} differs between two builds");
     }
+}
+
+/// The fixed queries of the query-equivalence test (issue 19): English words, phrases, Urdu
+/// words and titles (article titles, the corpus's pages, an Urdu title), over the generated
+/// corpus. Changing the list means recording the fixture again from an unchanged indexer.
+const EQUIVALENCE_QUERIES: [&str; 50] = [
+    // English words
+    "shutdown",
+    "biometric",
+    "firewall",
+    "harassment",
+    "Balochistan",
+    "TikTok",
+    "petition",
+    "bail",
+    "consent",
+    "spyware",
+    "deepfake",
+    "VPN",
+    "telecom",
+    "reprisals",
+    "journalists",
+    "helpline",
+    "xylophone",
+    // Phrases
+    "mobile data",
+    "face recognition",
+    "data protection bill",
+    "online abuse",
+    "written explanation",
+    "cybercrime law",
+    "network suspension",
+    "Islamabad High Court",
+    "transparency report",
+    "weeks of silence",
+    "small businesses",
+    "objectionable content",
+    "independently verified",
+    "national firewall",
+    "patient files",
+    // Urdu words
+    "بندش",
+    "انٹرنیٹ",
+    "صحافیوں",
+    "عدالت",
+    "تحفظ",
+    "ہراسانی",
+    "قانون",
+    "شہریوں",
+    "تشویش",
+    "طلبہ",
+    // Titles
+    "Who switched off the internet in Multan, and under which law?",
+    "What X knows about you, and who it tells",
+    "Lahore High Court calls blanket blocking of Instagram unlawful",
+    "Hospitals in Kurram share patient files without consent",
+    "Why so many women in Peshawar are still offline",
+    "Journalist granted bail by Lahore High Court after 7 days in custody",
+    "Privacy Policy",
+    "خواتین صحافیوں کو آن لائن ہراسانی کا سامنا",
+];
+
+/// What one query found on the index, as tests/support/pagefind_equivalence.mjs reports it.
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Found {
+    /// The result URLs, sorted.
+    urls: Vec<String>,
+    /// Index chunks the search loaded, on a fresh search page.
+    chunks: u64,
+}
+
+/// The fixture recording what the fixed queries found on the index as it was before issue 19's
+/// changes to indexing.
+fn equivalence_fixture() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/search_equivalence.json")
+}
+
+/// What readers find must not change when the indexing does (issue 19): the fixed queries,
+/// run on a fresh search page each over a 600-article generated corpus (its index in parts),
+/// return the same result URLs as the recorded index did, and load no more index chunks.
+/// `PAMPHLET_RECORD_SEARCH=1` writes the fixture first (only from an indexer whose results
+/// are the reference).
+#[test]
+#[ignore = "needs node (Node.js 20) to query the index with Pagefind's JS API"]
+fn fixed_queries_find_what_the_recorded_index_found_loading_no_more_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let opts = corpus::Options { articles: 600, seed: 1, format: corpus::Format::Pamphlet };
+    corpus::write(&opts, &site).unwrap();
+    let mut build = pamphlet::BuildOptions::new(&site);
+    build.output = Some(dir.path().join("public"));
+    pamphlet::build(&build).unwrap_or_else(|e| panic!("{e}"));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pagefind_equivalence.mjs");
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(dir.path().join("public"))
+        .args(EQUIVALENCE_QUERIES)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node to query the search index ({e}): install Node.js 20 or later"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "node failed:\n{}\n{stdout}", String::from_utf8_lossy(&output.stderr));
+    let found: BTreeMap<String, Found> =
+        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(found.len(), EQUIVALENCE_QUERIES.len(), "{:?}", found.keys());
+    if std::env::var_os("PAMPHLET_RECORD_SEARCH").is_some() {
+        // One line per query, so that a change shows as the queries it changed.
+        let lines: Vec<String> = found
+            .iter()
+            .map(|(query, f)| format!("{}:{}", serde_json::json!(query), serde_json::to_string(f).unwrap()))
+            .collect();
+        std::fs::write(equivalence_fixture(), format!("{{\n{}\n}}\n", lines.join(",\n"))).unwrap();
+    }
+    let recorded: BTreeMap<String, Found> =
+        serde_json::from_str(&std::fs::read_to_string(equivalence_fixture()).unwrap()).unwrap();
+    assert_eq!(recorded.len(), EQUIVALENCE_QUERIES.len(), "the fixture holds every query");
+    for query in EQUIVALENCE_QUERIES {
+        let (now, then) = (&found[query], &recorded[query]);
+        assert_eq!(now.urls, then.urls, "{query}: the results changed");
+        assert!(now.chunks <= then.chunks, "{query}: {} index chunks loaded, {} before", now.chunks, then.chunks);
+    }
+    // The fixture is not trivial: most queries find something, and Urdu words find Urdu articles.
+    assert!(recorded.values().filter(|f| !f.urls.is_empty()).count() >= 45);
+    assert!(recorded["بندش"].urls.iter().any(|u| u.contains("/ur-")), "{:?}", recorded["بندش"]);
 }
