@@ -44,6 +44,13 @@ PAGES=(
   "404 /404.html"
   "urdu-home /ur/"
   "urdu-search /ur/search/?q=%D8%B1%D8%A7%D8%B2%D8%AF%D8%A7%D8%B1%DB%8C"
+  "vodcast /2025/05/vodcast-living-with-shutdowns/"
+  "urdu-vodcast /2025/05/%D9%88%D9%88%DA%88%DA%A9%D8%A7%D8%B3%D9%B9-%D8%A8%D9%86%D8%AF%D8%B4-%DA%A9%DB%92-%D8%B3%D8%A7%D8%AA%DA%BE-%D8%B2%D9%86%D8%AF%DA%AF%DB%8C/"
+  "document /2025/06/know-your-data-rights/"
+  "corrected /2026/03/school-app-data-exposure/"
+  "corrections /corrections/"
+  "withheld /2025/03/provincial-blocking-list/"
+  "photos /2026/06/privacy-week-2026/"
 )
 FLAGS=(--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
        --disable-component-update --disable-sync --hide-scrollbars --virtual-time-budget=2000)

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::config::{Config, Language};
 use crate::error::{Error, Location, Position, Result, Warning};
-use crate::language::{Digits, default_digits, localise_digits, primary_subtag};
+use crate::language::{Digits, default_digits, isolate_in, localise_digits, primary_subtag};
 use crate::theme::StringsSource;
 
 /// The plural categories a strings table may give (CLDR's names).
@@ -108,7 +108,8 @@ impl Strings {
     }
 
     /// The text of `key` in `lang`, in the plural form for `count` when given, with each
-    /// `{name}` of `args` (and `{count}`) filled in, numbers in the language's digits.
+    /// `{name}` of `args` (and `{count}`) filled in, numbers in the language's digits, Latin
+    /// text isolated in a right-to-left language (see [`isolate_in`]).
     pub fn translate(
         &self,
         lang: &str,
@@ -129,7 +130,7 @@ impl Strings {
             out = out.replace("{count}", &self.number(&n.to_string(), lang));
         }
         for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), &self.number(value, lang));
+            out = out.replace(&format!("{{{name}}}"), &isolate_in(self.number(value, lang), lang));
         }
         Ok(out)
     }

@@ -20,6 +20,14 @@ pub fn text_direction(lang: &str) -> &'static str {
     if is_rtl(lang) { "rtl" } else { "ltr" }
 }
 
+/// `text` as it can be put inside a sentence of `lang`: in a right-to-left language, text
+/// holding Latin letters (a host name, a brand, an English title) is wrapped in Unicode's
+/// first-strong isolate (U+2068 … U+2069), so its hyphens, dots and brackets keep their order
+/// and do not drift to the other end of the Urdu sentence. Other text is returned as it is.
+pub fn isolate_in(text: String, lang: &str) -> String {
+    if is_rtl(lang) && text.chars().any(|c| c.is_ascii_alphabetic()) { format!("\u{2068}{text}\u{2069}") } else { text }
+}
+
 /// Whether two language codes name the same language (`ur` and `ur-PK` do).
 pub fn same_language(a: &str, b: &str) -> bool {
     primary_subtag(a) == primary_subtag(b)
@@ -132,6 +140,9 @@ mod tests {
     #[test]
     fn directions_follow_the_primary_subtag() {
         assert_eq!(text_direction("ur"), "rtl");
+        assert_eq!(isolate_in("youtube-nocookie.com".into(), "ur"), "\u{2068}youtube-nocookie.com\u{2069}");
+        assert_eq!(isolate_in("youtube-nocookie.com".into(), "en"), "youtube-nocookie.com");
+        assert_eq!(isolate_in("یوٹیوب".into(), "ur"), "یوٹیوب");
         assert_eq!(text_direction("ar-PK"), "rtl");
         assert_eq!(text_direction("en"), "ltr");
         assert!(same_language("ur-PK", "UR"));

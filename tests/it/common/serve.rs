@@ -85,6 +85,8 @@ pub struct ServeCommand {
     pub stdout: Receiver<String>,
     /// Its stderr, line by line.
     pub stderr: Receiver<String>,
+    /// One message each time stdout or stderr reaches its end (the process closed it).
+    closed: Receiver<()>,
 }
 
 impl ServeCommand {
@@ -106,9 +108,10 @@ impl ServeCommand {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        let stdout = lines(child.stdout.take().unwrap());
-        let stderr = lines(child.stderr.take().unwrap());
-        ServeCommand { child, stdout, stderr }
+        let (closing, closed) = std::sync::mpsc::channel();
+        let stdout = lines(child.stdout.take().unwrap(), closing.clone());
+        let stderr = lines(child.stderr.take().unwrap(), closing);
+        ServeCommand { child, stdout, stderr, closed }
     }
 
     /// The next line of `stream` that contains `needle`.
@@ -137,16 +140,15 @@ impl ServeCommand {
         (host.parse().unwrap(), path.to_string())
     }
 
-    /// Waits for the process to exit.
+    /// Waits for the process to exit: for both its output streams to close (the event an
+    /// exiting process gives), then for its status.
     pub fn wait(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + DEADLINE;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "pamphlet serve did not exit");
-            std::thread::sleep(Duration::from_millis(20));
+        for _ in 0..2 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            self.closed.recv_timeout(left).expect("pamphlet serve did not exit");
         }
+        self.child.wait().unwrap()
     }
 }
 
@@ -157,14 +159,16 @@ impl Drop for ServeCommand {
     }
 }
 
-fn lines(stream: impl Read + Send + 'static) -> Receiver<String> {
+/// The lines of `stream` as they arrive; `closed` hears when the stream ends.
+fn lines(stream: impl Read + Send + 'static, closed: std::sync::mpsc::Sender<()>) -> Receiver<String> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
             if tx.send(line).is_err() {
-                return;
+                break;
             }
         }
+        let _ = closed.send(());
     });
     rx
 }
