@@ -250,12 +250,17 @@ pub fn with_snippet(headers: &[(&'static str, String)], snippet: &str) -> Vec<(&
         .collect()
 }
 
+/// Whether a build for `config` writes [`HEADERS_FILE`]: on Netlify, Cloudflare Pages and
+/// unknown hosts, unless `headers_file: false`.
+pub fn writes_headers_file(config: &crate::config::Config) -> bool {
+    use crate::hosting::Hosting;
+    matches!(config.hosting, Hosting::Generic | Hosting::Netlify | Hosting::Cloudflare) && config.headers_file
+}
+
 /// `_headers` for `site`, whose pages load `sources`: on Netlify, Cloudflare Pages and
 /// unknown hosts (the file is theirs), unless `headers_file: false`.
 pub fn headers_file(site: &Site, sources: &PageSources) -> Option<OutputFile> {
-    use crate::hosting::Hosting;
-    let writes = matches!(site.config.hosting, Hosting::Generic | Hosting::Netlify | Hosting::Cloudflare);
-    if !writes || !site.config.headers_file {
+    if !writes_headers_file(&site.config) {
         return None;
     }
     let mut text = format!("{}*\n", site.config.base_url.prefix);

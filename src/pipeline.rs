@@ -109,6 +109,7 @@ pub(crate) fn prepare(
     if let Ok(statics) = &statics {
         errors.extend(check_images(&site, &copied_paths(&site, statics)).err());
         warnings.extend(withheld_image_warnings(&site, statics));
+        warnings.extend(keep_sites_own_headers_file(&mut site, statics));
         let published =
             images::publish(image_sources(root, statics, &site), &site.config.images, &opts.cache_dir(), timing);
         pending_images = published.pending;
@@ -355,6 +356,24 @@ fn withheld_image_warnings(site: &Site, statics: &[OutputFile]) -> Vec<Warning> 
         }
     }
     warnings
+}
+
+/// A site that ships its own `static/_headers` (usual on Netlify) keeps it: pamphlet then
+/// writes none (it would collide), and says how to get its security headers.
+fn keep_sites_own_headers_file(site: &mut Site, statics: &[OutputFile]) -> Option<Warning> {
+    let own = statics
+        .iter()
+        .find(|f| f.path == crate::headers::HEADERS_FILE && matches!(f.origin, output::Origin::Source(_)))?;
+    if !crate::headers::writes_headers_file(&site.config) {
+        return None;
+    }
+    site.config.headers_file = false;
+    let output::Origin::Source(path) = &own.origin else { return None };
+    Some(Warning {
+        location: Location { path: path.clone(), position: None },
+        code: "own-headers-file",
+        message: "the site has its own _headers, which is published as it is: pamphlet's security headers (Content-Security-Policy and others, see README) are not written. Copy them into yours from a build without this file, or set `headers_file: false` in site.yaml to keep yours and silence this warning".to_string(),
+    })
 }
 
 /// The site paths of the files a build copies: static files and the content folder's own.

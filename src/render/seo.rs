@@ -199,7 +199,8 @@ impl<'a> SeoBuilder<'a> {
             context: SCHEMA_ORG,
             kind: "NewsArticle",
             headline: &view.title,
-            description: &view.summary,
+            // The notice for a withheld article (see above), never its summary.
+            description: &seo.description,
             url: &view.permalink,
             date_published: &seo.published_time,
             date_modified: &seo.modified_time,

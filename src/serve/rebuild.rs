@@ -147,13 +147,10 @@ impl Security {
             Contents::Text(text) => Some(text),
             _ => None,
         });
-        match text {
-            Some(text) => {
-                files.files.insert(Arc::from(path), Arc::from(text.into_bytes()));
-            }
-            None => {
-                files.files.remove(path);
-            }
+        // Without one of pamphlet's (`headers_file: false`, a host that does not read it, or
+        // the site's own static/_headers), the map keeps what the build put there.
+        if let Some(text) = text {
+            files.files.insert(Arc::from(path), Arc::from(text.into_bytes()));
         }
         changed.retain(|c| c != path);
         let before = old.and_then(|o| o.files.get(path));

@@ -108,18 +108,20 @@ fn seconds(text: &str) -> Option<u64> {
     if let Ok(n) = text.parse() {
         return Some(n);
     }
-    let mut total = 0;
+    let mut total: u64 = 0;
     let mut number = String::new();
     for c in text.chars() {
         match c {
             '0'..='9' => number.push(c),
             'h' | 'm' | 's' => {
                 let n: u64 = number.parse().ok()?;
-                total += n * match c {
+                let unit = match c {
                     'h' => 3600,
                     'm' => 60,
                     _ => 1,
                 };
+                // An absurd time an author typed is no start time, not an overflow.
+                total = n.checked_mul(unit).and_then(|s| total.checked_add(s))?;
                 number.clear();
             }
             _ => return None,
@@ -257,6 +259,9 @@ mod tests {
             assert_eq!(e.origin, "https://www.youtube-nocookie.com");
         }
         assert!(embed("https://youtu.be/dQw4w9WgXcQ?t=1m30s").unwrap().src.ends_with("&start=90"));
+        // A start time too large to count is left out, never an overflow.
+        let absurd = embed("https://youtu.be/dQw4w9WgXcQ?t=18446744073709551615h").unwrap();
+        assert_eq!(absurd.src, "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1");
     }
 
     #[test]

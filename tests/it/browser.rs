@@ -17,13 +17,16 @@ use std::process::Command;
 /// built folder, so nothing is served over the network.
 const BASE_URL: &str = "http://pamphlet.test/";
 
-/// `pamphlet build` of the site at `root` into `out`.
+/// `pamphlet build` of the site at `root` into `out`, with its image cache beside `out` (a
+/// test writes nothing into the repository).
 fn build(root: &Path, out: &Path) {
     let build = Command::new(env!("CARGO_BIN_EXE_pamphlet"))
         .args(["build", "--root"])
         .arg(root)
         .arg("--output")
         .arg(out)
+        .arg("--cache-dir")
+        .arg(out.with_extension("cache"))
         .args(["--base-url", BASE_URL])
         .output()
         .expect("run pamphlet build");

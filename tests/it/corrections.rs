@@ -351,6 +351,31 @@ fn without_embeds_nothing_may_be_framed_and_settings_change_the_file() {
     assert!(!site.exists("/_headers"), "nginx ignores _headers: README gives its configuration");
 }
 
+// A Netlify site that already ships static/_headers keeps it (pamphlet's would collide with
+// it), with a warning saying what it misses.
+#[test]
+fn a_sites_own_headers_file_is_published_and_pamphlet_writes_none() {
+    let own = "/*\n  X-Frame-Options: DENY\n";
+    let site = with_builtin_theme(SITE_YAML)
+        .file("static/_headers", own)
+        .file("content/a.md", &article("A", "2024-03-18", "", "Text."))
+        .build();
+    assert_eq!(site.text("/_headers"), own);
+    let warnings: Vec<String> = site.report.warnings.iter().map(|w| format!("{}: {}", w.code, w)).collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with("own-headers-file: static/_headers: the site has its own _headers")),
+        "{warnings:?}"
+    );
+    // Saying so in site.yaml silences it.
+    let off = format!("{SITE_YAML}headers_file: false\n");
+    let site = with_builtin_theme(&off)
+        .file("static/_headers", own)
+        .file("content/a.md", &article("A", "2024-03-18", "", "Text."))
+        .build();
+    assert_eq!(site.text("/_headers"), own);
+    assert!(!site.report.warnings.iter().any(|w| w.code == "own-headers-file"), "{:?}", site.report.warnings);
+}
+
 #[test]
 fn an_unknown_referrer_policy_is_an_error_naming_the_choices() {
     let yaml = format!("{SITE_YAML}referrer_policy: unsafe-url\n");
