@@ -177,34 +177,31 @@ fn parse_withheld(written: &WithheldMatter, ctx: &ParseContext, errors: &mut Vec
 
 /// A `date:` written inside the block of `key`, located at its value.
 fn parse_nested_date(raw: &str, key: &str, ctx: &ParseContext, errors: &mut Vec<Error>) -> Option<ZonedDateTime> {
-    match parse_date(raw, &ctx.config.timezone) {
-        Ok(d) => Some(d),
-        Err(why) => {
-            errors.push(ctx.error_at_value(
-                key,
-                raw,
-                format!(
-                    "`date: {raw}` in `{key}:` is not a date: write `2024-03-20` or `2024-03-20T14:30:00+05:00`{}",
-                    explain(raw, &why)
-                ),
-            ));
-            None
-        }
-    }
+    let what = format!("`date: {raw}` in `{key}:`");
+    parse_date_at(raw, key, &what, "2024-03-20", ctx, errors)
 }
 
+/// The date field `key`.
 fn parse_date_field(raw: &str, key: &str, ctx: &ParseContext, errors: &mut Vec<Error>) -> Option<ZonedDateTime> {
+    parse_date_at(raw, key, &format!("`{key}: {raw}`"), "2023-09-05", ctx, errors)
+}
+
+/// `raw` as a date in the site's time zone, or an error at the value of `key` saying that
+/// `what` is not one, with an example date.
+fn parse_date_at(
+    raw: &str,
+    key: &str,
+    what: &str,
+    example: &str,
+    ctx: &ParseContext,
+    errors: &mut Vec<Error>,
+) -> Option<ZonedDateTime> {
     match parse_date(raw, &ctx.config.timezone) {
         Ok(d) => Some(d),
         Err(why) => {
-            errors.push(ctx.error_at_value(
-                key,
-                raw,
-                format!(
-                    "`{key}: {raw}` is not a date: write `2023-09-05` or `2023-09-05T14:30:00+05:00`{}",
-                    explain(raw, &why)
-                ),
-            ));
+            let message =
+                format!("{what} is not a date: write `{example}` or `{example}T14:30:00+05:00`{}", explain(raw, &why));
+            errors.push(ctx.error_at_value(key, raw, message));
             None
         }
     }
