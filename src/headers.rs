@@ -163,6 +163,16 @@ impl PageSources {
     }
 }
 
+/// What a whole site's pages load together: the policy is their union.
+impl FromIterator<PageSources> for PageSources {
+    fn from_iter<I: IntoIterator<Item = PageSources>>(pages: I) -> Self {
+        pages.into_iter().fold(PageSources::default(), |mut all, page| {
+            all.merge(page);
+            all
+        })
+    }
+}
+
 /// Whether the output at site path `path` is an HTML page (`/a/`, `/404.html`).
 pub fn is_html_page(path: &str) -> bool {
     path.ends_with('/') || path.ends_with(".html") || path.ends_with(".htm")

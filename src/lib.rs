@@ -228,11 +228,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     written.extend(redirects.into_iter().map(write));
     warnings.extend(more_warnings);
     // Last: the security policy is read from every page as it was written.
-    let sources =
-        written.iter_mut().filter_map(|w| w.sources.take()).fold(headers::PageSources::default(), |mut all, page| {
-            all.merge(page);
-            all
-        });
+    let sources: headers::PageSources = written.iter_mut().filter_map(|w| w.sources.take()).collect();
     written.extend(headers::headers_file(&site, &sources).map(write));
     // As in `render_site`: two outputs claiming one file are reported as such, before the
     // write errors the second of them caused.

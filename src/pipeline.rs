@@ -361,14 +361,14 @@ fn withheld_image_warnings(site: &Site, statics: &[OutputFile]) -> Vec<Warning> 
 /// A site that ships its own `static/_headers` (usual on Netlify) keeps it: pamphlet then
 /// writes none (it would collide), and says how to get its security headers.
 fn keep_sites_own_headers_file(site: &mut Site, statics: &[OutputFile]) -> Option<Warning> {
-    let own = statics
-        .iter()
-        .find(|f| f.path == crate::headers::HEADERS_FILE && matches!(f.origin, output::Origin::Source(_)))?;
+    let path = statics.iter().find_map(|f| match &f.origin {
+        output::Origin::Source(source) if f.path == crate::headers::HEADERS_FILE => Some(source),
+        _ => None,
+    })?;
     if !crate::headers::writes_headers_file(&site.config) {
         return None;
     }
     site.config.headers_file = false;
-    let output::Origin::Source(path) = &own.origin else { return None };
     Some(Warning {
         location: Location { path: path.clone(), position: None },
         code: "own-headers-file",

@@ -137,10 +137,7 @@ impl Security {
                 None => self.pages.remove(path),
             };
         }
-        let mut all = PageSources::default();
-        for page in self.pages.values() {
-            all.merge(page.clone());
-        }
+        let all: PageSources = self.pages.values().cloned().collect();
         files.headers = crate::headers::security_headers(site, &all);
         let path = crate::headers::HEADERS_FILE;
         let text = crate::headers::headers_file(site, &all).and_then(|f| match f.contents {

@@ -246,7 +246,6 @@ impl Built {
     }
 }
 
-/// Every file under `dir` with its bytes, for byte-for-byte comparisons of outputs.
 /// A minimal PDF with `pages` pages.
 pub fn minimal_pdf(pages: usize) -> String {
     let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 3 + i)).collect();
@@ -261,6 +260,7 @@ pub fn minimal_pdf(pages: usize) -> String {
     out
 }
 
+/// Every file under `dir` with its bytes, for byte-for-byte comparisons of outputs.
 pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
