@@ -13,9 +13,10 @@
 //! which the index has no part of its own: Pagefind's JS then takes the language with the most
 //! pages, which is the one index, so that page too finds articles in every language.
 //!
-//! Pagefind indexes on one thread, so a large archive's index is split into parts built side
-//! by side, record `i` going to part `i % parts` so that each part is a fair sample of the
-//! whole (Pagefind ranks within a part by its own word statistics, then the browser merges the
+//! A large archive's index is split into parts, built one after another (each on every core:
+//! our patch of Pagefind, vendor/pagefind, parses and compresses a part's pages in parallel,
+//! so one part at a time bounds the memory to a part's words), record `i` going to part
+//! `i % parts` so that each part is a fair sample of the whole (Pagefind ranks within a part by its own word statistics, then the browser merges the
 //! parts' results by score). Part 0 is the full bundle under [`BUNDLE_DIR`]; the others hold
 //! only their index and are merged into it with Pagefind's `mergeIndex`, which reuses part 0's
 //! WebAssembly, so splitting costs a reader two small extra requests per part. The search page
@@ -71,7 +72,7 @@ pub const PART_MANIFEST: &str = "pamphlet-part.txt";
 
 /// Changes whenever what a record holds or how a part is indexed changes without pamphlet's
 /// version changing, so that no build reuses a part made the old way.
-const INDEXING_VERSION: u32 = 1;
+const INDEXING_VERSION: u32 = 2;
 
 /// Searchable records per part of the index, when `search_parts:` does not say.
 const RECORDS_PER_PART: usize = 500;
@@ -147,12 +148,30 @@ fn part_digest(records: &[SearchRecord], language: &str, part: usize, parts: usi
     format!("{:016x}{:016x}", half(0x5eed), half(0xfeed))
 }
 
-/// Part `part`'s files from the `previous` output folder when its manifest there names
-/// `digest`; `None` (index the part again) when it does not, or a file cannot be read.
-fn reused_part(previous: &Path, part: usize, digest: &str) -> Option<Vec<OutputFile>> {
+/// Where a build finds the parts of an earlier index to reuse: the previous output folder
+/// (`build`), or the index `serve` built last, in memory.
+pub trait EarlierIndex: Sync {
+    /// The bytes of the earlier index's file at `site_path` (`/pagefind/part-1/…`), if any.
+    fn read(&self, site_path: &str) -> Option<Vec<u8>>;
+}
+
+impl EarlierIndex for Path {
+    fn read(&self, site_path: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.join(site_path.trim_start_matches('/'))).ok()
+    }
+}
+
+impl EarlierIndex for std::collections::HashMap<std::sync::Arc<str>, std::sync::Arc<[u8]>> {
+    fn read(&self, site_path: &str) -> Option<Vec<u8>> {
+        self.get(site_path).map(|bytes| bytes.to_vec())
+    }
+}
+
+/// Part `part`'s files from the `previous` index when its manifest there names `digest`;
+/// `None` (index the part again) when it does not, or a file cannot be read.
+fn reused_part(previous: &(impl EarlierIndex + ?Sized), part: usize, digest: &str) -> Option<Vec<OutputFile>> {
     let dir = part_dir(part);
-    let folder = previous.join(dir.trim_start_matches('/'));
-    let manifest = std::fs::read_to_string(folder.join(PART_MANIFEST)).ok()?;
+    let manifest = String::from_utf8(previous.read(&format!("{dir}{PART_MANIFEST}"))?).ok()?;
     let mut lines = manifest.lines();
     if lines.next()? != digest {
         return None;
@@ -163,8 +182,9 @@ fn reused_part(previous: &Path, part: usize, digest: &str) -> Option<Vec<OutputF
         if name.is_empty() || name.starts_with('/') || name.split('/').any(|c| c == ".." || c.contains('\\')) {
             return None;
         }
-        let bytes = std::fs::read(folder.join(name)).ok()?;
-        files.push(index_file(format!("{dir}{name}"), bytes));
+        let path = format!("{dir}{name}");
+        let bytes = previous.read(&path)?;
+        files.push(index_file(path, bytes));
     }
     files.push(index_file(format!("{dir}{PART_MANIFEST}"), manifest.into_bytes()));
     Some(files)
@@ -200,57 +220,105 @@ fn search_record(site: &Site, item: Searchable) -> SearchRecord {
             let reason = a.article.withheld.as_ref().map(|w| w.reason.as_str()).unwrap_or_default();
             let date = a.article.date.strftime("%Y-%m-%d").to_string();
             let notice = format!("<p>{}</p>", crate::escape::xml(reason));
-            SearchRecord {
-                url: a.path.clone(),
-                html: record_html(&a.article.common.title, &notice, reason, Some(&date), None, lang(&a.article.common)),
-            }
+            let lang = lang(&a.article.common);
+            let filters = article_filters(site, a, &lang);
+            let record = Record {
+                title: &a.article.common.title,
+                content: &notice,
+                summary: reason,
+                date: Some(&date),
+                image: None,
+            };
+            SearchRecord { url: a.path.clone(), html: record_html(&record, lang, &filters) }
         }
         Searchable::Article(a) => {
             let c = &a.article.common;
             let date = a.article.date.strftime("%Y-%m-%d").to_string();
-            SearchRecord {
-                url: a.path.clone(),
-                html: record_html(
-                    &c.title,
-                    &c.body.html,
-                    &c.summary,
-                    Some(&date),
-                    image_url(&a.image).as_deref(),
-                    lang(c),
-                ),
-            }
+            let image = image_url(&a.image);
+            let lang = lang(c);
+            let filters = article_filters(site, a, &lang);
+            let record = Record {
+                title: &c.title,
+                content: &c.body.html,
+                summary: &c.summary,
+                date: Some(&date),
+                image: image.as_deref(),
+            };
+            SearchRecord { url: a.path.clone(), html: record_html(&record, lang, &filters) }
         }
         Searchable::Page(p) => {
             let c = &p.page.common;
-            SearchRecord {
-                url: p.page.path.clone(),
-                html: record_html(&c.title, &c.body.html, &c.summary, None, image_url(&p.image).as_deref(), lang(c)),
-            }
+            let image = image_url(&p.image);
+            let lang = lang(c);
+            let filters = vec![(FILTER_LANGUAGE, language_label(&lang))];
+            let record = Record {
+                title: &c.title,
+                content: &c.body.html,
+                summary: &c.summary,
+                date: None,
+                image: image.as_deref(),
+            };
+            SearchRecord { url: p.page.path.clone(), html: record_html(&record, lang, &filters) }
         }
     }
 }
 
-fn record_html(
-    title: &str,
-    content: &str,
-    summary: &str,
-    date: Option<&str>,
-    image: Option<&str>,
-    lang: String,
-) -> String {
-    let title = crate::escape::xml(title);
+/// The Pagefind filters a search page narrows results by (issue 19): a newsroom's reader looks
+/// for "shutdown" within one category, by one author, in one language or year.
+pub const FILTER_CATEGORY: &str = "category";
+/// See [`FILTER_CATEGORY`].
+pub const FILTER_TAG: &str = "tag";
+/// See [`FILTER_CATEGORY`].
+pub const FILTER_AUTHOR: &str = "author";
+/// See [`FILTER_CATEGORY`].
+pub const FILTER_LANGUAGE: &str = "language";
+/// See [`FILTER_CATEGORY`].
+pub const FILTER_YEAR: &str = "year";
+
+/// How a language is offered as a filter value: its name in its own script (`اردو`), else
+/// its code.
+fn language_label(lang: &str) -> String {
+    crate::language::native_name(lang).map_or_else(|| lang.to_string(), str::to_string)
+}
+
+/// An article's filter values: each category with its ancestors (`DRM Exclusive › News`, so
+/// two "News" under different parents stay apart), tags, authors, language and year.
+fn article_filters(site: &Site, a: &SiteArticle, lang: &str) -> Vec<(&'static str, String)> {
+    let categories = a.categories.iter().map(|&c| (FILTER_CATEGORY, site.categories.nodes[c].names.join(" › ")));
+    let tags = a.tags.iter().map(|&t| (FILTER_TAG, site.tags[t].name.clone()));
+    let authors = a.authors.iter().map(|&au| (FILTER_AUTHOR, site.authors[au].name.clone()));
+    let language = (FILTER_LANGUAGE, language_label(lang));
+    let year = (FILTER_YEAR, a.article.date.year().to_string());
+    categories.chain(tags).chain(authors).chain([language, year]).collect()
+}
+
+/// What a record shows: title, content HTML, summary, date (`YYYY-MM-DD`) and image URL.
+struct Record<'a> {
+    title: &'a str,
+    content: &'a str,
+    summary: &'a str,
+    date: Option<&'a str>,
+    image: Option<&'a str>,
+}
+
+fn record_html(record: &Record, lang: String, filters: &[(&str, String)]) -> String {
+    let title = crate::escape::xml(record.title);
     let mut meta = format!(
         "<span data-pagefind-meta=\"title\">{title}</span><span data-pagefind-meta=\"summary\">{}</span><span data-pagefind-meta=\"lang\">{}</span><span data-pagefind-meta=\"dir\">{}</span>",
-        crate::escape::xml(summary),
+        crate::escape::xml(record.summary),
         crate::escape::xml(&lang),
         crate::language::text_direction(&lang)
     );
-    if let Some(date) = date {
+    if let Some(date) = record.date {
         meta.push_str(&format!("<span data-pagefind-meta=\"date\">{date}</span>"));
     }
-    if let Some(src) = image {
+    if let Some(src) = record.image {
         meta.push_str(&format!("<img data-pagefind-meta=\"image[src]\" src=\"{}\" alt=\"\">", crate::escape::xml(src)));
     }
+    for (name, value) in filters {
+        meta.push_str(&format!("<span data-pagefind-filter=\"{name}\">{}</span>", crate::escape::xml(value)));
+    }
+    let content = record.content;
     format!(
         "<!DOCTYPE html><html><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1>\n{content}\n</main><div data-pagefind-ignore hidden>{meta}</div></body></html>"
     )
@@ -275,9 +343,10 @@ fn build_part(records: impl IntoIterator<Item = SearchRecord>, language: &str, p
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(primary).build();
     let files = runtime.block_on(async {
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(fail)?;
-        for record in records {
-            index.add_html_file(None, Some(record.url), record.html).await.map_err(fail)?;
-        }
+        // Parsed on rayon's threads, in this order (`add_html_files` is our patch of Pagefind,
+        // vendor/pagefind).
+        let documents = records.into_iter().map(|record| (record.url, record.html)).collect();
+        index.add_html_files(documents).await.map_err(fail)?;
         index.get_files().await.map_err(fail)
     })?;
     let dir = part_dir(part);
@@ -304,7 +373,12 @@ fn is_index_file(name: &str) -> bool {
 
 /// Part `part` of `parts`: reused from the `previous` output folder when its records did not
 /// change since, else indexed; with its [`PART_MANIFEST`] either way.
-fn part_files(site: &Site, part: usize, parts: usize, previous: Option<&Path>) -> Result<Vec<OutputFile>> {
+fn part_files(
+    site: &Site,
+    part: usize,
+    parts: usize,
+    previous: Option<&(impl EarlierIndex + ?Sized)>,
+) -> Result<Vec<OutputFile>> {
     let language = site.config.language.as_str();
     let records = part_records(site, part, parts);
     let digest = part_digest(&records, language, part, parts);
@@ -317,40 +391,21 @@ fn part_files(site: &Site, part: usize, parts: usize, previous: Option<&Path>) -
     Ok(files)
 }
 
-/// The search bundle of `site` (empty when `search: false`): its parts are indexed side by
-/// side, on as many threads as the machine has cores (each part holds its pages' words in
-/// memory until it is done, so more at once would only raise the peak); a part whose records
-/// are those it was built from in the `previous` output folder is reused from there. Which part
-/// holds which record does not depend on the machine, so neither do the files.
-pub fn search_index(site: &Site, previous: Option<&Path>) -> Result<Vec<OutputFile>> {
+/// The search bundle of `site` (empty when `search: false`). Its parts are indexed one after
+/// another, each on every core (our patch of Pagefind parses, indexes and compresses a part's
+/// pages in parallel): a part holds every word of its pages in memory until it is written, so
+/// one part at a time keeps the peak to a part's worth. A part whose records are those it was
+/// built from in the `previous` index is reused from there. Which part holds which record does
+/// not depend on the machine, so neither do the files.
+pub fn search_index(site: &Site, previous: Option<&(impl EarlierIndex + ?Sized)>) -> Result<Vec<OutputFile>> {
     if !site.config.search {
         return Ok(Vec::new());
     }
     let parts = site_part_count(site);
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let workers = cores.min(parts);
-    // Worker `w` indexes parts w, w + workers, w + 2 × workers…
-    let mut built: Vec<(usize, Result<Vec<OutputFile>>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|first| {
-                scope.spawn(move || {
-                    (first..parts)
-                        .step_by(workers)
-                        .map(|part| (part, part_files(site, part, parts, previous)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|worker| worker.join().unwrap_or_else(|_| vec![(parts, Err(fail("the indexer crashed")))]))
-            .collect()
-    });
-    built.sort_by_key(|(part, _)| *part);
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for (_, part) in built {
-        match part {
+    for part in 0..parts {
+        match part_files(site, part, parts, previous) {
             Ok(part) => files.extend(part),
             Err(e) => errors.push(e),
         }
@@ -363,16 +418,22 @@ pub fn search_index(site: &Site, previous: Option<&Path>) -> Result<Vec<OutputFi
 mod tests {
     use super::*;
 
+    fn plain_record(title: &str, content: &str) -> String {
+        let record = Record { title, content, summary: "", date: None, image: None };
+        record_html(&record, "en".into(), &[])
+    }
+
     #[test]
     fn record_html_escapes_the_title_and_keeps_meta_out_of_the_indexed_body() {
-        let html = record_html(
-            "A \"quoted\" <title>",
-            "<p>Body</p>",
-            "Sum & more",
-            Some("2024-01-02"),
-            Some("/i.png"),
-            "en".into(),
-        );
+        let record = Record {
+            title: "A \"quoted\" <title>",
+            content: "<p>Body</p>",
+            summary: "Sum & more",
+            date: Some("2024-01-02"),
+            image: Some("/i.png"),
+        };
+        let filters = [(FILTER_CATEGORY, "Resources › Laws & Policies".to_string()), (FILTER_YEAR, "2024".to_string())];
+        let html = record_html(&record, "en".into(), &filters);
         assert!(
             html.contains("<main data-pagefind-body><h1>A &quot;quoted&quot; &lt;title&gt;</h1>\n<p>Body</p>\n</main>")
         );
@@ -382,6 +443,9 @@ mod tests {
         assert!(
             html.contains("<span data-pagefind-meta=\"lang\">en</span><span data-pagefind-meta=\"dir\">ltr</span>")
         );
+        assert!(html.contains(
+            "<span data-pagefind-filter=\"category\">Resources › Laws &amp; Policies</span><span data-pagefind-filter=\"year\">2024</span></div>"
+        ));
     }
 
     #[test]
@@ -400,10 +464,7 @@ mod tests {
 
     #[test]
     fn a_part_is_reused_only_when_its_digest_matches_and_its_files_are_there() {
-        let records = vec![SearchRecord {
-            url: "/a/".into(),
-            html: record_html("A", "<p>Alpha words</p>", "", None, None, "en".into()),
-        }];
+        let records = vec![SearchRecord { url: "/a/".into(), html: plain_record("A", "<p>Alpha words</p>") }];
         let digest = part_digest(&records, "en", 1, 2);
         assert_ne!(digest, part_digest(&records, "ur", 1, 2));
         assert_ne!(digest, part_digest(&records, "en", 1, 3));
@@ -463,7 +524,7 @@ mod tests {
     fn bundle_holds_the_js_api_the_wasm_and_the_index() {
         let records = vec![SearchRecord {
             url: "/2024/01/a/".into(),
-            html: record_html("Shutdowns", "<p>Internet shutdowns in Balochistan</p>", "", None, None, "en".into()),
+            html: plain_record("Shutdowns", "<p>Internet shutdowns in Balochistan</p>"),
         }];
         let files = build_part(records, "en", 0).unwrap();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();

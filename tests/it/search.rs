@@ -69,6 +69,37 @@ fn english_and_urdu_words_find_their_articles() {
 
 #[test]
 #[ignore = "needs node (Node.js 20) to query the index with Pagefind's JS API"]
+fn filters_narrow_results_by_category_with_its_parents_tag_author_language_and_year() {
+    let site = SiteTest::fixture("publishing/newsroom").build();
+    let found = query(
+        &site,
+        &[
+            "story",
+            "story?category=In Media › News",
+            "story?category=DRM Exclusive › News",
+            "?author=Hina Baloch&year=2024",
+            "?tag=Shutdowns",
+            "?language=اردو",
+            "?year=2025",
+        ],
+    );
+    let urls = |q: &str| {
+        let mut urls: Vec<&str> = found[q].iter().map(|(url, _, _)| url.as_str()).collect();
+        urls.sort_unstable();
+        urls
+    };
+    assert_eq!(urls("story"), ["/2024/01/other/", "/2024/01/quotes/", "/2024/03/script/"]);
+    // Two "News" categories under different parents stay apart.
+    assert_eq!(urls("story?category=In Media › News"), ["/2024/01/other/"]);
+    assert_eq!(urls("story?category=DRM Exclusive › News"), ["/2024/01/quotes/"]);
+    assert_eq!(urls("?author=Hina Baloch&year=2024"), ["/2024/01/quotes/"]);
+    assert_eq!(urls("?tag=Shutdowns"), ["/2024/01/other/", "/2024/01/quotes/"]);
+    assert_eq!(urls("?language=اردو"), ["/2025/02/ڈیجیٹل-حقوق/"]);
+    assert_eq!(urls("?year=2025"), ["/2025/02/ڈیجیٹل-حقوق/"]);
+}
+
+#[test]
+#[ignore = "needs node (Node.js 20) to query the index with Pagefind's JS API"]
 fn pages_are_indexed_but_list_pages_and_drafts_are_not() {
     let site = SiteTest::fixture("publishing/newsroom").with(|o| o.drafts = true).build();
     let found = query(&site, &["digital", "zanzibarite", "story"]);
@@ -103,6 +134,13 @@ fn the_built_in_theme_has_a_search_page_that_loads_the_bundle_under_the_prefix()
     assert!(site.attrs(page, "script[src]", "src").is_empty());
     let script = text.split("<script type=\"module\">").nth(1).unwrap().split("</script>").next().unwrap();
     assert!(!script.contains("http"), "{script}");
+    // The filters travel in the form, hidden until a search has learnt their values.
+    assert_eq!(
+        site.attrs(page, "form#search-form fieldset#search-filters select", "name"),
+        ["category", "author", "language", "year"]
+    );
+    assert_eq!(site.attrs(page, "form#search-form fieldset#search-filters", "hidden"), [""]);
+    assert!(script.contains("pagefind.filters()") && script.contains("{ filters: chosen }"), "{script}");
 }
 
 /// The newsroom fixture with the built-in theme, its index split into `parts`.

@@ -5,6 +5,8 @@
 // --page is the site path of the search page to query from (default /search/): its form gives
 // the bundle and parts, and its <html lang> the language Pagefind picks its index by, as in a
 // browser (`/ur/search/` has lang="ur", for which the index has no part of its own).
+// A QUERY may carry filters as an address's query does, `words?category=In Media › News&year=2024`
+// (no words: every page the filters keep), searched as the default theme's search page does.
 // Prints {"QUERY": [{"url", "title", "excerpt"}...], ...} as JSON.
 // Node's fetch cannot read file: URLs, so fetch is replaced by one that reads the bundle's
 // files from disk (query strings, which Pagefind adds for cache busting, are dropped).
@@ -50,7 +52,9 @@ for (const part of attribute("data-parts").split(" ").filter(Boolean)) {
 }
 const found = {};
 for (const query of queries) {
-  const search = await pagefind.search(query);
+  const [words, filterText] = query.split("?");
+  const filters = Object.fromEntries(new URLSearchParams(filterText || ""));
+  const search = await pagefind.search(words || null, { filters });
   const results = await Promise.all(search.results.map((r) => r.data()));
   found[query] = results.map((r) => ({ url: r.url, title: r.meta.title, excerpt: r.excerpt, lang: r.meta.lang }));
 }

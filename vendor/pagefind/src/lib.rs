@@ -34,6 +34,9 @@ const PAGEFIND_VERSION: &str = env!("CARGO_PKG_VERSION");
 struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
+    // pamphlet patch: where each URL sits in `fossicked_pages`, so that adding a page finds an
+    // earlier page of the same URL without scanning every page added before (quadratic).
+    page_positions: HashMap<String, usize>,
     built_indexes: Vec<PagefindIndexes>,
 }
 
@@ -42,6 +45,7 @@ impl SearchState {
         Self {
             options,
             fossicked_pages: vec![],
+            page_positions: HashMap::new(),
             built_indexes: vec![],
         }
     }
@@ -108,28 +112,70 @@ impl SearchState {
         }
 
         let existing_page_count = self.fossicked_pages.len();
-        self.fossicked_pages.extend(results);
+        for page in results {
+            // pamphlet patch: as before, pages found on disk are all kept (no replacing); their
+            // positions are recorded so that a later page of the same URL replaces the first.
+            let position = self.fossicked_pages.len();
+            self.page_positions.entry(page.url.clone()).or_insert(position);
+            self.fossicked_pages.push(page);
+        }
 
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
-    pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
-        let result = file.fossick_sync(&self.options);
-        if let Some(result) = result.as_ref().ok() {
-            let existing = self
-                .fossicked_pages
-                .iter()
-                .position(|page| page.url == result.url);
-            if let Some(existing) = existing {
-                *self.fossicked_pages.get_mut(existing).unwrap() = result.clone();
-            } else {
-                self.fossicked_pages.push(result.clone());
+    /// pamphlet patch: parses synthetic HTML documents (URL, HTML) on rayon's threads and keeps
+    /// them in the order given, so the index does not depend on which thread finished first.
+    pub fn fossick_synthetic_many(
+        &mut self,
+        files: Vec<(String, String)>,
+    ) -> Result<Vec<service::api::IndexedFileResponse>> {
+        let options = &self.options;
+        let fossicked: Vec<Result<FossickedData>> = files
+            .into_par_iter()
+            // One memo of words per rayon job, so no thread waits on another's.
+            .map_init(fossick::WordMemo::default, |memo, (url, html)| {
+                Fossicker::new_synthetic(None, Some(url), html).fossick_sync_with(options, memo)
+            })
+            .collect();
+        fossicked
+            .into_iter()
+            .map(|page| page.map(|page| self.store_page(page)))
+            .collect()
+    }
+
+    /// pamphlet patch: keeps a fossicked page (replacing an earlier page of the same URL) and
+    /// returns what the API reports of it, instead of cloning the whole page (its word lists)
+    /// to return it.
+    fn store_page(&mut self, page: FossickedData) -> service::api::IndexedFileResponse {
+        let response = service::api::IndexedFileResponse {
+            page_word_count: page.fragment.data.word_count as u32,
+            page_url: page.fragment.data.url.clone(),
+            page_meta: page.fragment.data.meta.clone(),
+        };
+        match self.page_positions.get(&page.url) {
+            Some(&existing) => self.fossicked_pages[existing] = page,
+            None => {
+                self.page_positions
+                    .insert(page.url.clone(), self.fossicked_pages.len());
+                self.fossicked_pages.push(page);
             }
         }
-        result
+        response
+    }
+
+    // pamphlet patch: returns what the API reports of the page, not a clone of all of it.
+    pub fn fossick_one(&mut self, file: Fossicker) -> Result<service::api::IndexedFileResponse> {
+        let page = file.fossick_sync(&self.options)?;
+        Ok(self.store_page(page))
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {
+        // pamphlet patch: the pages are moved into the indexes below instead of cloned (a full
+        // copy of every page's words, at the build's memory peak), so a second call without new
+        // pages keeps the indexes already built.
+        if self.fossicked_pages.is_empty() && !self.built_indexes.is_empty() {
+            return Ok(());
+        }
         let log = &self.options.logger;
 
         let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
@@ -163,7 +209,8 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
+        self.page_positions.clear();
+        let pages_with_data = std::mem::take(&mut self.fossicked_pages).into_iter().filter(|d| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
@@ -174,9 +221,9 @@ impl SearchState {
         for page in pages_with_data {
             let language = page.language.clone();
             if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page.clone());
+                lang_pages.push(page);
             } else {
-                language_map.insert(language, vec![page.clone()]);
+                language_map.insert(language, vec![page]);
             }
         }
 

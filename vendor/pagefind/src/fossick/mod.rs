@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
-    get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
+    get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words, IndexableWord,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -33,6 +33,7 @@ lazy_static! {
 
 pub mod parser;
 mod splitting;
+pub use splitting::WordMemo;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FossickedWord {
@@ -292,7 +293,17 @@ impl Fossicker {
         }))
     }
 
-    pub fn fossick_sync(mut self, options: &SearchOptions) -> Result<FossickedData> {
+    pub fn fossick_sync(self, options: &SearchOptions) -> Result<FossickedData> {
+        self.fossick_sync_with(options, &mut WordMemo::default())
+    }
+
+    /// pamphlet patch: [`Fossicker::fossick_sync`] with a memo of the words of pages parsed
+    /// before (on this thread), which saves normalising and stemming each word again.
+    pub fn fossick_sync_with(
+        mut self,
+        options: &SearchOptions,
+        memo: &mut WordMemo,
+    ) -> Result<FossickedData> {
         if (self.file_path.is_some() || self.synthetic_content.is_some()) && self.data.is_none() {
             if let Err(e) = self.fossick_html_sync(options) {
                 let path_desc = self
@@ -308,7 +319,7 @@ impl Fossicker {
             }
         }
 
-        let (content, word_data, anchors, word_count) = self.parse_digest(options);
+        let (content, word_data, anchors, word_count) = self.parse_digest_with(options, memo);
         self.tidy_meta_and_filters();
 
         let data = self.data.unwrap();
@@ -359,9 +370,23 @@ impl Fossicker {
         })
     }
 
+    #[cfg(test)]
     fn parse_digest(
         &mut self,
         options: &SearchOptions,
+    ) -> (
+        String,
+        HashMap<String, Vec<FossickedWord>>,
+        Vec<PageAnchorData>,
+        usize,
+    ) {
+        self.parse_digest_with(options, &mut WordMemo::default())
+    }
+
+    fn parse_digest_with(
+        &mut self,
+        options: &SearchOptions,
+        memo: &mut WordMemo,
     ) -> (
         String,
         HashMap<String, Vec<FossickedWord>>,
@@ -376,6 +401,7 @@ impl Fossicker {
         }
         let data = self.data.as_ref().unwrap();
         let stemmer = get_stemmer(&data.language);
+        memo.use_for(&data.language, &options.include_characters);
 
         let mut content = String::with_capacity(data.digest.len());
 
@@ -491,7 +517,12 @@ impl Fossicker {
 
             // We use zero-width spaces as boundary values for some languages,
             // so we make sure that all are removed from the source content before going into the index.
-            let base_word = word.replace('\u{200B}', "");
+            // pamphlet patch: copied only when there is a zero-width space to remove.
+            let base_word: std::borrow::Cow<str> = if word.contains('\u{200B}') {
+                std::borrow::Cow::Owned(word.replace('\u{200B}', ""))
+            } else {
+                std::borrow::Cow::Borrowed(word)
+            };
             if base_word.is_empty() {
                 return;
             }
@@ -507,20 +538,26 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let mut indexable_words =
-                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
-            let dotted_tails = get_dotted_tails(
-                &base_word,
-                stemmer.as_ref(),
-                &options.include_characters,
-                &indexable_words,
-            );
-            indexable_words.extend(dotted_tails);
+            // pamphlet patch: an unsegmented word's indexable words come from the memo.
+            let mut indexable_words: std::borrow::Cow<[IndexableWord]> = if segmented {
+                let mut words =
+                    get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
+                let dotted_tails = get_dotted_tails(
+                    &base_word,
+                    stemmer.as_ref(),
+                    &options.include_characters,
+                    &words,
+                );
+                words.extend(dotted_tails);
+                std::borrow::Cow::Owned(words)
+            } else {
+                std::borrow::Cow::Borrowed(memo.indexable(&base_word, stemmer.as_ref()))
+            };
             let mut cross_bigram = None;
             if segmented {
                 let bigrams =
                     get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
-                indexable_words.extend(bigrams);
+                indexable_words.to_mut().extend(bigrams);
                 // The pair that spans the boundary from the previous segment is
                 // indexed against that segment, so it is tracked separately
                 cross_bigram = get_indexable_cross_bigram(
@@ -542,7 +579,7 @@ impl Fossicker {
                 0
             };
 
-            for indexable in indexable_words {
+            for indexable in indexable_words.iter() {
                 let weight = if indexable.is_compound_part {
                     partial_weight
                 } else {
@@ -552,12 +589,13 @@ impl Fossicker {
                 let entry = FossickedWord {
                     position: total_word_index.try_into().unwrap(),
                     weight,
-                    original_word: indexable.original,
+                    original_word: indexable.original.clone(),
                 };
-                if let Some(repeat) = map.get_mut(&indexable.stemmed) {
+                // pamphlet patch: the stemmed word is copied only for a word new to the page.
+                if let Some(repeat) = map.get_mut(indexable.stemmed.as_str()) {
                     repeat.push(entry);
                 } else {
-                    map.insert(indexable.stemmed, vec![entry]);
+                    map.insert(indexable.stemmed.clone(), vec![entry]);
                 }
             }
 

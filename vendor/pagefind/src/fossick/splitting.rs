@@ -22,6 +22,49 @@ pub struct IndexableWord {
     pub original: Option<String>,
 }
 
+/// pamphlet patch: the words to index for each word already seen, so that a word repeated
+/// across a site's pages ("the", "Pakistan") is normalised, stemmed and split into compound
+/// parts once per memo rather than every time it appears. What [`get_indexable_words`] and
+/// [`get_dotted_tails`] return depends only on the word, the language's stemmer and the
+/// included characters, so the memo is emptied when the language or the characters change.
+#[derive(Default)]
+pub struct WordMemo {
+    language: String,
+    include_characters: Vec<char>,
+    words: hashbrown::HashMap<String, Vec<IndexableWord>>,
+}
+
+/// pamphlet patch: how many distinct words a [`WordMemo`] holds before it starts again, which
+/// bounds its memory (a few MB) on an archive with an unusually large vocabulary.
+const MEMO_MAX_WORDS: usize = 200_000;
+
+impl WordMemo {
+    /// Prepares the memo for words of `language` with `include_characters`.
+    pub fn use_for(&mut self, language: &str, include_characters: &[char]) {
+        if self.language != language || self.include_characters != include_characters {
+            self.language = language.to_string();
+            self.include_characters = include_characters.to_vec();
+            self.words.clear();
+        }
+    }
+
+    /// `get_indexable_words` followed by `get_dotted_tails` of `raw_word`, as the unsegmented
+    /// path of `parse_digest` computes them. `stemmer` must be the stemmer of the language
+    /// given to [`WordMemo::use_for`].
+    pub fn indexable(&mut self, raw_word: &str, stemmer: Option<&Stemmer>) -> &[IndexableWord] {
+        if !self.words.contains_key(raw_word) {
+            if self.words.len() >= MEMO_MAX_WORDS {
+                self.words.clear();
+            }
+            let mut words = get_indexable_words(raw_word, stemmer, &self.include_characters);
+            let tails = get_dotted_tails(raw_word, stemmer, &self.include_characters, &words);
+            words.extend(tails);
+            self.words.insert(raw_word.to_string(), words);
+        }
+        &self.words[raw_word]
+    }
+}
+
 /// Returns all words that should be indexed for a given input word.
 /// This includes:
 /// - The primary normalized+stemmed word

@@ -7,6 +7,7 @@ use crate::{SearchOptions, PAGEFIND_VERSION};
 use flate2::write::GzEncoder; // TODO: Replace flate2 with async-compression since we
 use flate2::Compression; //   // require that crate for the input compression anyway.
 use futures::future::join_all;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use include_dir::{include_dir, Dir};
 use minifier::js::minify;
@@ -321,7 +322,10 @@ impl PagefindIndexes {
             WriteBehavior::Immutable
         };
 
-        let mut files = vec![write(
+        // pamphlet patch: the files are listed first, then written: in memory (`synthetic`)
+        // they are compressed on rayon's threads, in this order, rather than one after another
+        // on the caller's thread (a page's fragment each, at the best compression level).
+        let mut jobs: Vec<(PathBuf, Vec<&[u8]>, Compress, WriteBehavior)> = vec![(
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
             vec![&self.meta_index.1],
             Compress::GZ,
@@ -330,7 +334,7 @@ impl PagefindIndexes {
 
         if self.language != "unknown" {
             if let Some(wasm_path) = self.lang_wasm_path() {
-                files.push(write(
+                jobs.push((
                     outdir.join(format!("wasm.{}.pagefind", self.language)),
                     vec![WEB_WASM_FILES
                         .get_file(wasm_path)
@@ -352,8 +356,8 @@ impl PagefindIndexes {
             }
         }
 
-        files.extend(self.fragments.iter().map(|(hash, fragment)| {
-            write(
+        jobs.extend(self.fragments.iter().map(|(hash, fragment)| {
+            (
                 outdir.join(format!("fragment/{}.pf_fragment", hash)),
                 vec![fragment.as_bytes()],
                 Compress::GZ,
@@ -361,31 +365,57 @@ impl PagefindIndexes {
             )
         }));
 
-        files.extend(self.word_indexes.iter().map(|(hash, index)| {
-            write(
+        jobs.extend(self.word_indexes.iter().map(|(hash, index)| {
+            (
                 outdir.join(format!("index/{}.pf_index", hash)),
-                vec![index],
+                vec![index.as_slice()],
                 Compress::GZ,
                 immutable_write_behaviour,
             )
         }));
 
-        files.extend(self.filter_indexes.iter().map(|(hash, index)| {
-            write(
+        jobs.extend(self.filter_indexes.iter().map(|(hash, index)| {
+            (
                 outdir.join(format!("filter/{}.pf_filter", hash)),
-                vec![index],
+                vec![index.as_slice()],
                 Compress::GZ,
                 immutable_write_behaviour,
             )
         }));
 
-        let output_files = join_all(files).await;
         if synthetic {
-            Some(output_files.into_iter().flatten().collect())
-        } else {
-            None
+            return Some(
+                jobs.into_par_iter()
+                    .map(|(filename, chunks, compression, _)| {
+                        synthetic_file(filename, &chunks, compression)
+                    })
+                    .collect(),
+            );
         }
+        let files = jobs
+            .into_iter()
+            .map(|(filename, chunks, compression, behavior)| {
+                write(filename, chunks, compression, behavior)
+            });
+        join_all(files).await;
+        None
     }
+}
+
+/// pamphlet patch: a file kept in memory, compressed as [`write`] compresses it.
+fn synthetic_file(filename: PathBuf, content_chunks: &[&[u8]], compression: Compress) -> SyntheticFile {
+    let contents = match compression {
+        Compress::GZ => {
+            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+            for chunk in content_chunks {
+                gz.write_all(b"pagefind_dcd").unwrap();
+                gz.write_all(chunk).unwrap();
+            }
+            gz.finish().unwrap()
+        }
+        Compress::None => content_chunks.iter().flat_map(|chunk| chunk.iter()).copied().collect(),
+    };
+    SyntheticFile { filename, contents }
 }
 
 #[derive(Copy, Clone)]

@@ -100,17 +100,21 @@ impl PagefindIndex {
 
         let file = Fossicker::new_synthetic(source_path.map(PathBuf::from), url, content);
         let state = Arc::clone(&self.search_index);
-        let data = tokio::task::spawn_blocking(move || {
-            state.blocking_lock().fossick_one(file)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
+        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_one(file))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
+    }
 
-        Ok(IndexedFileResponse {
-            page_word_count: data.fragment.data.word_count as u32,
-            page_url: data.fragment.data.url,
-            page_meta: data.fragment.data.meta,
-        })
+    /// pamphlet patch: adds many HTML documents, given as (URL, HTML), parsing them on rayon's
+    /// threads (`add_html_file` parses one at a time), in the order given.
+    pub async fn add_html_files(
+        &mut self,
+        files: Vec<(String, String)>,
+    ) -> Result<Vec<IndexedFileResponse>> {
+        let state = Arc::clone(&self.search_index);
+        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_synthetic_many(files))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
     }
 
     /// Index a custom record that isn't backed by an HTML file.
@@ -157,17 +161,9 @@ impl PagefindIndex {
         };
         let file = Fossicker::new_with_data(url, data);
         let state = Arc::clone(&self.search_index);
-        let data = tokio::task::spawn_blocking(move || {
-            state.blocking_lock().fossick_one(file)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
-
-        Ok(IndexedFileResponse {
-            page_word_count: data.fragment.data.word_count as u32,
-            page_url: data.fragment.data.url,
-            page_meta: data.fragment.data.meta,
-        })
+        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_one(file))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
     }
 
     /// Index a directory of HTML files from disk.
