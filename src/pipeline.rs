@@ -202,7 +202,7 @@ pub(crate) fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
 pub fn publishing_outputs(site: &Site, statics: &[OutputFile]) -> Result<Vec<OutputFile>> {
     let mut files = crate::feeds::feeds(site)?;
     files.extend(crate::sitemap::sitemap(site));
-    files.extend(crate::redirects::query_aliases_file(site));
+    files.extend(crate::redirects::query_aliases_file(site)?);
     if !statics.iter().any(|f| f.path == crate::sitemap::ROBOTS) {
         files.push(crate::sitemap::robots(site));
     }

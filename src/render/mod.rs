@@ -222,7 +222,8 @@ impl Renderer {
                 base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
             ctx.insert("article", &view);
             ctx.insert("alternates", &views.document_alternates(&site.articles[id].article.common));
-            let (card, json_ld) = seo.article(id, view.summary_view);
+            let (card, json_ld) =
+                seo.article(id, view.summary_view).map_err(|e| seo::json_ld_error(&site.articles[id].path, &e))?;
             insert_seo(&mut ctx, &card, &json_ld);
             let html = self.render("article.html", &ctx)?;
             Ok(OutputFile::html(
@@ -236,7 +237,9 @@ impl Renderer {
             let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
             ctx.insert("page", &view);
             ctx.insert("alternates", &views.document_alternates(&p.page.common));
-            let (card, json_ld) = seo.page(p, view.title, &view.permalink, view.image.as_ref(), &view.lang);
+            let (card, json_ld) = seo
+                .page(p, view.title, &view.permalink, view.image.as_ref(), &view.lang)
+                .map_err(|e| seo::json_ld_error(&p.page.path, &e))?;
             insert_seo(&mut ctx, &card, &json_ld);
             let html = self.render("page.html", &ctx)?;
             Ok(OutputFile::html(&p.page.path, html, Origin::Source(p.page.common.source.clone())))
@@ -438,7 +441,8 @@ impl Renderer {
         if let Some((name, value)) = &listing.subject {
             ctx.insert_value(*name, value.clone());
         }
-        let (card, json_ld) = seo.list(&listing.seo, &views.permalink(&path), number, lang);
+        let (card, json_ld) =
+            seo.list(&listing.seo, &views.permalink(&path), number, lang).map_err(|e| seo::json_ld_error(&path, &e))?;
         insert_seo(&mut ctx, &card, &json_ld);
         let html = self.render(listing.template, &ctx)?;
         Ok(OutputFile::html(&path, html, Origin::Generated(listing.origin.clone())))
