@@ -53,7 +53,7 @@ const BATCH: usize = 256;
 pub fn import_wordpress(opts: &ImportOptions) -> Result<ImportReport> {
     check_destination(opts)?;
     let index = read_index(&opts.export)?;
-    let permalink = destination_permalink(&opts.into);
+    let permalink = destination_permalink(&opts.into)?;
     let media = media::MediaPlaces::new(index.base_url(), opts.uploads.as_deref());
     let plan = plan::plan(&index, &permalink, &media);
     let mut report = ImportReport::new(opts, &index);
@@ -196,12 +196,20 @@ fn read_index(export: &Path) -> Result<Index> {
 
 /// The destination site's permalink pattern: its own when it has a `site.yaml`, else the
 /// default one the imported `site.yaml` will use.
-fn destination_permalink(root: &Path) -> crate::permalink::PermalinkPattern {
-    let configured = crate::config::Config::load(root, Some("https://example.org/")).ok().map(|c| c.permalink);
+fn destination_permalink(root: &Path) -> Result<crate::permalink::PermalinkPattern> {
+    let configured = crate::config::Config::load(root, Some("https://example.org/")).ok().map(|c| Ok(c.permalink));
     configured.unwrap_or_else(|| {
-        crate::permalink::PermalinkPattern::parse("/:year/:month/:slug/")
-            .expect("the default permalink pattern is valid")
+        crate::permalink::PermalinkPattern::parse(&crate::config::ConfigFile::default().permalink)
+            .map_err(|msg| Error::config(Location::file(CONFIG_FILE), msg))
     })
+}
+
+/// A regular expression written as a constant in the importer's source. An invalid one is a
+/// bug in pamphlet, never in the export, and panics the first time it is used (the importer's
+/// tests use every one), so this is the one place its panic is allowed.
+#[allow(clippy::expect_used)]
+fn constant_regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("the importer's patterns are constants")
 }
 
 /// What the second pass needs besides the item itself.

@@ -159,7 +159,7 @@ fn is_placeholder(item: &Item) -> bool {
 /// `page-list` block every top-level page. Submenus' children are lifted to the top.
 fn block_menu(content: &str, index: &Index, plan: &Plan) -> (Vec<MenuLink>, usize) {
     static BLOCK: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"<!--\s*wp:([a-z-]+)(\s+\{.*?\})?\s*/?-->").expect("valid regex"));
+        std::sync::LazyLock::new(|| super::constant_regex(r"<!--\s*wp:([a-z-]+)(\s+\{.*?\})?\s*/?-->"));
     let mut links = Vec::new();
     let mut skipped = 0;
     for caps in BLOCK.captures_iter(content) {
