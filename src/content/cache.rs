@@ -102,7 +102,7 @@ pub struct ContentCache {
     pub(super) config: Option<Config>,
     /// The fingerprint of the shortcodes they were expanded with.
     pub(super) shortcodes: u64,
-    pub(super) docs: HashMap<PathBuf, (Stamp, Option<Document>)>,
+    pub(super) docs: HashMap<PathBuf, (FileFingerprint, Option<Document>)>,
     /// Files parsed (not re-used) by the last load, for tests and the dev server's log.
     pub(super) parsed_last: usize,
     /// The last complete listing of content/.
@@ -135,7 +135,7 @@ impl ContentCache {
         }
         let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io("read", path, e))?;
         let bytes = crate::fs::read(path)?;
-        let stamp = Stamp::new(&meta, &bytes);
+        let stamp = FileFingerprint::new(&meta, &bytes);
         match parse_bytes(root, path, bytes, None, config, markdown) {
             Ok(Some(Document::Article(article))) => {
                 self.docs.insert(path.to_path_buf(), (stamp, Some(Document::Article(article.clone()))));
@@ -169,7 +169,7 @@ impl ContentCache {
 /// saves of the same length in quick succession can share a time: for a file modified in
 /// the last [`RACY_WINDOW`], the bytes are hashed again (as git does for "racy" entries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Stamp {
+pub(crate) struct FileFingerprint {
     modified: Option<std::time::SystemTime>,
     len: u64,
     hash: u64,
@@ -178,12 +178,12 @@ pub(crate) struct Stamp {
 /// How recent a modification time must be for the stamp alone not to be trusted.
 pub(crate) const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
 
-impl Stamp {
-    fn new(meta: &std::fs::Metadata, bytes: &[u8]) -> Stamp {
+impl FileFingerprint {
+    fn new(meta: &std::fs::Metadata, bytes: &[u8]) -> FileFingerprint {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         bytes.hash(&mut hasher);
-        Stamp { modified: meta.modified().ok(), len: meta.len(), hash: hasher.finish() }
+        FileFingerprint { modified: meta.modified().ok(), len: meta.len(), hash: hasher.finish() }
     }
 
     /// Whether `cached` still describes the file at `path` (metadata `meta`).
@@ -192,13 +192,13 @@ impl Stamp {
             return false;
         }
         let recent = self.modified.and_then(|m| m.elapsed().ok()).is_none_or(|age| age < RACY_WINDOW);
-        !recent || std::fs::read(path).is_ok_and(|bytes| Stamp::new(meta, &bytes).hash == self.hash)
+        !recent || std::fs::read(path).is_ok_and(|bytes| FileFingerprint::new(meta, &bytes).hash == self.hash)
     }
 }
 
 /// One Markdown file's outcome: its stamp (when cached), the parse result, and whether it
 /// was parsed now rather than taken from the cache.
-pub(crate) type ParseOutcome = (Option<Stamp>, Result<Option<Document>, Vec<Error>>, bool);
+pub(crate) type ParseOutcome = (Option<FileFingerprint>, Result<Option<Document>, Vec<Error>>, bool);
 
 /// Parses one file, or clones it from the cache when its stamp has not changed (or without
 /// looking, when `trusted`: the caller said it did not change).
@@ -230,7 +230,7 @@ pub(crate) fn parse_cached(
         Ok(bytes) => bytes,
         Err(e) => return (None, Err(vec![e]), true),
     };
-    let stamp = Stamp::new(&meta, &bytes);
+    let stamp = FileFingerprint::new(&meta, &bytes);
     (Some(stamp), parse_bytes(root, path, bytes, in_pages, config, markdown), true)
 }
 

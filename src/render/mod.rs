@@ -48,20 +48,20 @@ pub struct Renderer {
 
 /// The views every output is rendered from, computed once per build: each article's card and
 /// the `site` variable. The dev server keeps them to compare one build with the next.
-pub struct SiteViews {
+pub struct SharedViews {
     /// Card views, by [`ArticleId`].
     pub summaries: Vec<ArticleSummaryView>,
     /// The `site` variable.
     pub site: SiteView,
 }
 
-impl SiteViews {
+impl SharedViews {
     /// The views of `site`.
-    pub fn new(site: &Site) -> SiteViews {
+    pub fn new(site: &Site) -> SharedViews {
         let views = ViewBuilder::new(site);
         let summaries: Vec<ArticleSummaryView> = site.articles.par_iter().map(|a| views.article_summary(a)).collect();
         let site = views.site(&summaries);
-        SiteViews { summaries, site }
+        SharedViews { summaries, site }
     }
 }
 
@@ -161,15 +161,15 @@ impl Renderer {
     /// Renders every article, page, list, index and alias page of `site`, and the search page
     /// when search is on and the theme has [`SEARCH_TEMPLATE`].
     pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>> {
-        self.render_selected(site, &SiteViews::new(site), &Selection::all())
+        self.render_selected(site, &SharedViews::new(site), &Selection::all())
     }
 
     /// Renders the outputs of `site` that `selection` asks for (index and alias pages, which
-    /// are few and cheap, always). `site_views` must be [`SiteViews::new`] of `site`.
+    /// are few and cheap, always). `site_views` must be [`SharedViews::new`] of `site`.
     pub fn render_selected(
         &self,
         site: &Site,
-        site_views: &SiteViews,
+        site_views: &SharedViews,
         selection: &Selection,
     ) -> Result<Vec<OutputFile>> {
         self.render_into(site, site_views, selection, &Ok)
@@ -181,7 +181,7 @@ impl Renderer {
     pub fn render_into<T: Send>(
         &self,
         site: &Site,
-        site_views: &SiteViews,
+        site_views: &SharedViews,
         selection: &Selection,
         sink: &(impl Fn(OutputFile) -> Result<T> + Sync),
     ) -> Result<Vec<T>> {

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::{Renderer, SiteViews};
+use super::{Renderer, SharedViews};
 use crate::content::Common;
 use crate::render::context::ViewBuilder;
 use crate::site::{ArticleId, Site};
@@ -37,7 +37,7 @@ pub struct Build<'a> {
     /// The model.
     pub site: &'a Site,
     /// Its views.
-    pub views: &'a SiteViews,
+    pub views: &'a SharedViews,
     /// The compiled templates.
     pub renderer: &'a Renderer,
 }

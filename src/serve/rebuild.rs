@@ -30,7 +30,7 @@ use crate::output::{self, Contents, Data, Origin, OutputFile};
 use crate::pipeline::{self, Prepared, Purpose, Reuse};
 use crate::render::context::{ArticleSummaryView, ViewBuilder};
 use crate::render::select::Build;
-use crate::render::{Renderer, Selection, SiteViews};
+use crate::render::{Renderer, Selection, SharedViews};
 use crate::site::{ArticleId, Site};
 use crate::{BuildOptions, markdown};
 
@@ -78,7 +78,7 @@ impl Phases {
 /// The last good build, kept to compare the next one with.
 struct LastGood {
     site: Site,
-    views: SiteViews,
+    views: SharedViews,
     renderer: Renderer,
     /// Rendered outputs: site path → bytes and what produced it.
     rendered: HashMap<String, (Arc<[u8]>, Origin)>,
@@ -131,7 +131,7 @@ impl Security {
         old: Option<&SiteFiles>,
         changed: &mut Vec<String>,
     ) {
-        for path in pages.iter().filter(|p| crate::headers::is_html_page(p)) {
+        for path in pages.iter().filter(|p| crate::output::is_html_path(p)) {
             match files.files.get(path.as_str()) {
                 Some(bytes) => self.pages.insert(path.clone(), PageSources::of_html(bytes)),
                 None => self.pages.remove(path),
@@ -206,7 +206,7 @@ impl Rebuilder {
         let Prepared { site, renderer, statics, markdown, pending_images, .. } = self.load(&mut phases)?;
         // With this build's shortcodes, so that an edited article is parsed as a build would.
         self.markdown = markdown;
-        let views = SiteViews::new(&site);
+        let views = SharedViews::new(&site);
         phases.mark("views");
         let selection = match &self.last {
             Some(last) => Selection::between(
