@@ -226,7 +226,8 @@ impl<'a> SeoBuilder<'a> {
                 })
                 .collect(),
         };
-        Ok((seo, script_safe_json(&json)?))
+        let json_ld = script_safe_json(&json)?;
+        Ok((seo, json_ld))
     }
 
     /// A page's card and `WebPage`.
@@ -248,7 +249,8 @@ impl<'a> SeoBuilder<'a> {
             url: permalink,
             publisher: self.organization(),
         };
-        Ok((seo, script_safe_json(&json)?))
+        let json_ld = script_safe_json(&json)?;
+        Ok((seo, json_ld))
     }
 
     /// A list page's card (`canonical` is the page's own URL, page 2 and later included) and
