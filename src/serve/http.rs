@@ -61,7 +61,7 @@ pub fn handle(state: &ServeState, request: tiny_http::Request) {
     let _ = match reply {
         Reply::Body { status, content_type, body, security } => {
             let len = body.len();
-            let ours = [("Content-Type", content_type), ("Cache-Control", "no-store")];
+            let ours: [(&str, &str); 2] = [("Content-Type", content_type), ("Cache-Control", "no-store")];
             let theirs = security.iter().map(|(name, value)| (*name, value.as_str()));
             let headers: Vec<_> =
                 ours.into_iter().chain(theirs).filter_map(|(name, value)| header(name, value)).collect();
