@@ -2,7 +2,6 @@
 //! Produces [`OutputFile`]s and never touches the disk.
 
 pub mod context;
-pub mod select;
 pub mod seo;
 
 use std::borrow::Cow;
@@ -21,7 +20,6 @@ use crate::permalink::page_path;
 use crate::site::{ArticleId, Site};
 use crate::theme::Theme;
 use context::{ArticleSummaryView, PagerLink, PaginatorView, SiteView, ViewBuilder};
-pub use select::Selection;
 use seo::{ListSubject, SeoBuilder, SeoView};
 
 /// The optional template for the search page; a theme without it gets no search page.
@@ -35,7 +33,8 @@ pub struct Renderer {
     tera: Tera,
     /// Template name → the file it came from, for error messages.
     origins: BTreeMap<String, PathBuf>,
-    /// Template name → its text, to tell which templates one includes (see [`select`]).
+    /// Template name → its text, to tell which templates one includes (the dev server asks,
+    /// through [`Renderer::template_sources`]).
     sources: BTreeMap<String, String>,
     /// Whether some template may read `paginator.pages`. The home page of a 50,000-article
     /// site has 5,000 list pages, each of which would carry 5,000 links: building and walking
@@ -44,6 +43,33 @@ pub struct Renderer {
     reads_pager_pages: bool,
     /// The interface strings the `t` function looks up.
     strings: Arc<Strings>,
+}
+
+/// Which outputs [`Renderer::render_selected`] renders besides the index and alias pages,
+/// which are few and always rendered: every one ([`Everything`]) for a build, only what an edit
+/// touched for the dev server (its `serve::select::Selection`).
+pub trait OutputFilter: Sync {
+    /// Whether to render article `id`'s page.
+    fn article(&self, id: ArticleId) -> bool;
+    /// Whether to render the page at `index` of [`Site::pages`].
+    fn page(&self, index: usize) -> bool;
+    /// Whether to render a list page of `template` that shows `items`.
+    fn list_page(&self, template: &str, items: &[ArticleId]) -> bool;
+}
+
+/// Every output.
+pub struct Everything;
+
+impl OutputFilter for Everything {
+    fn article(&self, _: ArticleId) -> bool {
+        true
+    }
+    fn page(&self, _: usize) -> bool {
+        true
+    }
+    fn list_page(&self, _: &str, _: &[ArticleId]) -> bool {
+        true
+    }
 }
 
 /// The views every output is rendered from, computed once per build: each article's card and
@@ -158,10 +184,15 @@ impl Renderer {
         self.tera.render(template, ctx).map_err(|e| template_error(&e, &self.origins))
     }
 
+    /// Template name → its text, as the theme has them.
+    pub fn template_sources(&self) -> &BTreeMap<String, String> {
+        &self.sources
+    }
+
     /// Renders every article, page, list, index and alias page of `site`, and the search page
     /// when search is on and the theme has [`SEARCH_TEMPLATE`].
     pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>> {
-        self.render_selected(site, &SharedViews::new(site), &Selection::all())
+        self.render_selected(site, &SharedViews::new(site), &Everything)
     }
 
     /// Renders the outputs of `site` that `selection` asks for (index and alias pages, which
@@ -170,7 +201,7 @@ impl Renderer {
         &self,
         site: &Site,
         site_views: &SharedViews,
-        selection: &Selection,
+        selection: &dyn OutputFilter,
     ) -> Result<Vec<OutputFile>> {
         self.render_into(site, site_views, selection, &Ok)
     }
@@ -182,7 +213,7 @@ impl Renderer {
         &self,
         site: &Site,
         site_views: &SharedViews,
-        selection: &Selection,
+        selection: &dyn OutputFilter,
         sink: &(impl Fn(OutputFile) -> Result<T> + Sync),
     ) -> Result<Vec<T>> {
         let views = ViewBuilder::new(site);
