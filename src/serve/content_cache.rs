@@ -73,6 +73,9 @@ pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
         && *is_bundle == b.common.is_bundle
 }
 
+/// A file's fingerprint and what it parsed into (`None`: a file that is no document).
+type Remembered = (FileFingerprint, Option<Document>);
+
 /// Parsed documents kept between builds, by absolute path.
 #[derive(Default)]
 pub struct ContentCache {
@@ -80,10 +83,10 @@ pub struct ContentCache {
     config: Option<Config>,
     /// The fingerprint of the shortcodes they were expanded with.
     shortcodes: u64,
-    docs: HashMap<PathBuf, (FileFingerprint, Option<Document>)>,
+    docs: HashMap<PathBuf, Remembered>,
     /// What the load under way parsed (not re-used): `None` for a file that failed, which is
     /// then parsed (and its errors reported) again next time. Filled in parallel.
-    fresh: Mutex<Vec<(PathBuf, Option<(FileFingerprint, Option<Document>)>)>>,
+    fresh: Mutex<Vec<(PathBuf, Option<Remembered>)>>,
     /// Files parsed (not re-used) by the last load, for tests and the dev server's log.
     parsed_last: usize,
     /// The last complete listing of content/.
