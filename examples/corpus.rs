@@ -10,7 +10,7 @@
 //! (each tool's configuration, content layout, front matter and minimal templates, with
 //! categories, tags and authors as taxonomies). `--seed` defaults to 1.
 
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::expect_used)]
 
 #[path = "../tests/support/corpus.rs"]
 mod corpus;

@@ -11,7 +11,7 @@
 //! (which changes its card on list pages too), a later paragraph (only its page), its title
 //! (which runs the whole cached pipeline), and an `article.html` template override. It prints the median, minimum and maximum of several runs.
 
-#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};

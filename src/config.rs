@@ -14,36 +14,6 @@ use crate::yaml::YamlSource;
 /// The file name of the site configuration, relative to the site root.
 pub const CONFIG_FILE: &str = "site.yaml";
 
-/// The keys `site.yaml` accepts (for "did you mean" hints).
-pub const CONFIG_KEYS: &[&str] = &[
-    "title",
-    "base_url",
-    "description",
-    "language",
-    "theme",
-    "permalink",
-    "paginate",
-    "timezone",
-    "authors",
-    "categories",
-    "menu",
-    "theme_config",
-    "extra",
-    "feed_limit",
-    "feed_full_content",
-    "search",
-    "search_parts",
-    "minify",
-    "twitter_site",
-    "logo",
-    "redirects_file",
-    "headers_file",
-    "referrer_policy",
-    "hosting",
-    "languages",
-    "images",
-];
-
 /// The values `referrer_policy:` accepts, the default first.
 const REFERRER_POLICIES: [&str; 2] = ["no-referrer", "strict-origin-when-cross-origin"];
 
@@ -51,60 +21,140 @@ const REFERRER_POLICIES: [&str; 2] = ["no-referrer", "strict-origin-when-cross-o
 /// of its own, and each costs a reader's browser two more requests.
 const MAX_SEARCH_PARTS: usize = 16;
 
-/// `site.yaml` exactly as written.
-#[derive(Debug, Clone, Deserialize)]
+/// `site.yaml` exactly as written: read by [`Config::parse`], and written by the WordPress
+/// importer, which fills in what it knows and leaves the rest at [`Default`]. Fields at their
+/// default are not written, so a written file holds only what differs from the defaults.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
-    title: String,
-    base_url: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default = "default_language")]
-    language: String,
-    #[serde(default = "default_theme")]
-    theme: String,
-    #[serde(default = "default_permalink")]
-    permalink: String,
-    #[serde(default = "default_paginate")]
-    paginate: usize,
-    #[serde(default)]
-    timezone: Option<String>,
-    #[serde(default)]
-    authors: BTreeMap<String, AuthorConfig>,
-    #[serde(default)]
-    categories: Option<Vec<CategoryConfig>>,
-    #[serde(default)]
-    menu: Vec<MenuLink>,
-    #[serde(default)]
-    theme_config: serde_yaml::Mapping,
-    #[serde(default)]
-    extra: serde_yaml::Mapping,
-    #[serde(default = "default_true")]
-    redirects_file: bool,
-    #[serde(default = "default_true")]
-    headers_file: bool,
-    #[serde(default)]
-    referrer_policy: Option<String>,
-    #[serde(default)]
-    hosting: Option<String>,
-    #[serde(default = "default_feed_limit")]
-    feed_limit: usize,
-    #[serde(default = "default_true")]
-    feed_full_content: bool,
-    #[serde(default = "default_true")]
-    search: bool,
-    #[serde(default)]
-    search_parts: Option<usize>,
-    #[serde(default)]
-    minify: bool,
-    #[serde(default)]
-    twitter_site: Option<String>,
-    #[serde(default)]
-    logo: Option<String>,
-    #[serde(default)]
-    languages: Vec<LanguageConfig>,
-    #[serde(default)]
-    images: crate::images::ImageSettings,
+pub struct ConfigFile {
+    /// Site title.
+    pub title: String,
+    /// Where the site is published.
+    pub base_url: String,
+    /// One-line description.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Default language (`en` when left out; a writer leaves it empty to leave it out).
+    #[serde(default = "default_language", skip_serializing_if = "String::is_empty")]
+    pub language: String,
+    /// Name of the theme under `themes/`.
+    #[serde(default = "default_theme", skip_serializing_if = "is_default_theme")]
+    pub theme: String,
+    /// How article URLs are formed.
+    #[serde(default = "default_permalink", skip_serializing_if = "is_default_permalink")]
+    pub permalink: String,
+    /// Items per list page.
+    #[serde(default = "default_paginate", skip_serializing_if = "is_default_paginate")]
+    pub paginate: usize,
+    /// IANA time zone for dates written without an offset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// Authors by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub authors: BTreeMap<String, AuthorConfig>,
+    /// The category tree, or `None` to infer it from the articles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<CategoryConfig>>,
+    /// Extra menu links.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub menu: Vec<MenuLink>,
+    /// Free-form settings read by the theme.
+    #[serde(default, skip_serializing_if = "serde_yaml::Mapping::is_empty")]
+    pub theme_config: serde_yaml::Mapping,
+    /// Free-form data for templates.
+    #[serde(default, skip_serializing_if = "serde_yaml::Mapping::is_empty")]
+    pub extra: serde_yaml::Mapping,
+    /// Write `_redirects`.
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub redirects_file: bool,
+    /// Write `_headers`.
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub headers_file: bool,
+    /// `no-referrer` or `strict-origin-when-cross-origin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer_policy: Option<String>,
+    /// Where the site is published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosting: Option<String>,
+    /// How many of the newest articles each feed holds.
+    #[serde(default = "default_feed_limit", skip_serializing_if = "is_default_feed_limit")]
+    pub feed_limit: usize,
+    /// Whether feed items carry the full article HTML.
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub feed_full_content: bool,
+    /// Whether to build the search index and page.
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub search: bool,
+    /// How many parts to split the search index into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_parts: Option<usize>,
+    /// Whether to minify the HTML pages.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub minify: bool,
+    /// The site's X/Twitter account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twitter_site: Option<String>,
+    /// The publisher's logo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    /// The languages the site publishes besides its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<LanguageConfig>,
+    /// `images:` settings. Never written: no writer sets them, and their type (owned by
+    /// `images/`) is read-only.
+    #[serde(default, skip_serializing)]
+    pub images: crate::images::ImageSettings,
+}
+
+impl Default for ConfigFile {
+    /// Every default a reader of `site.yaml` fills in, with an empty title, address and
+    /// language for a writer to set.
+    fn default() -> Self {
+        ConfigFile {
+            title: String::new(),
+            base_url: String::new(),
+            description: String::new(),
+            language: String::new(),
+            theme: default_theme(),
+            permalink: default_permalink(),
+            paginate: default_paginate(),
+            timezone: None,
+            authors: BTreeMap::new(),
+            categories: None,
+            menu: Vec::new(),
+            theme_config: serde_yaml::Mapping::new(),
+            extra: serde_yaml::Mapping::new(),
+            redirects_file: true,
+            headers_file: true,
+            referrer_policy: None,
+            hosting: None,
+            feed_limit: default_feed_limit(),
+            feed_full_content: true,
+            search: true,
+            search_parts: None,
+            minify: false,
+            twitter_site: None,
+            logo: None,
+            languages: Vec::new(),
+            images: crate::images::ImageSettings::default(),
+        }
+    }
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+fn is_default_theme(theme: &str) -> bool {
+    theme == default_theme()
+}
+fn is_default_permalink(pattern: &str) -> bool {
+    pattern == default_permalink()
+}
+fn is_default_paginate(per_page: &usize) -> bool {
+    *per_page == default_paginate()
+}
+fn is_default_feed_limit(limit: &usize) -> bool {
+    *limit == default_feed_limit()
 }
 
 fn default_feed_limit() -> usize {
@@ -133,16 +183,16 @@ pub struct AuthorConfig {
     /// Display name.
     pub name: String,
     /// Short biography shown on the author page.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
     /// X/Twitter handle without `@`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub twitter: Option<String>,
     /// Avatar image URL (site-relative like `/images/a.jpg`, or absolute).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// A personal web site.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Given name (kept by the WordPress importer; templates may use it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,34 +203,34 @@ pub struct AuthorConfig {
 }
 
 /// A node of the category tree in `site.yaml`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryConfig {
     /// Display name ("DRM Exclusive").
     pub name: String,
     /// The URL segment; by default the slug of the name. Imported WordPress categories keep
     /// theirs, so `/category/parent/child/` addresses do not change.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Shown on the category page.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Sub-categories, in menu order.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<CategoryConfig>,
 }
 
 /// A language the site publishes in, from `languages:` in `site.yaml`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageConfig {
     /// Language code (`ur`, `en`, `sd`).
     pub code: String,
     /// The language's name in its own script (`اردو`); a built-in name when left out.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How numbers are written on its pages.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digits: Option<Digits>,
 }
 
@@ -438,8 +488,8 @@ impl Config {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let source = YamlSource { text, first_line: 1 };
         let at = |key: &str| Location { path: CONFIG_FILE.into(), position: source.key_position(key) };
-        let raw: RawConfig = source.parse().map_err(|p| {
-            let unknown = source.unknown_keys(CONFIG_KEYS);
+        let raw: ConfigFile = source.parse().map_err(|p| {
+            let unknown = source.unknown_keys(crate::yaml::field_names::<ConfigFile>());
             let problems = if unknown.is_empty() { vec![p] } else { unknown };
             let errors = problems.into_iter().map(|p| p.into_error(Path::new(CONFIG_FILE), Error::config)).collect();
             Error::collect(errors)

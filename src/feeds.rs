@@ -86,18 +86,14 @@ fn image_type(url: &str) -> Option<&'static str> {
 
 /// Every feed of the site.
 pub fn feeds(site: &Site) -> Result<Vec<OutputFile>> {
-    build_feeds(site, |_| true)
+    feeds_where(site, |_| true)
 }
 
-/// Only the feeds that list one of `ids` (the dev server, after an edit to those articles'
-/// bodies, which changes nothing else in any feed).
-pub fn feeds_containing(site: &Site, ids: &[ArticleId]) -> Result<Vec<OutputFile>> {
-    build_feeds(site, |spec| spec.articles.iter().any(|a| ids.contains(a)))
-}
-
-fn build_feeds(site: &Site, keep: impl Fn(&FeedSpec) -> bool) -> Result<Vec<OutputFile>> {
+/// The feeds whose articles (newest first) `keep` accepts: the hook through which the dev
+/// server rebuilds only the feeds an edit touched.
+pub fn feeds_where(site: &Site, keep: impl Fn(&[ArticleId]) -> bool) -> Result<Vec<OutputFile>> {
     let all = feed_specs(site);
-    let specs: Vec<&FeedSpec> = all.iter().filter(|s| keep(s)).collect();
+    let specs: Vec<&FeedSpec> = all.iter().filter(|s| keep(&s.articles)).collect();
     let needed: BTreeSet<ArticleId> = specs.iter().flat_map(|s| s.articles.iter().copied()).collect();
     let entries: BTreeMap<ArticleId, FeedEntry> =
         needed.into_par_iter().map(|id| (id, feed_entry(site, id))).collect::<Vec<_>>().into_iter().collect();

@@ -173,11 +173,6 @@ impl FromIterator<PageSources> for PageSources {
     }
 }
 
-/// Whether the output at site path `path` is an HTML page (`/a/`, `/404.html`).
-pub fn is_html_page(path: &str) -> bool {
-    path.ends_with('/') || path.ends_with(".html") || path.ends_with(".htm")
-}
-
 /// The security headers of `site`, whose pages load `sources`, as (name, value) pairs in the
 /// order they are written.
 pub fn security_headers(site: &Site, sources: &PageSources) -> Vec<(&'static str, String)> {
@@ -290,7 +285,7 @@ pub fn sources_of(files: &[OutputFile]) -> PageSources {
     use rayon::prelude::*;
     files
         .par_iter()
-        .filter(|f| is_html_page(&f.path))
+        .filter(|f| f.is_html_page())
         .filter_map(|f| match &f.contents {
             Contents::Text(text) => Some(PageSources::of_html(text.as_bytes())),
             _ => None,

@@ -214,11 +214,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         let error = staging.write(&file).err();
         Written { path: file.path, origin: file.origin, error, sources }
     };
-    let views = render::SiteViews::new(&site);
+    let views = render::SharedViews::new(&site);
     // Search index parts whose records did not change are reused from the previous output.
     let previous = output_dir.is_dir().then_some(output_dir.as_path());
     let (mut written, search) = pipeline::beside_search(&site, previous, || {
-        renderer.render_into(&site, &views, &render::Selection::all(), &|file| Ok(write(file)))
+        renderer.render_into(&site, &views, &render::Everything, &|file| Ok(write(file)))
     })?;
     let mut rest = search;
     rest.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
@@ -318,9 +318,7 @@ struct Written {
 /// What the HTML page `file` runs and loads; `None` for other files.
 fn page_sources(file: &output::OutputFile) -> Option<headers::PageSources> {
     match &file.contents {
-        output::Contents::Text(text) if headers::is_html_page(&file.path) => {
-            Some(headers::PageSources::of_html(text.as_bytes()))
-        }
+        output::Contents::Text(text) if file.is_html_page() => Some(headers::PageSources::of_html(text.as_bytes())),
         _ => None,
     }
 }

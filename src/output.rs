@@ -90,11 +90,16 @@ pub struct OutputFile {
     pub origin: Origin,
 }
 
+/// Whether the output at site path `path` is an HTML page: a folder URL (`/a/`, written as
+/// `a/index.html`), or an `.html` or `.htm` file (`/404.html`, a copied `static/old.htm`).
+pub fn is_html_path(path: &str) -> bool {
+    path.ends_with('/') || path.ends_with(".html") || path.ends_with(".htm")
+}
+
 impl OutputFile {
-    /// Whether this is an HTML page: a folder URL (`/a/`, written as `a/index.html`) or an
-    /// `.html` file.
+    /// Whether this is an HTML page (see [`is_html_path`]).
     pub fn is_html_page(&self) -> bool {
-        self.path.ends_with('/') || self.path.ends_with(".html")
+        is_html_path(&self.path)
     }
 
     /// The file's path relative to the output folder.

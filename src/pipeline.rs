@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::content::{self, Common, ContentCache};
+use crate::content::{self, Common, DocumentMemory};
 use crate::error::{Error, Location, Result, Warning};
 use crate::images::{self, ImageSource};
 use crate::output::{self, OutputFile};
@@ -31,7 +31,7 @@ pub(crate) enum Purpose {
 /// What the dev server keeps between builds, offered to the load and assemble stages.
 pub(crate) struct Reuse<'a> {
     /// Parsed documents, re-used when their file has not changed.
-    pub documents: &'a mut ContentCache,
+    pub documents: &'a mut dyn DocumentMemory,
     /// The last good model, whose related-article lists are re-used when nothing they depend
     /// on changed.
     pub previous: Option<&'a Site>,
@@ -89,7 +89,7 @@ pub(crate) fn prepare(
         None => (None, None, images::Timing::Now),
     };
     let (content, mut errors) = match documents {
-        Some(cache) => content::load_with_cache(root, &config, markdown, load, cache)?,
+        Some(memory) => content::load_remembering(root, &config, markdown, load, memory)?,
         None => content::load_all(root, &config, markdown, load)?,
     };
     let mut warnings = content.warnings.clone();
@@ -202,7 +202,7 @@ pub(crate) fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
 pub fn publishing_outputs(site: &Site, statics: &[OutputFile]) -> Result<Vec<OutputFile>> {
     let mut files = crate::feeds::feeds(site)?;
     files.extend(crate::sitemap::sitemap(site));
-    files.extend(crate::redirects::query_aliases_file(site));
+    files.extend(crate::redirects::query_aliases_file(site)?);
     if !statics.iter().any(|f| f.path == crate::sitemap::ROBOTS) {
         files.push(crate::sitemap::robots(site));
     }

@@ -667,20 +667,23 @@ pub fn build_outputs(site: &Site, published: &[&str]) -> (Vec<OutputFile>, Vec<W
 
 /// `query-aliases.json`: `{"/?p=123": "/2024/03/story/"}`, for the small script on the home
 /// and 404 pages. `None` when there are no query aliases.
-pub fn query_aliases_file(site: &Site) -> Option<OutputFile> {
+pub fn query_aliases_file(site: &Site) -> crate::error::Result<Option<OutputFile>> {
     let base = &site.config.base_url;
     let map: BTreeMap<&str, String> = aliases(site)
         .filter(|a| crate::permalink::alias_query(&a.alias.value).is_some())
         .map(|a| (a.alias.value.as_str(), base.url(a.target)))
         .collect();
     if map.is_empty() {
-        return None;
+        return Ok(None);
     }
-    Some(OutputFile {
+    let json = serde_json::to_string(&map).map_err(|e| {
+        crate::error::Error::output(QUERY_ALIASES, format!("cannot write the map of old addresses: {e}"))
+    })?;
+    Ok(Some(OutputFile {
         path: QUERY_ALIASES.into(),
-        contents: Contents::Text(serde_json::to_string(&map).unwrap_or_default()),
+        contents: Contents::Text(json),
         origin: Origin::Generated("the map of old query addresses".into()),
-    })
+    }))
 }
 
 #[cfg(test)]

@@ -3,9 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use crate::config::Config;
+use crate::content::front_matter::FrontMatter;
 use crate::error::{Error, Location, Result};
 use crate::taxonomy::CategoryTree;
 use crate::theme::{BUILTIN_STATIC, BUILTIN_STRINGS, BUILTIN_TEMPLATES};
@@ -75,13 +74,12 @@ pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>> {
         ("content/pages/about.md".into(), INIT_ABOUT.as_bytes().to_vec()),
     ];
     for (name, title, category, body) in articles {
-        let fm = front_matter(&NewFrontMatter {
-            title,
-            date: today.to_string(),
-            author: Some("editor"),
-            categories: vec![category],
-            lang: None,
-            draft: false,
+        let fm = front_matter(FrontMatter {
+            title: Some(title.to_string()),
+            date: Some(today.to_string()),
+            author: vec!["editor".to_string()],
+            categories: vec![category.to_string()],
+            ..FrontMatter::default()
         })?;
         files.push((format!("{month_dir}/{name}"), format!("{fm}{body}").into_bytes()));
     }
@@ -106,23 +104,8 @@ pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>> {
 
 /// The front matter `init` and `new` write: only fields with a value, so that a new article
 /// builds without a warning (an empty `tags: []` would warn).
-#[derive(Serialize)]
-struct NewFrontMatter<'a> {
-    title: &'a str,
-    date: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    author: Option<&'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    categories: Vec<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lang: Option<&'a str>,
-    draft: bool,
-}
-
-fn front_matter(fm: &NewFrontMatter) -> Result<String> {
-    let yaml = serde_yaml::to_string(fm)
-        .map_err(|e| Error::output("front matter", format!("could not write the front matter: {e}")))?;
-    Ok(format!("---\n{yaml}---\n"))
+fn front_matter(fm: FrontMatter) -> Result<String> {
+    fm.to_yaml_block().map_err(|e| Error::output("front matter", format!("could not write the front matter: {e}")))
 }
 
 /// What `pamphlet new` is asked for.
@@ -209,13 +192,13 @@ pub fn new_article(root: &Path, new: &NewArticle, now: jiff::Timestamp) -> Resul
             "an article with this title already exists this month: choose another title or edit that file",
         ));
     }
-    let fm = front_matter(&NewFrontMatter {
-        title,
-        date: today.to_string(),
-        author: new.author,
-        categories: category.as_deref().into_iter().collect(),
-        lang,
-        draft: false,
+    let fm = front_matter(FrontMatter {
+        title: Some(title.to_string()),
+        date: Some(today.to_string()),
+        author: new.author.map(str::to_string).into_iter().collect(),
+        categories: category.clone().into_iter().collect(),
+        lang: lang.map(str::to_string),
+        ..FrontMatter::default()
     })?;
     crate::fs::write(&path, format!("{fm}\nWrite your article here.\n").as_bytes())?;
     Ok(NewArticleReport { path: rel, guessed_lang, default_category: category.filter(|_| default_category) })

@@ -137,8 +137,10 @@ impl CategoryTree {
     /// The category and its ancestors, root first.
     pub fn lineage(&self, id: CategoryId) -> Vec<CategoryId> {
         let mut chain = vec![id];
-        while let Some(p) = self.nodes[*chain.last().expect("chain starts non-empty")].parent {
-            chain.push(p);
+        let mut current = id;
+        while let Some(parent) = self.nodes[current].parent {
+            chain.push(parent);
+            current = parent;
         }
         chain.reverse();
         chain

@@ -143,6 +143,64 @@ impl<'a> YamlSource<'a> {
     }
 }
 
+/// The keys a struct read from YAML accepts, in the order it declares them, as serde's derive
+/// lists them for its own "expected one of" message: so the "did you mean" hints for
+/// `site.yaml` and front matter follow the types, with no hand-kept list to forget a field in.
+/// Asked of the `Deserialize` side rather than found by serialising a default value, which
+/// would miss fields that are never written (`images:`) or are empty by default.
+pub fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    let mut fields: &'static [&'static str] = &[];
+    // The derive hands its field list to `deserialize_struct`, then gets our error back; a
+    // type that is not a struct leaves the list empty.
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields
+}
+
+/// A deserializer that only records the field names it is asked for.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+/// What [`FieldNames`] answers every request with.
+#[derive(Debug)]
+struct FieldsRecorded;
+
+impl std::fmt::Display for FieldsRecorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("field names recorded")
+    }
+}
+
+impl std::error::Error for FieldsRecorded {}
+
+impl serde::de::Error for FieldsRecorded {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        FieldsRecorded
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+    type Error = FieldsRecorded;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, FieldsRecorded> {
+        Err(FieldsRecorded)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, FieldsRecorded> {
+        *self.0 = fields;
+        Err(FieldsRecorded)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
 /// The parser's text without the "at line N column M" it writes after each part.
 fn strip_positions(said: &str) -> String {
     let mut out = String::with_capacity(said.len());
@@ -278,6 +336,19 @@ mod tests {
     #[allow(dead_code)]
     struct T {
         title: String,
+    }
+
+    #[test]
+    fn field_names_are_the_structs_fields_in_order() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Two {
+            title: String,
+            #[serde(default)]
+            tags: Vec<String>,
+        }
+        assert_eq!(field_names::<Two>(), ["title", "tags"]);
+        assert!(field_names::<serde_yaml::Value>().is_empty());
     }
 
     #[test]

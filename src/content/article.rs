@@ -94,7 +94,9 @@ impl Article {
             .chain(corrections.iter().chain(&updates).map(|n| n.date.clone()))
             .chain(withheld.iter().map(|w| w.date.clone()))
             .max_by_key(|d| d.timestamp());
-        let slug = article_slug(fm.slug.as_deref(), &common.source, &common.title, ctx, errors);
+        // The file name without its `YYYY-MM-DD-` prefix.
+        let stem = file_stem_for_slug(&common.source);
+        let slug = document_slug(fm.slug.as_deref(), strip_date_prefix(&stem), &common.title, ctx, errors);
         let mut authors: Vec<Located<String>> = Vec::new();
         for (key, list) in [("author", &fm.author), ("authors", &fm.authors)] {
             for name in list.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
@@ -227,12 +229,13 @@ pub fn parse_date(raw: &str, site_tz: &TimeZone) -> Result<ZonedDateTime, String
     datetime.to_zoned_datetime(tz).map_err(|e| e.to_string())
 }
 
-/// The slug: explicit `slug:` (checked to be a safe path segment), else the file name without
-/// extension and any `YYYY-MM-DD-` prefix (the folder name for `index.md`), slugified; if that
-/// has no letters or digits, the title, slugified.
-fn article_slug(
+/// The slug of an article or a page (the last segment of its URL): explicit `slug:` (checked
+/// to be a safe path segment without characters a URL would have to escape), else `stem` (the
+/// file name, as the caller prepares it) slugified; if that has no letters or digits, the
+/// title, slugified.
+pub(super) fn document_slug(
     explicit: Option<&str>,
-    source: &Path,
+    stem: &str,
     title: &str,
     ctx: &ParseContext,
     errors: &mut Vec<Error>,
@@ -248,7 +251,7 @@ fn article_slug(
         ));
         return None;
     }
-    let from_file = crate::slug::slugify(strip_date_prefix(&file_stem_for_slug(source)));
+    let from_file = crate::slug::slugify(stem);
     if !from_file.is_empty() {
         return Some(from_file);
     }

@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::Position;
 
@@ -63,118 +63,125 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
 }
 
 /// Front matter as written, shared by articles and pages. Unknown keys are an error.
-#[derive(Debug, Clone, Default, Deserialize)]
+///
+/// Also what the WordPress importer and `pamphlet new` write: fields left empty are not
+/// written, and the fields are declared in the order an editor reads them (title and dates,
+/// who and where, then the rest).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Required for articles; a date or RFC 3339 date-time.
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Last update.
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
     /// One author id or name.
-    #[serde(default, deserialize_with = "string_list")]
+    #[serde(
+        default,
+        deserialize_with = "string_list",
+        serialize_with = "one_or_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub author: Vec<String>,
     /// Several author ids or names.
-    #[serde(default, deserialize_with = "string_list")]
+    #[serde(default, deserialize_with = "string_list", skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,
     /// Category paths (`DRM Exclusive/News`).
-    #[serde(default, deserialize_with = "string_list")]
+    #[serde(default, deserialize_with = "string_list", skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<String>,
     /// Tag names.
-    #[serde(default, deserialize_with = "string_list")]
+    #[serde(default, deserialize_with = "string_list", skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    /// Featured image.
-    pub image: Option<String>,
-    /// Caption under the featured image.
-    pub image_caption: Option<String>,
-    /// Alt text of the featured image.
-    pub image_alt: Option<String>,
     /// Explicit summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Explicit slug.
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Explicit previous article (slug or content path).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     /// Explicit next article (slug or content path).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// Skip unless `--drafts`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
     /// Language code of this article (`ur`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Articles and pages sharing a key are translations of each other.
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub translation_key: Option<String>,
+    /// Featured image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Caption under the featured image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_caption: Option<String>,
+    /// Alt text of the featured image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_alt: Option<String>,
     /// Old URL paths that redirect here.
-    #[serde(default, deserialize_with = "string_list")]
+    #[serde(default, deserialize_with = "string_list", skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     /// Free-form data for templates.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_yaml::Mapping::is_empty")]
     pub extra: serde_yaml::Mapping,
     /// Corrections published after the fact, each dated (articles only).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<NoticeMatter>,
     /// Updates added after publication, each dated (articles only).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub updates: Vec<NoticeMatter>,
     /// The article was taken down: only its title, date and this notice stay published.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withheld: Option<WithheldMatter>,
 }
 
+impl FrontMatter {
+    /// The front matter as a file writes it: between `---` lines, fields in declaration order.
+    pub fn to_yaml_block(&self) -> Result<String, serde_yaml::Error> {
+        Ok(format!("---\n{}---\n", serde_yaml::to_string(self)?))
+    }
+}
+
 /// One entry of `corrections:` or `updates:` as written: `{ date: 2024-03-20, text: "…" }`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeMatter {
     /// When the correction or update was made.
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// What was corrected or added.
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
 /// `withheld:` as written: `{ date: 2025-01-10, reason: "…" }`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct WithheldMatter {
     /// When the article was taken down.
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Why, as readers are told.
-    #[serde(default, deserialize_with = "scalar_string")]
+    #[serde(default, deserialize_with = "scalar_string", skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
-/// The keys [`FrontMatter`] accepts, for "did you mean" hints and documentation.
-pub const FIELDS: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "author",
-    "authors",
-    "categories",
-    "tags",
-    "image",
-    "image_caption",
-    "image_alt",
-    "summary",
-    "slug",
-    "previous",
-    "next",
-    "draft",
-    "lang",
-    "translation_key",
-    "aliases",
-    "extra",
-    "corrections",
-    "updates",
-    "withheld",
-];
+/// Writes a one-item list as its item (`author: editor`), as editors write it, and a longer
+/// one as a list.
+fn one_or_list<S: Serializer>(items: &[String], s: S) -> Result<S::Ok, S::Error> {
+    match items {
+        [one] => s.serialize_str(one),
+        _ => items.serialize(s),
+    }
+}
 
 /// Accepts a string, a number or a boolean as a string (`slug: 2024` is a fine slug).
 fn scalar_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -298,12 +305,29 @@ mod tests {
     }
 
     #[test]
-    fn fields_list_matches_the_struct() {
-        // Every listed field is accepted (an unknown one would fail to parse).
-        for f in FIELDS {
-            let yaml = format!("{f}: null\n");
-            let r = YamlSource { text: &yaml, first_line: 1 }.parse::<FrontMatter>();
-            assert!(r.is_ok() || !r.as_ref().unwrap_err().message.contains("unknown field"), "{f}");
-        }
+    fn written_front_matter_reads_back_the_same() {
+        let fm = FrontMatter {
+            title: Some("Dawn: a raid".into()),
+            date: Some("2024-03-01".into()),
+            author: vec!["editor".into()],
+            tags: vec!["Twitter".into()],
+            draft: true,
+            ..FrontMatter::default()
+        };
+        let block = fm.to_yaml_block().unwrap();
+        assert_eq!(
+            block,
+            "---\ntitle: 'Dawn: a raid'\ndate: 2024-03-01\nauthor: editor\ntags:\n- Twitter\ndraft: true\n---\n"
+        );
+        let back: FrontMatter = YamlSource { text: split(&block).unwrap().yaml, first_line: 2 }.parse().unwrap();
+        assert_eq!(serde_yaml::to_string(&back).unwrap(), serde_yaml::to_string(&fm).unwrap());
+    }
+
+    #[test]
+    fn the_known_fields_are_the_structs() {
+        let fields = crate::yaml::field_names::<FrontMatter>();
+        assert_eq!(fields.first(), Some(&"title"));
+        assert!(fields.contains(&"withheld") && fields.contains(&"image_alt"), "{fields:?}");
+        assert_eq!(fields.len(), 22);
     }
 }

@@ -2,7 +2,6 @@
 //! parallel, and collect every problem (a build reports all broken files at once).
 
 pub mod article;
-mod cache;
 pub mod front_matter;
 pub mod page;
 mod parse;
@@ -16,13 +15,14 @@ use crate::config::Config;
 use crate::error::{Error, Location, Position, Result, Warning};
 use crate::markdown::{Markdown, Rendered};
 pub use article::Article;
-pub use cache::{ContentCache, load_with_cache, same_apart_from_body};
-use cache::{ParseOutcome, parse_cached, remember};
 pub use page::Page;
 pub(crate) use parse::ParseContext;
+pub(crate) use parse::parse_bytes;
+use parse::parse_file;
 pub use parse::{Document, Parsed, error_at, parse_document, undeclared_author};
+pub(crate) use walk::Found;
 pub use walk::is_editor_litter;
-use walk::{Found, asset_for, walk};
+use walk::{asset_for, walk};
 
 /// Name of the content folder under the site root.
 pub const CONTENT_DIR: &str = "content";
@@ -130,12 +130,51 @@ pub fn load_all(root: &Path, config: &Config, markdown: &Markdown, opts: LoadOpt
     load_parts(root, config, markdown, opts, None)
 }
 
+/// Like [`load_all`], asking `memory` for documents parsed by an earlier load: the hook
+/// through which the dev server (its cache is `serve::content_cache`) re-parses only the
+/// files an edit touched.
+pub(crate) fn load_remembering(
+    root: &Path,
+    config: &Config,
+    markdown: &Markdown,
+    opts: LoadOptions,
+    memory: &mut dyn DocumentMemory,
+) -> Result<(Content, Vec<Error>)> {
+    load_parts(root, config, markdown, opts, Some(memory))
+}
+
+/// Parsed documents kept from one load to the next. A load tells it what parsing depends on
+/// and may get back the last listing of `content/`; asks it for every Markdown file (in
+/// parallel); and hands it the listing at the end.
+pub(crate) trait DocumentMemory: Sync {
+    /// Called first, with what every document depends on (a memory forgets documents parsed
+    /// with another configuration or other shortcodes). Returns the last listing and the
+    /// files that may have changed since, when those are all it needs to look at.
+    fn start_load(&mut self, config: &Config, markdown: &Markdown) -> Option<(Vec<Found>, Vec<PathBuf>)>;
+
+    /// The document at `path`: the remembered one when its file has not changed (not even
+    /// looked at when `unchanged`, the caller's word), else parsed now with [`parse_file`].
+    fn document(
+        &self,
+        root: &Path,
+        path: &Path,
+        in_pages: Option<&Path>,
+        config: &Config,
+        markdown: &Markdown,
+        unchanged: bool,
+    ) -> Result<Option<Document>, Vec<Error>>;
+
+    /// Called last with the files found: `walked` when `content/` was listed now (so a file
+    /// missing from `found` is gone), `complete` when that listing had no errors.
+    fn finish_load(&mut self, found: Vec<Found>, walked: bool, complete: bool);
+}
+
 fn load_parts(
     root: &Path,
     config: &Config,
     markdown: &Markdown,
     opts: LoadOptions,
-    mut cache: Option<&mut ContentCache>,
+    mut memory: Option<&mut dyn DocumentMemory>,
 ) -> Result<(Content, Vec<Error>)> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
@@ -146,7 +185,7 @@ fn load_parts(
     }
     // The last listing when the caller named the only files that changed, else a fresh walk.
     let mut symlink_warnings = Vec::new();
-    let reused = cache.as_deref_mut().and_then(ContentCache::reusable_listing);
+    let reused = memory.as_deref_mut().and_then(|m| m.start_load(config, markdown));
     let (found, mut errors, changed) = match reused {
         Some((found, changed)) => (found, Vec::new(), Some(changed)),
         None => {
@@ -166,25 +205,24 @@ fn load_parts(
         })
         .collect();
 
-    let shared = cache.as_deref();
-    let parsed: Vec<(&Path, ParseOutcome)> = found
+    let shared = memory.as_deref();
+    let parsed: Vec<Result<Option<Document>, Vec<Error>>> = found
         .par_iter()
         .filter_map(|f| match f {
-            Found::Markdown { path, in_pages } => {
-                // A short list: comparing beats hashing every path of a large archive.
-                let trusted = changed.as_ref().is_some_and(|c| !c.iter().any(|p| p == path));
-                let parsed = parse_cached(root, path, in_pages.as_deref(), config, markdown, shared, trusted);
-                Some((path.as_path(), parsed))
-            }
+            Found::Markdown { path, in_pages } => Some(match shared {
+                Some(memory) => {
+                    // A short list: comparing beats hashing every path of a large archive.
+                    let unchanged = changed.as_ref().is_some_and(|c| !c.iter().any(|p| p == path));
+                    memory.document(root, path, in_pages.as_deref(), config, markdown, unchanged)
+                }
+                None => parse_file(root, path, in_pages.as_deref(), config, markdown),
+            }),
             Found::Other(_) => None,
         })
         .collect();
-    if let Some(cache) = cache.as_deref_mut() {
-        remember(cache, &parsed, changed.is_none());
-    }
 
     let mut content = Content { warnings: symlink_warnings, ..Content::default() };
-    for (_, (_, result, _)) in parsed {
+    for result in parsed {
         match result {
             Err(errs) => errors.extend(errs),
             Ok(None) => {}
@@ -198,10 +236,8 @@ fn load_parts(
             content.assets.push(asset_for(root, &content_dir, &bundles, path.clone()));
         }
     }
-    if let Some(cache) = cache
-        && listing_is_complete
-    {
-        cache.listing = Some(found);
+    if let Some(memory) = memory {
+        memory.finish_load(found, changed.is_none(), listing_is_complete);
     }
     Ok((content, errors))
 }
@@ -348,71 +384,5 @@ mod tests {
             assert!(is_editor_litter(name), "{name}");
         }
         assert!(!is_editor_litter("a.md"));
-    }
-
-    fn load_cached(root: &Path, config: &Config, cache: &mut ContentCache) -> Content {
-        let opts = LoadOptions { drafts: false, future: false, now: jiff::Timestamp::now() };
-        let (content, errors) = load_with_cache(root, config, &Markdown::new(), opts, cache).unwrap();
-        assert!(errors.is_empty(), "{errors:?}");
-        content
-    }
-
-    #[test]
-    fn the_cache_parses_only_files_that_changed() {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, title: &str| {
-            let text = format!("---\ntitle: {title}\ndate: 2023-09-05\n---\nBody.\n");
-            std::fs::write(dir.path().join("content").join(name), text).unwrap();
-        };
-        std::fs::create_dir_all(dir.path().join("content")).unwrap();
-        write("a.md", "Alpha");
-        write("b.md", "Bravo");
-        let mut cache = ContentCache::default();
-        assert_eq!(load_cached(dir.path(), &config(), &mut cache).articles.len(), 2);
-        assert_eq!(cache.parsed_last(), 2);
-        load_cached(dir.path(), &config(), &mut cache);
-        assert_eq!(cache.parsed_last(), 0);
-
-        // Same length, saved at once: the modification time may not have moved.
-        write("a.md", "Alpho");
-        let content = load_cached(dir.path(), &config(), &mut cache);
-        assert_eq!(cache.parsed_last(), 1);
-        let titles: Vec<&str> = content.articles.iter().map(|a| a.common.title.as_str()).collect();
-        assert_eq!(titles, vec!["Alpho", "Bravo"]);
-
-        std::fs::remove_file(dir.path().join("content/b.md")).unwrap();
-        assert_eq!(load_cached(dir.path(), &config(), &mut cache).articles.len(), 1);
-
-        let moved = Config::parse("title: T\nbase_url: https://example.org/mirror/\n", None).unwrap();
-        load_cached(dir.path(), &moved, &mut cache);
-        assert_eq!(cache.parsed_last(), 1, "a new config parses everything again");
-    }
-
-    #[test]
-    fn a_hint_naming_known_files_skips_the_listing_and_anything_else_lists_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let content = dir.path().join("content");
-        std::fs::create_dir_all(&content).unwrap();
-        let write = |name: &str, title: &str| {
-            std::fs::write(content.join(name), format!("---\ntitle: {title}\ndate: 2023-09-05\n---\nBody.\n")).unwrap();
-        };
-        write("a.md", "Alpha");
-        write("b.md", "Bravo");
-        let mut cache = ContentCache::default();
-        load_cached(dir.path(), &config(), &mut cache);
-
-        write("a.md", "Alpha two");
-        write("b.md", "Bravo two");
-        cache.only_changed(vec![content.join("a.md")]);
-        let loaded = load_cached(dir.path(), &config(), &mut cache);
-        let titles: Vec<&str> = loaded.articles.iter().map(|a| a.common.title.as_str()).collect();
-        assert_eq!(titles, vec!["Alpha two", "Bravo"], "only the named file is looked at");
-        assert_eq!(cache.parsed_last(), 1);
-
-        write("c.md", "Charlie");
-        cache.only_changed(vec![content.join("c.md")]);
-        let loaded = load_cached(dir.path(), &config(), &mut cache);
-        let titles: Vec<&str> = loaded.articles.iter().map(|a| a.common.title.as_str()).collect();
-        assert_eq!(titles, vec!["Alpha two", "Bravo two", "Charlie"], "a new file means a full listing");
     }
 }

@@ -72,28 +72,8 @@ fn page_path(
     if is_index {
         segments.pop();
     }
-    let last = match explicit {
-        Some(raw) if crate::slug::is_safe_path_segment(raw.trim()) => raw.trim().to_string(),
-        Some(raw) => {
-            errors.push(ctx.error_at_key(
-                "slug",
-                format!("slug `{raw}` cannot be used in a URL: use letters, digits and `-`, without `/`, `\\` or `..`"),
-            ));
-            return None;
-        }
-        None => {
-            let stem = super::article::file_stem_for_slug(path_in_pages);
-            let from_file = crate::slug::slugify(&stem);
-            if !from_file.is_empty() { from_file } else { crate::slug::slugify(title) }
-        }
-    };
-    if last.is_empty() {
-        errors.push(ctx.error_at_key(
-            "title",
-            "neither the file name nor the title has letters or digits to make a URL from: add `slug: some-words`",
-        ));
-        return None;
-    }
+    let stem = super::article::file_stem_for_slug(path_in_pages);
+    let last = super::article::document_slug(explicit, &stem, title, ctx, errors)?;
     segments.push(last);
     Some(format!("/{}/", segments.join("/")))
 }

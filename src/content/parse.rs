@@ -137,7 +137,7 @@ pub(crate) fn parse_text(
     let ctx =
         ParseContext { config, source, yaml: YamlSource { text: split.yaml, first_line: split.yaml_first_line }, text };
     let fm: FrontMatter = ctx.yaml.parse().map_err(|p| {
-        let unknown = ctx.yaml.unknown_keys(front_matter::FIELDS);
+        let unknown = ctx.yaml.unknown_keys(crate::yaml::field_names::<FrontMatter>());
         let problems = if unknown.is_empty() { vec![p] } else { unknown };
         problems
             .into_iter()

@@ -220,10 +220,9 @@ impl Converter<'_> {
         notes: &mut Vec<Note>,
     ) -> String {
         static MEDIA: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(
+            super::constant_regex(
                 r"(?is)\[(audio|video|pdf-embedder|pdfjs-viewer|pdf-viewer|embeddoc|gview)\b([^\]]*)\](?:\s*\[/(?:audio|video)\])?",
             )
-            .expect("valid regex")
         });
         MEDIA
             .replace_all(html, |caps: &regex::Captures| {
@@ -285,7 +284,7 @@ impl Converter<'_> {
     /// gallery order) → one figure per image, with its caption. A gallery whose images are not
     /// in the export is left as written (and reported with the other shortcodes).
     fn replace_galleries(&self, html: &str, post_id: u64) -> String {
-        static GALLERY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[gallery([^\]]*)\]").expect("valid regex"));
+        static GALLERY: LazyLock<Regex> = LazyLock::new(|| super::constant_regex(r"\[gallery([^\]]*)\]"));
         GALLERY
             .replace_all(html, |caps: &regex::Captures| {
                 let attrs = shortcode_attributes(&caps[1]);
@@ -328,15 +327,15 @@ fn gallery_figure(image: &Attachment) -> String {
 /// How far to move a post's headings so its highest one is `<h2>`: the page's title is the only
 /// `<h1>`, and a post that starts at `<h3>` would skip a level (an accessibility error).
 fn heading_shift(html: &str) -> i64 {
-    static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<h([1-6])[\s>]").expect("valid regex"));
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| super::constant_regex(r"(?i)<h([1-6])[\s>]"));
     let highest = HEADING.captures_iter(html).filter_map(|c| c[1].parse::<i64>().ok()).min();
     highest.map_or(0, |h| 2 - h)
 }
 
 /// `<!--more-->` and `<!--more Read on…-->` become the marker; `<!--nextpage-->` is dropped.
 fn replace_more_comment(html: &str, notes: &mut Vec<Note>) -> String {
-    static MORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--\s*more\b[^>]*?-->").expect("valid regex"));
-    static NEXTPAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--\s*nextpage\s*-->").expect("valid regex"));
+    static MORE: LazyLock<Regex> = LazyLock::new(|| super::constant_regex(r"<!--\s*more\b[^>]*?-->"));
+    static NEXTPAGE: LazyLock<Regex> = LazyLock::new(|| super::constant_regex(r"<!--\s*nextpage\s*-->"));
     let mut out = MORE.replacen(html, 1, format!("\n\n<p>{MORE_MARKER}</p>\n\n")).into_owned();
     if NEXTPAGE.is_match(&out) {
         notes.push(Note {
@@ -352,7 +351,7 @@ fn replace_more_comment(html: &str, notes: &mut Vec<Note>) -> String {
 /// by PHP when a page is viewed and have no HTML to keep: they are reported.
 fn strip_block_comments(html: &str, notes: &mut Vec<Note>) -> String {
     static BLOCK: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"<!--\s*(/?)wp:([a-z0-9/_-]+)(?:\s[^>]*?)?\s*(/?)-->").expect("valid regex"));
+        LazyLock::new(|| super::constant_regex(r"<!--\s*(/?)wp:([a-z0-9/_-]+)(?:\s[^>]*?)?\s*(/?)-->"));
     let mut dynamic = BTreeSet::new();
     let out = BLOCK.replace_all(html, |caps: &regex::Captures| {
         if &caps[3] == "/" && !matches!(&caps[2], "more" | "nextpage" | "separator" | "spacer") {
@@ -362,8 +361,9 @@ fn strip_block_comments(html: &str, notes: &mut Vec<Note>) -> String {
     });
     // An embed block wraps its URL in a figure; the URL alone on its line becomes a link below.
     static EMBED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?is)<figure[^>]*wp-block-embed[^>]*>\s*<div[^>]*wp-block-embed__wrapper[^>]*>\s*(.*?)\s*</div>\s*(<figcaption.*?</figcaption>)?\s*</figure>"#)
-            .expect("valid regex")
+        super::constant_regex(
+            r#"(?is)<figure[^>]*wp-block-embed[^>]*>\s*<div[^>]*wp-block-embed__wrapper[^>]*>\s*(.*?)\s*</div>\s*(<figcaption.*?</figcaption>)?\s*</figure>"#,
+        )
     });
     let out = EMBED.replace_all(&out, |caps: &regex::Captures| {
         let caption = caps.get(2).map_or(String::new(), |c| format!("<p>{}</p>", c.as_str()));
@@ -380,7 +380,7 @@ fn strip_block_comments(html: &str, notes: &mut Vec<Note>) -> String {
 
 /// Takes `<pre>` blocks out while paragraphs are inferred, so blank lines in code survive.
 fn protect_pre(html: &str) -> (String, Vec<String>) {
-    static PRE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<pre[\s>].*?</pre>").expect("valid regex"));
+    static PRE: LazyLock<Regex> = LazyLock::new(|| super::constant_regex(r"(?is)<pre[\s>].*?</pre>"));
     let mut pres = Vec::new();
     let out = PRE.replace_all(html, |caps: &regex::Captures| {
         pres.push(caps[0].to_string());
@@ -390,9 +390,8 @@ fn protect_pre(html: &str) -> (String, Vec<String>) {
 }
 
 fn restore_pre(html: &str, pres: &[String]) -> String {
-    static SLOT: LazyLock<Regex> = LazyLock::new(|| Regex::new("\u{E000}([0-9]+)\u{E001}").expect("valid regex"));
-    static PRE_OPEN: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?is)^<pre[^>]*>\s*(<code)?").expect("valid regex"));
+    static SLOT: LazyLock<Regex> = LazyLock::new(|| super::constant_regex("\u{E000}([0-9]+)\u{E001}"));
+    static PRE_OPEN: LazyLock<Regex> = LazyLock::new(|| super::constant_regex(r"(?is)^<pre[^>]*>\s*(<code)?"));
     SLOT.replace_all(html, |caps: &regex::Captures| {
         let Some(pre) = caps[1].parse::<usize>().ok().and_then(|i| pres.get(i)) else { return String::new() };
         // A bare <pre> becomes <pre><code>, which the converter turns into a fenced block.
@@ -411,12 +410,10 @@ fn restore_pre(html: &str, pres: &[String]) -> String {
 /// `[caption id="…" align="…" width="300"]<a><img></a> The caption[/caption]` (and the older
 /// `caption="…"` attribute form) → `<figure>` with a `<figcaption>`.
 fn replace_captions(html: &str) -> String {
-    static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?is)\[(?:wp_)?caption([^\]]*)\](.*?)\[/(?:wp_)?caption\]").expect("valid regex")
-    });
-    static MEDIA: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?is)^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$").expect("valid regex")
-    });
+    static CAPTION: LazyLock<Regex> =
+        LazyLock::new(|| super::constant_regex(r"(?is)\[(?:wp_)?caption([^\]]*)\](.*?)\[/(?:wp_)?caption\]"));
+    static MEDIA: LazyLock<Regex> =
+        LazyLock::new(|| super::constant_regex(r"(?is)^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$"));
     CAPTION
         .replace_all(html, |caps: &regex::Captures| {
             let attrs = shortcode_attributes(&caps[1]);
@@ -437,15 +434,14 @@ fn replace_captions(html: &str) -> String {
 
 /// `[embed]https://…[/embed]` → the URL on a line of its own (then a link, like other embeds).
 fn replace_embed_shortcodes(html: &str) -> String {
-    static EMBED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?is)\[embed[^\]]*\](.*?)\[/embed\]").expect("valid regex"));
+    static EMBED: LazyLock<Regex> = LazyLock::new(|| super::constant_regex(r"(?is)\[embed[^\]]*\](.*?)\[/embed\]"));
     EMBED.replace_all(html, |caps: &regex::Captures| format!("\n\n{}\n\n", caps[1].trim())).into_owned()
 }
 
 /// `key="value" key='value' key=value` pairs of a shortcode.
 fn shortcode_attributes(text: &str) -> Vec<(String, String)> {
     static ATTR: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))"#).expect("valid regex"));
+        LazyLock::new(|| super::constant_regex(r#"([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))"#));
     ATTR.captures_iter(text)
         .map(|c| {
             let value = c.get(2).or(c.get(3)).or(c.get(4)).map_or("", |m| m.as_str());
@@ -457,8 +453,7 @@ fn shortcode_attributes(text: &str) -> Vec<(String, String)> {
 /// Lists shortcodes that are left in the text: they show as written until someone replaces
 /// them by hand.
 fn report_unknown_shortcodes(html: &str, notes: &mut Vec<Note>) {
-    static OPEN: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\[([a-zA-Z][\w-]*)(\s+[^\]]*?)?\s*/?\]").expect("valid regex"));
+    static OPEN: LazyLock<Regex> = LazyLock::new(|| super::constant_regex(r"\[([a-zA-Z][\w-]*)(\s+[^\]]*?)?\s*/?\]"));
     let mut seen = BTreeSet::new();
     for caps in OPEN.captures_iter(html) {
         let name = caps[1].to_string();
@@ -477,8 +472,7 @@ fn report_unknown_shortcodes(html: &str, notes: &mut Vec<Note>) {
 /// (`<https://…>` in the Markdown), so no third-party player loads unless the reader follows
 /// it. The URL is set aside behind a placeholder so the HTML converter does not escape it.
 fn set_aside_bare_url_lines(html: &str, embeds: &mut Vec<String>) -> String {
-    static BARE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"^\s*(https?://[^\s<>"'&]+)\s*$"#).expect("valid regex"));
+    static BARE: LazyLock<Regex> = LazyLock::new(|| super::constant_regex(r#"^\s*(https?://[^\s<>"'&]+)\s*$"#));
     html.lines()
         .map(|line| match BARE.captures(line) {
             Some(c) => {
@@ -495,7 +489,7 @@ fn set_aside_bare_url_lines(html: &str, embeds: &mut Vec<String>) -> String {
 /// tables need a header row. It is kept as HTML, on lines without blank ones so that it stays
 /// one HTML block.
 fn set_aside_headerless_tables(html: &str, aside: &mut Vec<String>) -> String {
-    static TABLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?is)<table\b.*?</table>").expect("valid regex"));
+    static TABLE: LazyLock<Regex> = LazyLock::new(|| super::constant_regex(r"(?is)<table\b.*?</table>"));
     TABLE
         .replace_all(html, |caps: &regex::Captures| {
             let table = &caps[0];

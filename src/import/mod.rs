@@ -16,11 +16,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 pub use report::ImportReport;
 
 use crate::config::CONFIG_FILE;
+use crate::content::front_matter::FrontMatter;
 use crate::error::{Error, Location, Result};
 use convert::{Converter, Note};
 use plan::{Index, Kind, Plan, Planned};
@@ -53,7 +53,7 @@ const BATCH: usize = 256;
 pub fn import_wordpress(opts: &ImportOptions) -> Result<ImportReport> {
     check_destination(opts)?;
     let index = read_index(&opts.export)?;
-    let permalink = destination_permalink(&opts.into);
+    let permalink = destination_permalink(&opts.into)?;
     let media = media::MediaPlaces::new(index.base_url(), opts.uploads.as_deref());
     let plan = plan::plan(&index, &permalink, &media);
     let mut report = ImportReport::new(opts, &index);
@@ -196,12 +196,20 @@ fn read_index(export: &Path) -> Result<Index> {
 
 /// The destination site's permalink pattern: its own when it has a `site.yaml`, else the
 /// default one the imported `site.yaml` will use.
-fn destination_permalink(root: &Path) -> crate::permalink::PermalinkPattern {
-    let configured = crate::config::Config::load(root, Some("https://example.org/")).ok().map(|c| c.permalink);
+fn destination_permalink(root: &Path) -> Result<crate::permalink::PermalinkPattern> {
+    let configured = crate::config::Config::load(root, Some("https://example.org/")).ok().map(|c| Ok(c.permalink));
     configured.unwrap_or_else(|| {
-        crate::permalink::PermalinkPattern::parse("/:year/:month/:slug/")
-            .expect("the default permalink pattern is valid")
+        crate::permalink::PermalinkPattern::parse(&crate::config::ConfigFile::default().permalink)
+            .map_err(|msg| Error::config(Location::file(CONFIG_FILE), msg))
     })
+}
+
+/// A regular expression written as a constant in the importer's source. An invalid one is a
+/// bug in pamphlet, never in the export, and panics the first time it is used (the importer's
+/// tests use every one), so this is the one place its panic is allowed.
+#[allow(clippy::expect_used)]
+fn constant_regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("the importer's patterns are constants")
 }
 
 /// What the second pass needs besides the item itself.
@@ -260,28 +268,31 @@ fn import_item(item: &Item, context: &ItemContext, converter: &Converter) -> Res
     let summary = Some(html_to_text(&item.excerpt)).filter(|s| !s.is_empty());
     let lang = language(item, &title, &context.index.channel.language);
     let front = FrontMatter {
-        title: &title,
-        date: planned.date.as_deref().filter(|_| planned.kind == Kind::Post),
-        updated: planned.updated.as_deref(),
+        title: Some(title.clone()),
+        date: planned.date.clone().filter(|_| planned.kind == Kind::Post),
+        updated: planned.updated.clone(),
         // A login without letters or digits cannot make an author page: left out.
         author: (planned.kind == Kind::Post && !crate::slug::slugify(&item.creator).is_empty())
-            .then_some(item.creator.as_str()),
+            .then(|| item.creator.clone())
+            .into_iter()
+            .collect(),
         categories: terms(item, "category", |t| context.plan.category_paths.get(&t.nicename).cloned()),
         tags: terms(item, "post_tag", tag_name),
         summary,
-        slug: (planned.kind == Kind::Post).then_some(planned.slug.as_str()),
+        slug: (planned.kind == Kind::Post).then(|| planned.slug.clone()),
         draft,
         lang,
         image: featured.as_ref().map(|f| f.url.clone()),
         image_caption: featured.as_ref().and_then(|f| f.caption.clone()),
         image_alt: featured.as_ref().and_then(|f| f.alt.clone()),
         aliases: planned.aliases.clone(),
+        ..FrontMatter::default()
     };
     let cannot_write = |what: &str, e: &dyn std::fmt::Display| {
         Error::output(&planned.file, format!("cannot write the {what} of WordPress item {}: {e}", item.id))
     };
-    let yaml = serde_yaml::to_string(&front).map_err(|e| cannot_write("front matter", &e))?;
-    let text = format!("---\n{yaml}---\n{}", converted.markdown);
+    let front = front.to_yaml_block().map_err(|e| cannot_write("front matter", &e))?;
+    let text = format!("{front}{}", converted.markdown);
     let approved: Vec<&wxr::Comment> = item.comments.iter().filter(|c| c.approved == "1").collect();
     let comments_json = if context.comments && !approved.is_empty() {
         Some(serde_json::to_string_pretty(&approved).map_err(|e| cannot_write("comments", &e))?)
@@ -299,38 +310,6 @@ fn import_item(item: &Item, context: &ItemContext, converter: &Converter) -> Res
         comments_json,
         planned,
     }))
-}
-
-/// Front matter of an imported post or page, in the order an editor reads it.
-#[derive(Serialize)]
-struct FrontMatter<'a> {
-    title: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    updated: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    author: Option<&'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    categories: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tags: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    slug: Option<&'a str>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    draft: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lang: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    image_caption: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    image_alt: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    aliases: Vec<String>,
 }
 
 /// A tag's name, or its decoded slug when the name has no letters or digits to make a URL from

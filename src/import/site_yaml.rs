@@ -2,14 +2,13 @@
 //! the category tree (parents first, in WordPress's order, with descriptions and slugs), and
 //! the main navigation menu as `menu:` links.
 
-use std::collections::HashMap;
-
-use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
 
 use super::html_to_text;
 use super::links::decode_path;
 use super::plan::{Index, Plan, category_parent};
 use super::wxr::{Item, Term};
+use crate::config::{AuthorConfig, CategoryConfig, ConfigFile, MenuLink};
 use crate::slug::slugify;
 
 /// The generated file and what became of the menu.
@@ -23,62 +22,21 @@ pub struct SiteYaml {
     pub menu_skipped: usize,
 }
 
-#[derive(Serialize)]
-struct Site {
-    title: String,
-    base_url: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    description: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    language: String,
-    /// login → details, in the export's order.
-    #[serde(skip_serializing_if = "serde_yaml::Mapping::is_empty")]
-    authors: serde_yaml::Mapping,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    categories: Vec<Category>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    menu: Vec<MenuLink>,
-}
-
-#[derive(Serialize)]
-struct Author {
-    name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    first_name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    last_name: String,
-}
-
-#[derive(Serialize)]
-struct Category {
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    slug: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    children: Vec<Category>,
-}
-
-#[derive(Serialize)]
-struct MenuLink {
-    name: String,
-    url: String,
-}
-
 /// Builds `site.yaml` for the export.
 pub fn site_yaml(index: &Index, plan: &Plan) -> crate::error::Result<SiteYaml> {
     let channel = &index.channel;
     let base_url = if channel.link.ends_with('/') { channel.link.clone() } else { format!("{}/", channel.link) };
     let (menu, menu_skipped) = menu(index, plan);
-    let site = Site {
+    let categories = category_tree(&index.categories, &plan.category_names);
+    let site = ConfigFile {
         title: Some(html_to_text(&channel.title)).filter(|t| !t.is_empty()).unwrap_or_else(|| "My publication".into()),
         base_url,
         description: html_to_text(&channel.description),
         language: channel.language.clone(),
         authors: authors(index),
-        categories: category_tree(&index.categories, &plan.category_names),
+        categories: Some(categories).filter(|tree| !tree.is_empty()),
         menu,
+        ..ConfigFile::default()
     };
     let yaml = serde_yaml::to_string(&site)
         .map_err(|e| crate::error::Error::output("site.yaml", format!("cannot write the imported site.yaml: {e}")))?;
@@ -88,18 +46,25 @@ pub fn site_yaml(index: &Index, plan: &Plan) -> crate::error::Result<SiteYaml> {
     Ok(SiteYaml { text, menu_links: site.menu.len(), menu_skipped })
 }
 
-/// `login: { name, first_name, last_name }`; e-mail addresses are left out on purpose.
-fn authors(index: &Index) -> serde_yaml::Mapping {
-    let mut map = serde_yaml::Mapping::new();
+/// `login: { name, first_name, last_name }`, by login as `site.yaml` is read; e-mail addresses
+/// are left out on purpose.
+fn authors(index: &Index) -> BTreeMap<String, AuthorConfig> {
+    let given = |name: &str| Some(name.to_string()).filter(|n| !n.is_empty());
+    let mut map = BTreeMap::new();
     for a in index.authors.iter().filter(|a| !a.login.is_empty()) {
         let full = format!("{} {}", a.first_name, a.last_name).trim().to_string();
         let name =
             [&a.display_name, &full, &a.login].into_iter().find(|n| !n.trim().is_empty()).cloned().unwrap_or_default();
-        let author =
-            Author { name: html_to_text(&name), first_name: a.first_name.clone(), last_name: a.last_name.clone() };
-        if let Ok(value) = serde_yaml::to_value(author) {
-            map.insert(serde_yaml::Value::String(a.login.clone()), value);
-        }
+        let author = AuthorConfig {
+            name: html_to_text(&name),
+            bio: None,
+            twitter: None,
+            avatar: None,
+            url: None,
+            first_name: given(&a.first_name),
+            last_name: given(&a.last_name),
+        };
+        map.insert(a.login.clone(), author);
     }
     map
 }
@@ -107,7 +72,7 @@ fn authors(index: &Index) -> serde_yaml::Mapping {
 /// The category tree, parents before children, siblings in the export's order, named as
 /// `names` says. A category whose WordPress slug differs from the one its name gives keeps its
 /// slug, so old category addresses (`/category/parent/child/`) stay the same.
-fn category_tree(categories: &[Term], names: &HashMap<String, String>) -> Vec<Category> {
+fn category_tree(categories: &[Term], names: &HashMap<String, String>) -> Vec<CategoryConfig> {
     let known: HashMap<&str, &Term> = categories.iter().map(|t| (t.slug.as_str(), t)).collect();
     let mut children: HashMap<&str, Vec<&Term>> = HashMap::new();
     let mut roots = Vec::new();
@@ -126,14 +91,14 @@ fn category_node<'a>(
     children: &HashMap<&str, Vec<&'a Term>>,
     names: &HashMap<String, String>,
     visited: &mut std::collections::HashSet<&'a str>,
-) -> Option<Category> {
+) -> Option<CategoryConfig> {
     if !visited.insert(term.slug.as_str()) {
         return None;
     }
     let name = names.get(&term.slug)?.clone();
     let slug = decode_path(&term.slug);
     let kids = children.get(term.slug.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-    Some(Category {
+    Some(CategoryConfig {
         slug: (slugify(&name) != slug && !slugify(&slug).is_empty()).then_some(slug),
         description: Some(html_to_text(&term.description)).filter(|d| !d.is_empty()),
         children: kids.iter().filter_map(|c| category_node(c, children, names, visited)).collect(),
@@ -193,9 +158,8 @@ fn is_placeholder(item: &Item) -> bool {
 /// A block-theme menu (a `wp_navigation` item): its `navigation-link` blocks, and for a
 /// `page-list` block every top-level page. Submenus' children are lifted to the top.
 fn block_menu(content: &str, index: &Index, plan: &Plan) -> (Vec<MenuLink>, usize) {
-    static BLOCK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"<!--\s*wp:([a-z-]+)(\s+\{.*?\})?\s*/?-->").expect("valid regex")
-    });
+    static BLOCK: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| super::constant_regex(r"<!--\s*wp:([a-z-]+)(\s+\{.*?\})?\s*/?-->"));
     let mut links = Vec::new();
     let mut skipped = 0;
     for caps in BLOCK.captures_iter(content) {

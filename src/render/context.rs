@@ -288,49 +288,6 @@ pub struct SiteView {
     pub languages: Vec<LanguageView>,
 }
 
-impl SiteView {
-    /// Equal in everything but `recent` (which changes whenever one of the five newest
-    /// articles' cards does, and which few templates show).
-    pub fn same_apart_from_recent(&self, other: &SiteView) -> bool {
-        // Destructured so that a new field cannot be forgotten here.
-        let SiteView {
-            title,
-            description,
-            base_url,
-            url,
-            language,
-            dir,
-            categories,
-            menu,
-            authors,
-            recent: _,
-            theme,
-            extra,
-            generator,
-            feed_url,
-            query_redirects,
-            search_parts,
-            languages,
-        } = self;
-        *title == other.title
-            && *description == other.description
-            && *base_url == other.base_url
-            && *url == other.url
-            && *language == other.language
-            && *dir == other.dir
-            && *categories == other.categories
-            && *menu == other.menu
-            && *authors == other.authors
-            && *theme == other.theme
-            && *extra == other.extra
-            && *feed_url == other.feed_url
-            && *query_redirects == other.query_redirects
-            && *search_parts == other.search_parts
-            && *languages == other.languages
-            && *generator == other.generator
-    }
-}
-
 /// A full article, available as `article` in `article.html`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArticleView<'a> {

@@ -2,7 +2,6 @@
 //! Produces [`OutputFile`]s and never touches the disk.
 
 pub mod context;
-pub mod select;
 pub mod seo;
 
 use std::borrow::Cow;
@@ -21,7 +20,6 @@ use crate::permalink::page_path;
 use crate::site::{ArticleId, Site};
 use crate::theme::Theme;
 use context::{ArticleSummaryView, PagerLink, PaginatorView, SiteView, ViewBuilder};
-pub use select::Selection;
 use seo::{ListSubject, SeoBuilder, SeoView};
 
 /// The optional template for the search page; a theme without it gets no search page.
@@ -35,7 +33,8 @@ pub struct Renderer {
     tera: Tera,
     /// Template name → the file it came from, for error messages.
     origins: BTreeMap<String, PathBuf>,
-    /// Template name → its text, to tell which templates one includes (see [`select`]).
+    /// Template name → its text, to tell which templates one includes (the dev server asks,
+    /// through [`Renderer::template_sources`]).
     sources: BTreeMap<String, String>,
     /// Whether some template may read `paginator.pages`. The home page of a 50,000-article
     /// site has 5,000 list pages, each of which would carry 5,000 links: building and walking
@@ -46,22 +45,49 @@ pub struct Renderer {
     strings: Arc<Strings>,
 }
 
+/// Which outputs [`Renderer::render_selected`] renders besides the index and alias pages,
+/// which are few and always rendered: every one ([`Everything`]) for a build, only what an edit
+/// touched for the dev server (its `serve::select::Selection`).
+pub trait OutputFilter: Sync {
+    /// Whether to render article `id`'s page.
+    fn article(&self, id: ArticleId) -> bool;
+    /// Whether to render the page at `index` of [`Site::pages`].
+    fn page(&self, index: usize) -> bool;
+    /// Whether to render a list page of `template` that shows `items`.
+    fn list_page(&self, template: &str, items: &[ArticleId]) -> bool;
+}
+
+/// Every output.
+pub struct Everything;
+
+impl OutputFilter for Everything {
+    fn article(&self, _: ArticleId) -> bool {
+        true
+    }
+    fn page(&self, _: usize) -> bool {
+        true
+    }
+    fn list_page(&self, _: &str, _: &[ArticleId]) -> bool {
+        true
+    }
+}
+
 /// The views every output is rendered from, computed once per build: each article's card and
 /// the `site` variable. The dev server keeps them to compare one build with the next.
-pub struct SiteViews {
+pub struct SharedViews {
     /// Card views, by [`ArticleId`].
     pub summaries: Vec<ArticleSummaryView>,
     /// The `site` variable.
     pub site: SiteView,
 }
 
-impl SiteViews {
+impl SharedViews {
     /// The views of `site`.
-    pub fn new(site: &Site) -> SiteViews {
+    pub fn new(site: &Site) -> SharedViews {
         let views = ViewBuilder::new(site);
         let summaries: Vec<ArticleSummaryView> = site.articles.par_iter().map(|a| views.article_summary(a)).collect();
         let site = views.site(&summaries);
-        SiteViews { summaries, site }
+        SharedViews { summaries, site }
     }
 }
 
@@ -158,19 +184,24 @@ impl Renderer {
         self.tera.render(template, ctx).map_err(|e| template_error(&e, &self.origins))
     }
 
+    /// Template name → its text, as the theme has them.
+    pub fn template_sources(&self) -> &BTreeMap<String, String> {
+        &self.sources
+    }
+
     /// Renders every article, page, list, index and alias page of `site`, and the search page
     /// when search is on and the theme has [`SEARCH_TEMPLATE`].
     pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>> {
-        self.render_selected(site, &SiteViews::new(site), &Selection::all())
+        self.render_selected(site, &SharedViews::new(site), &Everything)
     }
 
     /// Renders the outputs of `site` that `selection` asks for (index and alias pages, which
-    /// are few and cheap, always). `site_views` must be [`SiteViews::new`] of `site`.
+    /// are few and cheap, always). `site_views` must be [`SharedViews::new`] of `site`.
     pub fn render_selected(
         &self,
         site: &Site,
-        site_views: &SiteViews,
-        selection: &Selection,
+        site_views: &SharedViews,
+        selection: &dyn OutputFilter,
     ) -> Result<Vec<OutputFile>> {
         self.render_into(site, site_views, selection, &Ok)
     }
@@ -181,8 +212,8 @@ impl Renderer {
     pub fn render_into<T: Send>(
         &self,
         site: &Site,
-        site_views: &SiteViews,
-        selection: &Selection,
+        site_views: &SharedViews,
+        selection: &dyn OutputFilter,
         sink: &(impl Fn(OutputFile) -> Result<T> + Sync),
     ) -> Result<Vec<T>> {
         let views = ViewBuilder::new(site);
@@ -222,7 +253,8 @@ impl Renderer {
                 base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
             ctx.insert("article", &view);
             ctx.insert("alternates", &views.document_alternates(&site.articles[id].article.common));
-            let (card, json_ld) = seo.article(id, view.summary_view);
+            let (card, json_ld) =
+                seo.article(id, view.summary_view).map_err(|e| seo::json_ld_error(&site.articles[id].path, &e))?;
             insert_seo(&mut ctx, &card, &json_ld);
             let html = self.render("article.html", &ctx)?;
             Ok(OutputFile::html(
@@ -236,7 +268,9 @@ impl Renderer {
             let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
             ctx.insert("page", &view);
             ctx.insert("alternates", &views.document_alternates(&p.page.common));
-            let (card, json_ld) = seo.page(p, view.title, &view.permalink, view.image.as_ref(), &view.lang);
+            let (card, json_ld) = seo
+                .page(p, view.title, &view.permalink, view.image.as_ref(), &view.lang)
+                .map_err(|e| seo::json_ld_error(&p.page.path, &e))?;
             insert_seo(&mut ctx, &card, &json_ld);
             let html = self.render("page.html", &ctx)?;
             Ok(OutputFile::html(&p.page.path, html, Origin::Source(p.page.common.source.clone())))
@@ -438,7 +472,8 @@ impl Renderer {
         if let Some((name, value)) = &listing.subject {
             ctx.insert_value(*name, value.clone());
         }
-        let (card, json_ld) = seo.list(&listing.seo, &views.permalink(&path), number, lang);
+        let (card, json_ld) =
+            seo.list(&listing.seo, &views.permalink(&path), number, lang).map_err(|e| seo::json_ld_error(&path, &e))?;
         insert_seo(&mut ctx, &card, &json_ld);
         let html = self.render(listing.template, &ctx)?;
         Ok(OutputFile::html(&path, html, Origin::Generated(listing.origin.clone())))

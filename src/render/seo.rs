@@ -173,7 +173,7 @@ impl<'a> SeoBuilder<'a> {
     }
 
     /// An article's card and `NewsArticle`.
-    pub fn article(&self, id: ArticleId, view: &ArticleSummaryView) -> (SeoView, String) {
+    pub fn article(&self, id: ArticleId, view: &ArticleSummaryView) -> serde_json::Result<(SeoView, String)> {
         let a = &self.site.articles[id];
         let mut seo =
             Self::with_image(self.plain(&view.title, &view.permalink, false, &view.lang), view.image.as_ref());
@@ -226,8 +226,8 @@ impl<'a> SeoBuilder<'a> {
                 })
                 .collect(),
         };
-        let json_ld = script_safe_json(&json);
-        (seo, json_ld)
+        let json_ld = script_safe_json(&json)?;
+        Ok((seo, json_ld))
     }
 
     /// A page's card and `WebPage`.
@@ -238,7 +238,7 @@ impl<'a> SeoBuilder<'a> {
         permalink: &str,
         image: Option<&ImageView>,
         lang: &str,
-    ) -> (SeoView, String) {
+    ) -> serde_json::Result<(SeoView, String)> {
         let mut seo = Self::with_image(self.plain(title, permalink, false, lang), image);
         seo.description = p.page.common.summary.clone();
         let json = WebPage {
@@ -249,14 +249,20 @@ impl<'a> SeoBuilder<'a> {
             url: permalink,
             publisher: self.organization(),
         };
-        let json_ld = script_safe_json(&json);
-        (seo, json_ld)
+        let json_ld = script_safe_json(&json)?;
+        Ok((seo, json_ld))
     }
 
     /// A list page's card (`canonical` is the page's own URL, page 2 and later included) and
     /// structured data: `WebSite` on the home page, `BreadcrumbList` on category and tag pages,
     /// `ProfilePage` on author pages. Its words are in `lang`, the page's language.
-    pub fn list(&self, subject: &ListSubject, canonical: &str, page_number: usize, lang: &str) -> (SeoView, String) {
+    pub fn list(
+        &self,
+        subject: &ListSubject,
+        canonical: &str,
+        page_number: usize,
+        lang: &str,
+    ) -> serde_json::Result<(SeoView, String)> {
         let site = self.site;
         let config = &site.config;
         let home = LinkView { name: config.title.clone(), url: self.views.permalink("/") };
@@ -287,7 +293,7 @@ impl<'a> SeoBuilder<'a> {
                         query_input: "required name=search_term_string",
                     }),
                 };
-                (seo, script_safe_json(&json))
+                Ok((seo, script_safe_json(&json)?))
             }
             ListSubject::Category(id) => {
                 let node = &site.categories.nodes[id];
@@ -305,7 +311,7 @@ impl<'a> SeoBuilder<'a> {
                     name: site.categories.nodes[c].name.clone(),
                     url: self.views.permalink(&site.categories.nodes[c].path),
                 }));
-                (seo, script_safe_json(&breadcrumbs(&trail)))
+                Ok((seo, script_safe_json(&breadcrumbs(&trail))?))
             }
             ListSubject::Tag(id) => {
                 let tag = &site.tags[id];
@@ -322,7 +328,7 @@ impl<'a> SeoBuilder<'a> {
                     LinkView { name: self.say(lang, "tags_title", &[], "Tags"), url: self.views.permalink("/tags/") },
                     LinkView { name: tag.name.clone(), url: self.views.permalink(&path) },
                 ];
-                (seo, script_safe_json(&breadcrumbs(&trail)))
+                Ok((seo, script_safe_json(&breadcrumbs(&trail))?))
             }
             ListSubject::Author(id) => {
                 let author = self.views.author(id);
@@ -348,7 +354,7 @@ impl<'a> SeoBuilder<'a> {
                     url: canonical,
                     main_entity: Person { kind: "Person", name: &author.name, url: &author.permalink },
                 };
-                (seo, script_safe_json(&json))
+                Ok((seo, script_safe_json(&json)?))
             }
         }
     }
@@ -367,8 +373,10 @@ impl<'a> SeoBuilder<'a> {
 /// Serialises `value` as JSON that is safe inside a `<script>` element: `<`, `>` and `&` become
 /// `\u003c`, `\u003e` and `\u0026` (so `</script>` and `<!--` cannot end or confuse the
 /// element), and U+2028/U+2029 are escaped for old JavaScript parsers. Still the same JSON.
-pub fn script_safe_json<T: Serialize>(value: &T) -> String {
-    let json = serde_json::to_string(value).unwrap_or_default();
+/// Fails only when `value` cannot be JSON (a map with keys that are not strings): the page
+/// then fails to build, rather than going out with empty structured data.
+pub fn script_safe_json<T: Serialize>(value: &T) -> serde_json::Result<String> {
+    let json = serde_json::to_string(value)?;
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
@@ -380,7 +388,12 @@ pub fn script_safe_json<T: Serialize>(value: &T) -> String {
             c => out.push(c),
         }
     }
-    out
+    Ok(out)
+}
+
+/// The error of a page (at site path `path`) whose structured data could not be written.
+pub fn json_ld_error(path: &str, e: &serde_json::Error) -> crate::error::Error {
+    crate::error::Error::output(path, format!("cannot write the page's structured data (JSON-LD): {e}"))
 }
 
 fn breadcrumbs(trail: &[LinkView]) -> BreadcrumbList<'_> {
@@ -549,7 +562,7 @@ mod tests {
     #[test]
     fn script_breaking_sequences_are_escaped_and_the_json_still_parses() {
         let trail = [LinkView { name: "A \"quoted\" </script><!-- & \u{2028}".into(), url: "https://x.org/".into() }];
-        let json = script_safe_json(&breadcrumbs(&trail));
+        let json = script_safe_json(&breadcrumbs(&trail)).unwrap();
         assert!(!json.contains('<') && !json.contains('>') && !json.contains('&'), "{json}");
         assert!(json.contains(r#"A \"quoted\" \u003c/script\u003e\u003c!-- \u0026 \u2028"#), "{json}");
         let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();

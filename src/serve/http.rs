@@ -61,24 +61,31 @@ pub fn handle(state: &ServeState, request: tiny_http::Request) {
     let _ = match reply {
         Reply::Body { status, content_type, body, security } => {
             let len = body.len();
-            let mut headers = vec![header("Content-Type", content_type), header("Cache-Control", "no-store")];
-            headers.extend(security.iter().map(|(name, value)| header(name, value)));
+            let ours: [(&str, &str); 2] = [("Content-Type", content_type), ("Cache-Control", "no-store")];
+            let theirs = security.iter().map(|(name, value)| (*name, value.as_str()));
+            let headers: Vec<_> =
+                ours.into_iter().chain(theirs).filter_map(|(name, value)| header(name, value)).collect();
             let response =
                 tiny_http::Response::new(tiny_http::StatusCode(status), headers, Cursor::new(body), Some(len), None);
             request.respond(response)
         }
-        Reply::Redirect { status, location } => request.respond(
-            tiny_http::Response::empty(tiny_http::StatusCode(status))
-                .with_header(header("Location", &location))
-                .with_header(header("Cache-Control", "no-store")),
-        ),
+        Reply::Redirect { status, location } => {
+            let mut response = tiny_http::Response::empty(tiny_http::StatusCode(status));
+            for h in [header("Location", &location), header("Cache-Control", "no-store")].into_iter().flatten() {
+                response.add_header(h);
+            }
+            request.respond(response)
+        }
         Reply::Events => stream_events(state, request),
     };
 }
 
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    // Names are ours; values are content types, or URLs passed through `percent::encode_for_header`.
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
+/// A response header, `None` when it cannot be sent: HTTP/1.1 headers are ASCII. Ours always
+/// are (content types, and URLs passed through `urls::encode_for_header`); a security policy
+/// built from a site's content (an embed host's name) might not be, and the preview then goes
+/// without that header rather than failing the request.
+fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
 /// Writes the event stream by hand: tiny_http's own chunked responses buffer their output,

@@ -8,11 +8,13 @@
 //! They share a [`state::ServeState`]. The library prints nothing: the caller gets
 //! [`ServeEvent`]s and decides what to show.
 
+pub mod content_cache;
 pub mod http;
 pub mod images;
 pub mod overlay;
 pub mod rebuild;
 pub mod reload;
+pub mod select;
 pub mod state;
 pub mod watch;
 

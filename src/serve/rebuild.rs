@@ -20,17 +20,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use super::content_cache::{ContentCache, RACY_WINDOW, same_apart_from_body};
 use super::images::{ImageJob, Jobs};
+use super::select::{Build, Selection};
 use super::state::SiteFiles;
 use super::watch::Change;
-use crate::content::{self, ContentCache};
 use crate::error::{Error, IoResultExt, Result};
 use crate::headers::PageSources;
 use crate::output::{self, Contents, Data, Origin, OutputFile};
 use crate::pipeline::{self, Prepared, Purpose, Reuse};
 use crate::render::context::{ArticleSummaryView, ViewBuilder};
-use crate::render::select::Build;
-use crate::render::{Renderer, Selection, SiteViews};
+use crate::render::{Renderer, SharedViews};
 use crate::site::{ArticleId, Site};
 use crate::{BuildOptions, markdown};
 
@@ -78,7 +78,7 @@ impl Phases {
 /// The last good build, kept to compare the next one with.
 struct LastGood {
     site: Site,
-    views: SiteViews,
+    views: SharedViews,
     renderer: Renderer,
     /// Rendered outputs: site path → bytes and what produced it.
     rendered: HashMap<String, (Arc<[u8]>, Origin)>,
@@ -86,9 +86,6 @@ struct LastGood {
     copy_paths: Vec<String>,
     files: Arc<SiteFiles>,
 }
-
-/// How recent a modification time must be for the byte cache not to trust it.
-const RACY_WINDOW: Duration = Duration::from_secs(2);
 
 /// A file's identity for the byte cache.
 type CopyStamp = (Option<SystemTime>, u64);
@@ -131,7 +128,7 @@ impl Security {
         old: Option<&SiteFiles>,
         changed: &mut Vec<String>,
     ) {
-        for path in pages.iter().filter(|p| crate::headers::is_html_page(p)) {
+        for path in pages.iter().filter(|p| crate::output::is_html_path(p)) {
             match files.files.get(path.as_str()) {
                 Some(bytes) => self.pages.insert(path.clone(), PageSources::of_html(bytes)),
                 None => self.pages.remove(path),
@@ -206,7 +203,7 @@ impl Rebuilder {
         let Prepared { site, renderer, statics, markdown, pending_images, .. } = self.load(&mut phases)?;
         // With this build's shortcodes, so that an edited article is parsed as a build would.
         self.markdown = markdown;
-        let views = SiteViews::new(&site);
+        let views = SharedViews::new(&site);
         phases.mark("views");
         let selection = match &self.last {
             Some(last) => Selection::between(
@@ -313,7 +310,7 @@ impl Rebuilder {
                 Ok(None) => return None,
                 Err(e) => return Some(Err(e)),
             };
-            if !content::same_apart_from_body(&last.site.articles[id].article, &article) {
+            if !same_apart_from_body(&last.site.articles[id].article, &article) {
                 return None;
             }
             edits.push((id, article));
@@ -340,7 +337,7 @@ impl Rebuilder {
         let edited: Vec<ArticleId> = cards.iter().map(|(id, _)| *id).collect();
         let mut outputs = match last.renderer.render_selected(&last.site, &last.views, &selection).and_then(|mut o| {
             // The edited articles' feed entries carry their bodies.
-            o.extend(crate::feeds::feeds_containing(&last.site, &edited)?);
+            o.extend(feeds_containing(&last.site, &edited)?);
             Ok(o)
         }) {
             Ok(outputs) => outputs,
@@ -532,6 +529,12 @@ fn changed_paths(old: Option<&SiteFiles>, new: &SiteFiles) -> Vec<String> {
     changed.sort();
     changed.dedup();
     changed
+}
+
+/// Only the feeds that list one of `ids`: after an edit to those articles' bodies, which
+/// changes nothing else in any feed.
+fn feeds_containing(site: &Site, ids: &[ArticleId]) -> Result<Vec<OutputFile>> {
+    crate::feeds::feeds_where(site, |listed| listed.iter().any(|a| ids.contains(a)))
 }
 
 #[cfg(test)]

@@ -3,6 +3,10 @@
 //! each test binary links the whole crate with its dependencies, which dominated the wait after
 //! every change (README, Development).
 
+// Tests may `expect`: a failed expectation is a failed test, with its message (clippy.toml's
+// allow-expect-in-tests covers only `#[test]` functions, not the helpers in `common`).
+#![allow(clippy::expect_used)]
+
 mod common;
 
 mod broken_sites;

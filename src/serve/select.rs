@@ -7,9 +7,9 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::{Renderer, SiteViews};
 use crate::content::Common;
-use crate::render::context::ViewBuilder;
+use crate::render::context::{SiteView, ViewBuilder};
+use crate::render::{OutputFilter, Renderer, SharedViews};
 use crate::site::{ArticleId, Site};
 
 /// Templates rendered once per article, page or list page; the index pages (`tags.html`,
@@ -37,7 +37,7 @@ pub struct Build<'a> {
     /// The model.
     pub site: &'a Site,
     /// Its views.
-    pub views: &'a SiteViews,
+    pub views: &'a SharedViews,
     /// The compiled templates.
     pub renderer: &'a Renderer,
 }
@@ -58,21 +58,9 @@ impl Selection {
         !self.all && self.templates.is_empty() && self.articles.is_empty() && self.pages.is_empty()
     }
 
-    pub(crate) fn article(&self, id: ArticleId) -> bool {
-        self.all || self.templates.contains("article.html") || self.articles.contains(&id)
-    }
-
-    pub(crate) fn page(&self, index: usize) -> bool {
-        self.all || self.templates.contains("page.html") || self.pages.contains(&index)
-    }
-
-    pub(crate) fn list_page(&self, template: &str, items: &[ArticleId]) -> bool {
-        self.all || self.templates.contains(template) || items.iter().any(|id| self.listed.contains(id))
-    }
-
     /// The outputs of `new` whose inputs differ from those in `old`.
     pub fn between(old: Build, new: Build) -> Selection {
-        if !same_shape(old.site, new.site) || !old.views.site.same_apart_from_recent(&new.views.site) {
+        if !same_shape(old.site, new.site) || !same_apart_from_recent(&old.views.site, &new.views.site) {
             return Selection::all();
         }
         let edited = changed_templates(old.renderer, new.renderer);
@@ -80,7 +68,7 @@ impl Selection {
         let templates = SELECTABLE_TEMPLATES
             .iter()
             .filter(|top| {
-                new.renderer.closure(top).iter().any(|t| edited.contains(*t))
+                closure(new.renderer, top).iter().any(|t| edited.contains(*t))
                     || (recent_changed && reads_recent(new.renderer, top))
             })
             .map(|t| t.to_string())
@@ -109,9 +97,23 @@ impl Selection {
     }
 }
 
+impl OutputFilter for Selection {
+    fn article(&self, id: ArticleId) -> bool {
+        self.all || self.templates.contains("article.html") || self.articles.contains(&id)
+    }
+
+    fn page(&self, index: usize) -> bool {
+        self.all || self.templates.contains("page.html") || self.pages.contains(&index)
+    }
+
+    fn list_page(&self, template: &str, items: &[ArticleId]) -> bool {
+        self.all || self.templates.contains(template) || items.iter().any(|id| self.listed.contains(id))
+    }
+}
+
 impl Selection {
     /// The outputs that editing articles in place touches, when every edit kept the article's
-    /// place, URL and relations (see [`crate::content::same_apart_from_body`]): `edits` names
+    /// place, URL and relations (see [`super::content_cache::same_apart_from_body`]): `edits` names
     /// each edited article and whether its card changed; `recent_changed` says whether
     /// `site.recent` did. Selects what [`Selection::between`] would for such edits.
     pub fn after_edits(
@@ -139,7 +141,7 @@ impl Selection {
 
 /// Whether `top` or a template it uses mentions `recent` (the five newest cards).
 fn reads_recent(renderer: &Renderer, top: &str) -> bool {
-    renderer.closure(top).iter().any(|t| renderer.sources[*t].contains("recent"))
+    closure(renderer, top).iter().any(|t| renderer.template_sources()[*t].contains("recent"))
 }
 
 /// What an article page shows beyond its card and its neighbours' cards.
@@ -188,18 +190,59 @@ fn same_shape(a: &Site, b: &Site) -> bool {
         && a.config == b.config
 }
 
+/// Whether two `site` variables are equal in everything but `recent` (which changes whenever
+/// one of the five newest articles' cards does, and which few templates show).
+fn same_apart_from_recent(this: &SiteView, other: &SiteView) -> bool {
+    // Destructured so that a new field cannot be forgotten here.
+    let SiteView {
+        title,
+        description,
+        base_url,
+        url,
+        language,
+        dir,
+        categories,
+        menu,
+        authors,
+        recent: _,
+        theme,
+        extra,
+        generator,
+        feed_url,
+        query_redirects,
+        search_parts,
+        languages,
+    } = this;
+    *title == other.title
+        && *description == other.description
+        && *base_url == other.base_url
+        && *url == other.url
+        && *language == other.language
+        && *dir == other.dir
+        && *categories == other.categories
+        && *menu == other.menu
+        && *authors == other.authors
+        && *theme == other.theme
+        && *extra == other.extra
+        && *feed_url == other.feed_url
+        && *query_redirects == other.query_redirects
+        && *search_parts == other.search_parts
+        && *languages == other.languages
+        && *generator == other.generator
+}
+
 /// Templates added, removed or edited between two renderers.
 fn changed_templates<'a>(old: &Renderer, new: &'a Renderer) -> BTreeSet<&'a str> {
+    let (old, new) = (old.template_sources(), new.template_sources());
     let mut changed: BTreeSet<&str> = new
-        .sources
         .iter()
-        .filter(|(name, text)| old.sources.get(*name).map(String::as_str) != Some(text.as_str()))
+        .filter(|(name, text)| old.get(*name).map(String::as_str) != Some(text.as_str()))
         .map(|(n, _)| n.as_str())
         .collect();
     // A removed template changes whatever included it; it is gone from `new`, so name the
     // survivors that mention it.
-    for removed in old.sources.keys().filter(|n| !new.sources.contains_key(*n)) {
-        changed.extend(new.sources.iter().filter(|(_, text)| mentions(text, removed)).map(|(n, _)| n.as_str()));
+    for removed in old.keys().filter(|n| !new.contains_key(*n)) {
+        changed.extend(new.iter().filter(|(_, text)| mentions(text, removed)).map(|(n, _)| n.as_str()));
     }
     changed
 }
@@ -210,20 +253,19 @@ fn mentions(text: &str, name: &str) -> bool {
     text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
 }
 
-impl Renderer {
-    /// `name` and every template it uses, directly or through others.
-    fn closure(&self, name: &str) -> BTreeSet<&str> {
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        let mut todo: Vec<&str> = self.sources.get_key_value(name).map(|(n, _)| n.as_str()).into_iter().collect();
-        while let Some(current) = todo.pop() {
-            if !seen.insert(current) {
-                continue;
-            }
-            let text = &self.sources[current];
-            todo.extend(self.sources.keys().map(String::as_str).filter(|other| mentions(text, other)));
+/// `name` and every template of `renderer` it uses, directly or through others.
+fn closure<'a>(renderer: &'a Renderer, name: &str) -> BTreeSet<&'a str> {
+    let sources = renderer.template_sources();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut todo: Vec<&str> = sources.get_key_value(name).map(|(n, _)| n.as_str()).into_iter().collect();
+    while let Some(current) = todo.pop() {
+        if !seen.insert(current) {
+            continue;
         }
-        seen
+        let text = &sources[current];
+        todo.extend(sources.keys().map(String::as_str).filter(|other| mentions(text, other)));
     }
+    seen
 }
 
 #[cfg(test)]
@@ -252,9 +294,9 @@ mod tests {
                 "{% extends \"base.html\" %}{% block main %}{% include 'partials/card.html' %}{% endblock main %}",
             ),
         ]);
-        let uses: Vec<&str> = r.closure("article.html").into_iter().collect();
+        let uses: Vec<&str> = closure(&r, "article.html").into_iter().collect();
         assert_eq!(uses, vec!["article.html", "base.html", "partials/card.html"]);
-        assert_eq!(r.closure("page.html").into_iter().collect::<Vec<_>>(), vec!["page.html"]);
+        assert_eq!(closure(&r, "page.html").into_iter().collect::<Vec<_>>(), vec!["page.html"]);
     }
 
     #[test]
@@ -264,7 +306,7 @@ mod tests {
         let after =
             renderer(&[("partials/card.html", "new card"), ("index.html", "{% include \"partials/card.html\" %}")]);
         assert_eq!(changed_templates(&before, &after).into_iter().collect::<Vec<_>>(), vec!["partials/card.html"]);
-        assert!(after.closure("index.html").contains("partials/card.html"));
-        assert!(!after.closure("article.html").contains("partials/card.html"));
+        assert!(closure(&after, "index.html").contains("partials/card.html"));
+        assert!(!closure(&after, "article.html").contains("partials/card.html"));
     }
 }
