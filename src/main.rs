@@ -200,6 +200,9 @@ fn print_serve_event(event: &pamphlet::serve::ServeEvent, root: &Path) {
             println!("images: {processed} processed in the background");
         }
         ServeEvent::ImagesProcessed { .. } => {}
+        ServeEvent::SearchIndexed { files, elapsed } => {
+            println!("search: index updated in the background in {elapsed:.0?} ({files} files)");
+        }
         ServeEvent::Failed { cause, error } => {
             eprintln!("{cause}: the build failed; still serving the last good version");
             report(error, Format::Human, root);

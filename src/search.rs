@@ -380,7 +380,17 @@ fn part_files(
     previous: Option<&(impl EarlierIndex + ?Sized)>,
 ) -> Result<Vec<OutputFile>> {
     let language = site.config.language.as_str();
-    let records = part_records(site, part, parts);
+    part_files_from(part_records(site, part, parts), language, part, parts, previous)
+}
+
+/// [`part_files`] from the part's `records`.
+fn part_files_from(
+    records: Vec<SearchRecord>,
+    language: &str,
+    part: usize,
+    parts: usize,
+    previous: Option<&(impl EarlierIndex + ?Sized)>,
+) -> Result<Vec<OutputFile>> {
     let digest = part_digest(&records, language, part, parts);
     if let Some(files) = previous.and_then(|previous| reused_part(previous, part, &digest)) {
         return Ok(files);
@@ -388,6 +398,51 @@ fn part_files(
     let mut files = build_part(records, language, part)?;
     let manifest = part_manifest(part, &digest, &files);
     files.push(manifest);
+    Ok(files)
+}
+
+/// Everything indexing needs of a site, detached from it: the records of each part, and the
+/// language. `serve` takes it from each build and indexes it on a thread of its own.
+#[derive(Debug)]
+pub struct IndexInput {
+    language: String,
+    parts: Vec<Vec<SearchRecord>>,
+}
+
+/// What indexing `site` needs (`None` when `search: false`).
+pub fn index_input(site: &Site) -> Option<IndexInput> {
+    if !site.config.search {
+        return None;
+    }
+    let parts = site_part_count(site);
+    Some(IndexInput {
+        language: site.config.language.clone(),
+        parts: (0..parts).map(|part| part_records(site, part, parts)).collect(),
+    })
+}
+
+/// The search bundle of `input`, as [`search_index`] builds it for the site it came from.
+pub fn index_from(input: IndexInput, previous: Option<&(impl EarlierIndex + ?Sized)>) -> Result<Vec<OutputFile>> {
+    let parts = input.parts.len();
+    let built = input
+        .parts
+        .into_iter()
+        .enumerate()
+        .map(|(part, records)| part_files_from(records, &input.language, part, parts, previous));
+    all_parts(built)
+}
+
+/// The files of every part, or the errors of every part that failed.
+fn all_parts(built: impl Iterator<Item = Result<Vec<OutputFile>>>) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for part in built {
+        match part {
+            Ok(part) => files.extend(part),
+            Err(e) => errors.push(e),
+        }
+    }
+    Error::collect(errors)?;
     Ok(files)
 }
 
@@ -402,16 +457,8 @@ pub fn search_index(site: &Site, previous: Option<&(impl EarlierIndex + ?Sized)>
         return Ok(Vec::new());
     }
     let parts = site_part_count(site);
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for part in 0..parts {
-        match part_files(site, part, parts, previous) {
-            Ok(part) => files.extend(part),
-            Err(e) => errors.push(e),
-        }
-    }
-    Error::collect(errors)?;
-    Ok(files)
+    // Each part's records are made just before it is indexed, so that only one part's are held.
+    all_parts((0..parts).map(|part| part_files(site, part, parts, previous)))
 }
 
 #[cfg(test)]

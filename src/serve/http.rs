@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::reload::{self, EVENTS_PATH};
+use super::search::SearchFiles;
 use super::state::{ServeState, SiteFiles};
 
 /// How often an idle event stream gets a comment, so dead connections are noticed.
@@ -133,7 +134,7 @@ pub fn route(state: &ServeState, method: &str, url: &str) -> Reply {
         return html(500, inject(page.as_bytes(), None, None, &[]));
     };
     let overlay = failure.as_ref().map(|f| f.overlay.as_str());
-    match lookup(&site, &path) {
+    match lookup(&site, state.search().as_deref(), &path) {
         Found::File(site_path, bytes) => {
             let content_type = content_type(&site_path);
             if content_type.starts_with("text/html") {
@@ -203,7 +204,7 @@ enum Found {
 
 /// Looks a clean URL path up in the site: `/dir/` and `/dir/index.html` are the folder's page,
 /// `/dir` redirects to `/dir/`, and paths outside the base URL's prefix do not exist.
-fn lookup(site: &SiteFiles, url_path: &str) -> Found {
+fn lookup(site: &SiteFiles, search: Option<&SearchFiles>, url_path: &str) -> Found {
     let prefix = site.prefix.as_str();
     let site_path = if prefix == "/" {
         url_path.to_string()
@@ -219,6 +220,10 @@ fn lookup(site: &SiteFiles, url_path: &str) -> Found {
     if let Some(bytes) = site.files.get(site_path.as_str()) {
         let served_as = if site_path.ends_with('/') { format!("{site_path}index.html") } else { site_path };
         return Found::File(served_as, bytes.clone());
+    }
+    // The search index, built in the background: the latest one ready.
+    if let Some(bytes) = search.and_then(|files| files.get(site_path.as_str())) {
+        return Found::File(site_path, bytes.clone());
     }
     if let Some((job, file)) = site.later.get(site_path.as_str()) {
         // An image not processed yet: this request waits for it (the rest of the site does not).
@@ -377,21 +382,21 @@ mod tests {
     #[test]
     fn folders_are_their_index_and_redirect_without_a_slash() {
         let s = site("/", &["/", "/a/", "/style.css"]);
-        assert!(matches!(lookup(&s, "/a/"), Found::File(p, _) if p == "/a/index.html"));
-        assert!(matches!(lookup(&s, "/a/index.html"), Found::File(p, _) if p == "/a/index.html"));
-        assert!(matches!(lookup(&s, "/a"), Found::Directory));
-        assert!(matches!(lookup(&s, "/style.css"), Found::File(..)));
-        assert!(matches!(lookup(&s, "/style.css/"), Found::Nothing));
-        assert!(matches!(lookup(&s, "/b/"), Found::Nothing));
+        assert!(matches!(lookup(&s, None, "/a/"), Found::File(p, _) if p == "/a/index.html"));
+        assert!(matches!(lookup(&s, None, "/a/index.html"), Found::File(p, _) if p == "/a/index.html"));
+        assert!(matches!(lookup(&s, None, "/a"), Found::Directory));
+        assert!(matches!(lookup(&s, None, "/style.css"), Found::File(..)));
+        assert!(matches!(lookup(&s, None, "/style.css/"), Found::Nothing));
+        assert!(matches!(lookup(&s, None, "/b/"), Found::Nothing));
     }
 
     #[test]
     fn a_prefixed_site_lives_under_its_prefix() {
         let s = site("/mirror/", &["/", "/a/"]);
-        assert!(matches!(lookup(&s, "/mirror/a/"), Found::File(..)));
-        assert!(matches!(lookup(&s, "/mirror/"), Found::File(..)));
-        assert!(matches!(lookup(&s, "/mirror"), Found::Directory));
-        assert!(matches!(lookup(&s, "/"), Found::Prefix));
-        assert!(matches!(lookup(&s, "/a/"), Found::Nothing));
+        assert!(matches!(lookup(&s, None, "/mirror/a/"), Found::File(..)));
+        assert!(matches!(lookup(&s, None, "/mirror/"), Found::File(..)));
+        assert!(matches!(lookup(&s, None, "/mirror"), Found::Directory));
+        assert!(matches!(lookup(&s, None, "/"), Found::Prefix));
+        assert!(matches!(lookup(&s, None, "/a/"), Found::Nothing));
     }
 }

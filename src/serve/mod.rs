@@ -14,6 +14,7 @@ pub mod images;
 pub mod overlay;
 pub mod rebuild;
 pub mod reload;
+pub mod search;
 pub mod select;
 pub mod state;
 pub mod watch;
@@ -98,6 +99,14 @@ pub enum ServeEvent<'a> {
         elapsed: Duration,
         /// How long each step took.
         phases: &'a [(&'static str, Duration)],
+    },
+    /// The background thread built the search index of the latest build, and serves it now
+    /// (see [`search`]).
+    SearchIndexed {
+        /// Files of the index.
+        files: usize,
+        /// How long indexing took.
+        elapsed: Duration,
     },
     /// The background thread processed every image it was given (see [`images`]).
     ImagesProcessed {
@@ -209,8 +218,9 @@ pub fn start(opts: ServeOptions, on_event: OnEvent) -> Result<Server> {
     let mut rebuilder = Rebuilder::new(build);
     rebuilder.process_images_later();
     let (image_jobs, image_batches) = channel();
-    let image_jobs = opts.images_in_background.then_some(image_jobs);
-    apply(&state, &mut rebuilder, &Change::Config, "first build", &on_event, &root, image_jobs.as_ref());
+    let (search_inputs, search_jobs) = channel();
+    let workers = Workers { images: opts.images_in_background.then_some(image_jobs), search: search_inputs };
+    apply(&state, &mut rebuilder, &Change::Config, "first build", &on_event, &root, &workers);
 
     let prefix = state.site().map(|s| s.prefix.clone()).unwrap_or_else(|| "/".into());
     let host = if opts.bind.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { opts.bind };
@@ -223,14 +233,18 @@ pub fn start(opts: ServeOptions, on_event: OnEvent) -> Result<Server> {
         })?,
         spawn("pamphlet-watch", &root, {
             let (state, root, on_event, quiet) = (state.clone(), root.clone(), on_event.clone(), opts.quiet);
-            move || {
-                let images = image_jobs.as_ref();
-                watch_and_rebuild(&rx, watcher, rebuilder, &state, &on_event, &root, quiet, images);
-            }
+            move || watch_and_rebuild(&rx, watcher, rebuilder, &state, &on_event, &root, quiet, &workers)
         })?,
         spawn("pamphlet-images", &root, {
             let (state, on_event) = (state.clone(), on_event.clone());
             move || images::work(&image_batches, state.stopped(), |event| report_images(&on_event, &event))
+        })?,
+        spawn("pamphlet-search", &root, {
+            let (state, on_event) = (state.clone(), on_event.clone());
+            move || {
+                let publish = |files| state.publish_search(files);
+                search::work(&search_jobs, state.stopped(), publish, |event| report_search(&on_event, event));
+            }
         })?,
     ];
     let server = Server { addr, url, stopper, threads };
@@ -286,6 +300,24 @@ fn report_images(on_event: &OnEvent, event: &images::WorkEvent) {
     }
 }
 
+/// Tells the caller what the background search thread did.
+fn report_search(on_event: &OnEvent, event: search::SearchEvent) {
+    match event {
+        search::SearchEvent::Indexed { files, elapsed } => on_event(&ServeEvent::SearchIndexed { files, elapsed }),
+        search::SearchEvent::Failed(why) => on_event(&ServeEvent::Warning(&format!(
+            "the search index could not be built ({why}); the search page uses the one before, if any"
+        ))),
+    }
+}
+
+/// The background threads a rebuild hands work to.
+struct Workers {
+    /// Images still to process (none when they are processed when a page asks).
+    images: Option<Sender<Vec<Arc<images::ImageJob>>>>,
+    /// Each good build's search records, indexed on a thread of their own.
+    search: Sender<crate::search::IndexInput>,
+}
+
 /// Rebuilds after each batch of changes that touches the site, until told to stop.
 #[allow(clippy::too_many_arguments)]
 fn watch_and_rebuild(
@@ -296,7 +328,7 @@ fn watch_and_rebuild(
     on_event: &OnEvent,
     root: &Path,
     quiet: Duration,
-    images: Option<&Sender<Vec<Arc<images::ImageJob>>>>,
+    workers: &Workers,
 ) {
     while let Some(batch) = watch::next_batch(rx, quiet, watch::MAX_WAIT) {
         let paths = match batch {
@@ -313,7 +345,7 @@ fn watch_and_rebuild(
         if let Err(e) = watcher.refresh() {
             on_event(&ServeEvent::Warning(&e.to_string()));
         }
-        apply(state, &mut rebuilder, &change, &change.label(), on_event, root, images);
+        apply(state, &mut rebuilder, &change, &change.label(), on_event, root, workers);
     }
 }
 
@@ -326,7 +358,7 @@ fn apply(
     cause: &str,
     on_event: &OnEvent,
     root: &Path,
-    images: Option<&Sender<Vec<Arc<images::ImageJob>>>>,
+    workers: &Workers,
 ) {
     // The caller hears of each build before the pages do, so that whoever watches both (the
     // terminal, a test) sees them in that order; reporting takes microseconds.
@@ -346,11 +378,16 @@ fn apply(
             if let Some(message) = reload_message(&outcome.changed, &prefix, was_failing) {
                 state.reload.send(&message);
             }
-            if let Some(images) = images
+            if let Some(images) = &workers.images
                 && !outcome.images.is_empty()
             {
                 // A failed send means the image thread is gone (the server is stopping).
                 let _ = images.send(outcome.images);
+            }
+            // The index is built after the pages were told, on its own thread: a reload never
+            // waits for it. Its parts that did not change are reused there.
+            if let Some(input) = rebuilder.search_input() {
+                let _ = workers.search.send(input);
             }
             // Only now, with the pages told, free what the new build replaced.
             drop(replaced);

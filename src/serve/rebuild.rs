@@ -178,6 +178,12 @@ impl Rebuilder {
         self.image_timing = crate::images::Timing::Later;
     }
 
+    /// What indexing the last good build's site needs, for the background index (`None` with
+    /// `search: false`, or before a build has succeeded).
+    pub fn search_input(&self) -> Option<crate::search::IndexInput> {
+        self.last.as_ref().and_then(|last| crate::search::index_input(&last.site))
+    }
+
     /// Frees the build that the last successful rebuild replaced.
     pub fn release_previous(&mut self) {
         self.retired = None;

@@ -42,6 +42,9 @@ pub struct ServeState {
     pub reload: Reload,
     /// Set when the server stops: background work ends at the next image.
     stopped: AtomicBool,
+    /// The search index, built in the background after each build (see [`super::search`]);
+    /// `None` until the first is ready.
+    search: RwLock<Option<Arc<super::search::SearchFiles>>>,
 }
 
 impl Default for ServeState {
@@ -51,6 +54,7 @@ impl Default for ServeState {
             failure: RwLock::new(None),
             reload: Reload::new(),
             stopped: AtomicBool::new(false),
+            search: RwLock::new(None),
         }
     }
 }
@@ -72,6 +76,16 @@ impl ServeState {
         let replaced = self.site.write().unwrap_or_else(PoisonError::into_inner).replace(site);
         let was_failing = self.failure.write().unwrap_or_else(PoisonError::into_inner).take().is_some();
         (was_failing, replaced)
+    }
+
+    /// The search index served now, if one is ready.
+    pub fn search(&self) -> Option<Arc<super::search::SearchFiles>> {
+        self.search.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Serves `files` as the search index from now on.
+    pub fn publish_search(&self, files: Arc<super::search::SearchFiles>) {
+        *self.search.write().unwrap_or_else(PoisonError::into_inner) = Some(files);
     }
 
     /// Tells background work to stop.

@@ -1,6 +1,6 @@
 //! Issue 15's parity test: `pamphlet serve` serves, byte for byte, every file `pamphlet build`
-//! writes, apart from the live-reload script it injects into HTML pages and the search index it
-//! does not build (issue 19); and when the build fails, serve shows the same message, in its
+//! writes, apart from the live-reload script it injects into HTML pages, the search index
+//! included (built in the background, issue 19); and when the build fails, serve shows the same message, in its
 //! browser page and on its terminal, as `build` prints. Both sides run the real binary, on the
 //! repository's example site and on a generated 300-article site.
 
@@ -25,10 +25,6 @@ use crate::common::serve::{ServeCommand, request};
 ///   link to the published site exactly as the built ones do.
 const BUILD_FLAGS: &[&str] = &["--drafts"];
 
-/// What `serve` does not serve: the Pagefind bundle. The preview builds no search index, since
-/// that takes seconds on a large site (issue 19); every other file must be served as built.
-const SEARCH_BUNDLE: &str = "pagefind/";
-
 /// Runs `pamphlet build` on `root` into `out` with `BUILD_FLAGS`.
 fn build(root: &Path, out: &Path) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_pamphlet"))
@@ -52,10 +48,11 @@ fn build_ok(root: &Path) -> PathBuf {
 
 /// Starts `pamphlet serve` on `root`; returns it with its address and the site's path there.
 /// A free port chosen by the system (`--port 0`) is read back from the `serving` line, which
-/// the command prints only once its first build is done: no race for a port, no sleeps.
+/// the command prints only once its first build is done: no race for a port, no sleeps. The
+/// search index is built in the background: this waits for the line saying it is served too.
 fn serve(root: &Path) -> (ServeCommand, SocketAddr, String) {
     let serve = ServeCommand::spawn(root, &["--port", "0"]);
-    let (addr, prefix) = serve.serving();
+    let (addr, prefix) = serve.serving_with_search();
     (serve, addr, prefix)
 }
 
@@ -69,26 +66,19 @@ fn assert_serve_matches_build(root: &Path) -> Vec<String> {
 
 /// Checks that the server at `addr` serves every file under `out` with the same bytes.
 fn assert_serves(addr: SocketAddr, prefix: &str, out: &Path) -> Vec<String> {
-    let (mut compared, mut search_files, mut differences) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut compared, mut differences) = (Vec::new(), Vec::new());
     for (rel, expected) in common::snapshot(out) {
         let rel = rel.replace('\\', "/");
-        if rel.starts_with(SEARCH_BUNDLE) {
-            search_files.push(rel);
-            continue;
-        }
         if let Err(why) = compare(addr, prefix, &rel, &expected) {
             differences.push(why);
         }
         compared.push(rel);
     }
     assert!(!compared.is_empty(), "the build wrote nothing");
-    // The one known difference, checked rather than assumed: when serve builds the index too,
-    // this fails, and the search files should be compared like the rest (issue 19).
-    assert!(!search_files.is_empty(), "the build wrote no search index");
-    for rel in search_files.iter().filter(|f| f.ends_with(".js")) {
-        let status = request(addr, "GET", &format!("{prefix}{rel}")).status;
-        assert_eq!(status, 404, "serve now serves {rel}: compare the search bundle too (issue 19)");
-    }
+    assert!(
+        compared.iter().any(|f| f.starts_with("pagefind/") && f.ends_with(".pf_index")),
+        "no search index compared"
+    );
     assert!(
         differences.is_empty(),
         "serve differs from build on {} of {} files:\n{}",
@@ -250,6 +240,8 @@ fn serve_serves_a_minified_site_as_build_writes_it() {
     write(&root, edited, text.replace("Opening paragraph", "Rewritten   opening"));
     let rebuilt = ServeCommand::line_with(&serve.stdout, "rebuilt");
     assert!(rebuilt.starts_with(&format!("{edited}: rebuilt")), "{rebuilt}");
+    // The edited article's part of the search index is built again after the reload.
+    ServeCommand::line_with(&serve.stdout, "search: index updated");
     let out = build_ok(&root);
     assert_serves(addr, &prefix, &out);
 }

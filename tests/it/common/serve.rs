@@ -134,10 +134,21 @@ impl ServeCommand {
     /// Waits for the `serving <url> (Ctrl-C to stop)` line, which the command prints once its
     /// first build is done and its port is open; returns the address and the URL's path.
     pub fn serving(&self) -> (SocketAddr, String) {
-        let line = ServeCommand::line_with(&self.stdout, "serving ");
-        let url = line.strip_prefix("serving http://").and_then(|l| l.split(' ').next()).unwrap();
-        let (host, path) = url.split_at(url.find('/').unwrap());
-        (host.parse().unwrap(), path.to_string())
+        serving_address(&ServeCommand::line_with(&self.stdout, "serving "))
+    }
+
+    /// [`ServeCommand::serving`], also waiting for the `search: index updated` line the search
+    /// thread prints once it serves the first build's index (before or after `serving`).
+    pub fn serving_with_search(&self) -> (SocketAddr, String) {
+        let (mut serving, mut indexed) = (None, false);
+        while serving.is_none() || !indexed {
+            let line = ServeCommand::next_line(&self.stdout);
+            if line.starts_with("serving ") {
+                serving = Some(serving_address(&line));
+            }
+            indexed |= line.starts_with("search: index updated");
+        }
+        serving.unwrap()
     }
 
     /// Waits for the process to exit: for both its output streams to close (the event an
@@ -157,6 +168,13 @@ impl Drop for ServeCommand {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The address and the URL's path of a `serving http://127.0.0.1:1234/path/ …` line.
+fn serving_address(line: &str) -> (SocketAddr, String) {
+    let url = line.strip_prefix("serving http://").and_then(|l| l.split(' ').next()).unwrap();
+    let (host, path) = url.split_at(url.find('/').unwrap());
+    (host.parse().unwrap(), path.to_string())
 }
 
 /// The lines of `stream` as they arrive; `closed` hears when the stream ends.

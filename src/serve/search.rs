@@ -1,0 +1,75 @@
+//! The search index while serving (issue 19): built on a thread of its own after each
+//! successful rebuild, so that a reload never waits for it. Until the first index is ready the
+//! search page says it cannot load the index; after an edit, the index of the build before is
+//! served until the new one is ready. Parts whose records did not change are reused from the
+//! index built last, as `build` reuses them from its previous output, so after one edit only
+//! that article's part is indexed again. The files are those `build` writes, byte for byte.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use crate::output::{Contents, OutputFile};
+use crate::search::IndexInput;
+
+/// The served search index: site path (`/pagefind/pagefind.js`) → bytes.
+pub type SearchFiles = HashMap<Arc<str>, Arc<[u8]>>;
+
+/// What the indexing thread reports.
+#[derive(Debug)]
+pub enum SearchEvent {
+    /// A new index is served.
+    Indexed {
+        /// Its files.
+        files: usize,
+        /// How long indexing took.
+        elapsed: Duration,
+    },
+    /// Indexing failed; the index before (if any) is still served.
+    Failed(String),
+}
+
+/// Indexes each build it receives (what [`crate::search::index_input`] took of its site): a
+/// build that a newer one replaced while the index was being built is skipped. `publish`
+/// serves each new index; `stopped` ends the loop.
+pub fn work(
+    sites: &Receiver<IndexInput>,
+    stopped: &std::sync::atomic::AtomicBool,
+    publish: impl Fn(Arc<SearchFiles>),
+    report: impl Fn(SearchEvent),
+) {
+    let mut last: Option<Arc<SearchFiles>> = None;
+    while let Ok(mut site) = sites.recv() {
+        // Only the newest site matters.
+        while let Ok(newer) = sites.try_recv() {
+            site = newer;
+        }
+        if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        let started = Instant::now();
+        match crate::search::index_from(site, last.as_deref()) {
+            Ok(outputs) => {
+                let files = Arc::new(served(outputs));
+                let count = files.len();
+                publish(files.clone());
+                last = Some(files);
+                report(SearchEvent::Indexed { files: count, elapsed: started.elapsed() });
+            }
+            Err(e) => report(SearchEvent::Failed(e.to_string())),
+        }
+    }
+}
+
+/// The index's files as the server holds them.
+fn served(outputs: Vec<OutputFile>) -> SearchFiles {
+    outputs
+        .into_iter()
+        .filter_map(|file| match file.contents {
+            Contents::Bytes(bytes) => Some((Arc::from(file.path.as_str()), Arc::from(bytes))),
+            // The index is made in memory: there is nothing else.
+            _ => None,
+        })
+        .collect()
+}
