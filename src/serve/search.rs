@@ -39,6 +39,14 @@ pub fn work(
     publish: impl Fn(Arc<SearchFiles>),
     report: impl Fn(SearchEvent),
 ) {
+    // Indexing runs on a rayon pool of its own, one thread: on the global pool its parsing and
+    // compression jobs queued before the next rebuild's rendering, and a save took half a
+    // second to reload at 10,000 articles. One thread leaves the other cores to rebuilds.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "pamphlet-search-pool".into()).build();
+    let pool = match pool {
+        Ok(pool) => pool,
+        Err(e) => return report(SearchEvent::Failed(format!("cannot start the indexing thread: {e}"))),
+    };
     let mut last: Option<Arc<SearchFiles>> = None;
     while let Ok(mut site) = sites.recv() {
         // Only the newest site matters.
@@ -49,7 +57,7 @@ pub fn work(
             return;
         }
         let started = Instant::now();
-        match crate::search::index_from(site, last.as_deref()) {
+        match pool.install(|| crate::search::index_from(site, last.as_deref())) {
             Ok(outputs) => {
                 let files = Arc::new(served(outputs));
                 let count = files.len();
