@@ -432,7 +432,7 @@ pub struct Config {
     pub feed_full_content: bool,
     /// Whether to build the search index and the search page.
     pub search: bool,
-    /// How many parts to split the search index into (built side by side, merged in the
+    /// How many parts to split the search index into (built one after another, merged in the
     /// browser), when set; else it follows the size of the archive.
     pub search_parts: Option<usize>,
     /// Whether to minify the HTML pages.

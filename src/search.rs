@@ -16,11 +16,12 @@
 //! A large archive's index is split into parts, built one after another (each on every core:
 //! our patch of Pagefind, vendor/pagefind, parses and compresses a part's pages in parallel,
 //! so one part at a time bounds the memory to a part's words), record `i` going to part
-//! `i % parts` so that each part is a fair sample of the whole (Pagefind ranks within a part by its own word statistics, then the browser merges the
-//! parts' results by score). Part 0 is the full bundle under [`BUNDLE_DIR`]; the others hold
-//! only their index and are merged into it with Pagefind's `mergeIndex`, which reuses part 0's
-//! WebAssembly, so splitting costs a reader two small extra requests per part. The search page
-//! learns the parts from `site.search_parts`.
+//! `i % parts` so that each part is a fair sample of the whole (Pagefind ranks within a part
+//! by its own word statistics, then the browser merges the parts' results by score). Part 0
+//! is the full bundle under [`BUNDLE_DIR`]; the others hold only their index and are merged
+//! into it with Pagefind's `mergeIndex`, which reuses part 0's WebAssembly, so splitting costs
+//! a reader two small extra requests per part. The search page learns the parts from
+//! `site.search_parts`.
 //!
 //! Rebuilding a part whose records did not change is wasted work (indexing is most of a
 //! build's time), so each part's folder also gets [`PART_MANIFEST`]: a digest of everything
