@@ -130,9 +130,15 @@ pub struct SearchRecord {
     pub html: String,
 }
 
-/// The records of part `part` of `parts` (every `parts`-th record, from the `part`-th).
-fn part_records(site: &Site, part: usize, parts: usize) -> Vec<SearchRecord> {
-    searchable(site).skip(part).step_by(parts).map(|item| search_record(site, item)).collect()
+/// What the records of part `part` of `parts` are made of (every `parts`-th record, from the
+/// `part`-th).
+fn part_sources(site: &Site, part: usize, parts: usize) -> Vec<RecordSource> {
+    searchable(site).skip(part).step_by(parts).map(|item| record_source(site, item)).collect()
+}
+
+/// The records made of `sources`, in their order.
+fn records_of(sources: &[RecordSource]) -> Vec<SearchRecord> {
+    sources.iter().map(RecordSource::record).collect()
 }
 
 /// The digest of everything part `part` of `parts` is built from: its records, the language,
@@ -206,7 +212,30 @@ fn part_manifest(part: usize, digest: &str, files: &[OutputFile]) -> OutputFile 
     index_file(format!("{dir}{PART_MANIFEST}"), text.into_bytes())
 }
 
-fn search_record(site: &Site, item: Searchable) -> SearchRecord {
+/// What one record is made of, taken from the site cheaply (the article itself is shared, not
+/// copied): `serve` takes these from each build on the thread that rebuilds, and makes the
+/// records' HTML ([`RecordSource::record`], a copy of every article's text) on the indexing
+/// thread, so that a reload never waits for it.
+#[derive(Debug)]
+struct RecordSource {
+    /// Site path (see [`SearchRecord::url`]).
+    url: String,
+    document: SourceDocument,
+    /// The record's language (the site's when the document names none).
+    lang: String,
+    /// Absolute URL of its featured image.
+    image: Option<String>,
+    /// Its filter values (see [`FILTER_CATEGORY`]).
+    filters: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug)]
+enum SourceDocument {
+    Article(std::sync::Arc<crate::content::Article>),
+    Page(Box<crate::content::Page>),
+}
+
+fn record_source(site: &Site, item: Searchable) -> RecordSource {
     let image_url = |image: &Option<ImageRef>| match image {
         Some(ImageRef::Site(p)) => Some(site.config.base_url.url(p)),
         Some(ImageRef::External(u)) => Some(u.clone()),
@@ -216,51 +245,69 @@ fn search_record(site: &Site, item: Searchable) -> SearchRecord {
     // Urdu page (and the reverse) in its own language and direction.
     let lang = |c: &crate::content::Common| c.lang.clone().unwrap_or_else(|| site.config.language.clone());
     match item {
-        Searchable::Article(a) if a.article.is_withheld() => {
-            // Found by its title and notice; nothing of its text or images is indexed.
-            let reason = a.article.withheld.as_ref().map(|w| w.reason.as_str()).unwrap_or_default();
-            let date = a.article.date.strftime("%Y-%m-%d").to_string();
-            let notice = format!("<p>{}</p>", crate::escape::xml(reason));
-            let lang = lang(&a.article.common);
-            let filters = article_filters(site, a, &lang);
-            let record = Record {
-                title: &a.article.common.title,
-                content: &notice,
-                summary: reason,
-                date: Some(&date),
-                image: None,
-            };
-            SearchRecord { url: a.path.clone(), html: record_html(&record, lang, &filters) }
-        }
         Searchable::Article(a) => {
-            let c = &a.article.common;
-            let date = a.article.date.strftime("%Y-%m-%d").to_string();
-            let image = image_url(&a.image);
-            let lang = lang(c);
-            let filters = article_filters(site, a, &lang);
-            let record = Record {
-                title: &c.title,
-                content: &c.body.html,
-                summary: &c.summary,
-                date: Some(&date),
-                image: image.as_deref(),
-            };
-            SearchRecord { url: a.path.clone(), html: record_html(&record, lang, &filters) }
+            let lang = lang(&a.article.common);
+            RecordSource {
+                url: a.path.clone(),
+                filters: article_filters(site, a, &lang),
+                lang,
+                // A withheld article shows no image (see `record`).
+                image: if a.article.is_withheld() { None } else { image_url(&a.image) },
+                document: SourceDocument::Article(a.article.clone()),
+            }
         }
         Searchable::Page(p) => {
-            let c = &p.page.common;
-            let image = image_url(&p.image);
-            let lang = lang(c);
-            let filters = vec![(FILTER_LANGUAGE, language_label(&lang))];
-            let record = Record {
-                title: &c.title,
-                content: &c.body.html,
-                summary: &c.summary,
-                date: None,
-                image: image.as_deref(),
-            };
-            SearchRecord { url: p.page.path.clone(), html: record_html(&record, lang, &filters) }
+            let lang = lang(&p.page.common);
+            RecordSource {
+                url: p.page.path.clone(),
+                filters: vec![(FILTER_LANGUAGE, language_label(&lang))],
+                lang,
+                image: image_url(&p.image),
+                document: SourceDocument::Page(Box::new(p.page.clone())),
+            }
         }
+    }
+}
+
+impl RecordSource {
+    /// The record Pagefind indexes.
+    fn record(&self) -> SearchRecord {
+        let lang = self.lang.clone();
+        let html = match &self.document {
+            SourceDocument::Article(article) if article.is_withheld() => {
+                // Found by its title and notice; nothing of its text or images is indexed.
+                let reason = article.withheld.as_ref().map(|w| w.reason.as_str()).unwrap_or_default();
+                let date = article.date.strftime("%Y-%m-%d").to_string();
+                let notice = format!("<p>{}</p>", crate::escape::xml(reason));
+                let record = Record {
+                    title: &article.common.title,
+                    content: &notice,
+                    summary: reason,
+                    date: Some(&date),
+                    image: None,
+                };
+                record_html(&record, lang, &self.filters)
+            }
+            SourceDocument::Article(article) => {
+                let c = &article.common;
+                let date = article.date.strftime("%Y-%m-%d").to_string();
+                let record = Record {
+                    title: &c.title,
+                    content: &c.body.html,
+                    summary: &c.summary,
+                    date: Some(&date),
+                    image: self.image.as_deref(),
+                };
+                record_html(&record, lang, &self.filters)
+            }
+            SourceDocument::Page(page) => {
+                let c = &page.common;
+                let record =
+                    Record { title: &c.title, content: &c.body.html, summary: &c.summary, date: None, image: self.image.as_deref() };
+                record_html(&record, lang, &self.filters)
+            }
+        };
+        SearchRecord { url: self.url.clone(), html }
     }
 }
 
@@ -381,7 +428,7 @@ fn part_files(
     previous: Option<&(impl EarlierIndex + ?Sized)>,
 ) -> Result<Vec<OutputFile>> {
     let language = site.config.language.as_str();
-    part_files_from(part_records(site, part, parts), language, part, parts, previous)
+    part_files_from(records_of(&part_sources(site, part, parts)), language, part, parts, previous)
 }
 
 /// [`part_files`] from the part's `records`.
@@ -402,12 +449,13 @@ fn part_files_from(
     Ok(files)
 }
 
-/// Everything indexing needs of a site, detached from it: the records of each part, and the
-/// language. `serve` takes it from each build and indexes it on a thread of its own.
+/// Everything indexing needs of a site, detached from it: what the records of each part are made
+/// of, and the language. `serve` takes it from each build (cheap: articles are shared, not
+/// copied) and makes the records and the index on a thread of its own.
 #[derive(Debug)]
 pub struct IndexInput {
     language: String,
-    parts: Vec<Vec<SearchRecord>>,
+    parts: Vec<Vec<RecordSource>>,
 }
 
 /// What indexing `site` needs (`None` when `search: false`).
@@ -418,7 +466,7 @@ pub fn index_input(site: &Site) -> Option<IndexInput> {
     let parts = site_part_count(site);
     Some(IndexInput {
         language: site.config.language.clone(),
-        parts: (0..parts).map(|part| part_records(site, part, parts)).collect(),
+        parts: (0..parts).map(|part| part_sources(site, part, parts)).collect(),
     })
 }
 
@@ -429,7 +477,7 @@ pub fn index_from(input: IndexInput, previous: Option<&(impl EarlierIndex + ?Siz
         .parts
         .into_iter()
         .enumerate()
-        .map(|(part, records)| part_files_from(records, &input.language, part, parts, previous));
+        .map(|(part, sources)| part_files_from(records_of(&sources), &input.language, part, parts, previous));
     all_parts(built)
 }
 
