@@ -134,7 +134,7 @@ impl Security {
                 None => self.pages.remove(path),
             };
         }
-        let all: PageSources = self.pages.values().cloned().collect();
+        let all = PageSources::union(self.pages.values());
         files.headers = crate::headers::security_headers(site, &all);
         let path = crate::headers::HEADERS_FILE;
         let text = crate::headers::headers_file(site, &all).and_then(|f| match f.contents {
