@@ -281,7 +281,7 @@ pub fn undeclared_author(config: &Config, written: &str) -> Option<String> {
         return None;
     }
     // Declared when the build would find it among site.yaml's authors, by the same rules.
-    if crate::taxonomy::AuthorIndex::new(&config.authors).find(written).is_some() {
+    if crate::taxonomy::AuthorIndex::declares(&config.authors, written) {
         return None;
     }
     let closest = config
