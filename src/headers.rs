@@ -87,7 +87,8 @@ fn srcset_origins(srcset: &str) -> impl Iterator<Item = String> + '_ {
 /// "style =" says yes, and then the page is read in full as before.
 fn may_hold_attribute_sources(html: &[u8]) -> bool {
     let word_at = |at: usize, word: &[u8]| html.get(at..at + word.len()).is_some_and(|w| w.eq_ignore_ascii_case(word));
-    let ends_name = |at: usize| html.get(at).is_none_or(|&b| b.is_ascii_whitespace() || matches!(b, b'=' | b'>' | b'/'));
+    let ends_name =
+        |at: usize| html.get(at).is_none_or(|&b| b.is_ascii_whitespace() || matches!(b, b'=' | b'>' | b'/'));
     memchr::memchr2_iter(b's', b'S', html).any(|at| word_at(at, b"style") && ends_name(at + 5))
         || memchr::memchr2_iter(b'd', b'D', html).any(|at| word_at(at, b"data-embed-origin"))
 }
@@ -410,7 +411,10 @@ mod tests {
         ];
         let union = PageSources::union(&pages);
         assert_eq!(union.scripts.len(), 2);
-        assert_eq!((union.styles.len(), union.style_attributes.len(), union.frames.len(), union.images.len()), (1, 1, 1, 1));
+        assert_eq!(
+            (union.styles.len(), union.style_attributes.len(), union.frames.len(), union.images.len()),
+            (1, 1, 1, 1)
+        );
         assert_eq!(union, pages.into_iter().collect::<PageSources>());
     }
 

@@ -302,8 +302,13 @@ impl RecordSource {
             }
             SourceDocument::Page(page) => {
                 let c = &page.common;
-                let record =
-                    Record { title: &c.title, content: &c.body.html, summary: &c.summary, date: None, image: self.image.as_deref() };
+                let record = Record {
+                    title: &c.title,
+                    content: &c.body.html,
+                    summary: &c.summary,
+                    date: None,
+                    image: self.image.as_deref(),
+                };
                 record_html(&record, lang, &self.filters)
             }
         };

@@ -325,8 +325,23 @@ mod tests {
         assert_eq!(declared.len(), 3);
         let index = AuthorIndex::new(&declared);
         for written in [
-            "sana-khan", "Sana Khan", "SANA KHAN", "sana khan", "Sana-Khan", "DRM_Staff", "drm-staff", "drm staff",
-            "DRM Desk", "drm desk", "ayesha", "Ayesha", "عائشہ", "someone else", "", "sana", "khan-sana",
+            "sana-khan",
+            "Sana Khan",
+            "SANA KHAN",
+            "sana khan",
+            "Sana-Khan",
+            "DRM_Staff",
+            "drm-staff",
+            "drm staff",
+            "DRM Desk",
+            "drm desk",
+            "ayesha",
+            "Ayesha",
+            "عائشہ",
+            "someone else",
+            "",
+            "sana",
+            "khan-sana",
         ] {
             assert_eq!(AuthorIndex::declares(&declared, written), index.find(written).is_some(), "{written:?}");
         }
