@@ -180,9 +180,7 @@ impl PageSources {
         self.frames.extend(other.frames);
         self.images.extend(other.images);
     }
-}
 
-impl PageSources {
     /// What `pages` load together, borrowing them: the many pages of a site share the few
     /// sources they name, so this copies each distinct source once, not once per page (the dev
     /// server takes the union of every page after each edit).

@@ -251,8 +251,8 @@ fn record_source(site: &Site, item: Searchable) -> RecordSource {
                 url: a.path.clone(),
                 filters: article_filters(site, a, &lang),
                 lang,
-                // A withheld article shows no image (see `record`).
-                image: if a.article.is_withheld() { None } else { image_url(&a.image) },
+                // A withheld article's record shows none (see `record`).
+                image: image_url(&a.image),
                 document: SourceDocument::Article(a.article.clone()),
             }
         }

@@ -1,8 +1,8 @@
 //! Issue 15's parity test: `pamphlet serve` serves, byte for byte, every file `pamphlet build`
 //! writes, apart from the live-reload script it injects into HTML pages, the search index
-//! included (built in the background, issue 19); and when the build fails, serve shows the same message, in its
-//! browser page and on its terminal, as `build` prints. Both sides run the real binary, on the
-//! repository's example site and on a generated 300-article site.
+//! included (built in the background, issue 19); and when the build fails, serve shows the
+//! same message, in its browser page and on its terminal, as `build` prints. Both sides run
+//! the real binary, on the repository's example site and on a generated 300-article site.
 
 // Helpers outside #[test] functions too: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
