@@ -66,26 +66,12 @@ fn old_addresses() -> Vec<(String, &'static str)> {
 
 /// Percent-encodes a path as a browser sends it (non-ASCII as `%XX`, upper case).
 fn browser_path(path: &str) -> String {
-    path.bytes().map(|b| if b.is_ascii() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    percent_encoding::utf8_percent_encode(path, percent_encoding::CONTROLS).to_string()
 }
 
 /// Decodes `%XX` escapes.
 fn decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = path.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).expect("UTF-8 path")
+    common::percent_decode(path)
 }
 
 /// The site paths of every page and file of the build (`/a/` for `/a/index.html`).
