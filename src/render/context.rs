@@ -215,6 +215,64 @@ pub struct ArticleSummaryView {
     pub correction_count: usize,
 }
 
+/// Every article's card (`ArticleSummaryView`) with its template value, made on first use. A
+/// card stands on many pages (lists, `related`, `previous`/`next`, corrections), and Tera copies
+/// a value it was handed in O(1) where it would serialise the card again for every page: that
+/// was a tenth of a 10,000-article build's CPU time.
+pub struct Cards<'a> {
+    views: &'a [ArticleSummaryView],
+    values: Vec<std::sync::OnceLock<Result<tera::Value, String>>>,
+}
+
+impl<'a> Cards<'a> {
+    /// The cards of `views`, indexed by [`ArticleId`]; no value is made yet.
+    pub fn new(views: &'a [ArticleSummaryView]) -> Self {
+        Cards { views, values: views.iter().map(|_| std::sync::OnceLock::new()).collect() }
+    }
+
+    /// Article `id`'s card.
+    pub fn get(&self, id: ArticleId) -> Card<'_> {
+        Card { view: &self.views[id], value: &self.values[id] }
+    }
+}
+
+/// One article's card, serialised as its view would be (through the value made once).
+#[derive(Clone, Copy)]
+pub struct Card<'c> {
+    view: &'c ArticleSummaryView,
+    value: &'c std::sync::OnceLock<Result<tera::Value, String>>,
+}
+
+impl std::ops::Deref for Card<'_> {
+    type Target = ArticleSummaryView;
+
+    fn deref(&self) -> &ArticleSummaryView {
+        self.view
+    }
+}
+
+impl std::fmt::Debug for Card<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.view.fmt(f)
+    }
+}
+
+impl PartialEq for Card<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.view == other.view
+    }
+}
+
+impl Serialize for Card<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let made = self.value.get_or_init(|| tera::Value::try_from_serializable(self.view).map_err(|e| e.to_string()));
+        match made {
+            Ok(value) => value.serialize(serializer),
+            Err(message) => Err(serde::ser::Error::custom(message)),
+        }
+    }
+}
+
 /// Why and since when an article is withheld (`article.withheld`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WithheldView {
@@ -243,7 +301,7 @@ pub struct CorrectionEntryView<'a> {
     /// What it says.
     pub text: String,
     /// The corrected article's card.
-    pub article: &'a ArticleSummaryView,
+    pub article: Card<'a>,
 }
 
 /// The site-wide variables, available as `site` in every template.
@@ -299,11 +357,11 @@ pub struct ArticleView<'a> {
     /// Table of contents.
     pub toc: &'a [TocEntry],
     /// The older article (or the explicit `previous:`).
-    pub previous: Option<&'a ArticleSummaryView>,
+    pub previous: Option<Card<'a>>,
     /// The newer article (or the explicit `next:`).
-    pub next: Option<&'a ArticleSummaryView>,
+    pub next: Option<Card<'a>>,
     /// Up to three related articles.
-    pub related: Vec<&'a ArticleSummaryView>,
+    pub related: Vec<Card<'a>>,
     /// `extra:` from front matter.
     pub extra: &'a serde_yaml::Mapping,
     /// Source file, relative to the site root.
@@ -381,7 +439,7 @@ pub struct PagerLink {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PaginatorView<'a> {
     /// The articles on this page.
-    pub items: Vec<&'a ArticleSummaryView>,
+    pub items: Vec<Card<'a>>,
     /// This page's number, from 1.
     pub current: usize,
     /// Number of pages (at least 1).
@@ -653,7 +711,7 @@ impl<'a> ViewBuilder<'a> {
 
     /// Every correction of the site, newest first (ties: the newer article first), with the
     /// card of the article it corrects; drafts left out.
-    pub fn all_corrections(&self, summaries: &'a [ArticleSummaryView]) -> Vec<CorrectionEntryView<'a>> {
+    pub fn all_corrections(&self, cards: &'a Cards<'a>) -> Vec<CorrectionEntryView<'a>> {
         let mut all: Vec<(jiff::Timestamp, ArticleId, &crate::content::article::Notice)> = self
             .site
             .articles
@@ -667,13 +725,13 @@ impl<'a> ViewBuilder<'a> {
             .map(|(_, id, c)| CorrectionEntryView {
                 date: rfc3339(&c.date),
                 text: c.text.clone(),
-                article: &summaries[id],
+                article: cards.get(id),
             })
             .collect()
     }
 
     /// The full view of article `id`, given every article's card view.
-    pub fn article(&self, id: ArticleId, summaries: &'a [ArticleSummaryView]) -> ArticleView<'a> {
+    pub fn article(&self, id: ArticleId, cards: &'a Cards<'a>) -> ArticleView<'a> {
         let a = &self.site.articles[id];
         // A withheld article keeps its URL, title, date and notice: nothing of its body.
         let shown = !a.article.is_withheld();
@@ -686,17 +744,17 @@ impl<'a> ViewBuilder<'a> {
         notices.sort_by(|x, y| y.0.cmp(&x.0));
         let notices = notices.into_iter().map(|(_, n)| n).collect();
         ArticleView {
-            summary_view: &summaries[id],
+            summary_view: cards.get(id).view,
             content: if shown { self.content(&a.article.common.body.html, &a.path) } else { Cow::Borrowed("") },
             toc: if shown { &a.article.common.body.toc } else { &[] },
-            previous: a.previous.map(|p| &summaries[p]),
-            next: a.next.map(|n| &summaries[n]),
+            previous: a.previous.map(|p| cards.get(p)),
+            next: a.next.map(|n| cards.get(n)),
             // Its own translation is not a related story: the switcher already links it.
             related: a
                 .related
                 .iter()
                 .filter(|&&r| !self.same_story(&a.article.common, &self.site.articles[r].article.common))
-                .map(|&r| &summaries[r])
+                .map(|&r| cards.get(r))
                 .collect(),
             extra: &a.article.common.extra,
             source: a.article.common.source.to_string_lossy().replace('\\', "/"),
@@ -853,6 +911,49 @@ mod tests {
         assert_eq!(text_direction("ar-PK"), "rtl");
         assert_eq!(text_direction("en"), "ltr");
         assert_eq!(text_direction(""), "ltr");
+    }
+
+    fn summary(title: &str) -> ArticleSummaryView {
+        ArticleSummaryView {
+            title: title.into(),
+            url: "/2024/05/a/".into(),
+            permalink: "https://x.org/2024/05/a/".into(),
+            slug: "a".into(),
+            date: "2024-05-01T00:00:00+05:00".into(),
+            updated: String::new(),
+            summary: "<Less> & more".into(),
+            authors: Vec::new(),
+            categories: Vec::new(),
+            tags: Vec::new(),
+            image: None,
+            reading_time: 1,
+            word_count: 3,
+            lang: "ur".into(),
+            dir: "rtl".into(),
+            draft: false,
+            withheld: None,
+            correction_count: 2,
+        }
+    }
+
+    #[test]
+    fn a_card_is_its_view_to_templates_and_is_made_once_for_every_page() {
+        #[derive(Serialize)]
+        struct Page<'c> {
+            items: Vec<Card<'c>>,
+        }
+        let views = [summary("One"), summary("دو")];
+        let cards = Cards::new(&views);
+        let page = |id| tera::Value::from_serializable(&Page { items: vec![cards.get(id)] });
+        let (first, again) = (page(1), page(1));
+        let item = |page: &tera::Value| {
+            page.as_map().and_then(|m| m.values().next()).and_then(|v| v.as_array()).map(|a| a[0].clone())
+        };
+        let (shown, shown_again) = (item(&first).expect("an item"), item(&again).expect("an item"));
+        assert!(shown == tera::Value::from_serializable(&views[1]), "{shown:?}");
+        // The second page got the value made for the first, not a new one.
+        assert!(std::ptr::eq(shown.as_map().expect("a map"), shown_again.as_map().expect("a map")));
+        assert!(tera::Value::from_serializable(&cards.get(0)) == tera::Value::from_serializable(&views[0]));
     }
 
     #[test]

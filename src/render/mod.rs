@@ -218,7 +218,8 @@ impl Renderer {
     ) -> Result<Vec<T>> {
         let views = ViewBuilder::new(site);
         let seo = SeoBuilder::new(site, &views, &self.strings);
-        let summaries = &site_views.summaries;
+        let cards = context::Cards::new(&site_views.summaries);
+        let cards = &cards;
         let site_value = Value::from_serializable(&site_views.site);
         let search_pages = site.config.search && self.has_template(SEARCH_TEMPLATE);
         let base_context = |kind: &str, url: &str, lang: &str, dir: &str| {
@@ -248,7 +249,7 @@ impl Renderer {
         };
 
         let articles = (0..site.articles.len()).into_par_iter().filter(|&id| selection.article(id)).map(|id| {
-            let view = views.article(id, summaries);
+            let view = views.article(id, cards);
             let mut ctx =
                 base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
             ctx.insert("article", &view);
@@ -287,9 +288,7 @@ impl Renderer {
                     let end = (start + pages).min(listing.articles.len());
                     selection.list_page(listing.template, &listing.articles[start.min(end)..end])
                 })
-                .map(move |number| {
-                    self.render_list_page(listing, number, total, summaries, views, seo, base_context, site)
-                })
+                .map(move |number| self.render_list_page(listing, number, total, cards, views, seo, base_context, site))
         });
         // The tags and authors indexes and the 404 page are in the site's language; there is
         // one search page per language (`/search/`, `/ur/search/`).
@@ -329,7 +328,7 @@ impl Renderer {
                 "authors" => {
                     ctx.insert("authors", &(0..site.authors.len()).map(|id| views.author(id)).collect::<Vec<_>>())
                 }
-                "corrections" => ctx.insert("corrections", &views.all_corrections(summaries)),
+                "corrections" => ctx.insert("corrections", &views.all_corrections(cards)),
                 _ => {}
             }
             let origin =
@@ -426,7 +425,7 @@ impl Renderer {
         listing: &Listing,
         number: usize,
         total: usize,
-        summaries: &[ArticleSummaryView],
+        cards: &context::Cards,
         views: &ViewBuilder,
         seo: &SeoBuilder,
         base_context: &(impl Fn(&str, &str, &str, &str) -> Context + Sync),
@@ -434,7 +433,7 @@ impl Renderer {
     ) -> Result<OutputFile> {
         let per_page = site.config.paginate;
         let start = (number - 1) * per_page;
-        let items = listing.articles.iter().skip(start).take(per_page).map(|&id| &summaries[id]).collect();
+        let items = listing.articles.iter().skip(start).take(per_page).map(|&id| cards.get(id)).collect();
         let url_of = |n: usize| views.url(&page_path(&listing.base, n));
         let link = |n: usize| PagerLink { number: n, url: url_of(n), current: n == number };
         let paginator = PaginatorView {
