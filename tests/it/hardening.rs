@@ -83,3 +83,22 @@ fn control_characters_and_odd_unicode_in_titles_and_slugs_do_not_panic() {
         let _ = parse(&text);
     }
 }
+
+/// The fuzz crate is a workspace of its own, so it does not inherit the main crate's
+/// `[patch.crates-io]`: without the same entries (paths from `fuzz/`), `cargo fuzz` builds
+/// pamphlet against the published crates, and pamphlet does not compile (README, Fuzzing).
+#[test]
+fn the_fuzz_crate_patches_what_the_main_crate_patches() {
+    let patches = |manifest: &str| -> toml::value::Table {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(manifest)).expect("readable");
+        let parsed: toml::Value = toml::from_str(&text).expect("valid TOML");
+        parsed.get("patch").and_then(|p| p.get("crates-io")).and_then(|p| p.as_table()).cloned().unwrap_or_default()
+    };
+    let (main, fuzz) = (patches("Cargo.toml"), patches("fuzz/Cargo.toml"));
+    assert!(!main.is_empty(), "the main crate patches Pagefind");
+    for (name, entry) in &main {
+        let path = entry.get("path").and_then(|p| p.as_str()).expect("a path patch");
+        let fuzz_path = fuzz.get(name).and_then(|e| e.get("path")).and_then(|p| p.as_str());
+        assert_eq!(fuzz_path, Some(format!("../{path}").as_str()), "fuzz/Cargo.toml's [patch.crates-io] {name}");
+    }
+}
