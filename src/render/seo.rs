@@ -332,7 +332,6 @@ impl<'a> SeoBuilder<'a> {
             }
             ListSubject::Author(id) => {
                 let author = self.views.author(id);
-                let author_path = site.authors[id].path();
                 let mut seo = plain(author.name.clone());
                 seo.og_type = "profile";
                 seo.description = if author.bio.is_empty() {
@@ -346,7 +345,7 @@ impl<'a> SeoBuilder<'a> {
                 }
                 seo.feeds.push(FeedLinkView {
                     title: format!("{}: {}", config.title, author.name),
-                    url: self.views.permalink(&list_feed_path(&author_path)),
+                    url: self.views.permalink(&list_feed_path(&site.authors[id].path())),
                     mime: "application/rss+xml",
                 });
                 let json = ProfilePage {
