@@ -161,6 +161,22 @@ fn the_example_site_makes_no_third_party_requests() {
 
 /// The scanners above must be able to fail: each kind of automatic request is caught, while
 /// outbound links and the site's own absolute URLs are not.
+/// The security policy's quick page reader (issue 19) must find on every page of the example
+/// site (photos, embeds, a table with alignment, Urdu, the search page) what lol_html finds, and
+/// must not give up on any of them: a page it gives up on is read at lol_html's cost.
+#[test]
+fn the_quick_page_reader_finds_what_lol_html_finds_on_every_example_page() {
+    let (_dir, out) = build_example(true);
+    let pages = files_with_extension(&out, "html");
+    assert!(pages.len() > 30, "{} pages", pages.len());
+    for path in pages {
+        let html = std::fs::read(&path).expect("read page");
+        let quick = pamphlet::headers::PageSources::quick(&html);
+        let quick = quick.unwrap_or_else(|| panic!("{}: the quick reader gave up", path.display()));
+        assert_eq!(quick, pamphlet::headers::PageSources::read_with_lol_html(&html), "{}", path.display());
+    }
+}
+
 #[test]
 fn third_party_scan_reports_loading_elements_but_not_links() {
     let html = Html::parse_document(

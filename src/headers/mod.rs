@@ -18,6 +18,8 @@ use base64::Engine;
 use crate::output::{Contents, Origin, OutputFile};
 use crate::site::Site;
 
+mod quick;
+
 /// Site path of the headers file.
 pub const HEADERS_FILE: &str = "/_headers";
 
@@ -94,9 +96,24 @@ fn may_hold_attribute_sources(html: &[u8]) -> bool {
 }
 
 impl PageSources {
-    /// What the HTML page `html` runs and loads from elsewhere. A page lol_html cannot read
-    /// (it reads anything our templates write) adds nothing.
+    /// What the HTML page `html` runs and loads from elsewhere: read by [`PageSources::quick`]
+    /// when the page stays within what that reader knows (every page the default theme writes),
+    /// else by [`PageSources::read_with_lol_html`].
     pub fn of_html(html: &[u8]) -> PageSources {
+        Self::quick(html).unwrap_or_else(|| Self::read_with_lol_html(html))
+    }
+
+    /// What [`PageSources::of_html`] finds, read without lol_html's general tokenizer (a quarter
+    /// of a large build's CPU went there), or `None` for a page holding what this reader leaves
+    /// to lol_html: SVG, MathML, `<template>`, `<!--` in a script. Public so that tests can check
+    /// that both readers agree on whole sites.
+    pub fn quick(html: &[u8]) -> Option<PageSources> {
+        quick::page_sources(html)
+    }
+
+    /// What [`PageSources::of_html`] finds, read by lol_html, which reads any HTML as a browser
+    /// does. A page lol_html cannot read (it reads anything our templates write) adds nothing.
+    pub fn read_with_lol_html(html: &[u8]) -> PageSources {
         use std::cell::RefCell;
         let found = RefCell::new(PageSources::default());
         // The inline `<script>` or `<style>` being read, when it counts, and its text so far.
