@@ -35,9 +35,11 @@ pub enum Contents {
     Bytes(Vec<u8>),
     /// A file to copy (absolute path).
     Copy(PathBuf),
-    /// A file of the image cache (absolute path), which never changes once written: hard-linked
-    /// into the output where the file system allows (else copied), so that a rebuild knows the
-    /// output holds it by its inode instead of comparing every byte of every image.
+    /// A file that never changes once written (absolute path): of the image cache, or of the
+    /// previous output folder (a reused part of the search index; a build never writes into a
+    /// file, it replaces it). Hard-linked into the output where the file system allows (else
+    /// copied), so that a rebuild knows the output holds it by its inode instead of comparing
+    /// every byte.
     Cached(PathBuf),
 }
 

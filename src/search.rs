@@ -160,11 +160,24 @@ fn part_digest(records: &[SearchRecord], language: &str, part: usize, parts: usi
 pub trait EarlierIndex: Sync {
     /// The bytes of the earlier index's file at `site_path` (`/pagefind/part-1/…`), if any.
     fn read(&self, site_path: &str) -> Option<Vec<u8>>;
+
+    /// The earlier index's file at `site_path` as the contents of the same file now, if any.
+    fn contents(&self, site_path: &str) -> Option<Contents> {
+        self.read(site_path).map(Contents::Bytes)
+    }
 }
 
 impl EarlierIndex for Path {
     fn read(&self, site_path: &str) -> Option<Vec<u8>> {
         std::fs::read(self.join(site_path.trim_start_matches('/'))).ok()
+    }
+
+    /// A file of the previous output folder, which is never written again once a build has
+    /// written it: linked into the new output rather than read and compared (a 10,000-article
+    /// index is 10,000 files).
+    fn contents(&self, site_path: &str) -> Option<Contents> {
+        let file = std::path::absolute(self.join(site_path.trim_start_matches('/'))).ok()?;
+        file.is_file().then_some(Contents::Cached(file))
     }
 }
 
@@ -190,8 +203,8 @@ fn reused_part(previous: &(impl EarlierIndex + ?Sized), part: usize, digest: &st
             return None;
         }
         let path = format!("{dir}{name}");
-        let bytes = previous.read(&path)?;
-        files.push(index_file(path, bytes));
+        let contents = previous.contents(&path)?;
+        files.push(OutputFile { path, contents, origin: Origin::Generated("the search index".into()) });
     }
     files.push(index_file(format!("{dir}{PART_MANIFEST}"), manifest.into_bytes()));
     Some(files)
@@ -586,6 +599,8 @@ mod tests {
                 .iter()
                 .map(|f| match &f.contents {
                     Contents::Bytes(b) => (f.path.clone(), b.clone()),
+                    // A reused file of an earlier output folder is linked, not read.
+                    Contents::Cached(file) => (f.path.clone(), std::fs::read(file).unwrap()),
                     _ => panic!("{}", f.path),
                 })
                 .collect();
@@ -594,6 +609,8 @@ mod tests {
         };
         let reused = reused_part(dir.path(), 1, &digest).expect("the same digest reuses the part");
         assert_eq!(bytes(&reused), bytes(&files));
+        let linked = reused.iter().filter(|f| matches!(f.contents, Contents::Cached(_))).count();
+        assert_eq!(linked, files.len() - 1, "every file but the manifest is linked from the earlier output");
         assert!(reused_part(dir.path(), 1, &part_digest(&edited, "en", 1, 2)).is_none());
         // A listed file that is gone, or outside the part's folder: index again.
         let manifest = dir.path().join("pagefind/part-1").join(PART_MANIFEST);
