@@ -108,7 +108,11 @@ if n != 1:
 open(path, 'w').write(without)
 PY
     fi
+    # Hugo writes over its output without removing what it no longer produces: each row starts
+    # from an empty folder, or the files column would count an earlier, larger run's pages.
+    rm -rf "$WORK/out-hugo"
     measure "hugo" "$WORK/out-hugo" "$HUGO" --quiet -s "$WORK/hugo-$size" -d "$WORK/out-hugo"
+    rm -rf "$WORK/out-hugo"
     measure "hugo, related posts removed" "$WORK/out-hugo" "$HUGO" --quiet -s "$norelated" -d "$WORK/out-hugo"
   fi
   if [[ -n "$ZOLA" ]]; then
