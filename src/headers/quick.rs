@@ -81,16 +81,20 @@ fn after_comment(html: &[u8], at: usize) -> Option<usize> {
     if rest.starts_with(b"->") {
         return Some(at + 2);
     }
-    memmem::find_iter(rest, b"--").find_map(|dashes| {
+    // Every `--`, overlapping ones too: in `--->` the end is the `-->` that starts one dash in.
+    let mut from = 0;
+    while let Some(found) = memmem::find(&rest[from..], b"--") {
+        let dashes = from + found;
         let after = &rest[dashes + 2..];
         if after.starts_with(b">") {
-            Some(at + dashes + 3)
-        } else if after.starts_with(b"!>") {
-            Some(at + dashes + 4)
-        } else {
-            None
+            return Some(at + dashes + 3);
         }
-    })
+        if after.starts_with(b"!>") {
+            return Some(at + dashes + 4);
+        }
+        from = dashes + 1;
+    }
+    None
 }
 
 /// After `</`: an end tag (its attributes are read, for the quotes they may hold), `</>`
@@ -306,6 +310,7 @@ mod tests {
             "<img src=\"https://first.example/a.jpg\" src=\"https://second.example/b.jpg\">",
             "<!-- <script>hidden()</script> --><!--><script>one()</script><!---><script>two()</script>",
             "<!-- a --!><script>three()</script><!----><img src=https://after.example/x.jpg>",
+            "<!-- a ---><script>after_three_dashes()</script><!-- b --><!-- c ----!><style>q{}</style>",
             "<?xml version=\"1.0\"?><![CDATA[<script>four()</script>]]><script>five()</script>",
             "</p foo=\"<script>six()</script>\"></><//><script>seven()</script></ >",
             "<textarea><script>no()</script></textarea><iframe><img src=https://no.example/a.jpg></iframe>",
