@@ -204,14 +204,14 @@ fn reused_part(previous: &(impl EarlierIndex + ?Sized), part: usize, digest: &st
         }
         let path = format!("{dir}{name}");
         let contents = previous.contents(&path)?;
-        files.push(OutputFile { path, contents, origin: Origin::Generated("the search index".into()) });
+        files.push(index_file(path, contents));
     }
-    files.push(index_file(format!("{dir}{PART_MANIFEST}"), manifest.into_bytes()));
+    files.push(index_file(format!("{dir}{PART_MANIFEST}"), Contents::Bytes(manifest.into_bytes())));
     Some(files)
 }
 
-fn index_file(path: String, bytes: Vec<u8>) -> OutputFile {
-    OutputFile { path, contents: Contents::Bytes(bytes), origin: Origin::Generated("the search index".into()) }
+fn index_file(path: String, contents: Contents) -> OutputFile {
+    OutputFile { path, contents, origin: Origin::Generated("the search index".into()) }
 }
 
 /// The manifest of a part built from records with `digest`, listing its `files` (sorted).
@@ -222,7 +222,7 @@ fn part_manifest(part: usize, digest: &str, files: &[OutputFile]) -> OutputFile 
         text.push_str(file.path.strip_prefix(&dir).unwrap_or(&file.path));
         text.push('\n');
     }
-    index_file(format!("{dir}{PART_MANIFEST}"), text.into_bytes())
+    index_file(format!("{dir}{PART_MANIFEST}"), Contents::Bytes(text.into_bytes()))
 }
 
 /// What one record is made of, taken from the site cheaply (the article itself is shared, not
@@ -424,7 +424,7 @@ fn build_part(records: impl IntoIterator<Item = SearchRecord>, language: &str, p
             continue;
         }
         let path = format!("{dir}{name}");
-        out.insert(path.clone(), index_file(path, file.contents));
+        out.insert(path.clone(), index_file(path, Contents::Bytes(file.contents)));
     }
     Ok(out.into_values().collect())
 }

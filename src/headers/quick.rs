@@ -50,6 +50,11 @@ fn is_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C')
 }
 
+/// Whether `byte` ends a tag's name: whitespace, `/` or `>`.
+fn ends_tag_name(byte: u8) -> bool {
+    is_space(byte) || byte == b'/' || byte == b'>'
+}
+
 /// Whether `html` at `at` starts with `word`, in any case.
 fn starts_with_ignoring_case(html: &[u8], at: usize, word: &[u8]) -> bool {
     html.get(at..at + word.len()).is_some_and(|w| w.eq_ignore_ascii_case(word))
@@ -127,7 +132,7 @@ impl<'a> StartTag<'a> {
     /// Reads the tag whose name starts at `at`, by the standard's tag-name, attribute-name
     /// and attribute-value states. `None` when the page ends inside it.
     fn read(html: &'a [u8], at: usize) -> Option<StartTag<'a>> {
-        let name_end = at + html[at..].iter().position(|&b| is_space(b) || b == b'/' || b == b'>')?;
+        let name_end = at + html[at..].iter().position(|&b| ends_tag_name(b))?;
         let mut tag = StartTag { name: &html[at..name_end], ..StartTag::default() };
         let mut i = name_end;
         loop {
@@ -271,7 +276,7 @@ fn text_end(html: &[u8], at: usize, name: &[u8]) -> Option<usize> {
     let rest = html.get(at..)?;
     memmem::find_iter(rest, b"</").map(|i| at + i).find(|&lt| {
         starts_with_ignoring_case(html, lt + 2, name)
-            && html.get(lt + 2 + name.len()).is_some_and(|&b| is_space(b) || b == b'/' || b == b'>')
+            && html.get(lt + 2 + name.len()).is_some_and(|&b| ends_tag_name(b))
     })
 }
 
