@@ -21,7 +21,7 @@ use crate::theme::StringsSource;
 const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
 /// One entry of a strings table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Entry {
     /// The same text whatever the count.
     Text(String),
@@ -30,7 +30,7 @@ enum Entry {
 }
 
 /// The strings tables of a theme and site, and how each language writes numbers.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Strings {
     /// The site's language, lower-cased: the fallback for keys a language lacks.
     site_lang: String,

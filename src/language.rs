@@ -34,7 +34,7 @@ pub fn same_language(a: &str, b: &str) -> bool {
 }
 
 /// How a language's pages write numbers (dates, counts, page numbers).
-#[derive(Debug, Clone, Copy, serde::Deserialize, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, serde::Deserialize, serde::Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Digits {
     /// 0123456789.

@@ -36,6 +36,7 @@ pub mod pipeline;
 pub mod redirects;
 pub mod related;
 pub mod render;
+pub mod reuse;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
@@ -135,6 +136,12 @@ pub struct BuildReport {
     pub images_processed: usize,
     /// Source images published (processed now or taken from the cache).
     pub images: usize,
+    /// Pages rendered from the theme's templates by this build, when its pages can be reused
+    /// by the next (0 when a template calls `now()`: see [`reuse`]).
+    pub pages_rendered: usize,
+    /// Pages taken from the previous build's output instead of rendered: nothing they are
+    /// rendered from changed (see [`reuse`]).
+    pub pages_reused: usize,
     /// Problems that did not stop the build.
     pub warnings: Vec<Warning>,
 }
@@ -148,6 +155,9 @@ impl std::fmt::Display for BuildReport {
         )?;
         if self.images_processed > 0 {
             write!(f, "; {} of {} images processed", self.images_processed, self.images)?;
+        }
+        if self.pages_reused > 0 {
+            write!(f, "; {} pages rendered, {} unchanged ones reused", self.pages_rendered, self.pages_reused)?;
         }
         if self.drafts_skipped > 0 {
             write!(f, "; {} drafts skipped", self.drafts_skipped)?;
@@ -206,30 +216,41 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let Prepared { site, renderer, statics, mut warnings, .. } =
         pipeline::prepare(opts, Purpose::Publish, &markdown, None)?;
     let staging = output::Staging::create(&output_dir)?;
-    let write = |mut file: output::OutputFile| {
+    // Pages rendered from the same inputs as in the previous build are reused from its output.
+    let cache_dir = opts.cache_dir();
+    let previous_pages = reuse::PreviousPages::load(&cache_dir, &output_dir);
+    let write = |rendered: render::Rendered| {
+        let render::Rendered { mut file, digest } = rendered;
         if site.config.minify {
             minify::minify_file(&mut file);
         }
-        let sources = page_sources(&file);
+        let sources = match (&file.contents, &previous_pages) {
+            (output::Contents::Cached(_), Some(previous)) if digest.is_some() => previous.sources(&file.path).cloned(),
+            _ => page_sources(&file),
+        };
+        let reused = digest.is_some() && matches!(file.contents, output::Contents::Cached(_));
         let error = staging.write(&file).err();
-        Written { path: file.path, origin: file.origin, error, sources }
+        Written { path: file.path, origin: file.origin, error, sources, digest, reused }
     };
+    let unrendered = |file| write(render::Rendered { file, digest: None });
     let views = render::SharedViews::new(&site);
     // Search index parts whose records did not change are reused from the previous output.
     let previous = output_dir.is_dir().then_some(output_dir.as_path());
+    // Without a previous build, pages still get their digests, for the next build.
+    let earlier = previous_pages.as_ref().map_or(&render::NoEarlierPages as &dyn render::EarlierPages, |p| p);
     let (mut written, search) = pipeline::beside_search(&site, previous, || {
-        renderer.render_into(&site, &views, &render::Everything, &|file| Ok(write(file)))
+        renderer.render_into(&site, &views, &render::Everything, Some(earlier), &|page| Ok(write(page)))
     })?;
     let mut rest = search;
     rest.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
-    written.par_extend(rest.into_par_iter().map(write));
+    written.par_extend(rest.into_par_iter().map(unrendered));
     let published: Vec<&str> = written.iter().map(|w| w.path.as_str()).collect();
     let (redirects, more_warnings) = pipeline::redirect_outputs(opts, &site, &published)?;
-    written.extend(redirects.into_iter().map(write));
+    written.extend(redirects.into_iter().map(unrendered));
     warnings.extend(more_warnings);
     // Last: the security policy is read from every page as it was written.
-    let sources: headers::PageSources = written.iter_mut().filter_map(|w| w.sources.take()).collect();
-    written.extend(headers::headers_file(&site, &sources).map(write));
+    let sources = headers::PageSources::union(written.iter().filter_map(|w| w.sources.as_ref()));
+    written.extend(headers::headers_file(&site, &sources).map(unrendered));
     // As in `render_site`: two outputs claiming one file are reported as such, before the
     // write errors the second of them caused.
     output::check_claims(written.iter().map(|w| (w.path.as_str(), &w.origin)))?;
@@ -237,6 +258,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         return Err(error);
     }
     staging.commit()?;
+    let pages_reused = written.iter().filter(|w| w.reused).count();
+    let pages_rendered = written.iter().filter(|w| w.digest.is_some()).count() - pages_reused;
+    let rendered = written.par_iter().filter_map(|w| Some((w.path.as_str(), w.digest?, w.sources.as_ref()?)));
+    // Only a shortcut for the next build (see `reuse`): without it, that build renders every page.
+    let _ = reuse::save(&cache_dir, &output_dir, rendered);
     Ok(BuildReport {
         articles: site.articles.len(),
         pages: site.pages.len(),
@@ -249,6 +275,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         timezone: site.config.timezone.clone(),
         elapsed: started.elapsed(),
         images_processed: site.images.processed,
+        pages_rendered,
+        pages_reused,
         images: site.images.len(),
         warnings,
     })
@@ -313,6 +341,10 @@ struct Written {
     error: Option<Error>,
     /// For an HTML page, what it runs and loads (for the security policy).
     sources: Option<headers::PageSources>,
+    /// For a page rendered from templates, the digest of what it was rendered from.
+    digest: Option<render::digest::PageDigest>,
+    /// Whether the page is the previous build's file, not rendered again.
+    reused: bool,
 }
 
 /// What the HTML page `file` runs and loads; `None` for other files.

@@ -24,7 +24,7 @@ mod quick;
 pub const HEADERS_FILE: &str = "/_headers";
 
 /// What the pages of a site load or run besides files of the site itself, as CSP sources.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct PageSources {
     /// `'sha256-…'` of each inline script a browser runs (not JSON-LD or other data blocks).
     pub scripts: BTreeSet<String>,

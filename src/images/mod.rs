@@ -60,7 +60,7 @@ pub struct ImageSource {
 }
 
 /// One published file of an image: the original (metadata removed) or a variant.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PublishedFile {
     /// Site path (`/images/protest-800w.webp`).
     pub site_path: String,
@@ -73,7 +73,7 @@ pub struct PublishedFile {
 }
 
 /// A processed image: its displayed size and its published files.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PublishedImage {
     /// The source, relative to the site root.
     pub origin: PathBuf,
@@ -145,6 +145,19 @@ impl ImageSet {
     /// Every image, in no order.
     pub fn iter(&self) -> impl Iterator<Item = &PublishedImage> {
         self.images.values()
+    }
+
+    /// Feeds `hasher` what templates can learn of these images (each one's site path, size and
+    /// files), in an order that does not change from one build to the next.
+    pub fn hash_published(&self, hasher: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        let mut paths: Vec<&String> = self.images.keys().collect();
+        paths.sort_unstable();
+        paths.len().hash(hasher);
+        for path in paths {
+            path.hash(hasher);
+            self.images[path].hash(hasher);
+        }
     }
 
     /// How many source images there are.

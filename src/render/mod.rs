@@ -2,10 +2,12 @@
 //! Produces [`OutputFile`]s and never touches the disk.
 
 pub mod context;
+pub mod digest;
 pub mod seo;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::hash::Hash;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -20,6 +22,7 @@ use crate::permalink::page_path;
 use crate::site::{ArticleId, Site};
 use crate::theme::Theme;
 use context::{ArticleSummaryView, PagerLink, PaginatorView, SiteView, ViewBuilder};
+use digest::{InputsDigest, PageContext, PageDigest};
 use seo::{ListSubject, SeoBuilder, SeoView};
 
 /// The optional template for the search page; a theme without it gets no search page.
@@ -43,6 +46,40 @@ pub struct Renderer {
     reads_pager_pages: bool,
     /// The interface strings the `t` function looks up.
     strings: Arc<Strings>,
+    /// Whether some template may call `now()`: its pages then differ from one build to the
+    /// next whatever their inputs, and are never reused (see [`digest`]).
+    reads_clock: bool,
+    /// The digest of what the `image()` function can tell templates (see [`digest`]).
+    images_digest: u128,
+}
+
+/// Changes whenever what a page's digest covers changes without pamphlet's version changing,
+/// so that no build reuses a page whose digest was made the old way.
+const DIGEST_VERSION: u32 = 1;
+
+/// Pages of an earlier build that a build may reuse instead of rendering them again.
+pub trait EarlierPages: Sync {
+    /// The file of the earlier build's page at site path `path`, when that page was rendered
+    /// from inputs with `digest` and its file is still as that build left it.
+    fn reuse(&self, path: &str, digest: PageDigest) -> Option<PathBuf>;
+}
+
+/// No earlier pages: every page is rendered, and gets its digest for the next build.
+pub struct NoEarlierPages;
+
+impl EarlierPages for NoEarlierPages {
+    fn reuse(&self, _: &str, _: PageDigest) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// One output of [`Renderer::render_into`].
+pub struct Rendered {
+    /// The page: rendered, or an earlier build's file ([`Contents::Cached`]).
+    pub file: OutputFile,
+    /// What the page was rendered from, when the caller offered earlier pages (alias pages,
+    /// which are not rendered from templates, have none).
+    pub digest: Option<PageDigest>,
 }
 
 /// Which outputs [`Renderer::render_selected`] renders besides the index and alias pages,
@@ -135,7 +172,7 @@ fn register_image_function(tera: &mut Tera, images: Arc<ImageSet>, prefix: Strin
 }
 
 /// Adds the `seo` and `json_ld` variables.
-fn insert_seo(ctx: &mut Context, seo: &SeoView, json_ld: &str) {
+fn insert_seo(ctx: &mut PageContext, seo: &SeoView, json_ld: &str) {
     ctx.insert("seo", seo);
     ctx.insert("json_ld", json_ld);
 }
@@ -161,7 +198,50 @@ impl Renderer {
         let sources: BTreeMap<String, String> =
             theme.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
         let reads_pager_pages = sources.values().any(|text| may_read_pager_pages(text));
-        Ok(Renderer { tera, origins, sources, reads_pager_pages, strings })
+        let reads_clock = sources.values().any(|text| text.contains("now("));
+        Ok(Renderer { tera, origins, sources, reads_pager_pages, strings, reads_clock, images_digest: 0 })
+    }
+
+    /// What every page shares besides its variables (the templates, strings and images, the
+    /// `site` variable, whether pages are minified once written): the key of each page's
+    /// digest. `None` when pages cannot be reused (a template reads the clock).
+    fn inputs_digest(&self, site_value: &Value, minify: bool) -> Option<InputsDigest> {
+        if self.reads_clock {
+            return None;
+        }
+        let mut hashable = true;
+        let inputs = InputsDigest::of(|hasher| {
+            digest::hash_str(hasher, env!("CARGO_PKG_VERSION"));
+            DIGEST_VERSION.hash(hasher);
+            self.sources.hash(hasher);
+            self.strings.hash(hasher);
+            self.images_digest.hash(hasher);
+            self.reads_pager_pages.hash(hasher);
+            minify.hash(hasher);
+            hashable = digest::hash_value(hasher, site_value);
+        });
+        hashable.then_some(inputs)
+    }
+
+    /// The page at site path `path` from `template` and its variables: the earlier build's file
+    /// when it was rendered from the same inputs, else rendered.
+    fn page(
+        &self,
+        template: &str,
+        ctx: PageContext,
+        path: &str,
+        origin: Origin,
+        earlier: Option<&dyn EarlierPages>,
+    ) -> Result<Rendered> {
+        let (ctx, digest) = ctx.finish(template, path);
+        if let (Some(digest), Some(earlier)) = (digest, earlier)
+            && let Some(file) = earlier.reuse(path, digest)
+        {
+            let file = OutputFile { path: path.to_string(), contents: Contents::Cached(file), origin };
+            return Ok(Rendered { file, digest: Some(digest) });
+        }
+        let html = self.render(template, &ctx)?;
+        Ok(Rendered { file: OutputFile::html(path, html, origin), digest })
     }
 
     /// The page title `key` in `lang`, or `english` for a theme whose tables lack it.
@@ -172,6 +252,10 @@ impl Renderer {
     /// Lets the `image(path=…, width=…)` function find the variants of `images` (URLs under
     /// the base URL's path `prefix`).
     pub fn use_images(&mut self, images: Arc<ImageSet>, prefix: String) {
+        self.images_digest = digest::digest_of(|hasher| {
+            images.hash_published(hasher);
+            prefix.hash(hasher);
+        });
         register_image_function(&mut self.tera, images, prefix);
     }
 
@@ -203,28 +287,33 @@ impl Renderer {
         site_views: &SharedViews,
         selection: &dyn OutputFilter,
     ) -> Result<Vec<OutputFile>> {
-        self.render_into(site, site_views, selection, &Ok)
+        self.render_into(site, site_views, selection, None, &|rendered| Ok(rendered.file))
     }
 
     /// [`Renderer::render_selected`], handing each page to `sink` as soon as it is rendered
     /// (from several threads) and keeping what `sink` returns. A build writes each page out
     /// there, so the whole site's HTML (about 400 MB at 10,000 articles) is never held at once.
+    ///
+    /// With `earlier` pages, each page gets the digest of what it is rendered from, and a page
+    /// of the earlier build with the same digest is handed over instead of rendered again.
     pub fn render_into<T: Send>(
         &self,
         site: &Site,
         site_views: &SharedViews,
         selection: &dyn OutputFilter,
-        sink: &(impl Fn(OutputFile) -> Result<T> + Sync),
+        earlier: Option<&dyn EarlierPages>,
+        sink: &(impl Fn(Rendered) -> Result<T> + Sync),
     ) -> Result<Vec<T>> {
         let views = ViewBuilder::new(site);
         let seo = SeoBuilder::new(site, &views, &self.strings);
         let cards = context::Cards::new(&site_views.summaries);
         let cards = &cards;
         let site_value = Value::from_serializable(&site_views.site);
+        let inputs = earlier.and_then(|_| self.inputs_digest(&site_value, site.config.minify));
         let search_pages = site.config.search && self.has_template(SEARCH_TEMPLATE);
         let base_context = |kind: &str, url: &str, lang: &str, dir: &str| {
-            let mut ctx = Context::new();
-            ctx.insert_value("site", site_value.clone());
+            let mut ctx = PageContext::new(inputs);
+            ctx.insert_shared("site", site_value.clone());
             ctx.insert("page_kind", kind);
             ctx.insert("current_url", url);
             ctx.insert(
@@ -257,12 +346,9 @@ impl Renderer {
             let (card, json_ld) =
                 seo.article(id, view.summary_view).map_err(|e| seo::json_ld_error(&site.articles[id].path, &e))?;
             insert_seo(&mut ctx, &card, &json_ld);
-            let html = self.render("article.html", &ctx)?;
-            Ok(OutputFile::html(
-                &site.articles[id].path,
-                html,
-                Origin::Source(site.articles[id].article.common.source.clone()),
-            ))
+            let article = &site.articles[id];
+            let origin = Origin::Source(article.article.common.source.clone());
+            self.page("article.html", ctx, &article.path, origin, earlier)
         });
         let pages = site.pages.par_iter().enumerate().filter(|(i, _)| selection.page(*i)).map(|(_, p)| {
             let view = views.page(p);
@@ -273,8 +359,7 @@ impl Renderer {
                 .page(p, view.title, &view.permalink, view.image.as_ref(), &view.lang)
                 .map_err(|e| seo::json_ld_error(&p.page.path, &e))?;
             insert_seo(&mut ctx, &card, &json_ld);
-            let html = self.render("page.html", &ctx)?;
-            Ok(OutputFile::html(&p.page.path, html, Origin::Source(p.page.common.source.clone())))
+            self.page("page.html", ctx, &p.page.path, Origin::Source(p.page.common.source.clone()), earlier)
         });
         let listings = self.listings(site, &views);
         let (views, base_context, seo) = (&views, &base_context, &seo);
@@ -288,7 +373,9 @@ impl Renderer {
                     let end = (start + pages).min(listing.articles.len());
                     selection.list_page(listing.template, &listing.articles[start.min(end)..end])
                 })
-                .map(move |number| self.render_list_page(listing, number, total, cards, views, seo, base_context, site))
+                .map(move |number| {
+                    self.render_list_page(listing, number, total, cards, views, seo, base_context, site, earlier)
+                })
         });
         // The tags and authors indexes and the 404 page are in the site's language; there is
         // one search page per language (`/search/`, `/ur/search/`).
@@ -333,7 +420,7 @@ impl Renderer {
             }
             let origin =
                 if lang == *site_lang { format!("the {kind} page") } else { format!("the `{lang}` {kind} page") };
-            Ok(OutputFile::html(path, self.render(template, &ctx)?, Origin::Generated(origin)))
+            self.page(template, ctx, path, Origin::Generated(origin), earlier)
         });
         let aliases = site
             .articles
@@ -347,11 +434,9 @@ impl Renderer {
                 let paths =
                     common.aliases.iter().filter(move |a| pages && crate::permalink::alias_query(&a.value).is_none());
                 paths.map(move |alias| {
-                    Ok(OutputFile::html(
-                        &alias.value,
-                        alias_page(&site.config.base_url.absolute(target)),
-                        Origin::Source(common.source.clone()),
-                    ))
+                    let html = alias_page(&site.config.base_url.absolute(target));
+                    let file = OutputFile::html(&alias.value, html, Origin::Source(common.source.clone()));
+                    Ok(Rendered { file, digest: None })
                 })
             });
 
@@ -428,9 +513,10 @@ impl Renderer {
         cards: &context::Cards,
         views: &ViewBuilder,
         seo: &SeoBuilder,
-        base_context: &(impl Fn(&str, &str, &str, &str) -> Context + Sync),
+        base_context: &(impl Fn(&str, &str, &str, &str) -> PageContext + Sync),
         site: &Site,
-    ) -> Result<OutputFile> {
+        earlier: Option<&dyn EarlierPages>,
+    ) -> Result<Rendered> {
         let per_page = site.config.paginate;
         let start = (number - 1) * per_page;
         let items = listing.articles.iter().skip(start).take(per_page).map(|&id| cards.get(id)).collect();
@@ -469,13 +555,12 @@ impl Renderer {
             ctx.insert("alternates", &views.alternates(homes.iter().map(|(l, p)| (*l, p.as_str(), title))));
         }
         if let Some((name, value)) = &listing.subject {
-            ctx.insert_value(*name, value.clone());
+            ctx.insert_value(name, value.clone());
         }
         let (card, json_ld) =
             seo.list(&listing.seo, &views.permalink(&path), number, lang).map_err(|e| seo::json_ld_error(&path, &e))?;
         insert_seo(&mut ctx, &card, &json_ld);
-        let html = self.render(listing.template, &ctx)?;
-        Ok(OutputFile::html(&path, html, Origin::Generated(listing.origin.clone())))
+        self.page(listing.template, ctx, &path, Origin::Generated(listing.origin.clone()), earlier)
     }
 }
 

@@ -26,6 +26,7 @@ mod minify;
 mod parity;
 mod recipes;
 mod redirects;
+mod reuse;
 mod search;
 mod serve;
 mod shortcodes;

@@ -1,0 +1,235 @@
+//! What a page is rendered from, as a 128-bit digest, so that a build can tell that a page of
+//! the previous build was rendered from exactly the same inputs and reuse its file instead of
+//! rendering it again (see `crate::reuse`).
+//!
+//! A page's HTML is a function of its template, the theme's other templates, the interface
+//! strings, the published images (the `image()` function), its site path and its template
+//! variables. Everything but the variables is the same for every page of a build: it is hashed
+//! once ([`Renderer::inputs_digest`](super::Renderer)), and each page's digest is a SipHash
+//! keyed by that, over the template's name, the page's path and each variable as it is
+//! inserted ([`PageContext`]). A theme that calls `now()` renders differently from one moment to
+//! the next, so its pages get no digest and are always rendered.
+
+use std::hash::{Hash, Hasher};
+
+use siphasher::sip128::{Hasher128, SipHasher13};
+use tera::value::ValueKind;
+use tera::{Context, Value};
+
+/// The digest of everything one page is rendered from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageDigest(pub u128);
+
+impl std::fmt::Display for PageDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:032x}", self.0)
+    }
+}
+
+impl std::str::FromStr for PageDigest {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        u128::from_str_radix(s, 16).map(PageDigest)
+    }
+}
+
+/// The digest of what every page of a build shares (templates, strings, images, the `site`
+/// variable): the key of each page's digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputsDigest(u128);
+
+impl InputsDigest {
+    /// The digest of everything `hash` feeds it.
+    pub fn of(hash: impl FnOnce(&mut SipHasher13)) -> InputsDigest {
+        InputsDigest(digest_of(hash))
+    }
+
+    fn page_hasher(self) -> SipHasher13 {
+        // The two halves of the shared digest are the two keys of the page's hash.
+        SipHasher13::new_with_keys((self.0 >> 64) as u64, self.0 as u64)
+    }
+}
+
+/// A page's template variables, and the running digest of them when the build asked for one.
+pub struct PageContext {
+    context: Context,
+    /// `None` when no digest is wanted, or a variable could not be hashed.
+    hasher: Option<SipHasher13>,
+}
+
+impl PageContext {
+    /// An empty context, digested when `inputs` is given.
+    pub fn new(inputs: Option<InputsDigest>) -> PageContext {
+        PageContext { context: Context::new(), hasher: inputs.map(InputsDigest::page_hasher) }
+    }
+
+    /// Sets variable `key` to `value`.
+    pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.insert_value(key, Value::from_serializable(value));
+    }
+
+    /// Sets variable `key` to `value`, already a template value.
+    pub fn insert_value(&mut self, key: &'static str, value: Value) {
+        if let Some(hasher) = &mut self.hasher {
+            hash_str(hasher, key);
+            if !hash_value(hasher, &value) {
+                self.hasher = None;
+            }
+        }
+        self.context.insert_value(key, value);
+    }
+
+    /// Sets variable `key` to `value`, the same for every page of the build: the
+    /// [`InputsDigest`] covers it, so it is not hashed again for each page.
+    pub fn insert_shared(&mut self, key: &'static str, value: Value) {
+        if let Some(hasher) = &mut self.hasher {
+            hash_str(hasher, key);
+            hasher.write_u8(0xfe);
+        }
+        self.context.insert_value(key, value);
+    }
+
+    /// The variables, and the digest of the page at site path `path` rendered from them with
+    /// `template` (`None` when no digest was wanted or one could not be made).
+    pub fn finish(self, template: &str, path: &str) -> (Context, Option<PageDigest>) {
+        let digest = self.hasher.map(|mut hasher| {
+            hash_str(&mut hasher, template);
+            hash_str(&mut hasher, path);
+            PageDigest(u128::from(hasher.finish128()))
+        });
+        (self.context, digest)
+    }
+}
+
+/// The 128-bit digest of everything `hash` feeds it.
+pub fn digest_of(hash: impl FnOnce(&mut SipHasher13)) -> u128 {
+    let mut hasher = SipHasher13::new();
+    hash(&mut hasher);
+    u128::from(hasher.finish128())
+}
+
+/// Hashes `text` so that no two sequences of strings hash the same bytes.
+pub(crate) fn hash_str(hasher: &mut impl Hasher, text: &str) {
+    hasher.write_usize(text.len());
+    hasher.write(text.as_bytes());
+}
+
+/// Hashes `value` and everything in it; `false` for a kind of value this version of Tera added
+/// that it does not know (the page is then rendered, never reused).
+pub(crate) fn hash_value(hasher: &mut impl Hasher, value: &Value) -> bool {
+    let kind = value.kind();
+    kind.hash(hasher);
+    match kind {
+        ValueKind::Undefined | ValueKind::None => true,
+        ValueKind::Bool => {
+            value.as_bool().hash(hasher);
+            true
+        }
+        ValueKind::U64 => {
+            value.as_u64().hash(hasher);
+            true
+        }
+        ValueKind::I64 => {
+            value.as_i64().hash(hasher);
+            true
+        }
+        ValueKind::U128 => {
+            value.as_u128().hash(hasher);
+            true
+        }
+        ValueKind::I128 => {
+            value.as_i128().hash(hasher);
+            true
+        }
+        ValueKind::F64 => {
+            value.as_f64().map(f64::to_bits).hash(hasher);
+            true
+        }
+        ValueKind::String => {
+            // A safe string is printed as it is, a normal one escaped.
+            value.is_safe().hash(hasher);
+            hash_str(hasher, value.as_str().unwrap_or_default());
+            true
+        }
+        ValueKind::Bytes => {
+            let bytes = value.as_bytes().unwrap_or_default();
+            hasher.write_usize(bytes.len());
+            hasher.write(bytes);
+            true
+        }
+        ValueKind::Array => {
+            let items = value.as_array().unwrap_or_default();
+            hasher.write_usize(items.len());
+            items.iter().all(|item| hash_value(hasher, item))
+        }
+        ValueKind::Map => {
+            // Tera's maps keep their insertion order (the `preserve_order` feature), which is
+            // the order templates iterate them in: hashing in that order is what is wanted.
+            let Some(map) = value.as_map() else { return true };
+            hasher.write_usize(map.len());
+            map.iter().all(|(key, item)| {
+                key.hash(hasher);
+                hash_value(hasher, item)
+            })
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digest(insert: impl FnOnce(&mut PageContext)) -> PageDigest {
+        let mut ctx = PageContext::new(Some(InputsDigest::of(|h| h.write_u8(1))));
+        insert(&mut ctx);
+        ctx.finish("article.html", "/a/").1.expect("every value here can be hashed")
+    }
+
+    #[test]
+    fn a_digest_changes_with_any_variable_and_nothing_else() {
+        let base = digest(|c| c.insert("article", &serde_json::json!({"title": "A", "tags": ["x", "y"]})));
+        assert_eq!(base, digest(|c| c.insert("article", &serde_json::json!({"title": "A", "tags": ["x", "y"]}))));
+        for other in [
+            digest(|c| c.insert("article", &serde_json::json!({"title": "B", "tags": ["x", "y"]}))),
+            digest(|c| c.insert("article", &serde_json::json!({"title": "A", "tags": ["xy"]}))),
+            digest(|c| c.insert("article", &serde_json::json!({"title": "A", "tags": ["x", "y", ""]}))),
+            digest(|c| c.insert("page", &serde_json::json!({"title": "A", "tags": ["x", "y"]}))),
+            digest(|c| c.insert("article", &serde_json::json!({"title": "A", "tags": ["x", "y"], "n": 1}))),
+        ] {
+            assert_ne!(base, other);
+        }
+        // A string printed as it is and one escaped are different inputs.
+        assert_ne!(
+            digest(|c| c.insert_value("x", Value::safe_string("<b>"))),
+            digest(|c| c.insert_value("x", Value::normal_string("<b>")))
+        );
+        // Numbers of different kinds print differently.
+        assert_ne!(digest(|c| c.insert("x", &1u64)), digest(|c| c.insert("x", &1.0f64)));
+    }
+
+    #[test]
+    fn a_digest_depends_on_the_shared_inputs_template_and_path() {
+        let page = |inputs: u8, template: &str, path: &str| {
+            let mut ctx = PageContext::new(Some(InputsDigest::of(|h| h.write_u8(inputs))));
+            ctx.insert("x", "same");
+            ctx.insert_shared("site", Value::from("not hashed per page"));
+            ctx.finish(template, path).1
+        };
+        let base = page(1, "article.html", "/a/");
+        assert!(base.is_some());
+        assert_ne!(base, page(2, "article.html", "/a/"));
+        assert_ne!(base, page(1, "page.html", "/a/"));
+        assert_ne!(base, page(1, "article.html", "/b/"));
+        assert_eq!(PageContext::new(None).finish("article.html", "/a/").1, None);
+    }
+
+    #[test]
+    fn a_digest_reads_back_from_its_text() {
+        let digest = PageDigest(0x0123_4567_89ab_cdef_0011_2233_4455_6677);
+        assert_eq!(digest.to_string(), "0123456789abcdef0011223344556677");
+        assert_eq!(digest.to_string().parse::<PageDigest>(), Ok(digest));
+        assert!("not hex".parse::<PageDigest>().is_err());
+    }
+}

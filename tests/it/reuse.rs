@@ -1,0 +1,140 @@
+//! Rebuilds reuse the pages of the previous output that were rendered from the same inputs
+//! (src/reuse.rs): they are linked, not rendered. What a rebuild publishes is always what a
+//! build into an empty folder publishes.
+
+use crate::common::{SiteTest, article, snapshot};
+
+const SITE_YAML: &str = "title: Test Site\nbase_url: https://example.org\nsearch: false\n";
+
+/// Three articles on the built-in theme, then ten newer ones (so that the three are not among
+/// the recent articles every page lists); Gamma shows a YouTube card (its player's origin is in
+/// the security policy, which a rebuild must still know from the pages it reuses).
+fn site() -> SiteTest {
+    let mut t = SiteTest::new();
+    for day in 10..20 {
+        t = t.file(
+            &format!("content/n{day}.md"),
+            &article(&format!("News {day}"), &format!("2024-02-{day}"), "", "News."),
+        );
+    }
+    t.without_test_theme()
+        .file("site.yaml", SITE_YAML)
+        .file("content/a.md", &article("Alpha", "2024-01-01", "tags: [x]\n", "First words."))
+        .file("content/b.md", &article("Beta", "2024-01-02", "tags: [y]\n", "Middle words."))
+        .file(
+            "content/c.md",
+            &article("Gamma", "2024-01-03", "tags: [y]\n", "Newest.\n\nhttps://www.youtube.com/watch?v=M7lc1UVf-VE\n"),
+        )
+        .file("content/pages/about.md", "---\ntitle: About\n---\nAbout us.\n")
+}
+
+/// What a build of the same site into an empty folder, with an empty cache, publishes.
+fn fresh_build(t: &SiteTest) -> Vec<(String, Vec<u8>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = pamphlet::BuildOptions::new(t.root());
+    opts.output = Some(dir.path().join("public"));
+    opts.cache_dir = Some(dir.path().join("cache"));
+    opts.now = Some(crate::common::now());
+    let report = pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.pages_reused, 0, "nothing to reuse in a new cache");
+    snapshot(&dir.path().join("public"))
+}
+
+fn edit(t: &SiteTest, rel: &str, text: &str) {
+    std::fs::write(t.root().join(rel), text).unwrap();
+}
+
+#[test]
+fn a_rebuild_renders_only_the_pages_an_edit_touched() {
+    let t = site();
+    let first = t.rebuild().unwrap();
+    let pages = first.pages_rendered;
+    assert!(pages >= 10, "articles, the page, lists, tags, authors, 404: {pages}");
+    assert_eq!(first.pages_reused, 0);
+
+    let unchanged = t.rebuild().unwrap();
+    assert_eq!((unchanged.pages_rendered, unchanged.pages_reused), (0, pages), "nothing changed");
+    assert!(unchanged.to_string().contains(&format!("0 pages rendered, {pages} unchanged ones reused")), "{unchanged}");
+
+    // Alpha's body (and so its summary on cards) changes: its page and the pages that show its
+    // card are rendered again; the other articles' pages, the page, 404 and others are not.
+    edit(&t, "content/a.md", &article("Alpha", "2024-01-01", "tags: [x]\n", "Edited words."));
+    let edited = t.rebuild().unwrap();
+    assert!(edited.pages_rendered >= 1 && edited.pages_reused >= 10, "{edited}");
+    assert_eq!(edited.pages_rendered + edited.pages_reused, pages);
+    let alpha = std::fs::read_to_string(t.output().join("2024/01/a/index.html")).unwrap();
+    assert!(alpha.contains("Edited words."));
+    assert_eq!(snapshot(&t.output()), fresh_build(&t), "a rebuild publishes what a build from nothing does");
+
+    // Alpha's title shows on its neighbour's page (previous/next links): it changes too.
+    edit(&t, "content/a.md", &article("Alpha renamed", "2024-01-01", "tags: [x]\n", "Edited words."));
+    t.rebuild().unwrap();
+    let beta = std::fs::read_to_string(t.output().join("2024/01/b/index.html")).unwrap();
+    assert!(beta.contains("Alpha renamed"));
+    assert_eq!(snapshot(&t.output()), fresh_build(&t));
+}
+
+#[test]
+fn reused_pages_keep_their_part_in_the_security_policy() {
+    let t = site();
+    t.rebuild().unwrap();
+    let headers = std::fs::read_to_string(t.output().join("_headers")).unwrap();
+    assert!(headers.contains("https://www.youtube-nocookie.com"), "{headers}");
+    // An edit elsewhere: Gamma's page (the one with the player) is reused, not read again.
+    edit(&t, "content/pages/about.md", "---\ntitle: About\n---\nAbout us, edited.\n");
+    let report = t.rebuild().unwrap();
+    assert_eq!(report.pages_rendered, 1, "only the edited page: {report}");
+    assert_eq!(std::fs::read_to_string(t.output().join("_headers")).unwrap(), headers);
+}
+
+#[test]
+fn an_edited_template_renders_every_page_again() {
+    let t = site().file("templates/page.html", "{% extends \"base.html\" %}");
+    let pages = t.rebuild().unwrap().pages_rendered;
+    // A site's own template changes the pages made with it; templates include one another
+    // (base.html, partials), so every page is rendered again.
+    let template =
+        "{% extends \"base.html\" %}{% block main %}<p class=\"own\">{{ page.title }}</p>{% endblock main %}";
+    edit(&t, "templates/page.html", template);
+    let report = t.rebuild().unwrap();
+    assert_eq!((report.pages_rendered, report.pages_reused), (pages, 0));
+    let about = std::fs::read_to_string(t.output().join("about/index.html")).unwrap();
+    assert!(about.contains("<p class=\"own\">About</p>"));
+}
+
+#[test]
+fn a_page_changed_by_hand_in_the_output_is_rendered_again() {
+    let t = site();
+    t.rebuild().unwrap();
+    let alpha = t.output().join("2024/01/a/index.html");
+    // A new file, as most tools write…
+    std::fs::remove_file(&alpha).unwrap();
+    std::fs::write(&alpha, "defaced").unwrap();
+    assert_eq!(t.rebuild().unwrap().pages_rendered, 1);
+    assert!(std::fs::read_to_string(&alpha).unwrap().contains("First words."));
+    // …or the same file written over in place.
+    std::fs::write(&alpha, "defaced again, in place").unwrap();
+    assert_eq!(t.rebuild().unwrap().pages_rendered, 1);
+    assert!(std::fs::read_to_string(&alpha).unwrap().contains("First words."));
+    assert_eq!(snapshot(&t.output()), fresh_build(&t));
+}
+
+#[test]
+fn another_base_url_renders_every_page_again() {
+    let t = site();
+    let pages = t.rebuild().unwrap().pages_rendered;
+    let t = t.with(|o| o.base_url = Some("https://news.example.net/".into()));
+    let report = t.rebuild().unwrap();
+    assert_eq!((report.pages_rendered, report.pages_reused), (pages, 0));
+    let about = std::fs::read_to_string(t.output().join("about/index.html")).unwrap();
+    assert!(about.contains("https://news.example.net/about/"));
+}
+
+#[test]
+fn a_theme_that_reads_the_clock_is_rendered_every_time() {
+    let t =
+        site().file("templates/page.html", "{% extends \"base.html\" %}{% block main %}{{ now() }}{% endblock main %}");
+    t.rebuild().unwrap();
+    let report = t.rebuild().unwrap();
+    assert_eq!(report.pages_reused, 0, "{report}");
+}
