@@ -5,14 +5,13 @@
 //! A page's HTML is a function of its template, the theme's other templates, the interface
 //! strings, the published images (the `image()` function), its site path and its template
 //! variables. Everything but the variables is the same for every page of a build: it is hashed
-//! once ([`Renderer::inputs_digest`](super::Renderer)), and each page's digest is a SipHash
-//! keyed by that, over the template's name, the page's path and each variable as it is
-//! inserted ([`PageContext`]). A theme that calls `now()` renders differently from one moment to
+//! once ([`Renderer::inputs_digest`](super::Renderer)), and each page's digest is an XXH3-128
+//! of that, the template's name, the page's path and each variable as it is inserted
+//! ([`PageContext`]). A theme that calls `now()` renders differently from one moment to
 //! the next, so its pages get no digest and are always rendered.
 
 use std::hash::{Hash, Hasher};
 
-use siphasher::sip128::{Hasher128, SipHasher13};
 use tera::value::ValueKind;
 use tera::{Context, Value};
 
@@ -41,27 +40,52 @@ pub struct InputsDigest(u128);
 
 impl InputsDigest {
     /// The digest of everything `hash` feeds it.
-    pub fn of(hash: impl FnOnce(&mut SipHasher13)) -> InputsDigest {
+    pub fn of(hash: impl FnOnce(&mut Encoded)) -> InputsDigest {
         InputsDigest(digest_of(hash))
-    }
-
-    fn page_hasher(self) -> SipHasher13 {
-        // The two halves of the shared digest are the two keys of the page's hash.
-        SipHasher13::new_with_keys((self.0 >> 64) as u64, self.0 as u64)
     }
 }
 
 /// A page's template variables, and the running digest of them when the build asked for one.
 pub struct PageContext {
     context: Context,
-    /// `None` when no digest is wanted, or a variable could not be hashed.
-    hasher: Option<SipHasher13>,
+    /// The bytes of the shared digest and of the variables so far; `None` when no digest is
+    /// wanted, or a variable could not be hashed.
+    encoded: Option<Encoded>,
+}
+
+/// The bytes a digest is made of, gathered in one buffer and hashed in one call at the end: a
+/// page has hundreds of small values (numbers, flags, lengths, short strings), and hashing
+/// each on its own costs more than the bytes themselves.
+#[derive(Default)]
+pub struct Encoded(Vec<u8>);
+
+impl Hasher for Encoded {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        // Not a hasher's result: the bytes are hashed by `Encoded::digest`.
+        0
+    }
+}
+
+impl Encoded {
+    fn digest(&self) -> u128 {
+        xxhash_rust::xxh3::xxh3_128(&self.0)
+    }
 }
 
 impl PageContext {
     /// An empty context, digested when `inputs` is given.
     pub fn new(inputs: Option<InputsDigest>) -> PageContext {
-        PageContext { context: Context::new(), hasher: inputs.map(InputsDigest::page_hasher) }
+        let encoded = inputs.map(|inputs| {
+            // A page's variables are about 30 kB (its article's text, the cards it shows).
+            let mut encoded = Encoded(Vec::with_capacity(64 * 1024));
+            encoded.write_u128(inputs.0);
+            encoded
+        });
+        PageContext { context: Context::new(), encoded }
     }
 
     /// Sets variable `key` to `value`.
@@ -71,10 +95,10 @@ impl PageContext {
 
     /// Sets variable `key` to `value`, already a template value.
     pub fn insert_value(&mut self, key: &'static str, value: Value) {
-        if let Some(hasher) = &mut self.hasher {
-            hash_str(hasher, key);
-            if !hash_value(hasher, &value) {
-                self.hasher = None;
+        if let Some(encoded) = &mut self.encoded {
+            hash_str(encoded, key);
+            if !hash_value(encoded, &value) {
+                self.encoded = None;
             }
         }
         self.context.insert_value(key, value);
@@ -83,9 +107,9 @@ impl PageContext {
     /// Sets variable `key` to `value`, the same for every page of the build: the
     /// [`InputsDigest`] covers it, so it is not hashed again for each page.
     pub fn insert_shared(&mut self, key: &'static str, value: Value) {
-        if let Some(hasher) = &mut self.hasher {
-            hash_str(hasher, key);
-            hasher.write_u8(0xfe);
+        if let Some(encoded) = &mut self.encoded {
+            hash_str(encoded, key);
+            encoded.write_u8(0xfe);
         }
         self.context.insert_value(key, value);
     }
@@ -93,20 +117,20 @@ impl PageContext {
     /// The variables, and the digest of the page at site path `path` rendered from them with
     /// `template` (`None` when no digest was wanted or one could not be made).
     pub fn finish(self, template: &str, path: &str) -> (Context, Option<PageDigest>) {
-        let digest = self.hasher.map(|mut hasher| {
-            hash_str(&mut hasher, template);
-            hash_str(&mut hasher, path);
-            PageDigest(u128::from(hasher.finish128()))
+        let digest = self.encoded.map(|mut encoded| {
+            hash_str(&mut encoded, template);
+            hash_str(&mut encoded, path);
+            PageDigest(encoded.digest())
         });
         (self.context, digest)
     }
 }
 
 /// The 128-bit digest of everything `hash` feeds it.
-pub fn digest_of(hash: impl FnOnce(&mut SipHasher13)) -> u128 {
-    let mut hasher = SipHasher13::new();
-    hash(&mut hasher);
-    u128::from(hasher.finish128())
+pub fn digest_of(hash: impl FnOnce(&mut Encoded)) -> u128 {
+    let mut encoded = Encoded::default();
+    hash(&mut encoded);
+    encoded.digest()
 }
 
 /// Hashes `text` so that no two sequences of strings hash the same bytes.
