@@ -224,11 +224,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         if site.config.minify {
             minify::minify_file(&mut file);
         }
-        let sources = match (&file.contents, &previous_pages) {
-            (output::Contents::Cached(_), Some(previous)) if digest.is_some() => previous.sources(&file.path).cloned(),
+        // A page from the previous output: its sources are in the manifest, not read again.
+        let reused = digest.is_some() && matches!(file.contents, output::Contents::Cached(_));
+        let sources = match &previous_pages {
+            Some(previous) if reused => previous.sources(&file.path).cloned(),
             _ => page_sources(&file),
         };
-        let reused = digest.is_some() && matches!(file.contents, output::Contents::Cached(_));
         let error = staging.write(&file).err();
         Written { path: file.path, origin: file.origin, error, sources, digest, reused }
     };

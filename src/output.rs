@@ -199,7 +199,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
 }
 
 /// Normalises a path lexically (no symlink resolution: the folder may not exist yet).
-fn absolute(p: &Path) -> PathBuf {
+pub(crate) fn absolute(p: &Path) -> PathBuf {
     let joined = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
     let mut out = PathBuf::new();
     for c in joined.components() {

@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::headers::PageSources;
+use crate::output::absolute;
 use crate::permalink::output_path;
 use crate::render::digest::PageDigest;
 
@@ -88,11 +89,6 @@ struct Manifest {
 pub struct PreviousPages {
     output: PathBuf,
     pages: HashMap<String, (PageDigest, FileStamp, Arc<PageSources>)>,
-}
-
-/// The output folder as the manifest names it.
-fn absolute(output: &Path) -> PathBuf {
-    std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf())
 }
 
 impl PreviousPages {

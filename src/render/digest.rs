@@ -96,7 +96,7 @@ impl PageContext {
     /// Sets variable `key` to `value`, already a template value.
     pub fn insert_value(&mut self, key: &'static str, value: Value) {
         if let Some(encoded) = &mut self.encoded {
-            hash_str(encoded, key);
+            key.hash(encoded);
             if !hash_value(encoded, &value) {
                 self.encoded = None;
             }
@@ -108,7 +108,7 @@ impl PageContext {
     /// [`InputsDigest`] covers it, so it is not hashed again for each page.
     pub fn insert_shared(&mut self, key: &'static str, value: Value) {
         if let Some(encoded) = &mut self.encoded {
-            hash_str(encoded, key);
+            key.hash(encoded);
             encoded.write_u8(0xfe);
         }
         self.context.insert_value(key, value);
@@ -118,8 +118,8 @@ impl PageContext {
     /// `template` (`None` when no digest was wanted or one could not be made).
     pub fn finish(self, template: &str, path: &str) -> (Context, Option<PageDigest>) {
         let digest = self.encoded.map(|mut encoded| {
-            hash_str(&mut encoded, template);
-            hash_str(&mut encoded, path);
+            template.hash(&mut encoded);
+            path.hash(&mut encoded);
             PageDigest(encoded.digest())
         });
         (self.context, digest)
@@ -133,72 +133,45 @@ pub fn digest_of(hash: impl FnOnce(&mut Encoded)) -> u128 {
     encoded.digest()
 }
 
-/// Hashes `text` so that no two sequences of strings hash the same bytes.
-pub(crate) fn hash_str(hasher: &mut impl Hasher, text: &str) {
-    hasher.write_usize(text.len());
-    hasher.write(text.as_bytes());
-}
-
 /// Hashes `value` and everything in it; `false` for a kind of value this version of Tera added
-/// that it does not know (the page is then rendered, never reused).
+/// that it does not know (the page is then rendered, never reused). Strings, byte strings and
+/// sequences hash their length or an end marker with them (std's `Hash`), so that no two
+/// different values feed the same bytes.
 pub(crate) fn hash_value(hasher: &mut impl Hasher, value: &Value) -> bool {
     let kind = value.kind();
     kind.hash(hasher);
     match kind {
-        ValueKind::Undefined | ValueKind::None => true,
-        ValueKind::Bool => {
-            value.as_bool().hash(hasher);
-            true
-        }
-        ValueKind::U64 => {
-            value.as_u64().hash(hasher);
-            true
-        }
-        ValueKind::I64 => {
-            value.as_i64().hash(hasher);
-            true
-        }
-        ValueKind::U128 => {
-            value.as_u128().hash(hasher);
-            true
-        }
-        ValueKind::I128 => {
-            value.as_i128().hash(hasher);
-            true
-        }
-        ValueKind::F64 => {
-            value.as_f64().map(f64::to_bits).hash(hasher);
-            true
-        }
+        ValueKind::Undefined | ValueKind::None => {}
+        ValueKind::Bool => value.as_bool().hash(hasher),
+        ValueKind::U64 => value.as_u64().hash(hasher),
+        ValueKind::I64 => value.as_i64().hash(hasher),
+        ValueKind::U128 => value.as_u128().hash(hasher),
+        ValueKind::I128 => value.as_i128().hash(hasher),
+        ValueKind::F64 => value.as_f64().map(f64::to_bits).hash(hasher),
         ValueKind::String => {
             // A safe string is printed as it is, a normal one escaped.
             value.is_safe().hash(hasher);
-            hash_str(hasher, value.as_str().unwrap_or_default());
-            true
+            value.as_str().hash(hasher);
         }
-        ValueKind::Bytes => {
-            let bytes = value.as_bytes().unwrap_or_default();
-            hasher.write_usize(bytes.len());
-            hasher.write(bytes);
-            true
-        }
+        ValueKind::Bytes => value.as_bytes().hash(hasher),
         ValueKind::Array => {
             let items = value.as_array().unwrap_or_default();
-            hasher.write_usize(items.len());
-            items.iter().all(|item| hash_value(hasher, item))
+            items.len().hash(hasher);
+            return items.iter().all(|item| hash_value(hasher, item));
         }
         ValueKind::Map => {
             // Tera's maps keep their insertion order (the `preserve_order` feature), which is
             // the order templates iterate them in: hashing in that order is what is wanted.
             let Some(map) = value.as_map() else { return true };
-            hasher.write_usize(map.len());
-            map.iter().all(|(key, item)| {
+            map.len().hash(hasher);
+            return map.iter().all(|(key, item)| {
                 key.hash(hasher);
                 hash_value(hasher, item)
-            })
+            });
         }
-        _ => false,
+        _ => return false,
     }
+    true
 }
 
 #[cfg(test)]

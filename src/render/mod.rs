@@ -211,7 +211,7 @@ impl Renderer {
         }
         let mut hashable = true;
         let inputs = InputsDigest::of(|hasher| {
-            digest::hash_str(hasher, env!("CARGO_PKG_VERSION"));
+            env!("CARGO_PKG_VERSION").hash(hasher);
             DIGEST_VERSION.hash(hasher);
             self.sources.hash(hasher);
             self.strings.hash(hasher);

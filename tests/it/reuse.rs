@@ -30,7 +30,7 @@ fn site() -> SiteTest {
 
 /// What a build of the same site into an empty folder, with an empty cache, publishes.
 fn fresh_build(t: &SiteTest) -> Vec<(String, Vec<u8>)> {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     let mut opts = pamphlet::BuildOptions::new(t.root());
     opts.output = Some(dir.path().join("public"));
     opts.cache_dir = Some(dir.path().join("cache"));
@@ -41,7 +41,7 @@ fn fresh_build(t: &SiteTest) -> Vec<(String, Vec<u8>)> {
 }
 
 fn edit(t: &SiteTest, rel: &str, text: &str) {
-    std::fs::write(t.root().join(rel), text).unwrap();
+    std::fs::write(t.root().join(rel), text).expect("edit a file of the site");
 }
 
 #[test]
