@@ -25,7 +25,8 @@ use std::time::{Duration, Instant};
 
 use pamphlet::BuildOptions;
 
-/// The allocator the `pamphlet` binary uses (see src/main.rs), so this measures what users run.
+/// The allocator the `pamphlet` binary uses, with its settings (see src/main.rs and
+/// src/allocator.rs), so this measures what users run.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -37,6 +38,7 @@ struct Args {
 }
 
 fn main() {
+    pamphlet::allocator::tune();
     let args = parse_args();
     let mut sites = args.sites.clone();
     sites.extend(args.articles.iter().map(|&n| generated_corpus(n)));

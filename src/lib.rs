@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod allocator;
 pub mod check;
 pub mod cli;
 pub mod comments;

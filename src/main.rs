@@ -26,6 +26,7 @@ const MAX_PRINTED_ERRORS: usize = 100;
 const MAX_WARNINGS_PER_KIND: usize = 10;
 
 fn main() -> ExitCode {
+    pamphlet::allocator::tune();
     let cli = Cli::parse();
     let (format, root) = match &cli.command {
         Command::Build { site, .. } | Command::Check { site, .. } => (site.format, site.root.clone()),
