@@ -104,6 +104,23 @@ impl PageContext {
         self.context.insert_value(key, value);
     }
 
+    /// Sets variable `key` to `value`, feeding the digest what `hash` feeds it instead of
+    /// walking `value`: for a value made of parts whose digests are already known, such as the
+    /// cards of a list page (each card is walked once per build, not once for every list page
+    /// it stands on). `hash` must feed everything `value` holds, and returns `false` when it
+    /// cannot. It is not called when the page gets no digest.
+    pub fn insert_hashed_by(&mut self, key: &'static str, value: Value, hash: impl FnOnce(&mut Encoded) -> bool) {
+        if let Some(encoded) = &mut self.encoded {
+            key.hash(encoded);
+            // Apart from values hashed by `hash_value`, which start with their kind.
+            encoded.write_u8(0xfd);
+            if !hash(encoded) {
+                self.encoded = None;
+            }
+        }
+        self.context.insert_value(key, value);
+    }
+
     /// Sets variable `key` to `value`, the same for every page of the build: the
     /// [`InputsDigest`] covers it, so it is not hashed again for each page.
     pub fn insert_shared(&mut self, key: &'static str, value: Value) {
@@ -131,6 +148,13 @@ pub fn digest_of(hash: impl FnOnce(&mut Encoded)) -> u128 {
     let mut encoded = Encoded::default();
     hash(&mut encoded);
     encoded.digest()
+}
+
+/// The digest of `value` and everything in it (`None` where [`hash_value`] cannot hash it).
+pub fn value_digest(value: &Value) -> Option<u128> {
+    let mut hashable = true;
+    let digest = digest_of(|h| hashable = hash_value(h, value));
+    hashable.then_some(digest)
 }
 
 /// Hashes `value` and everything in it; `false` for a kind of value this version of Tera added
