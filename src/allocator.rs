@@ -31,16 +31,16 @@ pub fn tune() {
     }
 }
 
-/// The delay mimalloc uses now (`mi_option_get`).
-#[allow(unsafe_code)]
-pub fn purge_delay_ms() -> std::ffi::c_long {
-    // SAFETY: reads mimalloc's option table.
-    unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The delay mimalloc uses now (`mi_option_get`).
+    #[allow(unsafe_code)]
+    fn purge_delay_ms() -> std::ffi::c_long {
+        // SAFETY: reads mimalloc's option table.
+        unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
+    }
 
     /// The option number names the purge delay: before `tune`, it reads mimalloc's documented
     /// default for it (1,000 ms in mimalloc 3); after, ours.
