@@ -15,8 +15,8 @@
 //!
 //! A large archive's index is split into parts, built one after another (each on every core:
 //! our patch of Pagefind, vendor/pagefind, parses and compresses a part's pages in parallel,
-//! so one part at a time bounds the memory to a part's words), record `i` going to part
-//! `i % parts` so that each part is a fair sample of the whole (Pagefind ranks within a part
+//! so one part at a time bounds the memory to a part's words), every `parts`-th record to the
+//! same part so that each part is a fair sample of the whole (Pagefind ranks within a part
 //! by its own word statistics, then the browser merges the parts' results by score). Part 0
 //! is the full bundle under [`BUNDLE_DIR`]; the others hold only their index and are merged
 //! into it with Pagefind's `mergeIndex`, which reuses part 0's WebAssembly, so splitting costs
@@ -27,11 +27,13 @@
 //! build's time), so each part's folder also gets [`PART_MANIFEST`]: a digest of everything
 //! the part was built from, and the part's files. A build that finds the same digest in the
 //! previous output reuses that part's files instead of indexing it again: after editing one
-//! article, only its part is indexed (adding or removing one still moves every later record to
-//! another part: dealing records by a hash of their URL instead kept them in place, but changed
-//! how Pagefind cut a part's words into chunks, and a query of the equivalence test then loaded
-//! one chunk more). Pagefind's output depends on its input only, so a reused
-//! part is byte for byte the part a fresh build makes.
+//! article, only its part is indexed. Records are dealt counting from the oldest (see
+//! [`part_of`]), so publishing a new article, a newsroom's most common change, also indexes
+//! only the part it joins; removing or back-dating one still moves every newer record to
+//! another part. (Dealing records by a hash of their URL kept every record in place, but
+//! changed how Pagefind cut a part's words into chunks, and a query of the equivalence test
+//! then loaded one chunk more.) Pagefind's output depends on its input only, so a reused part
+//! is byte for byte the part a fresh build makes.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -130,10 +132,24 @@ pub struct SearchRecord {
     pub html: String,
 }
 
-/// What the records of part `part` of `parts` are made of (every `parts`-th record, from the
-/// `part`-th).
+/// Which of `parts` parts holds the record at `position` of `count` (in [`searchable`]'s order,
+/// newest article first): every `parts`-th record, counted from the *last* one, so that a new
+/// article, which comes first, leaves every other record in its part (and publishing one
+/// article indexes one part again, not all of them). Each part is still every `parts`-th
+/// record, the same sets as counting from the first, only numbered differently.
+fn part_of(position: usize, count: usize, parts: usize) -> usize {
+    (count - 1 - position) % parts
+}
+
+/// What the records of part `part` of `parts` are made of (see [`part_of`]), in
+/// [`searchable`]'s order.
 fn part_sources(site: &Site, part: usize, parts: usize) -> Vec<RecordSource> {
-    searchable(site).skip(part).step_by(parts).map(|item| record_source(site, item)).collect()
+    let count = searchable(site).count();
+    searchable(site)
+        .enumerate()
+        .filter(|&(position, _)| part_of(position, count, parts) == part)
+        .map(|(_, item)| record_source(site, item))
+        .collect()
 }
 
 /// The records made of `sources`, in their order.
@@ -574,6 +590,17 @@ mod tests {
         assert_eq!(part_count(10, Some(3)), 3);
         assert_eq!(part_dir(0), "/pagefind/");
         assert_eq!(part_dir(2), "/pagefind/part-2/");
+    }
+
+    #[test]
+    fn parts_are_dealt_from_the_oldest_record_so_a_new_article_moves_no_other() {
+        let parts_of = |count: usize| (0..count).map(|p| part_of(p, count, 4)).collect::<Vec<_>>();
+        assert_eq!(parts_of(6), [1, 0, 3, 2, 1, 0]);
+        // A new article comes first: the records after it keep their parts.
+        assert_eq!(parts_of(7)[1..], parts_of(6)[..]);
+        // Every part is still every fourth record.
+        let seven = parts_of(7);
+        assert!((0..3).all(|p| seven[p] == seven[p + 4]));
     }
 
     #[test]

@@ -227,7 +227,8 @@ fn newsroom_copy(root: &Path) {
 }
 
 /// Issue 19: a rebuild indexes again only the parts whose records changed, and reuses the
-/// others' files from the previous output. Every part's pagefind-entry.json in the output is
+/// others' files from the previous output: after an article is edited, and after a new one is
+/// published. Every part's pagefind-entry.json in the output is
 /// marked (a trailing newline, still valid JSON) between the builds: a reused part keeps the
 /// mark, a part indexed again loses it.
 #[test]
@@ -251,7 +252,7 @@ fn a_rebuild_indexes_again_only_the_part_holding_the_edited_article() {
         }
     };
     let marked = |entries: &[std::path::PathBuf]| -> Vec<bool> {
-        entries.iter().map(|e| std::fs::read_to_string(e).unwrap().ends_with("}\n")).collect()
+        entries.iter().map(|e| std::fs::read_to_string(e).unwrap().ends_with('\n')).collect()
     };
     pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(marked(&entries), [false, false, false]);
@@ -263,6 +264,13 @@ fn a_rebuild_indexes_again_only_the_part_holding_the_edited_article() {
     let article = root.join("content/2024/03/script.md");
     let text = std::fs::read_to_string(&article).unwrap();
     std::fs::write(&article, format!("{text}\nA quokka was seen.\n")).unwrap();
+    pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    let kept = marked(&entries);
+    assert_eq!(kept.iter().filter(|&&k| !k).count(), 1, "one part indexed again: {kept:?}");
+    // A new article, the newest: only the part it joins is indexed again.
+    mark(&entries);
+    let new = "---\ntitle: A numbat story\ndate: 2026-01-05\n---\nA numbat was seen.\n";
+    std::fs::write(root.join("content/2025/02/numbat.md"), new).unwrap();
     pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
     let kept = marked(&entries);
     assert_eq!(kept.iter().filter(|&&k| !k).count(), 1, "one part indexed again: {kept:?}");
