@@ -187,7 +187,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
     let markdown = markdown::Markdown::new();
     let Prepared { site, renderer, statics, mut warnings, .. } =
         pipeline::prepare(opts, Purpose::Inspect, &markdown, None)?;
-    let (mut files, search) = pipeline::beside_search(&site, None, || renderer.render_site(&site))?;
+    let (mut files, search) = pipeline::beside_search(&site, None, None, || renderer.render_site(&site))?;
     files.extend(search);
     files.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
     let published: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -240,7 +240,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let previous = output_dir.is_dir().then_some(output_dir.as_path());
     // Without a previous build, pages still get their digests, for the next build.
     let earlier = previous_pages.as_ref().map_or(&render::NoEarlierPages as &dyn render::EarlierPages, |p| p);
-    let (mut written, search) = pipeline::beside_search(&site, previous, || {
+    let parsed = search::parsed_dir(&cache_dir);
+    let (mut written, search) = pipeline::beside_search(&site, previous, Some(&parsed), || {
         renderer.render_into(&site, &views, &render::Everything, Some(earlier), &|page| Ok(write(page)))
     })?;
     let mut rest = search;

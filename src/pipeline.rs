@@ -169,16 +169,18 @@ fn languages_in_use(site: &Site) -> std::collections::BTreeSet<String> {
 }
 
 /// Runs `render` while the search index (empty when `search: false`) is built beside it,
-/// reusing the parts of the index in the `previous` output folder that did not change. The
+/// reusing the parts of the index in the `previous` output folder that did not change, and the
+/// pages parsed before in the `parsed` folder (see [`search::search_index`]). The
 /// index gets a thread of its own rather than a rayon worker: it blocks that thread while it
 /// waits for the parsing and compression it hands to the rayon pool, which rendering shares.
 pub(crate) fn beside_search<T: Send>(
     site: &Site,
     previous: Option<&std::path::Path>,
+    parsed: Option<&std::path::Path>,
     render: impl FnOnce() -> Result<T> + Send,
 ) -> Result<(T, Vec<OutputFile>)> {
     std::thread::scope(|scope| {
-        let search = scope.spawn(|| search::search_index(site, previous));
+        let search = scope.spawn(|| search::search_index(site, previous, parsed));
         let pages = render();
         let search = search.join().unwrap_or_else(|_| {
             Err(Error::output(search::BUNDLE_DIR, "building the search index failed: the indexer crashed"))

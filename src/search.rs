@@ -411,11 +411,80 @@ fn fail(e: impl std::fmt::Display) -> Error {
     Error::output(BUNDLE_DIR, format!("building the search index failed: {e:#}"))
 }
 
+/// The folder of the cache folder `cache_dir` that keeps the pages Pagefind parsed, one file
+/// per part of the index (see [`build_part`]).
+pub fn parsed_dir(cache_dir: &Path) -> std::path::PathBuf {
+    cache_dir.join("search")
+}
+
+/// The file of the `parsed` folder keeping the pages Pagefind parsed for part `part`.
+fn parsed_file(parsed: &Path, part: usize) -> std::path::PathBuf {
+    parsed.join(format!("part-{part}.pages"))
+}
+
+/// What identifies a record's parsed page: its URL and HTML, the language it is indexed as,
+/// and the versions of pamphlet (whose Pagefind parses it and writes the bytes) and of this
+/// indexing.
+fn parsed_key(record: &SearchRecord, language: &str) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    for field in [env!("CARGO_PKG_VERSION"), &INDEXING_VERSION.to_string(), language, &record.url, &record.html] {
+        hasher.update(&(field.len() as u64).to_le_bytes());
+        hasher.update(field.as_bytes());
+    }
+    hasher.digest128()
+}
+
+/// Reads a file of parsed pages: each a 16-byte key, a 4-byte length, then that many bytes
+/// (see [`write_parsed`]). A damaged or cut file gives the pages before the damage.
+fn read_parsed(bytes: &[u8]) -> std::collections::HashMap<u128, &[u8]> {
+    let mut pages = std::collections::HashMap::new();
+    let mut rest = bytes;
+    while let (Some(key), Some(len)) = (rest.get(..16), rest.get(16..20)) {
+        let key = u128::from_le_bytes(key.try_into().unwrap_or_default());
+        let len = u32::from_le_bytes(len.try_into().unwrap_or_default()) as usize;
+        let Some(page) = rest.get(20..20 + len) else { break };
+        pages.insert(key, page);
+        rest = &rest[20 + len..];
+    }
+    pages
+}
+
+/// Writes the pages of a part for the next build (see [`read_parsed`]): a shortcut only, so a
+/// failure to write is not an error, and a file half written is never read (written beside,
+/// then renamed).
+fn write_parsed<'a>(file: &Path, pages: impl Iterator<Item = (u128, &'a [u8])>) {
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(file.parent().unwrap_or(file))?;
+        let partial = file.with_extension("pages-partial");
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+        for (key, page) in pages {
+            std::io::Write::write_all(&mut out, &key.to_le_bytes())?;
+            std::io::Write::write_all(&mut out, &(page.len() as u32).to_le_bytes())?;
+            std::io::Write::write_all(&mut out, page)?;
+        }
+        std::io::Write::flush(&mut out)?;
+        drop(out);
+        std::fs::rename(partial, file)
+    };
+    let _ = write();
+}
+
 /// Builds part `part` of the index from `records`, indexed as `language`, and returns its
 /// files under [`part_dir`]. Part 0 is a whole bundle (Pagefind's JS
 /// API, its WebAssembly, the index); the other parts keep only their index files, which is
 /// all that `mergeIndex` reads.
-fn build_part(records: impl IntoIterator<Item = SearchRecord>, language: &str, part: usize) -> Result<Vec<OutputFile>> {
+///
+/// Parsing a record's HTML is most of indexing's time, and a rebuild indexes a part again for
+/// one changed record among thousands: with a `parsed` folder, the pages Pagefind parsed are
+/// kept there for each part, and a record parsed before is read back instead of parsed again.
+/// A page read back indexes exactly as its HTML does (Pagefind's parsing depends on the
+/// record, the language and the versions in [`parsed_key`] only).
+fn build_part(
+    records: Vec<SearchRecord>,
+    language: &str,
+    part: usize,
+    parsed: Option<&Path>,
+) -> Result<Vec<OutputFile>> {
     // Pagefind's API is async (it hands parsing to tokio's blocking pool); a current-thread
     // runtime for this call is all it needs, and keeps the rest of the build synchronous.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -425,10 +494,8 @@ fn build_part(records: impl IntoIterator<Item = SearchRecord>, language: &str, p
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(primary).build();
     let files = runtime.block_on(async {
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(fail)?;
-        // Parsed on rayon's threads, in this order (`add_html_files` is our patch of Pagefind,
-        // vendor/pagefind).
-        let documents = records.into_iter().map(|record| (record.url, record.html)).collect();
-        index.add_html_files(documents).await.map_err(fail)?;
+        let pages = parsed_pages(&index, records, language, part, parsed).await?;
+        index.add_parsed_pages(pages).await.map_err(fail)?;
         index.get_files().await.map_err(fail)
     })?;
     let dir = part_dir(part);
@@ -443,6 +510,47 @@ fn build_part(records: impl IntoIterator<Item = SearchRecord>, language: &str, p
         out.insert(path.clone(), index_file(path, Contents::Bytes(file.contents)));
     }
     Ok(out.into_values().collect())
+}
+
+/// The pages of `records`, in their order: read back from the `parsed` folder when it holds
+/// them, else parsed on rayon's threads (`parse_html_files`, our patch of Pagefind,
+/// vendor/pagefind); the folder then keeps this part's pages for the next build.
+async fn parsed_pages(
+    index: &pagefind::api::PagefindIndex,
+    records: Vec<SearchRecord>,
+    language: &str,
+    part: usize,
+    parsed: Option<&Path>,
+) -> Result<Vec<pagefind::api::ParsedPage>> {
+    use pagefind::api::ParsedPage;
+    use rayon::prelude::*;
+    let file = parsed.map(|dir| parsed_file(dir, part));
+    let earlier = file.as_ref().and_then(|file| std::fs::read(file).ok()).unwrap_or_default();
+    let known = read_parsed(&earlier);
+    let keys: Vec<u128> = records.par_iter().map(|record| parsed_key(record, language)).collect();
+    // A stored page that does not read back (from another version) is parsed again.
+    let mut pages: Vec<Option<ParsedPage>> =
+        keys.par_iter().map(|key| known.get(key).and_then(|bytes| ParsedPage::from_bytes(bytes).ok())).collect();
+    let missing: Vec<usize> = (0..records.len()).filter(|&i| pages[i].is_none()).collect();
+    let mut records: Vec<Option<SearchRecord>> = records.into_iter().map(Some).collect();
+    let documents = missing.iter().filter_map(|&i| records[i].take()).map(|record| (record.url, record.html)).collect();
+    let fresh = index.parse_html_files(documents).await.map_err(fail)?;
+    let fresh_bytes: Vec<Vec<u8>> = match &file {
+        Some(_) => fresh.par_iter().map(|page| page.to_bytes().unwrap_or_default()).collect(),
+        None => Vec::new(),
+    };
+    for (&i, page) in missing.iter().zip(fresh) {
+        pages[i] = Some(page);
+    }
+    if let Some(file) = &file {
+        let mut fresh_bytes = missing.iter().zip(&fresh_bytes).map(|(&i, b)| (i, b.as_slice())).peekable();
+        let bytes = keys.iter().enumerate().map(|(i, key)| match fresh_bytes.next_if(|&(at, _)| at == i) {
+            Some((_, bytes)) => (*key, bytes),
+            None => (*key, known.get(key).copied().unwrap_or_default()),
+        });
+        write_parsed(file, bytes);
+    }
+    Ok(pages.into_iter().flatten().collect())
 }
 
 /// Whether a bundle file (path inside the bundle) is part of the index proper, as opposed to
@@ -460,9 +568,10 @@ fn part_files(
     part: usize,
     parts: usize,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
+    parsed: Option<&Path>,
 ) -> Result<Vec<OutputFile>> {
     let language = site.config.language.as_str();
-    part_files_from(records_of(&part_sources(site, part, parts)), language, part, parts, previous)
+    part_files_from(records_of(&part_sources(site, part, parts)), language, part, parts, previous, parsed)
 }
 
 /// [`part_files`] from the part's `records`.
@@ -472,12 +581,13 @@ fn part_files_from(
     part: usize,
     parts: usize,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
+    parsed: Option<&Path>,
 ) -> Result<Vec<OutputFile>> {
     let digest = part_digest(&records, language, part, parts);
     if let Some(files) = previous.and_then(|previous| reused_part(previous, part, &digest)) {
         return Ok(files);
     }
-    let mut files = build_part(records, language, part)?;
+    let mut files = build_part(records, language, part, parsed)?;
     let manifest = part_manifest(part, &digest, &files);
     files.push(manifest);
     Ok(files)
@@ -504,14 +614,18 @@ pub fn index_input(site: &Site) -> Option<IndexInput> {
     })
 }
 
-/// The search bundle of `input`, as [`search_index`] builds it for the site it came from.
-pub fn index_from(input: IndexInput, previous: Option<&(impl EarlierIndex + ?Sized)>) -> Result<Vec<OutputFile>> {
+/// The search bundle of `input`, as [`search_index`] builds it for the site it came from, with
+/// the pages parsed before in the `parsed` folder.
+pub fn index_from(
+    input: IndexInput,
+    previous: Option<&(impl EarlierIndex + ?Sized)>,
+    parsed: Option<&Path>,
+) -> Result<Vec<OutputFile>> {
     let parts = input.parts.len();
-    let built = input
-        .parts
-        .into_iter()
-        .enumerate()
-        .map(|(part, sources)| part_files_from(records_of(&sources), &input.language, part, parts, previous));
+    let built =
+        input.parts.into_iter().enumerate().map(|(part, sources)| {
+            part_files_from(records_of(&sources), &input.language, part, parts, previous, parsed)
+        });
     all_parts(built)
 }
 
@@ -533,15 +647,20 @@ fn all_parts(built: impl Iterator<Item = Result<Vec<OutputFile>>>) -> Result<Vec
 /// another, each on every core (our patch of Pagefind parses, indexes and compresses a part's
 /// pages in parallel): a part holds every word of its pages in memory until it is written, so
 /// one part at a time keeps the peak to a part's worth. A part whose records are those it was
-/// built from in the `previous` index is reused from there. Which part holds which record does
-/// not depend on the machine, so neither do the files.
-pub fn search_index(site: &Site, previous: Option<&(impl EarlierIndex + ?Sized)>) -> Result<Vec<OutputFile>> {
+/// built from in the `previous` index is reused from there; a part indexed again reads the
+/// pages it parsed before from the `parsed` folder (see [`build_part`]). Which part holds which
+/// record does not depend on the machine, so neither do the files.
+pub fn search_index(
+    site: &Site,
+    previous: Option<&(impl EarlierIndex + ?Sized)>,
+    parsed: Option<&Path>,
+) -> Result<Vec<OutputFile>> {
     if !site.config.search {
         return Ok(Vec::new());
     }
     let parts = site_part_count(site);
     // Each part's records are made just before it is indexed, so that only one part's are held.
-    all_parts((0..parts).map(|part| part_files(site, part, parts, previous)))
+    all_parts((0..parts).map(|part| part_files(site, part, parts, previous, parsed)))
 }
 
 #[cfg(test)]
@@ -613,7 +732,7 @@ mod tests {
         edited[0].html.push(' ');
         assert_ne!(digest, part_digest(&edited, "en", 1, 2));
         let dir = tempfile::tempdir().unwrap();
-        let mut files = build_part(records, "en", 1).unwrap();
+        let mut files = build_part(records, "en", 1, None).unwrap();
         files.push(part_manifest(1, &digest, &files));
         for file in &files {
             let Contents::Bytes(bytes) = &file.contents else { panic!("{}", file.path) };
@@ -648,6 +767,62 @@ mod tests {
     }
 
     #[test]
+    fn parsed_pages_are_kept_per_part_and_read_back_up_to_any_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = parsed_file(dir.path(), 2);
+        let pages: [(u128, &[u8]); 3] = [(1, b"one"), (u128::MAX, b""), (7, b"seven")];
+        write_parsed(&file, pages.into_iter());
+        let bytes = std::fs::read(&file).unwrap();
+        let read = read_parsed(&bytes);
+        assert_eq!(read.len(), 3);
+        assert_eq!((read[&1], read[&u128::MAX], read[&7]), (&b"one"[..], &b""[..], &b"seven"[..]));
+        // Cut inside the last page: the pages before it are still read.
+        let read = read_parsed(&bytes[..bytes.len() - 2]);
+        assert_eq!(read.len(), 2);
+        assert!(!read.contains_key(&7));
+        assert!(read_parsed(b"short").is_empty());
+    }
+
+    /// Pages read back from the `parsed` folder index as their HTML does, and they are read
+    /// back: a stored page put under another record's key shows in that record's place.
+    #[test]
+    fn a_part_built_from_parsed_pages_is_the_part_built_from_html() {
+        let records = vec![
+            SearchRecord { url: "/a/".into(), html: plain_record("Alpha", "<p>Aardvarks in Attock</p>") },
+            SearchRecord { url: "/b/".into(), html: plain_record("Beta", "<p>Badgers in Bannu</p>") },
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = |files: Vec<OutputFile>| -> Vec<(String, Vec<u8>)> {
+            files
+                .into_iter()
+                .map(|f| match f.contents {
+                    Contents::Bytes(b) => (f.path, b),
+                    _ => panic!("{}", f.path),
+                })
+                .collect()
+        };
+        let from_html = bytes(build_part(records.clone(), "en", 1, None).unwrap());
+        let first = bytes(build_part(records.clone(), "en", 1, Some(dir.path())).unwrap());
+        assert_eq!(first, from_html);
+        let file = parsed_file(dir.path(), 1);
+        let stored = std::fs::read(&file).unwrap();
+        let keys = [parsed_key(&records[0], "en"), parsed_key(&records[1], "en")];
+        let mut stored_keys: Vec<u128> = read_parsed(&stored).keys().copied().collect();
+        stored_keys.sort();
+        let mut expected = keys.to_vec();
+        expected.sort();
+        assert_eq!(stored_keys, expected);
+        let read_back = bytes(build_part(records.clone(), "en", 1, Some(dir.path())).unwrap());
+        assert_eq!(read_back, from_html);
+        assert_ne!(keys[0], parsed_key(&records[0], "ur"), "the language is part of the key");
+        // Alpha's key now holds Beta's page: the part indexes Beta's words for Alpha's record.
+        let beta = read_parsed(&stored)[&keys[1]].to_vec();
+        write_parsed(&file, [(keys[0], beta.as_slice()), (keys[1], beta.as_slice())].into_iter());
+        let swapped = bytes(build_part(records, "en", 1, Some(dir.path())).unwrap());
+        assert_ne!(swapped, from_html);
+    }
+
+    #[test]
     fn parts_keep_only_their_index_files() {
         for kept in [
             "pagefind-entry.json",
@@ -671,7 +846,7 @@ mod tests {
             url: "/2024/01/a/".into(),
             html: plain_record("Shutdowns", "<p>Internet shutdowns in Balochistan</p>"),
         }];
-        let files = build_part(records, "en", 0).unwrap();
+        let files = build_part(records, "en", 0, None).unwrap();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for expected in ["/pagefind/pagefind.js", "/pagefind/pagefind-entry.json", "/pagefind/wasm.en.pagefind"] {
             assert!(paths.contains(&expected), "{expected} missing from {paths:?}");

@@ -215,6 +215,9 @@ pub fn start(opts: ServeOptions, on_event: OnEvent) -> Result<Server> {
     let watcher = SiteWatcher::new(&root, tx.clone())?;
     let mut build = opts.build.clone();
     build.root = root.clone();
+    // The pages the index parsed are kept where `build` keeps them, so that either starts from
+    // what the other parsed.
+    let parsed = crate::search::parsed_dir(&build.cache_dir());
     let mut rebuilder = Rebuilder::new(build);
     rebuilder.process_images_later();
     let (image_jobs, image_batches) = channel();
@@ -243,7 +246,8 @@ pub fn start(opts: ServeOptions, on_event: OnEvent) -> Result<Server> {
             let (state, on_event) = (state.clone(), on_event.clone());
             move || {
                 let publish = |files| state.publish_search(files);
-                search::work(&search_jobs, state.stopped(), publish, |event| report_search(&on_event, event));
+                let report = |event| report_search(&on_event, event);
+                search::work(&search_jobs, &parsed, state.stopped(), publish, report);
             }
         })?,
     ];

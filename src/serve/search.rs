@@ -32,9 +32,11 @@ pub enum SearchEvent {
 
 /// Indexes each build it receives (what [`crate::search::index_input`] took of its site): a
 /// build that a newer one replaced while the index was being built is skipped. `publish`
-/// serves each new index; `stopped` ends the loop.
+/// serves each new index; `stopped` ends the loop. The pages Pagefind parsed are kept in the
+/// `parsed` folder (see [`crate::search::search_index`]).
 pub fn work(
     sites: &Receiver<IndexInput>,
+    parsed: &std::path::Path,
     stopped: &std::sync::atomic::AtomicBool,
     publish: impl Fn(Arc<SearchFiles>),
     report: impl Fn(SearchEvent),
@@ -57,7 +59,7 @@ pub fn work(
             return;
         }
         let started = Instant::now();
-        match pool.install(|| crate::search::index_from(site, last.as_deref())) {
+        match pool.install(|| crate::search::index_from(site, last.as_deref(), Some(parsed))) {
             Ok(outputs) => {
                 let files = Arc::new(served(outputs));
                 let count = files.len();

@@ -129,18 +129,29 @@ impl SearchState {
         &mut self,
         files: Vec<(String, String)>,
     ) -> Result<Vec<service::api::IndexedFileResponse>> {
+        let fossicked = self.parse_synthetic_many(files);
+        fossicked
+            .into_iter()
+            .map(|page| page.map(|page| self.store_page(page)))
+            .collect()
+    }
+
+    /// pamphlet patch: parses synthetic HTML documents (URL, HTML) on rayon's threads, in the
+    /// order given, without keeping them: [`Self::store_parsed`] keeps them.
+    pub fn parse_synthetic_many(&self, files: Vec<(String, String)>) -> Vec<Result<FossickedData>> {
         let options = &self.options;
-        let fossicked: Vec<Result<FossickedData>> = files
+        files
             .into_par_iter()
             // One memo of words per rayon job, so no thread waits on another's.
             .map_init(fossick::WordMemo::default, |memo, (url, html)| {
                 Fossicker::new_synthetic(None, Some(url), html).fossick_sync_with(options, memo)
             })
-            .collect();
-        fossicked
-            .into_iter()
-            .map(|page| page.map(|page| self.store_page(page)))
             .collect()
+    }
+
+    /// pamphlet patch: keeps pages parsed before, in the order given.
+    pub fn store_parsed(&mut self, pages: Vec<FossickedData>) -> Vec<service::api::IndexedFileResponse> {
+        pages.into_iter().map(|page| self.store_page(page)).collect()
     }
 
     /// pamphlet patch: keeps a fossicked page (replacing an earlier page of the same URL) and

@@ -33,6 +33,7 @@ lazy_static! {
 
 pub mod parser;
 mod splitting;
+pub mod stored;
 pub use splitting::WordMemo;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -34,6 +34,24 @@
 //! ```
 
 pub use crate::output::SyntheticFile;
+
+/// pamphlet patch: a page parsed by [`PagefindIndex::parse_html_files`], which a caller can keep
+/// as bytes and add to a later index without parsing its HTML again. A page added this way
+/// indexes exactly as its HTML would.
+pub struct ParsedPage(crate::fossick::FossickedData);
+
+impl ParsedPage {
+    /// The page as bytes that [`ParsedPage::from_bytes`] reads back (in this version of the
+    /// crate only: a caller keeping them keys them by the version).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        crate::fossick::stored::to_bytes(&self.0)
+    }
+
+    /// The page that [`ParsedPage::to_bytes`] gave as `bytes`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        crate::fossick::stored::from_bytes(bytes).map(Self)
+    }
+}
 use anyhow::{bail, Result};
 use rust_patch::Patch;
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
@@ -115,6 +133,24 @@ impl PagefindIndex {
         tokio::task::spawn_blocking(move || state.blocking_lock().fossick_synthetic_many(files))
             .await
             .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
+    }
+
+    /// pamphlet patch: parses HTML documents, given as (URL, HTML), on rayon's threads, in the
+    /// order given, without adding them: a caller keeps them ([`ParsedPage::to_bytes`]) and adds
+    /// them with [`Self::add_parsed_pages`], to this index or to a later one.
+    pub async fn parse_html_files(&self, files: Vec<(String, String)>) -> Result<Vec<ParsedPage>> {
+        let state = Arc::clone(&self.search_index);
+        let parsed = tokio::task::spawn_blocking(move || state.blocking_lock().parse_synthetic_many(files))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?;
+        parsed.into_iter().map(|page| page.map(ParsedPage)).collect()
+    }
+
+    /// pamphlet patch: adds pages parsed before ([`Self::parse_html_files`]), in the order
+    /// given, as [`Self::add_html_files`] would have added their HTML.
+    pub async fn add_parsed_pages(&mut self, pages: Vec<ParsedPage>) -> Result<Vec<IndexedFileResponse>> {
+        let pages = pages.into_iter().map(|page| page.0).collect();
+        Ok(self.search_index.lock().await.store_parsed(pages))
     }
 
     /// Index a custom record that isn't backed by an HTML file.
