@@ -543,14 +543,24 @@ async fn parsed_pages(
         pages[i] = Some(page);
     }
     if let Some(file) = &file {
-        let mut fresh_bytes = missing.iter().zip(&fresh_bytes).map(|(&i, b)| (i, b.as_slice())).peekable();
-        let bytes = keys.iter().enumerate().map(|(i, key)| match fresh_bytes.next_if(|&(at, _)| at == i) {
-            Some((_, bytes)) => (*key, bytes),
-            None => (*key, known.get(key).copied().unwrap_or_default()),
-        });
-        write_parsed(file, bytes);
+        let fresh = missing.iter().copied().zip(fresh_bytes.iter().map(Vec::as_slice));
+        write_parsed(file, part_pages(&keys, &known, fresh));
     }
     Ok(pages.into_iter().flatten().collect())
+}
+
+/// Every page of a part, in the order of its record `keys`: the one parsed now (`fresh`, by
+/// the position of its record, in order) or else the one read back from `known`.
+fn part_pages<'a>(
+    keys: &'a [u128],
+    known: &'a std::collections::HashMap<u128, &'a [u8]>,
+    fresh: impl Iterator<Item = (usize, &'a [u8])>,
+) -> impl Iterator<Item = (u128, &'a [u8])> {
+    let mut fresh = fresh.peekable();
+    keys.iter().enumerate().map(move |(i, key)| match fresh.next_if(|&(at, _)| at == i) {
+        Some((_, bytes)) => (*key, bytes),
+        None => (*key, known.get(key).copied().unwrap_or_default()),
+    })
 }
 
 /// Whether a bundle file (path inside the bundle) is part of the index proper, as opposed to
