@@ -17,6 +17,14 @@ pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
     std::fs::write(path, contents).at_path("write", path)
 }
 
+/// Names what this process and thread write beside a file before renaming it over the file
+/// (`4242-7`), so that two writers of the same cache (a build beside `serve`, tests on several
+/// threads) never write into one half-written file.
+pub fn writer_id() -> String {
+    let thread = format!("{:?}", std::thread::current().id());
+    format!("{}-{}", std::process::id(), thread.trim_start_matches("ThreadId(").trim_end_matches(')'))
+}
+
 /// Creates a directory and its parents.
 pub fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).at_path("create directory", path)

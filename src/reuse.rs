@@ -168,8 +168,7 @@ pub fn save<'a>(
     std::fs::create_dir_all(cache_dir)?;
     // Written beside and renamed over the old one, so that a killed build leaves a whole file
     // (named for the process and thread: tests build on several threads at once).
-    let writer = format!("{}-{:?}", std::process::id(), std::thread::current().id());
-    let partial = cache_dir.join(format!("{MANIFEST}.{}", writer.replace(|c: char| !c.is_ascii_alphanumeric(), "")));
+    let partial = cache_dir.join(format!("{MANIFEST}.{}", crate::fs::writer_id()));
     std::fs::write(&partial, text)?;
     std::fs::rename(&partial, cache_dir.join(MANIFEST))
 }

@@ -459,11 +459,12 @@ fn read_entries(reader: impl std::io::Read) -> impl Iterator<Item = (u128, Vec<u
 }
 
 /// Writes `entries` to `file` (see [`read_entries`]): a shortcut only, so a failure to write is
-/// not an error, and a file half written is never read (written beside, then renamed).
+/// not an error, and a file half written is never read (written beside, under a name of this
+/// writer's own, then renamed; removed if the writing failed).
 fn write_entries(file: &Path, entries: impl Iterator<Item = std::io::Result<Vec<(u128, Vec<u8>)>>>) {
+    let partial = file.with_extension(format!("pages.{}", crate::fs::writer_id()));
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(file.parent().unwrap_or(file))?;
-        let partial = file.with_extension("pages-partial");
         let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);
         for batch in entries {
             for (key, page) in batch? {
@@ -474,9 +475,11 @@ fn write_entries(file: &Path, entries: impl Iterator<Item = std::io::Result<Vec<
         }
         std::io::Write::flush(&mut out)?;
         drop(out);
-        std::fs::rename(partial, file)
+        std::fs::rename(&partial, file)
     };
-    let _ = write();
+    if write().is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
 }
 
 /// The pages of `file` whose keys are `wanted`, read back [`PAGES_AT_A_TIME`] at a time on
@@ -814,9 +817,10 @@ mod tests {
         let mut damaged = bytes[..20].to_vec();
         damaged[16..20].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(read_entries(&damaged[..]).count(), 0);
-        // A batch that failed leaves the file as it was.
+        // A batch that failed leaves the file as it was, and nothing beside it.
         write_entries(&file, [Ok(entries.clone()), Err(std::io::Error::other("no"))].into_iter());
         assert_eq!(entries_of(&file), entries);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     /// Pages read back from the `parsed` folder index as their HTML does, and they are read

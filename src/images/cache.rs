@@ -80,7 +80,7 @@ impl Cache {
         let unwritable = |e: std::io::Error| {
             format!("could not be processed: the image cache {} is not writable ({e})", self.dir.display())
         };
-        let temp = self.dir.join(format!(".{key}.{}.tmp", writer_id()));
+        let temp = self.dir.join(format!(".{key}.{}.tmp", crate::fs::writer_id()));
         let _ = std::fs::remove_dir_all(&temp);
         std::fs::create_dir_all(&temp).map_err(unwritable)?;
         let made = make(&temp).inspect_err(|_| {
@@ -108,7 +108,7 @@ impl Cache {
             })
             .collect();
         if let Ok(json) = serde_json::to_vec(&index) {
-            let temp = self.dir.join(format!(".{INDEX_FILE}.{}.tmp", writer_id()));
+            let temp = self.dir.join(format!(".{INDEX_FILE}.{}.tmp", crate::fs::writer_id()));
             if std::fs::write(&temp, json).is_ok() {
                 let _ = std::fs::rename(&temp, self.dir.join(INDEX_FILE));
             }
@@ -126,13 +126,6 @@ impl Cache {
             }
         }
     }
-}
-
-/// A name for temporary files no other writer uses at the same time: this process and
-/// thread (two builds of one site may run at once, in two processes or, in tests, in one).
-fn writer_id() -> String {
-    let thread = format!("{:?}", std::thread::current().id());
-    format!("{}-{}", std::process::id(), thread.trim_start_matches("ThreadId(").trim_end_matches(')'))
 }
 
 /// The cache key of a source: its bytes, the settings and the processing version. Two
