@@ -36,7 +36,6 @@
 //! is byte for byte the part a fresh build makes.
 
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use crate::config::Config;
@@ -153,23 +152,23 @@ fn part_sources(site: &Site, part: usize, parts: usize) -> Vec<RecordSource> {
         .collect()
 }
 
-/// The records made of `sources`, in their order.
-fn records_of(sources: &[RecordSource]) -> Vec<SearchRecord> {
-    sources.iter().map(RecordSource::record).collect()
-}
-
-/// The digest of everything part `part` of `parts` is built from: its records, the language,
-/// the versions of pamphlet and of this indexing. Two 64-bit SipHashes with different salts (std's
-/// hasher with its fixed keys, as the image cache does): 128 bits, so two different parts
-/// never share a digest.
-fn part_digest(records: &[SearchRecord], language: &str, part: usize, parts: usize) -> String {
-    let half = |salt: u64| {
-        let mut h = std::hash::DefaultHasher::new();
-        (salt, INDEXING_VERSION, env!("CARGO_PKG_VERSION"), language, part, parts).hash(&mut h);
-        records.hash(&mut h);
-        h.finish()
-    };
-    format!("{:016x}{:016x}", half(0x5eed), half(0xfeed))
+/// The digest of everything part `part` of `parts` is built from: its records (their
+/// [`parsed_key`]s, which cover the URL, the HTML, the language and the versions), the
+/// language, the versions of pamphlet and of this indexing. XXH3's 128 bits, so two different
+/// parts never share a digest.
+fn part_digest(keys: &[u128], language: &str, part: usize, parts: usize) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    for field in [env!("CARGO_PKG_VERSION"), &INDEXING_VERSION.to_string(), language] {
+        hasher.update(&(field.len() as u64).to_le_bytes());
+        hasher.update(field.as_bytes());
+    }
+    for number in [part, parts, keys.len()] {
+        hasher.update(&(number as u64).to_le_bytes());
+    }
+    for key in keys {
+        hasher.update(&key.to_le_bytes());
+    }
+    format!("{:032x}", hasher.digest128())
 }
 
 /// Where a build finds the parts of an earlier index to reuse: the previous output folder
@@ -302,8 +301,16 @@ fn record_source(site: &Site, item: Searchable) -> RecordSource {
 impl RecordSource {
     /// The record Pagefind indexes.
     fn record(&self) -> SearchRecord {
-        let lang = self.lang.clone();
-        let html = match &self.document {
+        let mut html = String::new();
+        // Writing to a String cannot fail.
+        let _ = self.write_html(&mut html);
+        SearchRecord { url: self.url.clone(), html }
+    }
+
+    /// The record's HTML (see [`write_record_html`]), written to `out`.
+    fn write_html(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
+        let lang = self.lang.as_str();
+        match &self.document {
             SourceDocument::Article(article) if article.is_withheld() => {
                 // Found by its title and notice; nothing of its text or images is indexed.
                 let reason = article.withheld.as_ref().map(|w| w.reason.as_str()).unwrap_or_default();
@@ -316,7 +323,7 @@ impl RecordSource {
                     date: Some(&date),
                     image: None,
                 };
-                record_html(&record, lang, &self.filters)
+                write_record_html(out, &record, lang, &self.filters)
             }
             SourceDocument::Article(article) => {
                 let c = &article.common;
@@ -328,7 +335,7 @@ impl RecordSource {
                     date: Some(&date),
                     image: self.image.as_deref(),
                 };
-                record_html(&record, lang, &self.filters)
+                write_record_html(out, &record, lang, &self.filters)
             }
             SourceDocument::Page(page) => {
                 let c = &page.common;
@@ -339,10 +346,41 @@ impl RecordSource {
                     date: None,
                     image: self.image.as_deref(),
                 };
-                record_html(&record, lang, &self.filters)
+                write_record_html(out, &record, lang, &self.filters)
             }
-        };
-        SearchRecord { url: self.url.clone(), html }
+        }
+    }
+}
+
+/// A record to index, made only when it must be parsed: a part whose pages were all parsed
+/// before needs the records' keys only.
+trait ToRecord: Sync {
+    /// The record's [`parsed_key`] when indexed as `language`.
+    fn key(&self, language: &str) -> u128;
+    /// The record.
+    fn record(&self) -> SearchRecord;
+}
+
+impl ToRecord for RecordSource {
+    fn key(&self, language: &str) -> u128 {
+        let mut hasher = KeyHasher::new(&self.url, language);
+        // Writing to a hasher cannot fail.
+        let _ = self.write_html(&mut hasher);
+        hasher.0.digest128()
+    }
+
+    fn record(&self) -> SearchRecord {
+        RecordSource::record(self)
+    }
+}
+
+impl ToRecord for SearchRecord {
+    fn key(&self, language: &str) -> u128 {
+        parsed_key(self, language)
+    }
+
+    fn record(&self) -> SearchRecord {
+        self.clone()
     }
 }
 
@@ -384,27 +422,39 @@ struct Record<'a> {
     image: Option<&'a str>,
 }
 
-fn record_html(record: &Record, lang: String, filters: &[(&str, String)]) -> String {
-    let title = crate::escape::xml(record.title);
-    let mut meta = format!(
+/// The synthetic HTML document Pagefind reads for `record`, written to `out`: a `String`, or
+/// a [`KeyHasher`] when only the record's key is wanted.
+fn write_record_html(
+    out: &mut impl std::fmt::Write,
+    record: &Record,
+    lang: &str,
+    filters: &[(&str, String)],
+) -> std::fmt::Result {
+    use crate::escape::xml;
+    let title = xml(record.title);
+    write!(
+        out,
+        "<!DOCTYPE html><html><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1>\n"
+    )?;
+    out.write_str(record.content)?;
+    write!(out, "\n</main><div data-pagefind-ignore hidden>")?;
+    write!(
+        out,
         "<span data-pagefind-meta=\"title\">{title}</span><span data-pagefind-meta=\"summary\">{}</span><span data-pagefind-meta=\"lang\">{}</span><span data-pagefind-meta=\"dir\">{}</span>",
-        crate::escape::xml(record.summary),
-        crate::escape::xml(&lang),
-        crate::language::text_direction(&lang)
-    );
+        xml(record.summary),
+        xml(lang),
+        crate::language::text_direction(lang)
+    )?;
     if let Some(date) = record.date {
-        meta.push_str(&format!("<span data-pagefind-meta=\"date\">{date}</span>"));
+        write!(out, "<span data-pagefind-meta=\"date\">{date}</span>")?;
     }
     if let Some(src) = record.image {
-        meta.push_str(&format!("<img data-pagefind-meta=\"image[src]\" src=\"{}\" alt=\"\">", crate::escape::xml(src)));
+        write!(out, "<img data-pagefind-meta=\"image[src]\" src=\"{}\" alt=\"\">", xml(src))?;
     }
     for (name, value) in filters {
-        meta.push_str(&format!("<span data-pagefind-filter=\"{name}\">{}</span>", crate::escape::xml(value)));
+        write!(out, "<span data-pagefind-filter=\"{name}\">{}</span>", xml(value))?;
     }
-    let content = record.content;
-    format!(
-        "<!DOCTYPE html><html><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1>\n{content}\n</main><div data-pagefind-ignore hidden>{meta}</div></body></html>"
-    )
+    out.write_str("</div></body></html>")
 }
 
 /// Pagefind's errors (`anyhow`), with their causes (`{:#}`).
@@ -427,12 +477,33 @@ fn parsed_file(parsed: &Path, part: usize) -> std::path::PathBuf {
 /// and the versions of pamphlet (whose Pagefind parses it and writes the bytes) and of this
 /// indexing.
 fn parsed_key(record: &SearchRecord, language: &str) -> u128 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-    for field in [env!("CARGO_PKG_VERSION"), &INDEXING_VERSION.to_string(), language, &record.url, &record.html] {
-        hasher.update(&(field.len() as u64).to_le_bytes());
-        hasher.update(field.as_bytes());
+    let mut hasher = KeyHasher::new(&record.url, language);
+    hasher.0.update(record.html.as_bytes());
+    hasher.0.digest128()
+}
+
+/// Computes [`parsed_key`] from a record's HTML as it is written, without keeping it: a part
+/// whose records did not change is reused without making them (a copy of every article's text).
+struct KeyHasher(xxhash_rust::xxh3::Xxh3Default);
+
+impl KeyHasher {
+    /// The key of the record at `url` indexed as `language`, once its HTML is written to it.
+    fn new(url: &str, language: &str) -> Self {
+        let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+        // Every field but the HTML, which comes last, is preceded by its length.
+        for field in [env!("CARGO_PKG_VERSION"), &INDEXING_VERSION.to_string(), language, url] {
+            hasher.update(&(field.len() as u64).to_le_bytes());
+            hasher.update(field.as_bytes());
+        }
+        KeyHasher(hasher)
     }
-    hasher.digest128()
+}
+
+impl std::fmt::Write for KeyHasher {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
 }
 
 /// How many pages are read back or stored at a time: the bytes of only these are held beside
@@ -441,24 +512,76 @@ const PAGES_AT_A_TIME: usize = 512;
 
 /// The entries of a file of parsed pages, in order: each a 16-byte key, a 4-byte length, then
 /// that many bytes (see [`write_entries`]). A damaged or cut file gives the entries before the
-/// damage.
-fn read_entries(reader: impl std::io::Read) -> impl Iterator<Item = (u128, Vec<u8>)> {
-    use std::io::Read;
-    let mut reader = std::io::BufReader::new(reader);
-    std::iter::from_fn(move || {
+/// damage; `at_end` tells whether the reading stopped at the end of the file.
+struct Entries<R> {
+    reader: std::io::BufReader<R>,
+    /// Set when the last entry was followed by the end of the file, not by damage.
+    at_end: bool,
+    /// Set once the reading stopped, at the end or at damage: nothing is read after damage.
+    stopped: bool,
+}
+
+impl<R: std::io::Read> Entries<R> {
+    fn new(reader: R) -> Self {
+        Entries { reader: std::io::BufReader::new(reader), at_end: false, stopped: false }
+    }
+
+    /// The next entry, or `None` at the end of the file or at damage.
+    fn read_entry(&mut self) -> Option<(u128, Vec<u8>)> {
+        use std::io::{BufRead, Read};
+        if self.reader.fill_buf().ok()?.is_empty() {
+            self.at_end = true;
+            return None;
+        }
         let mut head = [0u8; 20];
-        reader.read_exact(&mut head).ok()?;
+        self.reader.read_exact(&mut head).ok()?;
         let (key, len) = head.split_at(16);
         let key = u128::from_le_bytes(key.try_into().ok()?);
         let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
         // Read through `take`, so that a damaged length allocates no more than the file holds.
         let mut bytes = Vec::new();
-        reader.by_ref().take(len as u64).read_to_end(&mut bytes).ok()?;
+        self.reader.by_ref().take(len as u64).read_to_end(&mut bytes).ok()?;
         (bytes.len() == len).then_some((key, bytes))
-    })
+    }
 }
 
-/// Writes `entries` to `file` (see [`read_entries`]): a shortcut only, so a failure to write is
+impl<R: std::io::Read> Iterator for Entries<R> {
+    type Item = (u128, Vec<u8>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.stopped {
+            return None;
+        }
+        let entry = self.read_entry();
+        self.stopped = entry.is_none();
+        entry
+    }
+}
+
+/// The bytes of one entry (see [`Entries`]).
+fn entry_bytes(key: u128, page: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(&key.to_le_bytes());
+    out.extend_from_slice(&(page.len() as u32).to_le_bytes());
+    out.extend_from_slice(page);
+}
+
+/// Adds the entries of `pages` to the end of `file` in one write, so that a build adding
+/// beside another does not interleave with it; a write cut short (a full disk) leaves damage
+/// that the next build reads up to and then writes the file anew (see [`keep_parsed`]).
+fn append_parsed<'a>(file: &Path, pages: impl Iterator<Item = (u128, &'a ParsedPage)>) {
+    let mut bytes = Vec::new();
+    for (key, page) in pages {
+        let Ok(page) = page.to_bytes() else { return };
+        entry_bytes(key, &page, &mut bytes);
+    }
+    let append = || -> std::io::Result<()> {
+        let mut out = std::fs::OpenOptions::new().append(true).open(file)?;
+        std::io::Write::write_all(&mut out, &bytes)
+    };
+    let _ = append();
+}
+
+/// Writes `entries` to `file` (see [`Entries`]): a shortcut only, so a failure to write is
 /// not an error, and a file half written is never read (written beside, under a name of this
 /// writer's own, then renamed; removed if the writing failed).
 fn write_entries(file: &Path, entries: impl Iterator<Item = std::io::Result<Vec<(u128, Vec<u8>)>>>) {
@@ -482,23 +605,43 @@ fn write_entries(file: &Path, entries: impl Iterator<Item = std::io::Result<Vec<
     }
 }
 
+/// What a file of parsed pages held.
+#[derive(Default)]
+struct StoredPages {
+    /// The pages wanted, by key.
+    pages: std::collections::HashMap<u128, ParsedPage>,
+    /// How many entries the file held, wanted or not.
+    entries: usize,
+    /// Whether every entry read whole, up to the end of the file.
+    complete: bool,
+}
+
 /// The pages of `file` whose keys are `wanted`, read back [`PAGES_AT_A_TIME`] at a time on
 /// rayon's threads. A page that does not read back (stored by another version) is left out.
-fn read_parsed(file: &Path, wanted: &std::collections::HashSet<u128>) -> std::collections::HashMap<u128, ParsedPage> {
+fn read_parsed(file: &Path, wanted: &std::collections::HashSet<u128>) -> StoredPages {
     use rayon::prelude::*;
-    let mut found = std::collections::HashMap::new();
-    let Ok(reader) = std::fs::File::open(file) else { return found };
-    let mut entries = read_entries(reader).filter(|(key, _)| wanted.contains(key)).peekable();
-    while entries.peek().is_some() {
-        let batch: Vec<(u128, Vec<u8>)> = entries.by_ref().take(PAGES_AT_A_TIME).collect();
-        found.par_extend(
+    let mut stored = StoredPages::default();
+    let Ok(reader) = std::fs::File::open(file) else { return stored };
+    let mut entries = Entries::new(reader);
+    loop {
+        let batch: Vec<(u128, Vec<u8>)> = entries
+            .by_ref()
+            .inspect(|_| stored.entries += 1)
+            .filter(|(key, _)| wanted.contains(key))
+            .take(PAGES_AT_A_TIME)
+            .collect();
+        if batch.is_empty() {
+            break;
+        }
+        stored.pages.par_extend(
             batch.into_par_iter().filter_map(|(key, bytes)| Some((key, ParsedPage::from_bytes(&bytes).ok()?))),
         );
     }
-    found
+    stored.complete = entries.at_end;
+    stored
 }
 
-/// Keeps `pages`, with their keys, in `file` for the next build, turned into bytes
+/// Writes `pages`, with their keys, to `file` for the next build, turned into bytes
 /// [`PAGES_AT_A_TIME`] at a time on rayon's threads.
 fn write_parsed(file: &Path, keys: &[u128], pages: &[ParsedPage]) {
     use rayon::prelude::*;
@@ -509,8 +652,8 @@ fn write_parsed(file: &Path, keys: &[u128], pages: &[ParsedPage]) {
     write_entries(file, batches);
 }
 
-/// Builds part `part` of the index from `records`, indexed as `language`, and returns its
-/// files under [`part_dir`]. Part 0 is a whole bundle (Pagefind's JS
+/// Builds part `part` of the index from `records` (whose [`parsed_key`]s are `keys`), indexed
+/// as `language`, and returns its files under [`part_dir`]. Part 0 is a whole bundle (Pagefind's JS
 /// API, its WebAssembly, the index); the other parts keep only their index files, which is
 /// all that `mergeIndex` reads.
 ///
@@ -520,7 +663,8 @@ fn write_parsed(file: &Path, keys: &[u128], pages: &[ParsedPage]) {
 /// A page read back indexes exactly as its HTML does (Pagefind's parsing depends on the
 /// record, the language and the versions in [`parsed_key`] only).
 fn build_part(
-    records: Vec<SearchRecord>,
+    records: &[impl ToRecord],
+    keys: &[u128],
     language: &str,
     part: usize,
     parsed: Option<&Path>,
@@ -534,7 +678,7 @@ fn build_part(
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(primary).build();
     let files = runtime.block_on(async {
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(fail)?;
-        let pages = parsed_pages(&index, records, language, part, parsed).await?;
+        let pages = parsed_pages(&index, records, keys, part, parsed).await?;
         index.add_parsed_pages(pages).await.map_err(fail)?;
         index.get_files().await.map_err(fail)
     })?;
@@ -552,37 +696,51 @@ fn build_part(
     Ok(out.into_values().collect())
 }
 
-/// The pages of `records`, in their order: read back from the `parsed` folder when it holds
-/// them, else parsed on rayon's threads (`parse_html_files`, our patch of Pagefind,
-/// vendor/pagefind); the folder then keeps this part's pages for the next build.
+/// The pages of `records` (whose keys are `keys`), in their order: read back from the
+/// `parsed` folder when it holds them, else parsed on rayon's threads (`parse_html_files`, our
+/// patch of Pagefind, vendor/pagefind); the folder then keeps the pages parsed now for the
+/// next build (see [`keep_parsed`]).
 async fn parsed_pages(
     index: &pagefind::api::PagefindIndex,
-    records: Vec<SearchRecord>,
-    language: &str,
+    records: &[impl ToRecord],
+    keys: &[u128],
     part: usize,
     parsed: Option<&Path>,
 ) -> Result<Vec<ParsedPage>> {
-    use rayon::prelude::*;
     let file = parsed.map(|dir| parsed_file(dir, part));
-    let keys: Vec<u128> = records.par_iter().map(|record| parsed_key(record, language)).collect();
-    let mut known = match &file {
+    let mut stored = match &file {
         Some(file) => read_parsed(file, &keys.iter().copied().collect()),
-        None => Default::default(),
+        None => StoredPages::default(),
     };
     // Each stored page is taken once: a second record with the same key is parsed.
-    let mut pages: Vec<Option<ParsedPage>> = keys.iter().map(|key| known.remove(key)).collect();
+    let mut pages: Vec<Option<ParsedPage>> = keys.iter().map(|key| stored.pages.remove(key)).collect();
     let missing: Vec<usize> = (0..records.len()).filter(|&i| pages[i].is_none()).collect();
-    let mut records: Vec<Option<SearchRecord>> = records.into_iter().map(Some).collect();
-    let documents = missing.iter().filter_map(|&i| records[i].take()).map(|record| (record.url, record.html)).collect();
+    // Only the records parsed now are made (a copy of their text).
+    let documents = missing.iter().map(|&i| records[i].record()).map(|r| (r.url, r.html)).collect();
     let fresh = index.parse_html_files(documents).await.map_err(fail)?;
     for (&i, page) in missing.iter().zip(fresh) {
         pages[i] = Some(page);
     }
     let pages: Vec<ParsedPage> = pages.into_iter().flatten().collect();
     if let Some(file) = file.filter(|_| !missing.is_empty()) {
-        write_parsed(&file, &keys, &pages);
+        keep_parsed(&file, &stored, keys, &pages, &missing);
     }
     Ok(pages)
+}
+
+/// Keeps this part's `pages` (with their `keys`) in `file` for the next build, given what the
+/// file held (`stored`) and which pages were parsed now (`missing`, their indexes). A few
+/// pages parsed among many read back (an edited article) are added at the end of the file;
+/// the file is written anew when it was damaged or cut, or when the pages no record wants
+/// any more would outnumber those it does, so that it never grows beyond twice a part.
+fn keep_parsed(file: &Path, stored: &StoredPages, keys: &[u128], pages: &[ParsedPage], missing: &[usize]) {
+    let unwanted = stored.entries - (keys.len() - missing.len());
+    if stored.complete && stored.entries > 0 && unwanted + missing.len() <= keys.len() {
+        let fresh = missing.iter().map(|&i| (keys[i], &pages[i]));
+        append_parsed(file, fresh);
+    } else {
+        write_parsed(file, keys, pages);
+    }
 }
 
 /// Whether a bundle file (path inside the bundle) is part of the index proper, as opposed to
@@ -603,23 +761,26 @@ fn part_files(
     parsed: Option<&Path>,
 ) -> Result<Vec<OutputFile>> {
     let language = site.config.language.as_str();
-    part_files_from(records_of(&part_sources(site, part, parts)), language, part, parts, previous, parsed)
+    part_files_from(&part_sources(site, part, parts), language, part, parts, previous, parsed)
 }
 
-/// [`part_files`] from the part's `records`.
+/// [`part_files`] from what the part's records are made of. The records' keys, computed
+/// without making them, decide whether the part is reused; only a part indexed again makes the
+/// records whose pages it parses.
 fn part_files_from(
-    records: Vec<SearchRecord>,
+    sources: &[RecordSource],
     language: &str,
     part: usize,
     parts: usize,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
     parsed: Option<&Path>,
 ) -> Result<Vec<OutputFile>> {
-    let digest = part_digest(&records, language, part, parts);
+    let keys: Vec<u128> = sources.iter().map(|source| source.key(language)).collect();
+    let digest = part_digest(&keys, language, part, parts);
     if let Some(files) = previous.and_then(|previous| reused_part(previous, part, &digest)) {
         return Ok(files);
     }
-    let mut files = build_part(records, language, part, parsed)?;
+    let mut files = build_part(sources, &keys, language, part, parsed)?;
     let manifest = part_manifest(part, &digest, &files);
     files.push(manifest);
     Ok(files)
@@ -656,7 +817,7 @@ pub fn index_from(
     let parts = input.parts.len();
     let built =
         input.parts.into_iter().enumerate().map(|(part, sources)| {
-            part_files_from(records_of(&sources), &input.language, part, parts, previous, parsed)
+            part_files_from(&sources, &input.language, part, parts, previous, parsed)
         });
     all_parts(built)
 }
@@ -699,9 +860,24 @@ pub fn search_index(
 mod tests {
     use super::*;
 
+    /// [`write_record_html`] into a new `String`.
+    fn record_html(record: &Record, lang: &str, filters: &[(&str, String)]) -> String {
+        let mut html = String::new();
+        write_record_html(&mut html, record, lang, filters).unwrap();
+        html
+    }
+
+    fn read_entries(reader: impl std::io::Read) -> Entries<impl std::io::Read> {
+        Entries::new(reader)
+    }
+
+    fn keys(records: &[SearchRecord], language: &str) -> Vec<u128> {
+        records.iter().map(|r| r.key(language)).collect()
+    }
+
     fn plain_record(title: &str, content: &str) -> String {
         let record = Record { title, content, summary: "", date: None, image: None };
-        record_html(&record, "en".into(), &[])
+        record_html(&record, "en", &[])
     }
 
     #[test]
@@ -714,7 +890,7 @@ mod tests {
             image: Some("/i.png"),
         };
         let filters = [(FILTER_CATEGORY, "Resources › Laws & Policies".to_string()), (FILTER_YEAR, "2024".to_string())];
-        let html = record_html(&record, "en".into(), &filters);
+        let html = record_html(&record, "en", &filters);
         assert!(
             html.contains("<main data-pagefind-body><h1>A &quot;quoted&quot; &lt;title&gt;</h1>\n<p>Body</p>\n</main>")
         );
@@ -757,14 +933,15 @@ mod tests {
     #[test]
     fn a_part_is_reused_only_when_its_digest_matches_and_its_files_are_there() {
         let records = vec![SearchRecord { url: "/a/".into(), html: plain_record("A", "<p>Alpha words</p>") }];
-        let digest = part_digest(&records, "en", 1, 2);
-        assert_ne!(digest, part_digest(&records, "ur", 1, 2));
-        assert_ne!(digest, part_digest(&records, "en", 1, 3));
+        let digest = part_digest(&keys(&records, "en"), "en", 1, 2);
+        assert_ne!(digest, part_digest(&keys(&records, "ur"), "ur", 1, 2));
+        assert_ne!(digest, part_digest(&keys(&records, "en"), "en", 1, 3));
+        assert_ne!(digest, part_digest(&keys(&records, "en"), "en", 0, 2));
         let mut edited = records.clone();
         edited[0].html.push(' ');
-        assert_ne!(digest, part_digest(&edited, "en", 1, 2));
+        assert_ne!(digest, part_digest(&keys(&edited, "en"), "en", 1, 2));
         let dir = tempfile::tempdir().unwrap();
-        let mut files = build_part(records, "en", 1, None).unwrap();
+        let mut files = build_part(&records, &keys(&records, "en"), "en", 1, None).unwrap();
         files.push(part_manifest(1, &digest, &files));
         for file in &files {
             let Contents::Bytes(bytes) = &file.contents else { panic!("{}", file.path) };
@@ -789,7 +966,7 @@ mod tests {
         assert_eq!(bytes(&reused), bytes(&files));
         let linked = reused.iter().filter(|f| matches!(f.contents, Contents::Cached(_))).count();
         assert_eq!(linked, files.len() - 1, "every file but the manifest is linked from the earlier output");
-        assert!(reused_part(dir.path(), 1, &part_digest(&edited, "en", 1, 2)).is_none());
+        assert!(reused_part(dir.path(), 1, &part_digest(&keys(&edited, "en"), "en", 1, 2)).is_none());
         // A listed file that is gone, or outside the part's folder: index again.
         let manifest = dir.path().join("pagefind/part-1").join(PART_MANIFEST);
         std::fs::write(&manifest, format!("{digest}\n../../secret\n")).unwrap();
@@ -841,21 +1018,84 @@ mod tests {
                 })
                 .collect()
         };
-        let from_html = bytes(build_part(records.clone(), "en", 1, None).unwrap());
-        let first = bytes(build_part(records.clone(), "en", 1, Some(dir.path())).unwrap());
+        let build = |records: &[SearchRecord], parsed| build_part(records, &keys(records, "en"), "en", 1, parsed);
+        let from_html = bytes(build(&records, None).unwrap());
+        let first = bytes(build(&records, Some(dir.path())).unwrap());
         assert_eq!(first, from_html);
         let file = parsed_file(dir.path(), 1);
         let stored = entries_of(&file);
         let keys = [parsed_key(&records[0], "en"), parsed_key(&records[1], "en")];
         assert_eq!(stored.iter().map(|(key, _)| *key).collect::<Vec<_>>(), keys);
-        let read_back = bytes(build_part(records.clone(), "en", 1, Some(dir.path())).unwrap());
+        let read_back = bytes(build(&records, Some(dir.path())).unwrap());
         assert_eq!(read_back, from_html);
         assert_ne!(keys[0], parsed_key(&records[0], "ur"), "the language is part of the key");
         // Alpha's key now holds Beta's page: the part indexes Beta's words for Alpha's record.
         let beta = stored[1].1.clone();
         write_entries(&file, [Ok(vec![(keys[0], beta.clone()), (keys[1], beta)])].into_iter());
-        let swapped = bytes(build_part(records, "en", 1, Some(dir.path())).unwrap());
+        let swapped = bytes(build(&records, Some(dir.path())).unwrap());
         assert_ne!(swapped, from_html);
+    }
+
+    /// A part's digest is made of its records' keys, computed from the HTML as it is written:
+    /// the key must be the one of the record made in full.
+    #[test]
+    fn a_record_key_streamed_is_the_key_of_the_record_made() {
+        let record = Record {
+            title: "Shutdowns & <courts>",
+            content: "<p>Internet shutdowns in Balochistan</p>",
+            summary: "A \"summary\"",
+            date: Some("2024-05-06"),
+            image: Some("/photo.jpg"),
+        };
+        let filters = [(FILTER_TAG, "courts".to_string()), (FILTER_YEAR, "2024".to_string())];
+        for language in ["en", "ur"] {
+            let made = SearchRecord { url: "/2024/05/a/".into(), html: record_html(&record, "ur", &filters) };
+            let mut streamed = KeyHasher::new("/2024/05/a/", language);
+            write_record_html(&mut streamed, &record, "ur", &filters).unwrap();
+            assert_eq!(streamed.0.digest128(), made.key(language));
+        }
+        let mut other_url = KeyHasher::new("/2024/05/b/", "en");
+        write_record_html(&mut other_url, &record, "ur", &filters).unwrap();
+        let made = SearchRecord { url: "/2024/05/a/".into(), html: record_html(&record, "ur", &filters) };
+        assert_ne!(other_url.0.digest128(), made.key("en"));
+    }
+
+    /// An edit adds its page to the end of the part's file; the file is written anew once the
+    /// pages nobody wants would outnumber the others, or when it is damaged.
+    #[test]
+    fn pages_parsed_again_are_added_to_the_file_until_it_holds_mostly_old_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = parsed_file(dir.path(), 1);
+        let record = |title: &str, text: &str| SearchRecord { url: format!("/{title}/"), html: plain_record(title, text) };
+        let build = |records: &[SearchRecord]| build_part(records, &keys(records, "en"), "en", 1, Some(dir.path())).unwrap();
+        let stored_keys = || entries_of(&file).into_iter().map(|(key, _)| key).collect::<Vec<_>>();
+        let a = record("a", "<p>Alpha</p>");
+        let b = record("b", "<p>Beta</p>");
+        let c = record("c", "<p>Gamma</p>");
+        build(&[a.clone(), b.clone(), c.clone()]);
+        assert_eq!(stored_keys(), keys(&[a.clone(), b.clone(), c.clone()], "en"));
+        // One edited record among three: its page is added at the end.
+        let b2 = record("b", "<p>Beta, edited</p>");
+        let edited = build(&[a.clone(), b2.clone(), c.clone()]);
+        assert_eq!(stored_keys(), keys(&[a.clone(), b.clone(), c.clone(), b2.clone()], "en"));
+        let from_html = build_part(&[a.clone(), b2.clone(), c.clone()], &keys(&[a.clone(), b2, c.clone()], "en"), "en", 1, None);
+        let bytes = |files: Vec<OutputFile>| -> Vec<(String, Vec<u8>)> {
+            files.into_iter().map(|f| (f.path, match f.contents { Contents::Bytes(b) => b, _ => panic!() })).collect()
+        };
+        assert_eq!(bytes(edited), bytes(from_html.unwrap()), "a page added to the file reads back as parsed");
+        let b3 = record("b", "<p>Beta, edited twice</p>");
+        build(&[a.clone(), b3.clone(), c.clone()]);
+        assert_eq!(stored_keys().len(), 5);
+        // Three unwanted pages and one more would outnumber the three wanted: written anew.
+        let b4 = record("b", "<p>Beta, edited thrice</p>");
+        build(&[a.clone(), b4.clone(), c.clone()]);
+        assert_eq!(stored_keys(), keys(&[a.clone(), b4.clone(), c.clone()], "en"));
+        // A cut file is read up to the damage, then written anew.
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
+        let b5 = record("b", "<p>Beta, edited again</p>");
+        build(&[a.clone(), b5.clone(), c.clone()]);
+        assert_eq!(stored_keys(), keys(&[a, b5, c], "en"));
     }
 
     #[test]
@@ -882,7 +1122,7 @@ mod tests {
             url: "/2024/01/a/".into(),
             html: plain_record("Shutdowns", "<p>Internet shutdowns in Balochistan</p>"),
         }];
-        let files = build_part(records, "en", 0, None).unwrap();
+        let files = build_part(&records, &keys(&records, "en"), "en", 0, None).unwrap();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for expected in ["/pagefind/pagefind.js", "/pagefind/pagefind-entry.json", "/pagefind/wasm.en.pagefind"] {
             assert!(paths.contains(&expected), "{expected} missing from {paths:?}");
