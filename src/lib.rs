@@ -241,12 +241,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // Without a previous build, pages still get their digests, for the next build.
     let earlier = previous_pages.as_ref().map_or(&render::NoEarlierPages as &dyn render::EarlierPages, |p| p);
     let parsed = search::parsed_dir(&cache_dir);
+    // The feeds, the sitemap and the copied files are made and written beside the pages, while
+    // the search index is still being built.
     let (mut written, search) = pipeline::beside_search(&site, previous, Some(&parsed), || {
-        renderer.render_into(&site, &views, &render::Everything, Some(earlier), &|page| Ok(write(page)))
+        let (pages, rest) = rayon::join(
+            || renderer.render_into(&site, &views, &render::Everything, Some(earlier), &|page| Ok(write(page))),
+            || pipeline::unrendered_outputs(&opts.root, statics, &site),
+        );
+        let (mut written, rest) = pipeline::both(pages, rest)?;
+        written.par_extend(rest.into_par_iter().map(unrendered));
+        Ok(written)
     })?;
-    let mut rest = search;
-    rest.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
-    written.par_extend(rest.into_par_iter().map(unrendered));
+    written.par_extend(search.into_par_iter().map(unrendered));
     let published: Vec<&str> = written.iter().map(|w| w.path.as_str()).collect();
     let (redirects, more_warnings) = pipeline::redirect_outputs(opts, &site, &published)?;
     written.extend(redirects.into_iter().map(unrendered));
