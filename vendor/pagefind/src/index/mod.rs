@@ -52,6 +52,9 @@ struct PageProcessingResult {
     encoded_page: IntermediaryPageData,
 }
 
+/// pamphlet patch: how many pages `build_indexes` processes before merging them (see there).
+const PAGES_PER_BATCH: usize = 256;
+
 pub async fn build_indexes(
     mut pages: Vec<FossickedData>,
     language: String,
@@ -147,9 +150,7 @@ pub async fn build_indexes(
     let language_ref = language.clone();
 
     // Process pages in parallel - each page builds its own word map
-    let page_results: Vec<PageProcessingResult> = pages
-        .into_par_iter()
-        .map(|page| {
+    let process_page = |page: FossickedData| {
             let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
 
             // Meta field IDs were assigned per-page,
@@ -319,8 +320,19 @@ pub async fn build_indexes(
                 filter_entries,
                 encoded_page,
             }
-        })
-        .collect();
+        };
+
+    // pamphlet patch: the pages are processed PAGES_PER_BATCH at a time, each batch in
+    // parallel and then merged, in page order as before. Processing every page first held
+    // every page's own word map (each word copied twice) until the merge: at 50,000 articles
+    // that was most of a part's memory.
+    let mut pages = pages.into_iter();
+    loop {
+    let batch: Vec<FossickedData> = pages.by_ref().take(PAGES_PER_BATCH).collect();
+    if batch.is_empty() {
+        break;
+    }
+    let page_results: Vec<PageProcessingResult> = batch.into_par_iter().map(&process_page).collect();
 
     // Merge results sequentially
     for result in page_results {
@@ -380,6 +392,7 @@ pub async fn build_indexes(
             }
         }
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
+    }
     }
 
     // Sort pages within each word by page_number to maintain correct order after parallel processing
