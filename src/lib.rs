@@ -235,7 +235,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         Written { path: file.path, origin: file.origin, error, sources, digest, reused }
     };
     let unrendered = |file| write(render::Rendered { file, digest: None });
-    let views = render::SharedViews::new(&site);
     // Search index parts whose records did not change are reused from the previous output.
     let previous = output_dir.is_dir().then_some(output_dir.as_path());
     // Without a previous build, pages still get their digests, for the next build.
@@ -244,10 +243,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // The feeds, the sitemap and the copied files are made and written beside the pages, while
     // the search index is still being built.
     let (mut written, search) = pipeline::beside_search(&site, previous, Some(&parsed), || {
+        // The views every page shares (an article's card stands on many pages) are dropped
+        // as soon as the pages are rendered: the index of a large archive is still being built
+        // then, and needs the memory (50,000 articles: hundreds of MB).
+        let views = render::SharedViews::new(&site);
         let (pages, rest) = rayon::join(
             || renderer.render_into(&site, &views, &render::Everything, Some(earlier), &|page| Ok(write(page))),
             || pipeline::unrendered_outputs(&opts.root, statics, &site),
         );
+        drop(views);
         let (mut written, rest) = pipeline::both(pages, rest)?;
         written.par_extend(rest.into_par_iter().map(unrendered));
         Ok(written)

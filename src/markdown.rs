@@ -231,6 +231,9 @@ impl Markdown {
             out.has_shortcodes = true;
             out.has_embeds = out.html.contains("data-embed-origin=");
         }
+        // The body is kept for the whole build (article bodies were a third of a
+        // 10,000-article build's heap at its peak): without the room reserved above.
+        out.html.shrink_to_fit();
         out
     }
 
