@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build-speed benchmark: pamphlet against Hugo (and Zola, when installed) on the same generated
 # newsroom archive (examples/corpus.rs, seed 1: the same articles in each tool's format).
-# Prints one table row per tool and size: median wall time of RUNS builds, peak memory, and the
+# Prints one table row per tool and size: median wall time of RUNS builds, peak memory (MiB:
+# /usr/bin/time's kilobytes are KiB), and the
 # number of files written.
 #
 # usage: scripts/bench.sh [SIZES] [RUNS]
@@ -64,7 +65,7 @@ measure() {
   mid=$(printf '%s\n' "${times[@]}" | median)
   local files
   files=$(find "$out" -type f | wc -l)
-  printf '| %-28s | %8s | %10.2f s | %8d MB | %8d |\n' "$name" "$size" "$mid" $((peak / 1024)) "$files"
+  printf '| %-28s | %8s | %10.2f s | %7d MiB | %8d |\n' "$name" "$size" "$mid" $((peak / 1024)) "$files"
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
