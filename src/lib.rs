@@ -244,8 +244,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // the search index is still being built.
     let (mut written, search) = pipeline::beside_search(&site, previous, Some(&parsed), || {
         // The views every page shares (an article's card stands on many pages) are dropped
-        // as soon as the pages are rendered: the index of a large archive is still being built
-        // then, and needs the memory (50,000 articles, one edited: about 130 MiB less at the peak).
+        // as soon as the pages are rendered: the index of a large archive is still being
+        // built then, and needs the memory (50,000 articles, one edited: about 130 MiB less
+        // at the peak).
         let views = render::SharedViews::new(&site);
         let (pages, rest) = rayon::join(
             || renderer.render_into(&site, &views, &render::Everything, Some(earlier), &|page| Ok(write(page))),

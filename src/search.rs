@@ -432,9 +432,9 @@ fn write_record_html(
 ) -> std::fmt::Result {
     use crate::escape::xml;
     let title = xml(record.title);
-    write!(
+    writeln!(
         out,
-        "<!DOCTYPE html><html><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1>\n"
+        "<!DOCTYPE html><html><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1>"
     )?;
     out.write_str(record.content)?;
     write!(out, "\n</main><div data-pagefind-ignore hidden>")?;
@@ -815,10 +815,11 @@ pub fn index_from(
     parsed: Option<&Path>,
 ) -> Result<Vec<OutputFile>> {
     let parts = input.parts.len();
-    let built =
-        input.parts.into_iter().enumerate().map(|(part, sources)| {
-            part_files_from(&sources, &input.language, part, parts, previous, parsed)
-        });
+    let built = input
+        .parts
+        .into_iter()
+        .enumerate()
+        .map(|(part, sources)| part_files_from(&sources, &input.language, part, parts, previous, parsed));
     all_parts(built)
 }
 
@@ -1066,8 +1067,10 @@ mod tests {
     fn pages_parsed_again_are_added_to_the_file_until_it_holds_mostly_old_ones() {
         let dir = tempfile::tempdir().unwrap();
         let file = parsed_file(dir.path(), 1);
-        let record = |title: &str, text: &str| SearchRecord { url: format!("/{title}/"), html: plain_record(title, text) };
-        let build = |records: &[SearchRecord]| build_part(records, &keys(records, "en"), "en", 1, Some(dir.path())).unwrap();
+        let record =
+            |title: &str, text: &str| SearchRecord { url: format!("/{title}/"), html: plain_record(title, text) };
+        let build =
+            |records: &[SearchRecord]| build_part(records, &keys(records, "en"), "en", 1, Some(dir.path())).unwrap();
         let stored_keys = || entries_of(&file).into_iter().map(|(key, _)| key).collect::<Vec<_>>();
         let a = record("a", "<p>Alpha</p>");
         let b = record("b", "<p>Beta</p>");
@@ -1078,9 +1081,21 @@ mod tests {
         let b2 = record("b", "<p>Beta, edited</p>");
         let edited = build(&[a.clone(), b2.clone(), c.clone()]);
         assert_eq!(stored_keys(), keys(&[a.clone(), b.clone(), c.clone(), b2.clone()], "en"));
-        let from_html = build_part(&[a.clone(), b2.clone(), c.clone()], &keys(&[a.clone(), b2, c.clone()], "en"), "en", 1, None);
+        let from_html =
+            build_part(&[a.clone(), b2.clone(), c.clone()], &keys(&[a.clone(), b2, c.clone()], "en"), "en", 1, None);
         let bytes = |files: Vec<OutputFile>| -> Vec<(String, Vec<u8>)> {
-            files.into_iter().map(|f| (f.path, match f.contents { Contents::Bytes(b) => b, _ => panic!() })).collect()
+            files
+                .into_iter()
+                .map(|f| {
+                    (
+                        f.path,
+                        match f.contents {
+                            Contents::Bytes(b) => b,
+                            _ => panic!(),
+                        },
+                    )
+                })
+                .collect()
         };
         assert_eq!(bytes(edited), bytes(from_html.unwrap()), "a page added to the file reads back as parsed");
         let b3 = record("b", "<p>Beta, edited twice</p>");
