@@ -74,7 +74,8 @@ pub fn search_pages(config: &Config) -> Vec<(String, String)> {
 pub const PART_MANIFEST: &str = "pamphlet-part.txt";
 
 /// Changes whenever what a record holds or how a part is indexed changes without pamphlet's
-/// version changing, so that no build reuses a part made the old way.
+/// version changing, so that no build reuses a part made the old way, nor a page parsed the old
+/// way (it is part of every record's [`parsed_key`]).
 const INDEXING_VERSION: u32 = 2;
 
 /// Searchable records per part of the index, when `search_parts:` does not say.
@@ -820,7 +821,25 @@ pub fn index_from(
         .into_iter()
         .enumerate()
         .map(|(part, sources)| part_files_from(&sources, &input.language, part, parts, previous, parsed));
-    all_parts(built)
+    let files = all_parts(built)?;
+    if let Some(parsed) = parsed {
+        forget_parts_beyond(parsed, parts);
+    }
+    Ok(files)
+}
+
+/// Removes from the `parsed` folder the files of the parts an earlier build had beyond this
+/// one's `parts` (the archive shrank, or `search_parts:` changed): no build reads them, and
+/// each holds a part's worth of pages.
+fn forget_parts_beyond(parsed: &Path, parts: usize) {
+    let Ok(entries) = std::fs::read_dir(parsed) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let part = name.to_str().and_then(|n| n.strip_prefix("part-")?.strip_suffix(".pages")?.parse::<usize>().ok());
+        if part.is_some_and(|part| part >= parts) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The files of every part, or the errors of every part that failed.
@@ -854,7 +873,11 @@ pub fn search_index(
     }
     let parts = site_part_count(site);
     // Each part's records are made just before it is indexed, so that only one part's are held.
-    all_parts((0..parts).map(|part| part_files(site, part, parts, previous, parsed)))
+    let files = all_parts((0..parts).map(|part| part_files(site, part, parts, previous, parsed)))?;
+    if let Some(parsed) = parsed {
+        forget_parts_beyond(parsed, parts);
+    }
+    Ok(files)
 }
 
 #[cfg(test)]
@@ -1111,6 +1134,22 @@ mod tests {
         let b5 = record("b", "<p>Beta, edited again</p>");
         build(&[a.clone(), b5.clone(), c.clone()]);
         assert_eq!(stored_keys(), keys(&[a, b5, c], "en"));
+    }
+
+    #[test]
+    fn the_parsed_pages_of_parts_the_index_no_longer_has_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["part-0.pages", "part-1.pages", "part-2.pages", "part-11.pages", "part-x.pages", "notes.txt"];
+        for name in names {
+            std::fs::write(dir.path().join(name), b"").unwrap();
+        }
+        forget_parts_beyond(dir.path(), 2);
+        let mut left: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        left.sort();
+        assert_eq!(left, ["notes.txt", "part-0.pages", "part-1.pages", "part-x.pages"]);
+        // A folder that is not there is no error.
+        forget_parts_beyond(&dir.path().join("missing"), 1);
     }
 
     #[test]
