@@ -19,6 +19,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diagnostics;
+mod entries;
 pub mod error;
 pub mod escape;
 pub mod feeds;
@@ -30,6 +31,7 @@ pub mod images;
 pub mod import;
 pub mod language;
 pub mod markdown;
+pub mod markdown_cache;
 pub mod minify;
 pub mod output;
 pub mod permalink;
@@ -213,12 +215,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let output_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &output_dir)?;
-    let markdown = markdown::Markdown::new();
+    let cache_dir = opts.cache_dir();
+    // Bodies rendered by the previous build are read back instead of rendered again.
+    let bodies = std::sync::Arc::new(markdown_cache::MarkdownCache::open(&cache_dir));
+    let markdown = markdown::Markdown::new().with_cache(bodies.clone());
     let Prepared { site, renderer, statics, mut warnings, .. } =
         pipeline::prepare(opts, Purpose::Publish, &markdown, None)?;
+    // Only a shortcut for the next build, kept as soon as every body is rendered.
+    bodies.save();
+    drop(bodies);
     let staging = output::Staging::create(&output_dir)?;
     // Pages rendered from the same inputs as in the previous build are reused from its output.
-    let cache_dir = opts.cache_dir();
     let previous_pages = reuse::PreviousPages::load(&cache_dir, &output_dir);
     let write = |rendered: render::Rendered| {
         let render::Rendered { mut file, digest } = rendered;

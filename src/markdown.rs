@@ -26,7 +26,7 @@ use crate::slug::slugify;
 const SUMMARY_WORDS: usize = 50;
 
 /// An entry of an article's table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct TocEntry {
     /// Heading level, 1–6.
     pub level: u8,
@@ -39,7 +39,7 @@ pub struct TocEntry {
 }
 
 /// The result of rendering one Markdown document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// The HTML body.
     pub html: String,
@@ -143,6 +143,9 @@ pub struct Markdown {
     syntaxes: Arc<OnceLock<SyntaxSet>>,
     /// Expands shortcodes in document bodies; none in a plain renderer.
     expander: Option<Arc<dyn Expand>>,
+    /// Bodies rendered by an earlier build (`pamphlet build` only), read back by
+    /// [`Markdown::render_document`] instead of rendered again.
+    cache: Option<Arc<crate::markdown_cache::MarkdownCache>>,
 }
 
 fn options() -> Options {
@@ -185,7 +188,12 @@ impl Markdown {
     /// This renderer (sharing its loaded syntaxes) with `expander` expanding shortcodes in
     /// [`Markdown::render_document`].
     pub fn with_expander(&self, expander: Arc<dyn Expand>) -> Markdown {
-        Markdown { syntaxes: self.syntaxes.clone(), expander: Some(expander) }
+        Markdown { syntaxes: self.syntaxes.clone(), expander: Some(expander), cache: self.cache.clone() }
+    }
+
+    /// This renderer reading back, and keeping, the bodies it renders in `cache`.
+    pub fn with_cache(&self, cache: Arc<crate::markdown_cache::MarkdownCache>) -> Markdown {
+        Markdown { cache: Some(cache), ..self.clone() }
     }
 
     /// The expander's fingerprint (0 without one): see [`Expand::fingerprint`].
@@ -202,6 +210,47 @@ impl Markdown {
     /// Renders the body of a document, its shortcodes expanded (when this renderer has an
     /// expander), with the problems the shortcodes have.
     pub fn render_document(&self, body: &str, doc: &DocumentContext) -> (Rendered, Vec<Error>, Vec<Warning>) {
+        let Some(cache) = &self.cache else { return self.render_document_now(body, doc) };
+        let key = self.document_key(body, doc);
+        if let Some(rendered) = cache.get(key, |bytes| postcard::from_bytes(bytes).ok()) {
+            return (rendered, Vec::new(), Vec::new());
+        }
+        let (rendered, errors, warnings) = self.render_document_now(body, doc);
+        // A body with problems is rendered again each time, so that they are reported.
+        if errors.is_empty()
+            && warnings.is_empty()
+            && let Ok(bytes) = postcard::to_allocvec(&rendered)
+        {
+            cache.keep(key, bytes);
+        }
+        (rendered, errors, warnings)
+    }
+
+    /// What a document's rendered body depends on: the body in its file (whose path and text
+    /// locate its problems and its bundle's files), its language, the base URL's path, the
+    /// shortcodes ([`Expand::fingerprint`]) and pamphlet's version.
+    fn document_key(&self, body: &str, doc: &DocumentContext) -> u128 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+        let source = doc.source.to_string_lossy();
+        let numbers = [self.expander_fingerprint().to_string(), doc.offset.to_string()];
+        for field in [
+            env!("CARGO_PKG_VERSION"),
+            &numbers[0],
+            &numbers[1],
+            doc.url_prefix,
+            doc.lang,
+            &source,
+            doc.file_text,
+            body,
+        ] {
+            hasher.update(&(field.len() as u64).to_le_bytes());
+            hasher.update(field.as_bytes());
+        }
+        hasher.digest128()
+    }
+
+    /// [`Markdown::render_document`] without the cache.
+    fn render_document_now(&self, body: &str, doc: &DocumentContext) -> (Rendered, Vec<Error>, Vec<Warning>) {
         match &self.expander {
             None => (self.render(body, doc.url_prefix), Vec::new(), Vec::new()),
             Some(expander) => {

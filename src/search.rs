@@ -511,98 +511,11 @@ impl std::fmt::Write for KeyHasher {
 /// the part's pages (a whole part's bytes were 190 MB at 50,000 articles).
 const PAGES_AT_A_TIME: usize = 512;
 
-/// The entries of a file of parsed pages, in order: each a 16-byte key, a 4-byte length, then
-/// that many bytes (see [`write_entries`]). A damaged or cut file gives the entries before the
-/// damage; `at_end` tells whether the reading stopped at the end of the file.
-struct Entries<R> {
-    reader: std::io::BufReader<R>,
-    /// Set when the last entry was followed by the end of the file, not by damage.
-    at_end: bool,
-    /// Set once the reading stopped, at the end or at damage: nothing is read after damage.
-    stopped: bool,
-}
-
-impl<R: std::io::Read> Entries<R> {
-    fn new(reader: R) -> Self {
-        Entries { reader: std::io::BufReader::new(reader), at_end: false, stopped: false }
-    }
-
-    /// The next entry, or `None` at the end of the file or at damage.
-    fn read_entry(&mut self) -> Option<(u128, Vec<u8>)> {
-        use std::io::{BufRead, Read};
-        if self.reader.fill_buf().ok()?.is_empty() {
-            self.at_end = true;
-            return None;
-        }
-        let mut head = [0u8; 20];
-        self.reader.read_exact(&mut head).ok()?;
-        let (key, len) = head.split_at(16);
-        let key = u128::from_le_bytes(key.try_into().ok()?);
-        let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
-        // Read through `take`, so that a damaged length allocates no more than the file holds.
-        let mut bytes = Vec::new();
-        self.reader.by_ref().take(len as u64).read_to_end(&mut bytes).ok()?;
-        (bytes.len() == len).then_some((key, bytes))
-    }
-}
-
-impl<R: std::io::Read> Iterator for Entries<R> {
-    type Item = (u128, Vec<u8>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.stopped {
-            return None;
-        }
-        let entry = self.read_entry();
-        self.stopped = entry.is_none();
-        entry
-    }
-}
-
-/// The bytes of one entry (see [`Entries`]).
-fn entry_bytes(key: u128, page: &[u8], out: &mut Vec<u8>) {
-    out.extend_from_slice(&key.to_le_bytes());
-    out.extend_from_slice(&(page.len() as u32).to_le_bytes());
-    out.extend_from_slice(page);
-}
-
-/// Adds the entries of `pages` to the end of `file` in one write, so that a build adding
-/// beside another does not interleave with it; a write cut short (a full disk) leaves damage
-/// that the next build reads up to and then writes the file anew (see [`keep_parsed`]).
+/// Adds the entries of `pages` to the end of `file` (see [`crate::entries::append`]).
 fn append_parsed<'a>(file: &Path, pages: impl Iterator<Item = (u128, &'a ParsedPage)>) {
-    let mut bytes = Vec::new();
-    for (key, page) in pages {
-        let Ok(page) = page.to_bytes() else { return };
-        entry_bytes(key, &page, &mut bytes);
-    }
-    let append = || -> std::io::Result<()> {
-        let mut out = std::fs::OpenOptions::new().append(true).open(file)?;
-        std::io::Write::write_all(&mut out, &bytes)
-    };
-    let _ = append();
-}
-
-/// Writes `entries` to `file` (see [`Entries`]): a shortcut only, so a failure to write is
-/// not an error, and a file half written is never read (written beside, under a name of this
-/// writer's own, then renamed; removed if the writing failed).
-fn write_entries(file: &Path, entries: impl Iterator<Item = std::io::Result<Vec<(u128, Vec<u8>)>>>) {
-    let partial = file.with_extension(format!("pages.{}", crate::fs::writer_id()));
-    let write = || -> std::io::Result<()> {
-        std::fs::create_dir_all(file.parent().unwrap_or(file))?;
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);
-        for batch in entries {
-            for (key, page) in batch? {
-                std::io::Write::write_all(&mut out, &key.to_le_bytes())?;
-                std::io::Write::write_all(&mut out, &(page.len() as u32).to_le_bytes())?;
-                std::io::Write::write_all(&mut out, &page)?;
-            }
-        }
-        std::io::Write::flush(&mut out)?;
-        drop(out);
-        std::fs::rename(&partial, file)
-    };
-    if write().is_err() {
-        let _ = std::fs::remove_file(&partial);
+    let entries: Option<Vec<(u128, Vec<u8>)>> = pages.map(|(key, page)| Some((key, page.to_bytes().ok()?))).collect();
+    if let Some(entries) = entries {
+        crate::entries::append(file, &entries);
     }
 }
 
@@ -623,7 +536,7 @@ fn read_parsed(file: &Path, wanted: &std::collections::HashSet<u128>) -> StoredP
     use rayon::prelude::*;
     let mut stored = StoredPages::default();
     let Ok(reader) = std::fs::File::open(file) else { return stored };
-    let mut entries = Entries::new(reader);
+    let mut entries = crate::entries::Entries::new(reader);
     loop {
         let batch: Vec<(u128, Vec<u8>)> = entries
             .by_ref()
@@ -650,7 +563,7 @@ fn write_parsed(file: &Path, keys: &[u128], pages: &[ParsedPage]) {
         let bytes = pages.par_iter().map(|page| page.to_bytes().map_err(std::io::Error::other));
         keys.par_iter().copied().zip(bytes).map(|(key, bytes)| Ok((key, bytes?))).collect()
     });
-    write_entries(file, batches);
+    crate::entries::write(file, batches);
 }
 
 /// Builds part `part` of the index from `records` (whose [`parsed_key`]s are `keys`), indexed
@@ -891,8 +804,10 @@ mod tests {
         html
     }
 
-    fn read_entries(reader: impl std::io::Read) -> Entries<impl std::io::Read> {
-        Entries::new(reader)
+    use crate::entries::write as write_entries;
+
+    fn read_entries(reader: impl std::io::Read) -> crate::entries::Entries<impl std::io::Read> {
+        crate::entries::Entries::new(reader)
     }
 
     fn keys(records: &[SearchRecord], language: &str) -> Vec<u128> {
