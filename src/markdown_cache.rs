@@ -145,11 +145,16 @@ impl MarkdownCache {
     /// all in the side file, which then takes the file's place.
     fn write_anew(&self, fresh: &mut Fresh, used: &HashSet<u128>) -> std::io::Result<()> {
         let beside = self.beside();
+        if fresh.written.is_none() {
+            // Nothing rendered now, but the file holds mostly bodies nobody read: the side file
+            // holds those read back only.
+            if let Some(parent) = beside.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            fresh.written = Some((beside.clone(), File::create(&beside)?, 0));
+        }
         fresh.write_out(&beside)?;
-        let Some((side, file, _)) = &mut fresh.written else {
-            // Nothing rendered now, and nothing read back worth keeping alone: no file.
-            return std::fs::remove_file(&self.path);
-        };
+        let Some((side, file, _)) = &mut fresh.written else { return Ok(()) };
         if let Some(old) = &self.file {
             let mut kept: Vec<(u128, (u64, u32))> =
                 used.iter().filter_map(|key| Some((*key, *self.stored.get(key)?))).collect();
@@ -293,17 +298,35 @@ mod tests {
         let third = MarkdownCache::open(dir.path());
         assert_eq!(get(&third, 4), Some(body("4")));
         assert_eq!(get(&third, 1), None);
+        // Nothing rendered, and the bodies nobody read outnumber those read: only those remain.
+        let fresh_file = MarkdownCache::open(dir.path());
+        for key in [6, 7, 8] {
+            fresh_file.keep(key, body(&key.to_string()));
+        }
+        fresh_file.save();
+        assert_eq!(keys_in(dir.path()), [5, 4, 6, 7, 8]);
+        let reading = MarkdownCache::open(dir.path());
+        assert_eq!(get(&reading, 7), Some(body("7")));
+        reading.save();
+        assert_eq!(keys_in(dir.path()), [7]);
+        let again = MarkdownCache::open(dir.path());
+        get(&again, 7).unwrap();
+        for key in [4, 5] {
+            again.keep(key, body(&key.to_string()));
+        }
+        again.save();
+        assert_eq!(keys_in(dir.path()), [7, 4, 5]);
         // A cut file: what is before the damage reads back, and the file is written anew.
         let path = dir.path().join(FILE_NAME);
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 2]).unwrap();
         let fourth = MarkdownCache::open(dir.path());
-        assert_eq!(get(&fourth, 5), Some(body("five")));
-        assert_eq!(get(&fourth, 4), None);
-        fourth.keep(4, body("four again"));
+        assert_eq!(get(&fourth, 4), Some(body("4")));
+        assert_eq!(get(&fourth, 5), None);
+        fourth.keep(5, body("five again"));
         fourth.save();
-        assert_eq!(keys_in(dir.path()), [4, 5]);
-        assert_eq!(get(&MarkdownCache::open(dir.path()), 4), Some(body("four again")));
+        assert_eq!(keys_in(dir.path()), [5, 4]);
+        assert_eq!(get(&MarkdownCache::open(dir.path()), 5), Some(body("five again")));
         // No side file is left beside the cache's.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
