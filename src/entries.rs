@@ -28,11 +28,8 @@ impl<R: std::io::Read> Entries<R> {
             self.at_end = true;
             return None;
         }
-        let mut head = [0u8; 20];
-        self.reader.read_exact(&mut head).ok()?;
-        let (key, len) = head.split_at(16);
-        let key = u128::from_le_bytes(key.try_into().ok()?);
-        let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+        let (key, len) = read_head(&mut self.reader)?;
+        let len = len as usize;
         // Read through `take`, so that a damaged length allocates no more than the file holds.
         let mut bytes = Vec::new();
         self.reader.by_ref().take(len as u64).read_to_end(&mut bytes).ok()?;
@@ -53,6 +50,45 @@ impl<R: std::io::Read> Iterator for Entries<R> {
     }
 }
 
+/// The head of the next entry of `reader`: its key and the length of its bytes.
+fn read_head(reader: &mut impl std::io::Read) -> Option<(u128, u32)> {
+    let mut head = [0u8; 20];
+    reader.read_exact(&mut head).ok()?;
+    let (key, len) = head.split_at(16);
+    Some((u128::from_le_bytes(key.try_into().ok()?), u32::from_le_bytes(len.try_into().ok()?)))
+}
+
+/// Where the entries of a file are, without their bytes (see [`locate`]).
+#[derive(Debug, Default)]
+pub(crate) struct Located {
+    /// Each entry's key, with where its bytes start in the file and how many there are.
+    pub(crate) entries: std::collections::HashMap<u128, (u64, u32)>,
+    /// How many entries the file held.
+    pub(crate) count: usize,
+    /// Whether the file read whole, up to its end (as [`Entries::at_end`]).
+    pub(crate) complete: bool,
+}
+
+/// Where each entry of `file` is, read as [`Entries`] reads them but skipping their bytes.
+pub(crate) fn locate(file: &std::fs::File) -> Located {
+    let mut located = Located::default();
+    let Ok(size) = file.metadata().map(|m| m.len()) else { return located };
+    let mut reader = std::io::BufReader::new(file);
+    let mut at = 0u64;
+    while at < size {
+        let Some((key, len)) = read_head(&mut reader) else { return located };
+        let start = at + 20;
+        if start + u64::from(len) > size || reader.seek_relative(i64::from(len)).is_err() {
+            return located;
+        }
+        located.entries.insert(key, (start, len));
+        located.count += 1;
+        at = start + u64::from(len);
+    }
+    located.complete = true;
+    located
+}
+
 /// The bytes of one entry (see [`Entries`]).
 fn entry_bytes(key: u128, page: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&key.to_le_bytes());
@@ -64,12 +100,14 @@ fn entry_bytes(key: u128, page: &[u8], out: &mut Vec<u8>) {
 /// not interleave with it; a write cut short (a full disk) leaves damage that the next reader
 /// stops at ([`Entries::at_end`] stays false), and the file is then written anew.
 pub(crate) fn append(file: &Path, entries: &[(u128, Vec<u8>)]) {
-    let bytes = to_bytes(entries);
-    let append = || -> std::io::Result<()> {
-        let mut out = std::fs::OpenOptions::new().append(true).open(file)?;
-        std::io::Write::write_all(&mut out, &bytes)
-    };
-    let _ = append();
+    let _ = append_bytes(file, &to_bytes(entries));
+}
+
+/// Adds `bytes`, entries as [`to_bytes`] makes them, to the end of `file` in one write (see
+/// [`append`]).
+pub(crate) fn append_bytes(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::fs::OpenOptions::new().append(true).open(file)?;
+    std::io::Write::write_all(&mut out, bytes)
 }
 
 /// The bytes of `entries`, as a file holds them.
@@ -82,7 +120,7 @@ pub(crate) fn to_bytes(entries: &[(u128, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// The name `file` is written under before it is renamed into place: this writer's own.
-fn partial_name(file: &Path) -> std::path::PathBuf {
+pub(crate) fn partial_name(file: &Path) -> std::path::PathBuf {
     let mut name = file.as_os_str().to_owned();
     name.push(format!(".{}", crate::fs::writer_id()));
     std::path::PathBuf::from(name)

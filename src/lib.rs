@@ -223,7 +223,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pipeline::prepare(opts, Purpose::Publish, &markdown, None)?;
     // Only a shortcut for the next build, kept as soon as every body is rendered.
     bodies.save();
-    drop(bodies);
     let staging = output::Staging::create(&output_dir)?;
     // Pages rendered from the same inputs as in the previous build are reused from its output.
     let previous_pages = reuse::PreviousPages::load(&cache_dir, &output_dir);

@@ -5,8 +5,9 @@
 //! One file, `markdown.bodies`, of entries (see [`crate::entries`]): the key of a document
 //! ([`crate::markdown::Markdown`]'s `document_key`: its file's text and path, its language, the
 //! base URL's path, the shortcodes and pamphlet's version), then its rendered body as bytes
-//! (postcard's, made and read by the Markdown renderer: this module knows only bytes). Only the keys and where their bytes are stay in memory; a body is read from the file
-//! when it is asked for (a large archive's bodies are hundreds of MB). A build adds the bodies
+//! (postcard's, made and read by the Markdown renderer: this module knows only bytes). Only
+//! the keys and where their bytes are stay in memory; a body is read from the file when it is
+//! asked for (a large archive's bodies are hundreds of MB). A build adds the bodies
 //! it rendered to the end of the file, or writes the file anew when the bodies no document
 //! wants any more would outnumber those it does.
 
@@ -53,22 +54,31 @@ impl Fresh {
         self.pending.len() + self.written.as_ref().map_or(0, |(_, _, n)| *n)
     }
 
-    /// Writes the pending bodies to the side file `beside` (created at the first call).
-    fn write_out(&mut self, beside: &Path) -> std::io::Result<()> {
-        if self.pending.is_empty() {
-            return Ok(());
-        }
+    /// The side file `beside`, created at the first call.
+    fn side_file(&mut self, beside: &Path) -> std::io::Result<&mut File> {
         if self.written.is_none() {
             if let Some(parent) = beside.parent() {
                 std::fs::create_dir_all(parent)?;
             }
             self.written = Some((beside.to_path_buf(), File::create(beside)?, 0));
         }
-        if let Some((_, file, count)) = &mut self.written {
-            std::io::Write::write_all(file, &crate::entries::to_bytes(&self.pending))?;
-            *count += self.pending.len();
-            self.pending.clear();
+        match &mut self.written {
+            Some((_, file, _)) => Ok(file),
+            None => Err(std::io::ErrorKind::NotFound.into()),
         }
+    }
+
+    /// Writes the pending bodies to the side file `beside`.
+    fn write_out(&mut self, beside: &Path) -> std::io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let bytes = crate::entries::to_bytes(&self.pending);
+        std::io::Write::write_all(self.side_file(beside)?, &bytes)?;
+        if let Some((_, _, count)) = &mut self.written {
+            *count += self.pending.len();
+        }
+        self.pending.clear();
         Ok(())
     }
 }
@@ -78,8 +88,16 @@ impl MarkdownCache {
     pub fn open(cache_dir: &Path) -> MarkdownCache {
         let path = cache_dir.join(FILE_NAME);
         let file = File::open(&path).ok();
-        let (stored, entries, complete) = file.as_ref().map(index).unwrap_or_default();
-        MarkdownCache { path, file, stored, entries, complete, used: Mutex::default(), fresh: Mutex::default() }
+        let located = file.as_ref().map(crate::entries::locate).unwrap_or_default();
+        MarkdownCache {
+            path,
+            file,
+            stored: located.entries,
+            entries: located.count,
+            complete: located.complete,
+            used: Mutex::default(),
+            fresh: Mutex::default(),
+        }
     }
 
     /// The body stored under `key`, if any, as `read` makes it of its bytes (`None` when they do
@@ -104,9 +122,7 @@ impl MarkdownCache {
 
     /// The side file the bodies rendered now go to before they join the cache's file.
     fn beside(&self) -> PathBuf {
-        let mut name = self.path.as_os_str().to_owned();
-        name.push(format!(".{}", crate::fs::writer_id()));
-        PathBuf::from(name)
+        crate::entries::partial_name(&self.path)
     }
 
     /// Writes what the next build needs: the bodies rendered now are added to the end of the
@@ -137,22 +153,15 @@ impl MarkdownCache {
             None => Vec::new(),
         };
         bytes.extend(crate::entries::to_bytes(&fresh.pending));
-        let mut out = std::fs::OpenOptions::new().append(true).open(&self.path)?;
-        std::io::Write::write_all(&mut out, &bytes)
+        crate::entries::append_bytes(&self.path, &bytes)
     }
 
     /// Writes the cache's file anew: the bodies rendered now, then those read back (`used`),
     /// all in the side file, which then takes the file's place.
     fn write_anew(&self, fresh: &mut Fresh, used: &HashSet<u128>) -> std::io::Result<()> {
         let beside = self.beside();
-        if fresh.written.is_none() {
-            // Nothing rendered now, but the file holds mostly bodies nobody read: the side file
-            // holds those read back only.
-            if let Some(parent) = beside.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            fresh.written = Some((beside.clone(), File::create(&beside)?, 0));
-        }
+        // Made even when nothing was rendered now: it then holds the bodies read back only.
+        fresh.side_file(&beside)?;
         fresh.write_out(&beside)?;
         let Some((side, file, _)) = &mut fresh.written else { return Ok(()) };
         if let Some(old) = &self.file {
@@ -171,34 +180,6 @@ impl MarkdownCache {
         std::io::Write::flush(file)?;
         std::fs::rename(side, &self.path)
     }
-}
-
-/// Where each entry of `file` is (see [`crate::entries::Entries`], which this reads the same
-/// way but without keeping the bytes), how many there are, and whether the file read whole.
-fn index(file: &File) -> (HashMap<u128, (u64, u32)>, usize, bool) {
-    use std::io::Read;
-    let mut stored = HashMap::new();
-    let mut entries = 0;
-    let Ok(size) = file.metadata().map(|m| m.len()) else { return (stored, 0, false) };
-    let mut reader = std::io::BufReader::new(file);
-    let mut at = 0u64;
-    while at < size {
-        let mut head = [0u8; 20];
-        if reader.read_exact(&mut head).is_err() {
-            return (stored, entries, false);
-        }
-        let (key, len) = head.split_at(16);
-        let key = u128::from_le_bytes(key.try_into().unwrap_or_default());
-        let len = u32::from_le_bytes(len.try_into().unwrap_or_default());
-        let start = at + 20;
-        if start + u64::from(len) > size || reader.seek_relative(i64::from(len)).is_err() {
-            return (stored, entries, false);
-        }
-        stored.insert(key, (start, len));
-        entries += 1;
-        at = start + u64::from(len);
-    }
-    (stored, entries, true)
 }
 
 /// `len` bytes of `file` from `offset`, without moving a shared position (bodies are read from

@@ -734,11 +734,7 @@ pub fn index_from(
         .into_iter()
         .enumerate()
         .map(|(part, sources)| part_files_from(&sources, &input.language, part, parts, previous, parsed));
-    let files = all_parts(built)?;
-    if let Some(parsed) = parsed {
-        forget_parts_beyond(parsed, parts);
-    }
-    Ok(files)
+    all_parts(built, parts, parsed)
 }
 
 /// Removes from the `parsed` folder the files of the parts an earlier build had beyond this
@@ -755,8 +751,13 @@ fn forget_parts_beyond(parsed: &Path, parts: usize) {
     }
 }
 
-/// The files of every part, or the errors of every part that failed.
-fn all_parts(built: impl Iterator<Item = Result<Vec<OutputFile>>>) -> Result<Vec<OutputFile>> {
+/// The files of every part of `parts`, or the errors of every part that failed. Once every
+/// part is built, the `parsed` folder forgets the parts beyond them.
+fn all_parts(
+    built: impl Iterator<Item = Result<Vec<OutputFile>>>,
+    parts: usize,
+    parsed: Option<&Path>,
+) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for part in built {
@@ -766,6 +767,9 @@ fn all_parts(built: impl Iterator<Item = Result<Vec<OutputFile>>>) -> Result<Vec
         }
     }
     Error::collect(errors)?;
+    if let Some(parsed) = parsed {
+        forget_parts_beyond(parsed, parts);
+    }
     Ok(files)
 }
 
@@ -786,11 +790,7 @@ pub fn search_index(
     }
     let parts = site_part_count(site);
     // Each part's records are made just before it is indexed, so that only one part's are held.
-    let files = all_parts((0..parts).map(|part| part_files(site, part, parts, previous, parsed)))?;
-    if let Some(parsed) = parsed {
-        forget_parts_beyond(parsed, parts);
-    }
-    Ok(files)
+    all_parts((0..parts).map(|part| part_files(site, part, parts, previous, parsed)), parts, parsed)
 }
 
 #[cfg(test)]
