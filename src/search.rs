@@ -26,7 +26,8 @@
 //! Rebuilding a part whose records did not change is wasted work (indexing is most of a
 //! build's time), so each part's folder also gets [`PART_MANIFEST`]: a digest of everything
 //! the part was built from, and the part's files. A build that finds the same digest in the
-//! previous output reuses that part's files instead of indexing it again: after editing one
+//! previous output, or kept in the cache folder ([`PartStore`], for a build into an empty
+//! output folder), reuses that part's files instead of indexing it again: after editing one
 //! article, only its part is indexed. Records are dealt counting from the oldest (see
 //! [`part_of`]), so publishing a new article, a newsroom's most common change, also indexes
 //! only the part it joins; removing or back-dating one still moves every newer record to
@@ -240,6 +241,111 @@ fn part_manifest(part: usize, digest: &str, files: &[OutputFile]) -> OutputFile 
         text.push('\n');
     }
     index_file(format!("{dir}{PART_MANIFEST}"), Contents::Bytes(text.into_bytes()))
+}
+
+/// The folder of the `parsed` folder where `build` keeps the files of the parts it indexed,
+/// one folder per part, named by the part's digest (see [`PartStore`]).
+fn stored_parts_dir(parsed: &Path) -> std::path::PathBuf {
+    parsed.join("parts")
+}
+
+/// The parts' files kept in the cache folder, so that a build into an empty output folder (a
+/// CI runner that keeps only the cache, as the recipes in examples/ci/ do) links the parts
+/// whose records did not change instead of indexing them again. Each part's files, manifest
+/// included, are kept in a folder named by its digest; the output links them (copies them on
+/// another file system), so a part costs no second write. A folder is never written into once
+/// made: it is written under another name and renamed, and a stale one is removed whole
+/// (the outputs that link its files keep them).
+struct PartStore {
+    dir: std::path::PathBuf,
+    /// The digests of this build's parts: the folders to keep.
+    used: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl PartStore {
+    fn new(dir: std::path::PathBuf) -> PartStore {
+        PartStore { dir, used: Default::default() }
+    }
+
+    /// Part `part`'s files as kept under `digest`, if they all are.
+    fn part(&self, part: usize, digest: &str) -> Option<Vec<OutputFile>> {
+        self.use_digest(digest);
+        let folder = std::path::absolute(self.dir.join(digest)).ok()?;
+        reused_part(&StoredPart { site_dir: part_dir(part), folder }, part, digest)
+    }
+
+    /// Keeps part `part`'s `files` (its manifest among them) under `digest`, and returns them as
+    /// links to what is kept; as they were when they cannot be kept.
+    fn keep(&self, part: usize, digest: &str, files: Vec<OutputFile>) -> Vec<OutputFile> {
+        use rayon::prelude::*;
+        self.use_digest(digest);
+        let site_dir = part_dir(part);
+        let relative = |file: &OutputFile| file.path.strip_prefix(&site_dir).map(str::to_owned);
+        let Ok(folder) = std::path::absolute(self.dir.join(digest)) else { return files };
+        let temporary = self.dir.join(format!(".{digest}.{}", crate::fs::writer_id()));
+        // A part has a handful of folders (`index/`, `fragment/`…): made once, not per file.
+        let folders: std::collections::BTreeSet<_> =
+            files.iter().filter_map(|file| Some(temporary.join(relative(file)?).parent()?.to_path_buf())).collect();
+        let written = folders.iter().try_for_each(std::fs::create_dir_all).is_ok()
+            && files.par_iter().all(|file| match (relative(file), &file.contents) {
+                (Some(name), Contents::Bytes(bytes)) => std::fs::write(temporary.join(name), bytes).is_ok(),
+                _ => false,
+            });
+        // A folder already there is one `part` found incomplete.
+        let _ = std::fs::remove_dir_all(&folder);
+        let kept = written && std::fs::rename(&temporary, &folder).is_ok();
+        let _ = std::fs::remove_dir_all(&temporary);
+        if !kept {
+            return files;
+        }
+        files
+            .into_iter()
+            .map(|file| match relative(&file) {
+                Some(name) => OutputFile { contents: Contents::Cached(folder.join(name)), ..file },
+                None => file,
+            })
+            .collect()
+    }
+
+    fn use_digest(&self, digest: &str) {
+        self.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(digest.to_string());
+    }
+
+    /// Removes the folders of parts this build did not use (and those of builds killed while
+    /// keeping a part).
+    fn forget_unused(&self) {
+        let used = self.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
+        for entry in entries.flatten() {
+            if !entry.file_name().to_str().is_some_and(|name| used.contains(name)) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+/// One part kept in a [`PartStore`], as an earlier index: the site paths of the part's folder
+/// are the files of `folder`.
+struct StoredPart {
+    site_dir: String,
+    folder: std::path::PathBuf,
+}
+
+impl StoredPart {
+    fn file(&self, site_path: &str) -> Option<std::path::PathBuf> {
+        Some(self.folder.join(site_path.strip_prefix(&self.site_dir)?))
+    }
+}
+
+impl EarlierIndex for StoredPart {
+    fn read(&self, site_path: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.file(site_path)?).ok()
+    }
+
+    fn contents(&self, site_path: &str) -> Option<Contents> {
+        let file = self.file(site_path)?;
+        file.is_file().then_some(Contents::Cached(file))
+    }
 }
 
 /// What one record is made of, taken from the site cheaply (the article itself is shared, not
@@ -673,14 +779,16 @@ fn part_files(
     parts: usize,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
     parsed: Option<&Path>,
+    store: Option<&PartStore>,
 ) -> Result<Vec<OutputFile>> {
     let language = site.config.language.as_str();
-    part_files_from(&part_sources(site, part, parts), language, part, parts, previous, parsed)
+    part_files_from(&part_sources(site, part, parts), language, part, parts, previous, parsed, store)
 }
 
 /// [`part_files`] from what the part's records are made of. The records' keys, computed
-/// without making them, decide whether the part is reused; only a part indexed again makes the
-/// records whose pages it parses.
+/// without making them, decide whether the part is reused (from the `store`, else from the
+/// `previous` index); only a part indexed again makes the records whose pages it parses, and
+/// is kept in the `store`.
 fn part_files_from(
     sources: &[RecordSource],
     language: &str,
@@ -688,16 +796,23 @@ fn part_files_from(
     parts: usize,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
     parsed: Option<&Path>,
+    store: Option<&PartStore>,
 ) -> Result<Vec<OutputFile>> {
     let keys: Vec<u128> = sources.iter().map(|source| source.key(language)).collect();
     let digest = part_digest(&keys, language, part, parts);
-    if let Some(files) = previous.and_then(|previous| reused_part(previous, part, &digest)) {
+    let reused = store
+        .and_then(|store| store.part(part, &digest))
+        .or_else(|| previous.and_then(|previous| reused_part(previous, part, &digest)));
+    if let Some(files) = reused {
         return Ok(files);
     }
     let mut files = build_part(sources, &keys, language, part, parsed)?;
     let manifest = part_manifest(part, &digest, &files);
     files.push(manifest);
-    Ok(files)
+    Ok(match store {
+        Some(store) => store.keep(part, &digest, files),
+        None => files,
+    })
 }
 
 /// Everything indexing needs of a site, detached from it: what the records of each part are made
@@ -733,7 +848,7 @@ pub fn index_from(
         .parts
         .into_iter()
         .enumerate()
-        .map(|(part, sources)| part_files_from(&sources, &input.language, part, parts, previous, parsed));
+        .map(|(part, sources)| part_files_from(&sources, &input.language, part, parts, previous, parsed, None));
     all_parts(built, parts, parsed)
 }
 
@@ -777,9 +892,10 @@ fn all_parts(
 /// another, each on every core (our patch of Pagefind parses, indexes and compresses a part's
 /// pages in parallel): a part holds every word of its pages in memory until it is written, so
 /// one part at a time keeps the peak to a part's worth. A part whose records are those it was
-/// built from in the `previous` index is reused from there; a part indexed again reads the
-/// pages it parsed before from the `parsed` folder (see [`build_part`]). Which part holds which
-/// record does not depend on the machine, so neither do the files.
+/// built from in the parts kept in the `parsed` folder, or in the `previous` index, is reused
+/// from there; a part indexed again reads the pages it parsed before from the `parsed` folder
+/// (see [`build_part`]) and is kept there ([`PartStore`]). Which part holds which record does
+/// not depend on the machine, so neither do the files.
 pub fn search_index(
     site: &Site,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
@@ -789,8 +905,14 @@ pub fn search_index(
         return Ok(Vec::new());
     }
     let parts = site_part_count(site);
+    let store = parsed.map(|parsed| PartStore::new(stored_parts_dir(parsed)));
     // Each part's records are made just before it is indexed, so that only one part's are held.
-    all_parts((0..parts).map(|part| part_files(site, part, parts, previous, parsed)), parts, parsed)
+    let built = (0..parts).map(|part| part_files(site, part, parts, previous, parsed, store.as_ref()));
+    let files = all_parts(built, parts, parsed)?;
+    if let Some(store) = store {
+        store.forget_unused();
+    }
+    Ok(files)
 }
 
 #[cfg(test)]
@@ -1065,6 +1187,49 @@ mod tests {
         assert_eq!(left, ["notes.txt", "part-0.pages", "part-1.pages", "part-x.pages"]);
         // A folder that is not there is no error.
         forget_parts_beyond(&dir.path().join("missing"), 1);
+    }
+
+    #[test]
+    fn a_kept_part_is_linked_while_whole_and_forgotten_once_unused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = PartStore::new(dir.path().join("parts"));
+        let digest = "0123456789abcdef0123456789abcdef";
+        let bytes = |path: &str, text: &str| index_file(path.to_string(), Contents::Bytes(text.as_bytes().to_vec()));
+        let mut files = vec![
+            bytes("/pagefind/part-1/index/en_1.pf_index", "words"),
+            bytes("/pagefind/part-1/pagefind-entry.json", "{}"),
+        ];
+        files.push(part_manifest(1, digest, &files));
+        let kept = store.keep(1, digest, files);
+        let folder = std::path::absolute(dir.path().join("parts").join(digest)).unwrap();
+        let linked = |files: &[OutputFile]| -> Vec<(String, Option<std::path::PathBuf>)> {
+            let file = |f: &OutputFile| match &f.contents {
+                Contents::Cached(path) => Some(path.strip_prefix(&folder).unwrap().to_path_buf()),
+                _ => None,
+            };
+            files.iter().map(|f| (f.path.clone(), file(f))).collect()
+        };
+        assert_eq!(
+            linked(&kept)[0],
+            ("/pagefind/part-1/index/en_1.pf_index".into(), Some("index/en_1.pf_index".into()))
+        );
+        assert_eq!(std::fs::read(folder.join("index/en_1.pf_index")).unwrap(), b"words");
+        // Found again under its digest only, with every file but the manifest linked.
+        let found = store.part(1, digest).unwrap();
+        assert_eq!(linked(&found)[..2], linked(&kept)[..2]);
+        assert!(store.part(1, "fedcba9876543210fedcba9876543210").is_none());
+        // A part missing a file is not used, and keeping it again makes it whole.
+        std::fs::remove_file(folder.join("pagefind-entry.json")).unwrap();
+        assert!(store.part(1, digest).is_none());
+        let mut again = vec![bytes("/pagefind/part-1/pagefind-entry.json", "{}")];
+        again.push(part_manifest(1, digest, &again));
+        store.keep(1, digest, again);
+        assert!(store.part(1, digest).is_some());
+        assert!(!folder.join("index").exists(), "the incomplete folder was replaced whole");
+        // A build that used other digests forgets this one.
+        let next = PartStore::new(dir.path().join("parts"));
+        next.forget_unused();
+        assert!(!folder.exists());
     }
 
     #[test]

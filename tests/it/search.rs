@@ -284,6 +284,56 @@ fn a_rebuild_indexes_again_only_the_part_holding_the_edited_article() {
     }
 }
 
+/// Issue 19: a build into an empty output folder (a CI runner that keeps only the cache) links
+/// the parts kept in the cache folder instead of indexing them again, and indexes again only
+/// the part whose records changed; the cache keeps only the current parts.
+#[cfg(unix)]
+#[test]
+fn an_empty_output_folder_gets_the_parts_kept_in_the_cache() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    newsroom_copy(&root);
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("{yaml}search_parts: 3\n")).unwrap();
+    let build_into = |name: &str| {
+        let mut opts = pamphlet::BuildOptions::new(&root);
+        opts.output = Some(dir.path().join(name));
+        pamphlet::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    };
+    let parts = ["pagefind", "pagefind/part-1", "pagefind/part-2"];
+    // The inode of each part's entry file in output folder `name`.
+    let inodes = |name: &str| -> Vec<u64> {
+        let out = dir.path().join(name);
+        parts.iter().map(|part| std::fs::metadata(out.join(part).join("pagefind-entry.json")).unwrap().ino()).collect()
+    };
+    let kept = || std::fs::read_dir(root.join(".pamphlet-cache/search/parts")).unwrap().count();
+    build_into("first");
+    assert_eq!(kept(), 3);
+    build_into("second");
+    assert_eq!(inodes("second"), inodes("first"), "every part linked from the cache");
+    let index_files = |name: &str| -> Vec<(String, Vec<u8>)> {
+        let out = dir.path().join(name).join("pagefind");
+        let mut files: Vec<_> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().strip_prefix(&out).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(index_files("second"), index_files("first"));
+    // One article edited: its part is indexed again, the others are linked.
+    let article = root.join("content/2024/03/script.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("{text}\nA quokka was seen.\n")).unwrap();
+    build_into("third");
+    let same: Vec<bool> = inodes("third").iter().zip(inodes("second")).map(|(a, b)| *a == b).collect();
+    assert_eq!(same.iter().filter(|&&s| !s).count(), 1, "one part indexed again: {same:?}");
+    assert_eq!(kept(), 3, "the edited part's old files are no longer kept");
+}
+
 /// Two separate processes (so hash seeds differ) build byte-identical sites, search bundle included.
 #[test]
 fn two_builds_give_byte_identical_output_including_the_search_bundle() {
