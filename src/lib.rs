@@ -189,7 +189,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite> {
     let markdown = markdown::Markdown::new();
     let Prepared { site, renderer, statics, mut warnings, .. } =
         pipeline::prepare(opts, Purpose::Inspect, &markdown, None)?;
-    let (mut files, search) = pipeline::beside_search(&site, None, None, || renderer.render_site(&site))?;
+    let (mut files, search) = pipeline::beside_search(&site, None, None, |file| file, || renderer.render_site(&site))?;
     files.extend(search);
     files.extend(pipeline::unrendered_outputs(&opts.root, statics, &site)?);
     let published: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -248,7 +248,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let parsed = search::parsed_dir(&cache_dir);
     // The feeds, the sitemap and the copied files are made and written beside the pages, while
     // the search index is still being built.
-    let (mut written, search) = pipeline::beside_search(&site, previous, Some(&parsed), || {
+    // The index's files are written as each part is built.
+    let (mut written, search) = pipeline::beside_search(&site, previous, Some(&parsed), unrendered, || {
         // The views every page shares (an article's card stands on many pages) are dropped
         // as soon as the pages are rendered: the index of a large archive is still being
         // built then, and needs the memory (50,000 articles, one edited: about 130 MiB less
@@ -263,7 +264,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         written.par_extend(rest.into_par_iter().map(unrendered));
         Ok(written)
     })?;
-    written.par_extend(search.into_par_iter().map(unrendered));
+    written.extend(search);
     let published: Vec<&str> = written.iter().map(|w| w.path.as_str()).collect();
     let (redirects, more_warnings) = pipeline::redirect_outputs(opts, &site, &published)?;
     written.extend(redirects.into_iter().map(unrendered));

@@ -409,7 +409,7 @@ fn create_new(target: &Path) -> Result<std::fs::File> {
 }
 
 /// Whether the regular file at `path` holds exactly `bytes`.
-fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+pub(crate) fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
             std::fs::read(path).is_ok_and(|old| old == bytes)

@@ -244,7 +244,7 @@ fn part_manifest(part: usize, digest: &str, files: &[OutputFile]) -> OutputFile 
 }
 
 /// The folder of the `parsed` folder where `build` keeps the files of the parts it indexed,
-/// one folder per part, named by the part's digest (see [`PartStore`]).
+/// one folder per part, named by the part's number and digest (see [`PartStore`]).
 fn stored_parts_dir(parsed: &Path) -> std::path::PathBuf {
     parsed.join("parts")
 }
@@ -252,13 +252,13 @@ fn stored_parts_dir(parsed: &Path) -> std::path::PathBuf {
 /// The parts' files kept in the cache folder, so that a build into an empty output folder (a
 /// CI runner that keeps only the cache, as the recipes in examples/ci/ do) links the parts
 /// whose records did not change instead of indexing them again. Each part's files, manifest
-/// included, are kept in a folder named by its digest; the output links them (copies them on
+/// included, are kept in a folder named by its number and digest; the output links them (copies them on
 /// another file system), so a part costs no second write. A folder is never written into once
 /// made: it is written under another name and renamed, and a stale one is removed whole
 /// (the outputs that link its files keep them).
 struct PartStore {
     dir: std::path::PathBuf,
-    /// The digests of this build's parts: the folders to keep.
+    /// The folders of this build's parts: those to keep.
     used: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
@@ -267,28 +267,47 @@ impl PartStore {
         PartStore { dir, used: Default::default() }
     }
 
+    /// The folder keeping part `part` built from records with `digest`.
+    fn folder(&self, part: usize, digest: &str) -> String {
+        format!("{part}-{digest}")
+    }
+
     /// Part `part`'s files as kept under `digest`, if they all are.
     fn part(&self, part: usize, digest: &str) -> Option<Vec<OutputFile>> {
-        self.use_digest(digest);
-        let folder = std::path::absolute(self.dir.join(digest)).ok()?;
+        let name = self.folder(part, digest);
+        self.use_folder(&name);
+        let folder = std::path::absolute(self.dir.join(name)).ok()?;
         reused_part(&StoredPart { site_dir: part_dir(part), folder }, part, digest)
     }
 
     /// Keeps part `part`'s `files` (its manifest among them) under `digest`, and returns them as
-    /// links to what is kept; as they were when they cannot be kept.
+    /// links to what is kept; as they were when they cannot be kept. A file with the bytes of
+    /// the same file of the part's folder kept before (most of them, after an edit: each
+    /// page's fragment is a file) is a link to it, not a new file: it keeps its inode, so the
+    /// output folder recycled by the next build already holds it.
     fn keep(&self, part: usize, digest: &str, files: Vec<OutputFile>) -> Vec<OutputFile> {
         use rayon::prelude::*;
-        self.use_digest(digest);
+        let name = self.folder(part, digest);
+        self.use_folder(&name);
         let site_dir = part_dir(part);
         let relative = |file: &OutputFile| file.path.strip_prefix(&site_dir).map(str::to_owned);
-        let Ok(folder) = std::path::absolute(self.dir.join(digest)) else { return files };
-        let temporary = self.dir.join(format!(".{digest}.{}", crate::fs::writer_id()));
+        let Ok(folder) = std::path::absolute(self.dir.join(&name)) else { return files };
+        let temporary = self.dir.join(format!(".{name}.{}", crate::fs::writer_id()));
+        let before = self.kept_before(part, &name);
         // A part has a handful of folders (`index/`, `fragment/`…): made once, not per file.
         let folders: std::collections::BTreeSet<_> =
             files.iter().filter_map(|file| Some(temporary.join(relative(file)?).parent()?.to_path_buf())).collect();
         let written = folders.iter().try_for_each(std::fs::create_dir_all).is_ok()
             && files.par_iter().all(|file| match (relative(file), &file.contents) {
-                (Some(name), Contents::Bytes(bytes)) => std::fs::write(temporary.join(name), bytes).is_ok(),
+                (Some(name), Contents::Bytes(bytes)) => {
+                    let target = temporary.join(&name);
+                    let same = before
+                        .as_ref()
+                        .map(|before| before.join(&name))
+                        .filter(|old| crate::output::same_bytes(old, bytes));
+                    same.is_some_and(|old| std::fs::hard_link(old, &target).is_ok())
+                        || std::fs::write(&target, bytes).is_ok()
+                }
                 _ => false,
             });
         // A folder already there is one `part` found incomplete.
@@ -307,8 +326,17 @@ impl PartStore {
             .collect()
     }
 
-    fn use_digest(&self, digest: &str) {
-        self.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(digest.to_string());
+    /// A folder keeping part `part` other than `name`: the part as an earlier build made it.
+    fn kept_before(&self, part: usize, name: &str) -> Option<std::path::PathBuf> {
+        let prefix = format!("{part}-");
+        std::fs::read_dir(&self.dir).ok()?.flatten().map(|entry| entry.file_name()).find_map(|other| {
+            let other = other.to_str()?;
+            (other.starts_with(&prefix) && other != name).then(|| self.dir.join(other))
+        })
+    }
+
+    fn use_folder(&self, name: &str) {
+        self.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(name.to_string());
     }
 
     /// Removes the folders of parts this build did not use (and those of builds killed while
@@ -771,45 +799,54 @@ fn is_index_file(name: &str) -> bool {
         || ["index/", "fragment/", "filter/"].iter().any(|folder| name.starts_with(folder))
 }
 
-/// Part `part` of `parts`: reused from the `previous` output folder when its records did not
-/// change since, else indexed; with its [`PART_MANIFEST`] either way.
-fn part_files(
-    site: &Site,
-    part: usize,
-    parts: usize,
-    previous: Option<&(impl EarlierIndex + ?Sized)>,
-    parsed: Option<&Path>,
-    store: Option<&PartStore>,
-) -> Result<Vec<OutputFile>> {
-    let language = site.config.language.as_str();
-    part_files_from(&part_sources(site, part, parts), language, part, parts, previous, parsed, store)
+/// What indexing may reuse and keep: the `previous` index, the `parsed` folder of pages parsed
+/// before, and the `store` of parts kept in the cache folder (see [`search_index`]).
+struct Reuse<'a, E: ?Sized> {
+    previous: Option<&'a E>,
+    parsed: Option<&'a Path>,
+    store: Option<&'a PartStore>,
 }
 
-/// [`part_files`] from what the part's records are made of. The records' keys, computed
-/// without making them, decide whether the part is reused (from the `store`, else from the
-/// `previous` index); only a part indexed again makes the records whose pages it parses, and
-/// is kept in the `store`.
-fn part_files_from(
-    sources: &[RecordSource],
+/// A part that no earlier index holds: what its records are made of, their keys and its digest.
+struct PartToIndex {
+    part: usize,
+    sources: Vec<RecordSource>,
+    keys: Vec<u128>,
+    digest: String,
+}
+
+/// Part `part` of `parts`, whose records are made of `sources`: its files (with its
+/// [`PART_MANIFEST`]) when a part with the same digest is kept in the store or was in the
+/// previous index, else what indexing it needs. The records' keys, computed without making
+/// the records, make the digest.
+fn reused_or_to_index<E: EarlierIndex + ?Sized>(
+    sources: Vec<RecordSource>,
     language: &str,
     part: usize,
     parts: usize,
-    previous: Option<&(impl EarlierIndex + ?Sized)>,
-    parsed: Option<&Path>,
-    store: Option<&PartStore>,
-) -> Result<Vec<OutputFile>> {
+    reuse: &Reuse<'_, E>,
+) -> std::result::Result<Vec<OutputFile>, PartToIndex> {
     let keys: Vec<u128> = sources.iter().map(|source| source.key(language)).collect();
     let digest = part_digest(&keys, language, part, parts);
-    let reused = store
+    let reused = reuse
+        .store
         .and_then(|store| store.part(part, &digest))
-        .or_else(|| previous.and_then(|previous| reused_part(previous, part, &digest)));
-    if let Some(files) = reused {
-        return Ok(files);
-    }
-    let mut files = build_part(sources, &keys, language, part, parsed)?;
+        .or_else(|| reuse.previous.and_then(|previous| reused_part(previous, part, &digest)));
+    reused.ok_or(PartToIndex { part, sources, keys, digest })
+}
+
+/// Indexes a part (making only the records whose pages it parses, see [`build_part`]), with its
+/// [`PART_MANIFEST`], and keeps it in the store.
+fn index_part<E: EarlierIndex + ?Sized>(
+    to_index: PartToIndex,
+    language: &str,
+    reuse: &Reuse<'_, E>,
+) -> Result<Vec<OutputFile>> {
+    let PartToIndex { part, sources, keys, digest } = to_index;
+    let mut files = build_part(&sources, &keys, language, part, reuse.parsed)?;
     let manifest = part_manifest(part, &digest, &files);
     files.push(manifest);
-    Ok(match store {
+    Ok(match reuse.store {
         Some(store) => store.keep(part, &digest, files),
         None => files,
     })
@@ -843,13 +880,10 @@ pub fn index_from(
     previous: Option<&(impl EarlierIndex + ?Sized)>,
     parsed: Option<&Path>,
 ) -> Result<Vec<OutputFile>> {
-    let parts = input.parts.len();
-    let built = input
-        .parts
-        .into_iter()
-        .enumerate()
-        .map(|(part, sources)| part_files_from(&sources, &input.language, part, parts, previous, parsed, None));
-    all_parts(built, parts, parsed)
+    let mut files = Vec::new();
+    let reuse = Reuse { previous, parsed, store: None };
+    all_parts(input.parts.into_iter(), &input.language, &reuse, |_| {}, |part| files.extend(part))?;
+    Ok(files)
 }
 
 /// Removes from the `parsed` folder the files of the parts an earlier build had beyond this
@@ -866,53 +900,70 @@ fn forget_parts_beyond(parsed: &Path, parts: usize) {
     }
 }
 
-/// The files of every part of `parts`, or the errors of every part that failed. Once every
-/// part is built, the `parsed` folder forgets the parts beyond them.
-fn all_parts(
-    built: impl Iterator<Item = Result<Vec<OutputFile>>>,
-    parts: usize,
-    parsed: Option<&Path>,
-) -> Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
+/// Hands the files of every part (of which `parts` gives what the records are made of) to
+/// `each`: first those reused, then each indexed one as soon as it is, after
+/// `before_indexing(records)`. Returns the errors of every part that failed. Once every part is
+/// built, the `parsed` folder forgets the parts beyond them.
+fn all_parts<E: EarlierIndex + ?Sized>(
+    parts: impl ExactSizeIterator<Item = Vec<RecordSource>>,
+    language: &str,
+    reuse: &Reuse<'_, E>,
+    before_indexing: impl Fn(usize),
+    mut each: impl FnMut(Vec<OutputFile>),
+) -> Result<()> {
+    let count = parts.len();
+    let mut to_index = Vec::new();
+    for (part, sources) in parts.enumerate() {
+        match reused_or_to_index(sources, language, part, count, reuse) {
+            Ok(files) => each(files),
+            Err(part) => to_index.push(part),
+        }
+    }
     let mut errors = Vec::new();
-    for part in built {
-        match part {
-            Ok(part) => files.extend(part),
+    for part in to_index {
+        before_indexing(part.sources.len());
+        match index_part(part, language, reuse) {
+            Ok(files) => each(files),
             Err(e) => errors.push(e),
         }
     }
     Error::collect(errors)?;
-    if let Some(parsed) = parsed {
-        forget_parts_beyond(parsed, parts);
+    if let Some(parsed) = reuse.parsed {
+        forget_parts_beyond(parsed, count);
     }
-    Ok(files)
+    Ok(())
 }
 
-/// The search bundle of `site` (empty when `search: false`). Its parts are indexed one after
-/// another, each on every core (our patch of Pagefind parses, indexes and compresses a part's
-/// pages in parallel): a part holds every word of its pages in memory until it is written, so
-/// one part at a time keeps the peak to a part's worth. A part whose records are those it was
-/// built from in the parts kept in the `parsed` folder, or in the `previous` index, is reused
-/// from there; a part indexed again reads the pages it parsed before from the `parsed` folder
-/// (see [`build_part`]) and is kept there ([`PartStore`]). Which part holds which record does
-/// not depend on the machine, so neither do the files.
+/// The search bundle of `site` (empty when `search: false`). A part whose records are those it
+/// was built from in the parts kept in the `parsed` folder ([`PartStore`]), or in the
+/// `previous` index, is reused from there. The others are indexed one after another, each on
+/// every core of the current rayon pool (our patch of Pagefind parses, indexes and compresses
+/// a part's pages in parallel): a part holds every word of its pages in memory until it is
+/// written, so one part at a time keeps the peak to a part's worth, and `before_indexing`
+/// (given the part's record count) may hold a part back until the rest of the build has
+/// freed its memory. A part indexed again reads the pages it parsed before from the `parsed`
+/// folder (see [`build_part`]) and is kept there. Which part holds which record does not
+/// depend on the machine, so neither do the files. Each part's files are handed to `each` as
+/// soon as the part is ready (a build writes them while the next part is indexed).
 pub fn search_index(
     site: &Site,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
     parsed: Option<&Path>,
-) -> Result<Vec<OutputFile>> {
+    before_indexing: impl Fn(usize),
+    each: impl FnMut(Vec<OutputFile>),
+) -> Result<()> {
     if !site.config.search {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let parts = site_part_count(site);
     let store = parsed.map(|parsed| PartStore::new(stored_parts_dir(parsed)));
-    // Each part's records are made just before it is indexed, so that only one part's are held.
-    let built = (0..parts).map(|part| part_files(site, part, parts, previous, parsed, store.as_ref()));
-    let files = all_parts(built, parts, parsed)?;
+    let reuse = Reuse { previous, parsed, store: store.as_ref() };
+    let sources = (0..parts).map(|part| part_sources(site, part, parts));
+    all_parts(sources, &site.config.language, &reuse, before_indexing, each)?;
     if let Some(store) = store {
         store.forget_unused();
     }
-    Ok(files)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1189,6 +1240,7 @@ mod tests {
         forget_parts_beyond(&dir.path().join("missing"), 1);
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_kept_part_is_linked_while_whole_and_forgotten_once_unused() {
         let dir = tempfile::tempdir().unwrap();
@@ -1201,7 +1253,7 @@ mod tests {
         ];
         files.push(part_manifest(1, digest, &files));
         let kept = store.keep(1, digest, files);
-        let folder = std::path::absolute(dir.path().join("parts").join(digest)).unwrap();
+        let folder = std::path::absolute(dir.path().join("parts").join(format!("1-{digest}"))).unwrap();
         let linked = |files: &[OutputFile]| -> Vec<(String, Option<std::path::PathBuf>)> {
             let file = |f: &OutputFile| match &f.contents {
                 Contents::Cached(path) => Some(path.strip_prefix(&folder).unwrap().to_path_buf()),
@@ -1226,6 +1278,20 @@ mod tests {
         store.keep(1, digest, again);
         assert!(store.part(1, digest).is_some());
         assert!(!folder.join("index").exists(), "the incomplete folder was replaced whole");
+        // The part kept again from other records: a file with the same bytes is the same file.
+        let other = "fedcba9876543210fedcba9876543210";
+        let mut changed = vec![
+            bytes("/pagefind/part-1/pagefind-entry.json", "{}"),
+            bytes("/pagefind/part-1/index/en_2.pf_index", "new"),
+        ];
+        changed.push(part_manifest(1, other, &changed));
+        store.keep(1, other, changed);
+        let next_folder = dir.path().join("parts").join(format!("1-{other}"));
+        let inode = |path: std::path::PathBuf| {
+            std::fs::metadata(path).map(|m| std::os::unix::fs::MetadataExt::ino(&m)).unwrap()
+        };
+        assert_eq!(inode(next_folder.join("pagefind-entry.json")), inode(folder.join("pagefind-entry.json")));
+        assert_eq!(std::fs::read(next_folder.join("index/en_2.pf_index")).unwrap(), b"new");
         // A build that used other digests forgets this one.
         let next = PartStore::new(dir.path().join("parts"));
         next.forget_unused();
