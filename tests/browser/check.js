@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Opens every page kind of a built site in headless Chromium at 360 and 1280 px and fails
 // when anything sticks out sideways, and (with --axe) when axe finds a WCAG A/AA violation on
-// any of them; opens a page under `pamphlet serve`'s error overlay and runs axe on the
-// overlay. Run by tests/it/browser.rs (see there); can be run by hand:
+// any of them; runs the search pages again under `pamphlet serve` (whose index is built in the
+// background), then opens a page under its error overlay and runs axe on the overlay. Run by tests/it/browser.rs (see there); can be run by hand:
 //
 //   node tests/browser/check.js --site BUILT_DIR --base-url URL --pages PAGES_JSON [--axe yes]
 //                               [--pamphlet BIN --root SITE_ROOT] [--shots DIR]
@@ -18,8 +18,9 @@
 //               its scripts ran (a search page's results are in); any violation, or a colour
 //               contrast axe could not decide, is a problem
 //   --pamphlet  the binary; with --root (the example site: BROKEN and OVERLAY_PAGES below name
-//               its pages), also checks the error overlay of `pamphlet serve`, run on a copy of
-//               SITE_ROOT (the site itself is never modified) with one article broken
+//               its pages), also runs --pages' search pages under `pamphlet serve`, run on a copy
+//               of SITE_ROOT (the site itself is never modified), then checks its error overlay
+//               with one article broken
 //   --shots     where full-page screenshots go (NAME-WIDTH.png), for a person to look at
 //
 // "Sticks out" means: the document is wider than the viewport (scrollWidth > clientWidth), or
@@ -240,32 +241,43 @@ async function waitFor(url, ok, what, child, timeoutMs = 60000) {
   throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what} (${last})`);
 }
 
-/// `pamphlet serve` on a copy of the site at `root`, once the copy built, then with one article broken.
-async function serveBroken(pamphlet, root) {
+/// `pamphlet serve` on a copy of the site at `root` (the site itself is never modified), once
+/// the copy built and its search index, built in the background, is served (issue 19).
+async function serveCopy(pamphlet, root) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pamphlet-overlay-'));
   for (const entry of ['site.yaml', 'content', 'static', 'themes', 'templates']) {
     if (fs.existsSync(path.join(root, entry))) fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   }
   const port = await freePort();
   const child = spawn(pamphlet, ['serve', '--root', dir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d) => { log += d; });
-  child.stderr.on('data', (d) => { log += d; });
-  const origin = `http://127.0.0.1:${port}`;
-  const stop = () => { if (child.exitCode === null) child.kill(); fs.rmSync(dir, { recursive: true, force: true }); };
+  const server = { origin: `http://127.0.0.1:${port}`, dir, child, log: '' };
+  server.stop = () => { if (child.exitCode === null) child.kill(); fs.rmSync(dir, { recursive: true, force: true }); };
+  child.stdout.on('data', (d) => { server.log += d; });
+  child.stderr.on('data', (d) => { server.log += d; });
   try {
-    const article = origin + encodeURI(OVERLAY_PAGES[0][1]);
+    const article = server.origin + encodeURI(OVERLAY_PAGES[0][1]);
     await waitFor(article, (s, body) => s === 200 && !body.includes('id="pamphlet-overlay"'), 'the first build', child);
-    const file = path.join(dir, BROKEN.file);
-    const text = fs.readFileSync(file, 'utf8');
-    if (!BROKEN.from.test(text)) throw new Error(`${BROKEN.file} has no line to break`);
-    fs.writeFileSync(file, text.replace(BROKEN.from, BROKEN.to));
-    await waitFor(article, (s, body) => body.includes('id="pamphlet-overlay"'), 'the overlay', child);
+    // The line src/main.rs prints once the index is served: until then the search page finds nothing.
+    await waitFor(article, () => server.log.includes('search: index updated'), 'the search index', child);
   } catch (e) {
-    stop();
-    throw new Error(`${e.message}\npamphlet serve said:\n${log}`);
+    server.stop();
+    throw new Error(`${e.message}\npamphlet serve said:\n${server.log}`);
   }
-  return { origin, stop };
+  return server;
+}
+
+/// Breaks one article of the site `server` serves, and waits for its page to show the overlay.
+async function breakArticle(server) {
+  const article = server.origin + encodeURI(OVERLAY_PAGES[0][1]);
+  const file = path.join(server.dir, BROKEN.file);
+  const text = fs.readFileSync(file, 'utf8');
+  if (!BROKEN.from.test(text)) throw new Error(`${BROKEN.file} has no line to break`);
+  fs.writeFileSync(file, text.replace(BROKEN.from, BROKEN.to));
+  try {
+    await waitFor(article, (s, body) => body.includes('id="pamphlet-overlay"'), 'the overlay', server.child);
+  } catch (e) {
+    throw new Error(`${e.message}\npamphlet serve said:\n${server.log}`);
+  }
 }
 
 /// axe's WCAG 2.x A and AA rules on the overlay alone; color-contrast must have run on it.
@@ -310,18 +322,32 @@ async function main() {
       return route.abort();
     });
     const axe = args.axe === 'yes' ? { pages: 0, violations: 0 } : null;
-    for (const [name, rel, kind, lang] of JSON.parse(fs.readFileSync(args.pages, 'utf8'))) {
+    const pages = JSON.parse(fs.readFileSync(args.pages, 'utf8'));
+    for (const [name, rel, kind, lang] of pages) {
       const url = new URL(base.pathname.slice(0, -1) + rel, base.origin).href;
       await checkWidths(ctx, name, url, problems, args.shots, expectKind(kind, kind === 'search', lang), axe);
     }
     if (axe) console.log(`axe: ${axe.pages} page views (pages × widths), ${axe.violations} rule violations`);
     if (args.pamphlet) {
+      let broken = false;
       try {
-        server = await serveBroken(path.resolve(args.pamphlet), path.resolve(args.root));
+        server = await serveCopy(path.resolve(args.pamphlet), path.resolve(args.root));
       } catch (e) {
-        problems.push(`overlay: ${e.message}`);
+        problems.push(`serve: ${e.message}`);
       }
-      for (const [name, rel] of server ? OVERLAY_PAGES : []) {
+      // The search pages work in preview too: the index serve built finds what the built one does.
+      for (const [name, rel, kind, lang] of server ? pages.filter((p) => p[2] === 'search') : []) {
+        await checkWidths(ctx, `serve-${name}`, server.origin + encodeURI(rel), problems, args.shots, expectKind(kind, true, lang));
+      }
+      if (server) {
+        try {
+          await breakArticle(server);
+          broken = true;
+        } catch (e) {
+          problems.push(`overlay: ${e.message}`);
+        }
+      }
+      for (const [name, rel] of broken ? OVERLAY_PAGES : []) {
         const url = server.origin + encodeURI(rel);
         const overlayShown = async (page, label, status) =>
           ((await page.locator('#pamphlet-overlay').count()) === 1 ? [] : [`no overlay (status ${status})`]);
