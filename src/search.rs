@@ -709,13 +709,16 @@ fn write_parsed(file: &Path, keys: &[u128], pages: &[ParsedPage]) {
 /// one changed record among thousands: with a `parsed` folder, the pages Pagefind parsed are
 /// kept there for each part, and a record parsed before is read back instead of parsed again.
 /// A page read back indexes exactly as its HTML does (Pagefind's parsing depends on the
-/// record, the language and the versions in [`parsed_key`] only).
+/// record, the language and the versions in [`parsed_key`] only). A file that `earlier` holds
+/// with the same contents (an unchanged page's fragment) keeps its bytes rather than being
+/// compressed again (our patch of Pagefind checks the contents).
 fn build_part(
     records: &[impl ToRecord],
     keys: &[u128],
     language: &str,
     part: usize,
     parsed: Option<&Path>,
+    earlier: Option<&pagefind::api::EarlierFiles<'_>>,
 ) -> Result<Vec<OutputFile>> {
     // Pagefind's API is async (it hands parsing to tokio's blocking pool); a current-thread
     // runtime for this call is all it needs, and keeps the rest of the build synchronous.
@@ -728,13 +731,13 @@ fn build_part(
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(fail)?;
         let pages = parsed_pages(&index, records, keys, part, parsed).await?;
         index.add_parsed_pages(pages).await.map_err(fail)?;
-        index.get_files().await.map_err(fail)
+        index.get_files_reusing(earlier).await.map_err(fail)
     })?;
     let dir = part_dir(part);
     let mut out: BTreeMap<String, OutputFile> = BTreeMap::new();
     for file in files {
-        let name = file.filename.to_string_lossy().replace('\\', "/");
-        let name = name.trim_start_matches('/');
+        let name = bundle_name(&file.filename);
+        let name = name.as_str();
         if part > 0 && !is_index_file(name) {
             continue;
         }
@@ -742,6 +745,25 @@ fn build_part(
         out.insert(path.clone(), index_file(path, Contents::Bytes(file.contents)));
     }
     Ok(out.into_values().collect())
+}
+
+/// The name in the bundle (`fragment/….pf_fragment`) of a file Pagefind names `filename`.
+fn bundle_name(filename: &Path) -> String {
+    filename.to_string_lossy().replace('\\', "/").trim_start_matches('/').to_string()
+}
+
+/// The bytes of the file Pagefind names `filename` as an earlier index of part `part` held it:
+/// the `previous` index's, else those of the part's folder `kept` in the store before.
+fn earlier_file(
+    previous: Option<&(impl EarlierIndex + ?Sized)>,
+    kept: Option<&Path>,
+    part: usize,
+    filename: &Path,
+) -> Option<Vec<u8>> {
+    let name = bundle_name(filename);
+    previous
+        .and_then(|previous| previous.read(&format!("{}{name}", part_dir(part))))
+        .or_else(|| std::fs::read(kept?.join(&name)).ok())
 }
 
 /// The pages of `records` (whose keys are `keys`), in their order: read back from the
@@ -843,7 +865,9 @@ fn index_part<E: EarlierIndex + ?Sized>(
     reuse: &Reuse<'_, E>,
 ) -> Result<Vec<OutputFile>> {
     let PartToIndex { part, sources, keys, digest } = to_index;
-    let mut files = build_part(&sources, &keys, language, part, reuse.parsed)?;
+    let kept = reuse.store.and_then(|store| store.kept_before(part, &store.folder(part, &digest)));
+    let earlier = |filename: &Path| earlier_file(reuse.previous, kept.as_deref(), part, filename);
+    let mut files = build_part(&sources, &keys, language, part, reuse.parsed, Some(&earlier))?;
     let manifest = part_manifest(part, &digest, &files);
     files.push(manifest);
     Ok(match reuse.store {
@@ -1043,6 +1067,57 @@ mod tests {
     }
 
     #[test]
+    fn a_file_whose_contents_did_not_change_keeps_the_earlier_index_bytes() {
+        use std::io::{Read, Write};
+        let records = vec![
+            SearchRecord { url: "/a/".into(), html: plain_record("A", "<p>Alpha words</p>") },
+            SearchRecord { url: "/b/".into(), html: plain_record("B", "<p>Beta words</p>") },
+            SearchRecord { url: "/c/".into(), html: plain_record("C", "<p>Gamma words</p>") },
+        ];
+        let build = |earlier: Option<&pagefind::api::EarlierFiles<'_>>| -> BTreeMap<String, Vec<u8>> {
+            let files = build_part(&records, &keys(&records, "en"), "en", 1, None, earlier).unwrap();
+            let name = |path: &str| path.strip_prefix(&part_dir(1)).unwrap().to_string();
+            files
+                .into_iter()
+                .filter(|f| f.path.contains("/fragment/"))
+                .map(|f| match f.contents {
+                    Contents::Bytes(bytes) => (name(&f.path), bytes),
+                    _ => panic!("{}", f.path),
+                })
+                .collect()
+        };
+        let fresh = build(None);
+        let names: Vec<&String> = fresh.keys().collect();
+        assert_eq!(names.len(), 3);
+        let contents = |gzipped: &[u8]| {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(gzipped).read_to_end(&mut out).unwrap();
+            out
+        };
+        // Bytes that another compression level made: these differ from a fresh compression's.
+        let stored = |contents: &[u8]| {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+            gz.write_all(contents).unwrap();
+            gz.finish().unwrap()
+        };
+        let same = stored(&contents(&fresh[names[0]]));
+        assert_ne!(same, fresh[names[0]]);
+        // The earlier index had the first fragment as it is, the second with the third's
+        // contents, and a damaged third.
+        let earlier_files: std::collections::HashMap<String, Vec<u8>> = [
+            (names[0].clone(), same.clone()),
+            (names[1].clone(), stored(&contents(&fresh[names[2]]))),
+            (names[2].clone(), fresh[names[2]][..20].to_vec()),
+        ]
+        .into();
+        let earlier = |filename: &Path| earlier_files.get(&bundle_name(filename)).cloned();
+        let again = build(Some(&earlier));
+        assert_eq!(again[names[0]], same, "an unchanged file keeps the earlier bytes");
+        assert_eq!(again[names[1]], fresh[names[1]], "a file whose contents changed is compressed again");
+        assert_eq!(again[names[2]], fresh[names[2]], "a damaged earlier file is not used");
+    }
+
+    #[test]
     fn a_part_is_reused_only_when_its_digest_matches_and_its_files_are_there() {
         let records = vec![SearchRecord { url: "/a/".into(), html: plain_record("A", "<p>Alpha words</p>") }];
         let digest = part_digest(&keys(&records, "en"), "en", 1, 2);
@@ -1053,7 +1128,7 @@ mod tests {
         edited[0].html.push(' ');
         assert_ne!(digest, part_digest(&keys(&edited, "en"), "en", 1, 2));
         let dir = tempfile::tempdir().unwrap();
-        let mut files = build_part(&records, &keys(&records, "en"), "en", 1, None).unwrap();
+        let mut files = build_part(&records, &keys(&records, "en"), "en", 1, None, None).unwrap();
         files.push(part_manifest(1, &digest, &files));
         for file in &files {
             let Contents::Bytes(bytes) = &file.contents else { panic!("{}", file.path) };
@@ -1130,7 +1205,7 @@ mod tests {
                 })
                 .collect()
         };
-        let build = |records: &[SearchRecord], parsed| build_part(records, &keys(records, "en"), "en", 1, parsed);
+        let build = |records: &[SearchRecord], parsed| build_part(records, &keys(records, "en"), "en", 1, parsed, None);
         let from_html = bytes(build(&records, None).unwrap());
         let first = bytes(build(&records, Some(dir.path())).unwrap());
         assert_eq!(first, from_html);
@@ -1180,8 +1255,9 @@ mod tests {
         let file = parsed_file(dir.path(), 1);
         let record =
             |title: &str, text: &str| SearchRecord { url: format!("/{title}/"), html: plain_record(title, text) };
-        let build =
-            |records: &[SearchRecord]| build_part(records, &keys(records, "en"), "en", 1, Some(dir.path())).unwrap();
+        let build = |records: &[SearchRecord]| {
+            build_part(records, &keys(records, "en"), "en", 1, Some(dir.path()), None).unwrap()
+        };
         let stored_keys = || entries_of(&file).into_iter().map(|(key, _)| key).collect::<Vec<_>>();
         let a = record("a", "<p>Alpha</p>");
         let b = record("b", "<p>Beta</p>");
@@ -1192,8 +1268,14 @@ mod tests {
         let b2 = record("b", "<p>Beta, edited</p>");
         let edited = build(&[a.clone(), b2.clone(), c.clone()]);
         assert_eq!(stored_keys(), keys(&[a.clone(), b.clone(), c.clone(), b2.clone()], "en"));
-        let from_html =
-            build_part(&[a.clone(), b2.clone(), c.clone()], &keys(&[a.clone(), b2, c.clone()], "en"), "en", 1, None);
+        let from_html = build_part(
+            &[a.clone(), b2.clone(), c.clone()],
+            &keys(&[a.clone(), b2, c.clone()], "en"),
+            "en",
+            1,
+            None,
+            None,
+        );
         let bytes = |files: Vec<OutputFile>| -> Vec<(String, Vec<u8>)> {
             files
                 .into_iter()
@@ -1322,7 +1404,7 @@ mod tests {
             url: "/2024/01/a/".into(),
             html: plain_record("Shutdowns", "<p>Internet shutdowns in Balochistan</p>"),
         }];
-        let files = build_part(&records, &keys(&records, "en"), "en", 0, None).unwrap();
+        let files = build_part(&records, &keys(&records, "en"), "en", 0, None, None).unwrap();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for expected in ["/pagefind/pagefind.js", "/pagefind/pagefind-entry.json", "/pagefind/wasm.en.pagefind"] {
             assert!(paths.contains(&expected), "{expected} missing from {paths:?}");

@@ -395,7 +395,9 @@ impl SearchState {
         outdir
     }
 
-    pub async fn get_files(&self) -> Vec<SyntheticFile> {
+    /// pamphlet patch: `earlier` may give the files of an earlier index (see
+    /// [`output::EarlierFiles`]).
+    pub async fn get_files(&self, earlier: Option<&output::EarlierFiles<'_>>) -> Vec<SyntheticFile> {
         let outdir = &self.options.bundle_output;
 
         let index_entries: Vec<_> = self
@@ -406,7 +408,7 @@ impl SearchState {
 
         let mut files: Vec<_> =
             join_all(self.built_indexes.iter().map(|indexes| async {
-                indexes.write_files_to_memory(&self.options, outdir).await
+                indexes.write_files_to_memory(&self.options, outdir, earlier).await
             }))
             .await
             .into_iter()

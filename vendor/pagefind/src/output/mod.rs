@@ -299,15 +299,18 @@ impl PagefindIndexes {
     }
 
     pub async fn write_files_to_disk(&self, options: &SearchOptions, outdir: &PathBuf) {
-        self.write_files(options, outdir, false).await;
+        self.write_files(options, outdir, false, None).await;
     }
 
+    /// pamphlet patch: `earlier` gives the bytes of a file of the same name from an earlier
+    /// index, if there is one; see [`synthetic_file`].
     pub async fn write_files_to_memory(
         &self,
         options: &SearchOptions,
         outdir: &PathBuf,
+        earlier: Option<&EarlierFiles<'_>>,
     ) -> Vec<SyntheticFile> {
-        self.write_files(options, outdir, true).await.unwrap()
+        self.write_files(options, outdir, true, earlier).await.unwrap()
     }
 
     async fn write_files(
@@ -315,6 +318,7 @@ impl PagefindIndexes {
         options: &SearchOptions,
         outdir: &PathBuf,
         synthetic: bool,
+        earlier: Option<&EarlierFiles<'_>>,
     ) -> Option<Vec<SyntheticFile>> {
         let immutable_write_behaviour = if synthetic {
             WriteBehavior::Synthetic
@@ -384,10 +388,14 @@ impl PagefindIndexes {
         }));
 
         if synthetic {
+            // The names `earlier` knows are those of the files returned: inside the bundle.
+            let earlier = |filename: &std::path::Path| {
+                earlier.and_then(|earlier| earlier(filename.strip_prefix(outdir).unwrap_or(filename)))
+            };
             return Some(
                 jobs.into_par_iter()
                     .map(|(filename, chunks, compression, _)| {
-                        synthetic_file(filename, &chunks, compression)
+                        synthetic_file(filename, &chunks, compression, &earlier)
                     })
                     .collect(),
             );
@@ -407,21 +415,63 @@ impl PagefindIndexes {
 /// smaller, and the best level's slow matcher was a seventh of a pamphlet build's CPU time.
 const INDEX_COMPRESSION: Compression = Compression::new(6);
 
+/// pamphlet patch: what Pagefind writes before each chunk of an index file.
+const MARKER: &[u8] = b"pagefind_dcd";
+
 /// pamphlet patch: `content_chunks` gzipped as an index file, each chunk after Pagefind's
 /// marker (shared by [`write`] and [`synthetic_file`]).
 fn gzip_chunks<C: AsRef<[u8]>>(content_chunks: &[C]) -> std::io::Result<Vec<u8>> {
     let mut gz = GzEncoder::new(Vec::new(), INDEX_COMPRESSION);
     for chunk in content_chunks {
-        gz.write_all(b"pagefind_dcd")?;
+        gz.write_all(MARKER)?;
         gz.write_all(chunk.as_ref())?;
     }
     gz.finish()
 }
 
-/// pamphlet patch: a file kept in memory, compressed as [`write`] compresses it.
-fn synthetic_file(filename: PathBuf, content_chunks: &[&[u8]], compression: Compress) -> SyntheticFile {
+/// pamphlet patch: where an index finds the files of an earlier one: the bytes of the file that
+/// had the given name inside the bundle (`fragment/….pf_fragment`), if any.
+pub type EarlierFiles<'a> = dyn Fn(&std::path::Path) -> Option<Vec<u8>> + Sync + 'a;
+
+/// pamphlet patch: whether `gzipped` decompresses to what [`gzip_chunks`] compresses of
+/// `content_chunks`.
+fn gzip_holds_chunks(gzipped: &[u8], content_chunks: &[&[u8]]) -> bool {
+    use std::io::Read;
+    let expected: usize = content_chunks.iter().map(|chunk| MARKER.len() + chunk.len()).sum();
+    let mut contents = Vec::with_capacity(expected);
+    // One byte more than expected is read, if there is one, so a longer file does not match.
+    let read = flate2::read::GzDecoder::new(gzipped)
+        .take(expected as u64 + 1)
+        .read_to_end(&mut contents);
+    if read.is_err() || contents.len() != expected {
+        return false;
+    }
+    let mut rest = contents.as_slice();
+    for chunk in content_chunks {
+        let (marker, after) = rest.split_at(MARKER.len());
+        let (held, after) = after.split_at(chunk.len());
+        if marker != MARKER || held != *chunk {
+            return false;
+        }
+        rest = after;
+    }
+    true
+}
+
+/// pamphlet patch: a file kept in memory, compressed as [`write`] compresses it; or, when the
+/// `earlier` file of the same name decompresses to the same contents, that file's bytes. After
+/// one page of thousands changed, most files (every other page's fragment) are what they were,
+/// and compressing them again was most of the time it took to write a part.
+fn synthetic_file(
+    filename: PathBuf,
+    content_chunks: &[&[u8]],
+    compression: Compress,
+    earlier: impl Fn(&std::path::Path) -> Option<Vec<u8>>,
+) -> SyntheticFile {
     let contents = match compression {
-        Compress::GZ => gzip_chunks(content_chunks).unwrap(),
+        Compress::GZ => earlier(&filename)
+            .filter(|old| gzip_holds_chunks(old, content_chunks))
+            .unwrap_or_else(|| gzip_chunks(content_chunks).unwrap()),
         Compress::None => content_chunks.iter().flat_map(|chunk| chunk.iter()).copied().collect(),
     };
     SyntheticFile { filename, contents }

@@ -33,7 +33,7 @@
 //! }
 //! ```
 
-pub use crate::output::SyntheticFile;
+pub use crate::output::{EarlierFiles, SyntheticFile};
 
 /// pamphlet patch: a page parsed by [`PagefindIndex::parse_html_files`], which a caller can keep
 /// as bytes and add to a later index without parsing its HTML again. A page added this way
@@ -251,9 +251,19 @@ impl PagefindIndex {
     /// # Returns
     /// A list of SyntheticFiles containing the path and content of each file.
     pub async fn get_files(&mut self) -> Result<Vec<SyntheticFile>> {
+        self.get_files_reusing(None).await
+    }
+
+    /// pamphlet patch: [`Self::get_files`], where a file whose name `earlier` knows from an
+    /// earlier index (`fragment/….pf_fragment`, as in the files returned) and whose contents
+    /// did not change keeps that index's bytes instead of being compressed again.
+    pub async fn get_files_reusing(
+        &mut self,
+        earlier: Option<&EarlierFiles<'_>>,
+    ) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.lock().await;
         state.build_indexes().await?;
-        Ok(state.get_files().await)
+        Ok(state.get_files(earlier).await)
     }
 }
 
