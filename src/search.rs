@@ -77,7 +77,7 @@ pub const PART_MANIFEST: &str = "pamphlet-part.txt";
 /// Changes whenever what a record holds or how a part is indexed changes without pamphlet's
 /// version changing, so that no build reuses a part made the old way, nor a page parsed the old
 /// way (it is part of every record's [`parsed_key`]).
-const INDEXING_VERSION: u32 = 2;
+const INDEXING_VERSION: u32 = 3;
 
 /// Searchable records per part of the index, when `search_parts:` does not say.
 const RECORDS_PER_PART: usize = 500;
@@ -1221,6 +1221,56 @@ mod tests {
         write_entries(&file, [Ok(vec![(keys[0], beta.clone()), (keys[1], beta)])].into_iter());
         let swapped = bytes(build(&records, Some(dir.path())).unwrap());
         assert_ne!(swapped, from_html);
+    }
+
+    /// Pages parsed for a part wait with their words packed as bytes (our patch of Pagefind,
+    /// `parse_html_files`) until the part is indexed: the part must be the one Pagefind makes
+    /// from the same HTML added one document at a time, as the published crate adds it.
+    #[test]
+    fn a_part_indexed_from_packed_words_is_the_part_pagefind_makes_from_the_html() {
+        let records = vec![
+            SearchRecord {
+                url: "/a/".into(),
+                html: plain_record(
+                    "Café rights",
+                    "<h2 id=\"courts\">Courts</h2><p>Résumé of the café case, in Attock</p>",
+                ),
+            },
+            SearchRecord {
+                url: "/b/".into(), html: plain_record("انٹرنیٹ", "<p>انٹرنیٹ کی بندش and shutdowns</p>")
+            },
+            SearchRecord { url: "/c/".into(), html: plain_record("Shutdowns", "<p>Shutdowns in Bannu, again</p>") },
+        ];
+        let packed: Vec<(String, Vec<u8>)> = build_part(&records, &keys(&records, "en"), "en", 1, None, None)
+            .unwrap()
+            .into_iter()
+            .map(|f| match f.contents {
+                Contents::Bytes(bytes) => (f.path, bytes),
+                _ => panic!("{}", f.path),
+            })
+            .collect();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let direct = runtime.block_on(async {
+            let options = pagefind::options::PagefindServiceConfig::builder().force_language("en".into()).build();
+            let mut index = pagefind::api::PagefindIndex::new(Some(options)).unwrap();
+            for record in &records {
+                index.add_html_file(None, Some(record.url.clone()), record.html.clone()).await.unwrap();
+            }
+            index.get_files_reusing(None).await.unwrap()
+        });
+        let mut direct: Vec<(String, Vec<u8>)> = direct
+            .into_iter()
+            .map(|file| (bundle_name(&file.filename), file.contents))
+            .filter(|(name, _)| is_index_file(name))
+            .map(|(name, bytes)| (format!("{}{name}", part_dir(1)), bytes))
+            .collect();
+        direct.sort();
+        assert!(direct.iter().any(|(name, _)| name.contains("/index/")), "{direct:?}");
+        assert_eq!(packed.len(), direct.len());
+        for ((packed_name, packed), (direct_name, direct)) in packed.iter().zip(&direct) {
+            assert_eq!(packed_name, direct_name);
+            assert!(packed == direct, "{packed_name} differs");
+        }
     }
 
     /// A part's digest is made of its records' keys, computed from the HTML as it is written:

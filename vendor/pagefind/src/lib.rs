@@ -129,7 +129,7 @@ impl SearchState {
         &mut self,
         files: Vec<(String, String)>,
     ) -> Result<Vec<service::api::IndexedFileResponse>> {
-        let fossicked = self.parse_synthetic_many(files);
+        let fossicked = self.parse_synthetic_many(files, false);
         fossicked
             .into_iter()
             .map(|page| page.map(|page| self.store_page(page)))
@@ -137,14 +137,19 @@ impl SearchState {
     }
 
     /// pamphlet patch: parses synthetic HTML documents (URL, HTML) on rayon's threads, in the
-    /// order given, without keeping them: [`Self::store_parsed`] keeps them.
-    pub fn parse_synthetic_many(&self, files: Vec<(String, String)>) -> Vec<Result<FossickedData>> {
+    /// order given, without keeping them: [`Self::store_parsed`] keeps them. With `pack`, each
+    /// page's words are packed as soon as it is parsed (see [`fossick::stored::pack_words`]).
+    pub fn parse_synthetic_many(&self, files: Vec<(String, String)>, pack: bool) -> Vec<Result<FossickedData>> {
         let options = &self.options;
         files
             .into_par_iter()
             // One memo of words per rayon job, so no thread waits on another's.
             .map_init(fossick::WordMemo::default, |memo, (url, html)| {
-                Fossicker::new_synthetic(None, Some(url), html).fossick_sync_with(options, memo)
+                let mut page = Fossicker::new_synthetic(None, Some(url), html).fossick_sync_with(options, memo)?;
+                if pack {
+                    fossick::stored::pack_words(&mut page)?;
+                }
+                Ok(page)
             })
             .collect()
     }
@@ -225,7 +230,8 @@ impl SearchState {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
-            !d.word_data.is_empty()
+            // pamphlet patch: a page's words may be packed (fossick::stored::pack_words).
+            d.has_words()
         });
 
         let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();

@@ -58,6 +58,9 @@ pub struct FossickedData {
     pub fragment: PageFragment,
     pub word_data: HashMap<String, Vec<FossickedWord>>,
     pub meta_word_data: HashMap<String, Vec<MetaFossickedWord>>,
+    /// pamphlet patch: `word_data` and `meta_word_data` as bytes while the page waits to be
+    /// indexed, both maps then empty (see [`stored::pack_words`]).
+    pub packed_words: Option<Vec<u8>>,
     pub sort: BTreeMap<String, String>,
     pub has_custom_body: bool,
     pub force_inclusion: bool,
@@ -65,6 +68,13 @@ pub struct FossickedData {
     pub has_old_bundle_reference: bool,
     pub has_default_ui_reference: bool,
     pub language: String,
+}
+
+impl FossickedData {
+    /// pamphlet patch: whether the page has words to index, packed or not.
+    pub fn has_words(&self) -> bool {
+        !self.word_data.is_empty() || self.packed_words.is_some()
+    }
 }
 
 /// Segment a run of text into words, for languages that
@@ -367,6 +377,7 @@ impl Fossicker {
             },
             word_data,
             meta_word_data,
+            packed_words: None,
             sort: data.sort,
         })
     }

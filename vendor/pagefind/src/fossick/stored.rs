@@ -3,8 +3,12 @@
 //! indexing's time). The bytes are [`StoredPage`] in postcard, a plain copy of every field of
 //! [`FossickedData`] made of tuples and lists, so that the types whose `Serialize` writes the
 //! index files (which skips empty fields, which postcard cannot read back) stay as they are.
+//! A page's words, most of its memory, are a block of bytes of their own ([`StoredWords`]):
+//! a page waiting to be indexed can hold its words as those bytes ([`pack_words`]), and the
+//! stored page embeds them as they are.
 
 use anyhow::{Context, Result};
+use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -18,6 +22,42 @@ type StoredWord = (u32, u8, Option<String>);
 /// (field id, position, original word) of a [`MetaFossickedWord`].
 type StoredMetaWord = (u16, u32, Option<String>);
 
+/// The words of a page, `word_data` and `meta_word_data` of [`FossickedData`].
+#[derive(Serialize, Deserialize)]
+struct StoredWords {
+    word_data: Vec<(String, Vec<StoredWord>)>,
+    meta_word_data: Vec<(String, Vec<StoredMetaWord>)>,
+}
+
+/// Bytes that postcard writes as one block (`serialize_bytes`) rather than byte by byte, as it
+/// writes a `Vec<u8>`.
+struct Bytes(Vec<u8>);
+
+impl Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BytesVisitor;
+        impl serde::de::Visitor<'_> for BytesVisitor {
+            type Value = Bytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes(bytes.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes(bytes))
+            }
+        }
+        deserializer.deserialize_byte_buf(BytesVisitor)
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct StoredPage {
     url: String,
@@ -28,8 +68,8 @@ struct StoredPage {
     filters: BTreeMap<String, Vec<String>>,
     meta: BTreeMap<String, String>,
     anchors: Vec<StoredAnchor>,
-    word_data: Vec<(String, Vec<StoredWord>)>,
-    meta_word_data: Vec<(String, Vec<StoredMetaWord>)>,
+    /// The page's [`StoredWords`]: the bytes a packed page holds ([`pack_words`]).
+    words: Bytes,
     sort: BTreeMap<String, String>,
     /// has_custom_body, force_inclusion, has_html_element, has_old_bundle_reference,
     /// has_default_ui_reference
@@ -53,22 +93,10 @@ pub fn to_bytes(page: &FossickedData) -> Result<Vec<u8>> {
             .iter()
             .map(|a| (a.element.clone(), a.id.clone(), a.text.clone(), a.title.clone(), a.location))
             .collect(),
-        word_data: page
-            .word_data
-            .iter()
-            .map(|(word, at)| {
-                let at = at.iter().map(|w| (w.position, w.weight, w.original_word.clone())).collect();
-                (word.clone(), at)
-            })
-            .collect(),
-        meta_word_data: page
-            .meta_word_data
-            .iter()
-            .map(|(word, at)| {
-                let at = at.iter().map(|w| (w.field_id, w.position, w.original_word.clone())).collect();
-                (word.clone(), at)
-            })
-            .collect(),
+        words: Bytes(match &page.packed_words {
+            Some(packed) => packed.clone(),
+            None => words_to_bytes(&page.word_data, &page.meta_word_data)?,
+        }),
         sort: page.sort.clone(),
         flags: [
             page.has_custom_body,
@@ -82,9 +110,12 @@ pub fn to_bytes(page: &FossickedData) -> Result<Vec<u8>> {
     postcard::to_allocvec(&stored).context("storing a parsed page")
 }
 
-/// The page that [`to_bytes`] stored.
+/// The page that [`to_bytes`] stored, its words unpacked (so that damaged bytes are found here,
+/// not when the page is indexed).
 pub fn from_bytes(bytes: &[u8]) -> Result<FossickedData> {
     let stored: StoredPage = postcard::from_bytes(bytes).context("reading a stored parsed page")?;
+    let (word_data, meta_word_data) = words_from_bytes(&stored.words.0)?;
+    let (word_data, meta_word_data) = (word_data.into_iter().collect(), meta_word_data.into_iter().collect());
     let [has_custom_body, force_inclusion, has_html_element, has_old_bundle_reference, has_default_ui_reference] =
         stored.flags;
     Ok(FossickedData {
@@ -104,28 +135,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<FossickedData> {
                     .collect(),
             },
         },
-        word_data: stored
-            .word_data
-            .into_iter()
-            .map(|(word, at)| {
-                let at = at
-                    .into_iter()
-                    .map(|(position, weight, original_word)| FossickedWord { position, weight, original_word })
-                    .collect();
-                (word, at)
-            })
-            .collect(),
-        meta_word_data: stored
-            .meta_word_data
-            .into_iter()
-            .map(|(word, at)| {
-                let at = at
-                    .into_iter()
-                    .map(|(field_id, position, original_word)| MetaFossickedWord { field_id, position, original_word })
-                    .collect();
-                (word, at)
-            })
-            .collect(),
+        word_data,
+        meta_word_data,
+        packed_words: None,
         sort: stored.sort,
         has_custom_body,
         force_inclusion,
@@ -134,4 +146,85 @@ pub fn from_bytes(bytes: &[u8]) -> Result<FossickedData> {
         has_default_ui_reference,
         language: stored.language,
     })
+}
+
+type WordData = HashMap<String, Vec<FossickedWord>>;
+type MetaWordData = HashMap<String, Vec<MetaFossickedWord>>;
+
+/// A page's words as the bytes of [`StoredWords`].
+fn words_to_bytes(word_data: &WordData, meta_word_data: &MetaWordData) -> Result<Vec<u8>> {
+    let words = StoredWords {
+        word_data: word_data
+            .iter()
+            .map(|(word, at)| {
+                let at = at.iter().map(|w| (w.position, w.weight, w.original_word.clone())).collect();
+                (word.clone(), at)
+            })
+            .collect(),
+        meta_word_data: meta_word_data
+            .iter()
+            .map(|(word, at)| {
+                let at = at.iter().map(|w| (w.field_id, w.position, w.original_word.clone())).collect();
+                (word.clone(), at)
+            })
+            .collect(),
+    };
+    postcard::to_allocvec(&words).context("storing the words of a parsed page")
+}
+
+/// A page's words as lists of (word, where), in no particular order.
+pub type WordLists = (Vec<(String, Vec<FossickedWord>)>, Vec<(String, Vec<MetaFossickedWord>)>);
+
+/// The words that [`words_to_bytes`] stored.
+fn words_from_bytes(bytes: &[u8]) -> Result<WordLists> {
+    let words: StoredWords = postcard::from_bytes(bytes).context("reading the words of a stored parsed page")?;
+    let word_data = words
+        .word_data
+        .into_iter()
+        .map(|(word, at)| {
+            let at = at
+                .into_iter()
+                .map(|(position, weight, original_word)| FossickedWord { position, weight, original_word })
+                .collect();
+            (word, at)
+        })
+        .collect();
+    let meta_word_data = words
+        .meta_word_data
+        .into_iter()
+        .map(|(word, at)| {
+            let at = at
+                .into_iter()
+                .map(|(field_id, position, original_word)| MetaFossickedWord { field_id, position, original_word })
+                .collect();
+            (word, at)
+        })
+        .collect();
+    Ok((word_data, meta_word_data))
+}
+
+/// Keeps `page`'s words as bytes ([`FossickedData::packed_words`]) until the page is indexed,
+/// its word maps emptied: the bytes take about a tenth of the maps' memory, and a caller
+/// holding thousands of parsed pages at once holds mostly their words. A page without words
+/// stays as it is (it is not indexed).
+pub fn pack_words(page: &mut FossickedData) -> Result<()> {
+    if page.packed_words.is_some() || page.word_data.is_empty() {
+        return Ok(());
+    }
+    page.packed_words = Some(words_to_bytes(&page.word_data, &page.meta_word_data)?);
+    page.word_data = HashMap::new();
+    page.meta_word_data = HashMap::new();
+    Ok(())
+}
+
+/// Takes `page`'s words, packed by [`pack_words`] or not, leaving it without: indexing a page
+/// reads each word once, so a packed page's words are read into lists, not into maps.
+pub fn take_words(page: &mut FossickedData) -> Result<WordLists> {
+    match page.packed_words.take() {
+        Some(bytes) => words_from_bytes(&bytes),
+        None => Ok((
+            std::mem::take(&mut page.word_data).into_iter().collect(),
+            std::mem::take(&mut page.meta_word_data).into_iter().collect(),
+        )),
+    }
 }

@@ -150,7 +150,13 @@ pub async fn build_indexes(
     let language_ref = language.clone();
 
     // Process pages in parallel - each page builds its own word map
-    let process_page = |page: FossickedData| {
+    let process_page = |mut page: FossickedData| {
+            // pamphlet patch: the page's words, which may wait packed as bytes
+            // (fossick::stored::pack_words). Bytes packed by this process read back unless
+            // memory is damaged; pages read from elsewhere are unpacked when read
+            // (stored::from_bytes), where damage is found.
+            let (word_data, meta_word_data) = crate::fossick::stored::take_words(&mut page)
+                .expect("words packed by this process read back");
             let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
 
             // Meta field IDs were assigned per-page,
@@ -161,7 +167,7 @@ pub async fn build_indexes(
                 .map(|name| meta_fields_ref.iter().position(|f| f == *name).unwrap() as u16)
                 .collect();
 
-            for (word, positions) in page.word_data {
+            for (word, positions) in word_data {
                 // Group positions by original_word for this page
                 let mut normalized_positions: Vec<FossickedWord> = Vec::new();
                 let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
@@ -214,7 +220,7 @@ pub async fn build_indexes(
                 }
             }
 
-            for (word, meta_positions) in page.meta_word_data {
+            for (word, meta_positions) in meta_word_data {
                 let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
                 let mut variant_meta_positions: BTreeMap<String, Vec<MetaFossickedWord>> =
                     BTreeMap::new();
