@@ -221,9 +221,11 @@ pub(crate) fn beside_search<T: Send, W: Send>(
 /// The most records a part of the index may have to be indexed while pages are still being
 /// rendered. At 50,000 articles a part holds 12,500, and indexing one beside the rendering took
 /// a build's peak from about 1,800 to 2,200 MiB; at 10,000 (2,500 a part) it is about 100 MiB.
-/// Those were measured before parsed pages kept their words as bytes until indexed: a part's
-/// parsing then added about 1,000 MiB at 50,000 articles, and since then a first build's peak
-/// is rendering's. The limit may now be stricter than it needs to be; measure it again.
+/// Measured again once parsed pages kept their words as bytes until indexed (which made a first
+/// build's peak rendering's): 50,000 articles, one edit, alternated, 8.10–8.32 s and
+/// 1,845–1,857 MiB with this limit (3 builds), 7.38–7.91 s and 2,269–2,290 MiB without (4).
+/// An edit's part reads its pages back from the cache with their words unpacked, and those
+/// still add up.
 const RECORDS_INDEXED_BESIDE: usize = 5_000;
 
 /// A gate that threads wait at until it is opened, once.
