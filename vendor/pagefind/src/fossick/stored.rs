@@ -8,6 +8,7 @@
 //! stored page embeds them as they are.
 
 use anyhow::{Context, Result};
+use either::Either;
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -173,7 +174,7 @@ fn words_to_bytes(word_data: &WordData, meta_word_data: &MetaWordData) -> Result
 }
 
 /// A page's words as lists of (word, where), in no particular order.
-pub type WordLists = (Vec<(String, Vec<FossickedWord>)>, Vec<(String, Vec<MetaFossickedWord>)>);
+type WordLists = (Vec<(String, Vec<FossickedWord>)>, Vec<(String, Vec<MetaFossickedWord>)>);
 
 /// The words that [`words_to_bytes`] stored.
 fn words_from_bytes(bytes: &[u8]) -> Result<WordLists> {
@@ -218,13 +219,22 @@ pub fn pack_words(page: &mut FossickedData) -> Result<()> {
 }
 
 /// Takes `page`'s words, packed by [`pack_words`] or not, leaving it without: indexing a page
-/// reads each word once, so a packed page's words are read into lists, not into maps.
-pub fn take_words(page: &mut FossickedData) -> Result<WordLists> {
-    match page.packed_words.take() {
-        Some(bytes) => words_from_bytes(&bytes),
-        None => Ok((
-            std::mem::take(&mut page.word_data).into_iter().collect(),
-            std::mem::take(&mut page.meta_word_data).into_iter().collect(),
-        )),
-    }
+/// reads each word once, so a packed page's words are read into lists, not into maps, and an
+/// unpacked page's maps are read as they are.
+pub fn take_words(
+    page: &mut FossickedData,
+) -> Result<(
+    impl Iterator<Item = (String, Vec<FossickedWord>)>,
+    impl Iterator<Item = (String, Vec<MetaFossickedWord>)>,
+)> {
+    Ok(match page.packed_words.take() {
+        Some(bytes) => {
+            let (word_data, meta_word_data) = words_from_bytes(&bytes)?;
+            (Either::Left(word_data.into_iter()), Either::Left(meta_word_data.into_iter()))
+        }
+        None => (
+            Either::Right(std::mem::take(&mut page.word_data).into_iter()),
+            Either::Right(std::mem::take(&mut page.meta_word_data).into_iter()),
+        ),
+    })
 }
