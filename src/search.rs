@@ -1011,6 +1011,17 @@ mod tests {
         records.iter().map(|r| r.key(language)).collect()
     }
 
+    /// Each file's path and bytes, in order; every file must be held in memory.
+    fn file_bytes(files: Vec<OutputFile>) -> Vec<(String, Vec<u8>)> {
+        files
+            .into_iter()
+            .map(|f| match f.contents {
+                Contents::Bytes(bytes) => (f.path, bytes),
+                _ => panic!("{} is not held in memory", f.path),
+            })
+            .collect()
+    }
+
     fn plain_record(title: &str, content: &str) -> String {
         let record = Record { title, content, summary: "", date: None, image: None };
         record_html(&record, "en", &[])
@@ -1196,30 +1207,21 @@ mod tests {
             SearchRecord { url: "/b/".into(), html: plain_record("Beta", "<p>Badgers in Bannu</p>") },
         ];
         let dir = tempfile::tempdir().unwrap();
-        let bytes = |files: Vec<OutputFile>| -> Vec<(String, Vec<u8>)> {
-            files
-                .into_iter()
-                .map(|f| match f.contents {
-                    Contents::Bytes(b) => (f.path, b),
-                    _ => panic!("{}", f.path),
-                })
-                .collect()
-        };
         let build = |records: &[SearchRecord], parsed| build_part(records, &keys(records, "en"), "en", 1, parsed, None);
-        let from_html = bytes(build(&records, None).unwrap());
-        let first = bytes(build(&records, Some(dir.path())).unwrap());
+        let from_html = file_bytes(build(&records, None).unwrap());
+        let first = file_bytes(build(&records, Some(dir.path())).unwrap());
         assert_eq!(first, from_html);
         let file = parsed_file(dir.path(), 1);
         let stored = entries_of(&file);
         let keys = [parsed_key(&records[0], "en"), parsed_key(&records[1], "en")];
         assert_eq!(stored.iter().map(|(key, _)| *key).collect::<Vec<_>>(), keys);
-        let read_back = bytes(build(&records, Some(dir.path())).unwrap());
+        let read_back = file_bytes(build(&records, Some(dir.path())).unwrap());
         assert_eq!(read_back, from_html);
         assert_ne!(keys[0], parsed_key(&records[0], "ur"), "the language is part of the key");
         // Alpha's key now holds Beta's page: the part indexes Beta's words for Alpha's record.
         let beta = stored[1].1.clone();
         write_entries(&file, [Ok(vec![(keys[0], beta.clone()), (keys[1], beta)])].into_iter());
-        let swapped = bytes(build(&records, Some(dir.path())).unwrap());
+        let swapped = file_bytes(build(&records, Some(dir.path())).unwrap());
         assert_ne!(swapped, from_html);
     }
 
@@ -1241,14 +1243,7 @@ mod tests {
             },
             SearchRecord { url: "/c/".into(), html: plain_record("Shutdowns", "<p>Shutdowns in Bannu, again</p>") },
         ];
-        let packed: Vec<(String, Vec<u8>)> = build_part(&records, &keys(&records, "en"), "en", 1, None, None)
-            .unwrap()
-            .into_iter()
-            .map(|f| match f.contents {
-                Contents::Bytes(bytes) => (f.path, bytes),
-                _ => panic!("{}", f.path),
-            })
-            .collect();
+        let packed = file_bytes(build_part(&records, &keys(&records, "en"), "en", 1, None, None).unwrap());
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let direct = runtime.block_on(async {
             let options = pagefind::options::PagefindServiceConfig::builder().force_language("en".into()).build();
@@ -1326,21 +1321,7 @@ mod tests {
             None,
             None,
         );
-        let bytes = |files: Vec<OutputFile>| -> Vec<(String, Vec<u8>)> {
-            files
-                .into_iter()
-                .map(|f| {
-                    (
-                        f.path,
-                        match f.contents {
-                            Contents::Bytes(b) => b,
-                            _ => panic!(),
-                        },
-                    )
-                })
-                .collect()
-        };
-        assert_eq!(bytes(edited), bytes(from_html.unwrap()), "a page added to the file reads back as parsed");
+        assert_eq!(file_bytes(edited), file_bytes(from_html.unwrap()), "a page added to the file reads back as parsed");
         let b3 = record("b", "<p>Beta, edited twice</p>");
         build(&[a.clone(), b3.clone(), c.clone()]);
         assert_eq!(stored_keys().len(), 5);
