@@ -175,10 +175,16 @@ fn languages_in_use(site: &Site) -> std::collections::BTreeSet<String> {
 /// global pool its jobs queued behind rendering's, though the index, not rendering, is what a
 /// build waits for last (after one article's edit at 10,000 articles, the part holding it
 /// waited 0.7 s to read back its 2,500 parsed pages, 0.15 s of work). Both pools share the
-/// cores while rendering runs, except that a part of more than [`RECORDS_INDEXED_BESIDE`]
-/// records waits for rendering to end: the two peaks of memory would add up. Each file of the
-/// index goes through `stage` (a build writes it) as soon as its part is ready, while the next
-/// part is indexed.
+/// cores while rendering runs. Each file of the index goes through `stage` (a build writes it)
+/// as soon as its part is ready, while the next part is indexed.
+///
+/// Until the parsed pages of a part kept their words as bytes until indexed, whether parsed
+/// now or read back from the cache (our patch of Pagefind, vendor/pagefind), a part of more
+/// than 5,000 records waited for rendering to end, or the two peaks of memory added up. At
+/// 50,000 articles (parts of 12,500 records), alternated: one article edited, 8.27–8.78 s and
+/// 1,854–1,862 MiB with that wait, 7.25–7.88 s and 1,910–1,954 MiB without (4 builds each);
+/// first builds, 45.68 s and 1,618 MiB with it, 44.44–44.72 s and 1,819–1,822 MiB without (1
+/// and 2 builds).
 pub(crate) fn beside_search<T: Send, W: Send>(
     site: &Site,
     previous: Option<&std::path::Path>,
@@ -192,65 +198,19 @@ pub(crate) fn beside_search<T: Send, W: Send>(
         .thread_name(|i| format!("pamphlet-search-{i}"))
         .build()
         .map_err(|e| Error::output(search::BUNDLE_DIR, format!("cannot start the indexing threads: {e}")))?;
-    let rendered = Gate::default();
     std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             let mut staged = Vec::new();
-            let before_indexing = |records: usize| {
-                if records > RECORDS_INDEXED_BESIDE {
-                    rendered.wait();
-                }
-            };
             let stage_part = |part: Vec<OutputFile>| staged.par_extend(part.into_par_iter().map(&stage));
-            pool.install(|| search::search_index(site, previous, parsed, before_indexing, stage_part))?;
+            pool.install(|| search::search_index(site, previous, parsed, stage_part))?;
             Ok(staged)
         });
-        let pages = {
-            // Opened however rendering ends, a panic included, so that the index never waits
-            // for ever.
-            let _open = rendered.opened_on_drop();
-            render()
-        };
+        let pages = render();
         let search = search.join().unwrap_or_else(|_| {
             Err(Error::output(search::BUNDLE_DIR, "building the search index failed: the indexer crashed"))
         });
         both(pages, search)
     })
-}
-
-/// The most records a part of the index may have to be indexed while pages are still being
-/// rendered. At 50,000 articles a part holds 12,500, and indexing one beside the rendering took
-/// a build's peak from about 1,800 to 2,200 MiB; at 10,000 (2,500 a part) it is about 100 MiB.
-/// Measured again once parsed pages kept their words as bytes until indexed (which made a first
-/// build's peak rendering's): 50,000 articles, one edit, alternated, 8.10–8.32 s and
-/// 1,845–1,857 MiB with this limit (3 builds), 7.38–7.91 s and 2,269–2,290 MiB without (4).
-/// An edit's part reads its pages back from the cache with their words unpacked, and those
-/// still add up.
-const RECORDS_INDEXED_BESIDE: usize = 5_000;
-
-/// A gate that threads wait at until it is opened, once.
-#[derive(Default)]
-struct Gate {
-    open: std::sync::Mutex<bool>,
-    opened: std::sync::Condvar,
-}
-
-impl Gate {
-    fn wait(&self) {
-        let open = self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        drop(self.opened.wait_while(open, |open| !*open).unwrap_or_else(std::sync::PoisonError::into_inner));
-    }
-
-    fn opened_on_drop(&self) -> impl Drop + '_ {
-        struct Opener<'a>(&'a Gate);
-        impl Drop for Opener<'_> {
-            fn drop(&mut self) {
-                *self.0.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = true;
-                self.0.opened.notify_all();
-            }
-        }
-        Opener(self)
-    }
 }
 
 /// Both results, or the errors of either or both together.

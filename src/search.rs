@@ -77,7 +77,7 @@ pub const PART_MANIFEST: &str = "pamphlet-part.txt";
 /// Changes whenever what a record holds or how a part is indexed changes without pamphlet's
 /// version changing, so that no build reuses a part made the old way, nor a page parsed the old
 /// way (it is part of every record's [`parsed_key`]).
-const INDEXING_VERSION: u32 = 3;
+const INDEXING_VERSION: u32 = 4;
 
 /// Searchable records per part of the index, when `search_parts:` does not say.
 const RECORDS_PER_PART: usize = 500;
@@ -645,9 +645,31 @@ impl std::fmt::Write for KeyHasher {
 /// the part's pages (a whole part's bytes were 190 MB at 50,000 articles).
 const PAGES_AT_A_TIME: usize = 512;
 
+/// `page` as the bytes an entry of a file of parsed pages holds: a checksum of its bytes, then
+/// the bytes. A page read back keeps its words packed until its part is indexed (our patch of
+/// Pagefind reads them only then), so damage must be found by the checksum when the page is
+/// read, and the page is then parsed again.
+fn stored_page(page: &ParsedPage) -> std::io::Result<Vec<u8>> {
+    let bytes = page.to_bytes().map_err(std::io::Error::other)?;
+    let mut stored = Vec::with_capacity(8 + bytes.len());
+    stored.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&bytes).to_le_bytes());
+    stored.extend_from_slice(&bytes);
+    Ok(stored)
+}
+
+/// The page of an entry that [`stored_page`] made, or `None` when the entry is damaged or does
+/// not read back (stored by another version).
+fn read_stored_page(stored: &[u8]) -> Option<ParsedPage> {
+    let (checksum, bytes) = stored.split_first_chunk::<8>()?;
+    if u64::from_le_bytes(*checksum) != xxhash_rust::xxh3::xxh3_64(bytes) {
+        return None;
+    }
+    ParsedPage::from_bytes(bytes).ok()
+}
+
 /// Adds the entries of `pages` to the end of `file` (see [`crate::entries::append`]).
 fn append_parsed<'a>(file: &Path, pages: impl Iterator<Item = (u128, &'a ParsedPage)>) {
-    let entries: Option<Vec<(u128, Vec<u8>)>> = pages.map(|(key, page)| Some((key, page.to_bytes().ok()?))).collect();
+    let entries: Option<Vec<(u128, Vec<u8>)>> = pages.map(|(key, page)| Some((key, stored_page(page).ok()?))).collect();
     if let Some(entries) = entries {
         crate::entries::append(file, &entries);
     }
@@ -665,7 +687,8 @@ struct StoredPages {
 }
 
 /// The pages of `file` whose keys are `wanted`, read back [`PAGES_AT_A_TIME`] at a time on
-/// rayon's threads. A page that does not read back (stored by another version) is left out.
+/// rayon's threads. A page that does not read back (damaged, or stored by another version) is
+/// left out.
 fn read_parsed(file: &Path, wanted: &std::collections::HashSet<u128>) -> StoredPages {
     use rayon::prelude::*;
     let mut stored = StoredPages::default();
@@ -681,9 +704,9 @@ fn read_parsed(file: &Path, wanted: &std::collections::HashSet<u128>) -> StoredP
         if batch.is_empty() {
             break;
         }
-        stored.pages.par_extend(
-            batch.into_par_iter().filter_map(|(key, bytes)| Some((key, ParsedPage::from_bytes(&bytes).ok()?))),
-        );
+        stored
+            .pages
+            .par_extend(batch.into_par_iter().filter_map(|(key, bytes)| Some((key, read_stored_page(&bytes)?))));
     }
     stored.complete = entries.at_end;
     stored
@@ -694,7 +717,7 @@ fn read_parsed(file: &Path, wanted: &std::collections::HashSet<u128>) -> StoredP
 fn write_parsed(file: &Path, keys: &[u128], pages: &[ParsedPage]) {
     use rayon::prelude::*;
     let batches = keys.chunks(PAGES_AT_A_TIME).zip(pages.chunks(PAGES_AT_A_TIME)).map(|(keys, pages)| {
-        let bytes = pages.par_iter().map(|page| page.to_bytes().map_err(std::io::Error::other));
+        let bytes = pages.par_iter().map(stored_page);
         keys.par_iter().copied().zip(bytes).map(|(key, bytes)| Ok((key, bytes?))).collect()
     });
     crate::entries::write(file, batches);
@@ -906,7 +929,7 @@ pub fn index_from(
 ) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     let reuse = Reuse { previous, parsed, store: None };
-    all_parts(input.parts.into_iter(), &input.language, &reuse, |_| {}, |part| files.extend(part))?;
+    all_parts(input.parts.into_iter(), &input.language, &reuse, |part| files.extend(part))?;
     Ok(files)
 }
 
@@ -925,14 +948,13 @@ fn forget_parts_beyond(parsed: &Path, parts: usize) {
 }
 
 /// Hands the files of every part (of which `parts` gives what the records are made of) to
-/// `each`: first those reused, then each indexed one as soon as it is, after
-/// `before_indexing(records)`. Returns the errors of every part that failed. Once every part is
+/// `each`: first those reused, then each indexed one as soon as it is. Returns the errors of
+/// every part that failed. Once every part is
 /// built, the `parsed` folder forgets the parts beyond them.
 fn all_parts<E: EarlierIndex + ?Sized>(
     parts: impl ExactSizeIterator<Item = Vec<RecordSource>>,
     language: &str,
     reuse: &Reuse<'_, E>,
-    before_indexing: impl Fn(usize),
     mut each: impl FnMut(Vec<OutputFile>),
 ) -> Result<()> {
     let count = parts.len();
@@ -945,7 +967,6 @@ fn all_parts<E: EarlierIndex + ?Sized>(
     }
     let mut errors = Vec::new();
     for part in to_index {
-        before_indexing(part.sources.len());
         match index_part(part, language, reuse) {
             Ok(files) => each(files),
             Err(e) => errors.push(e),
@@ -963,9 +984,7 @@ fn all_parts<E: EarlierIndex + ?Sized>(
 /// `previous` index, is reused from there. The others are indexed one after another, each on
 /// every core of the current rayon pool (our patch of Pagefind parses, indexes and compresses
 /// a part's pages in parallel): a part holds every word of its pages in memory until it is
-/// written, so one part at a time keeps the peak to a part's worth, and `before_indexing`
-/// (given the part's record count) may hold a part back until the rest of the build has
-/// freed its memory. A part indexed again reads the pages it parsed before from the `parsed`
+/// written, so one part at a time keeps the peak to a part's worth. A part indexed again reads the pages it parsed before from the `parsed`
 /// folder (see [`build_part`]) and is kept there. Which part holds which record does not
 /// depend on the machine, so neither do the files. Each part's files are handed to `each` as
 /// soon as the part is ready (a build writes them while the next part is indexed).
@@ -973,7 +992,6 @@ pub fn search_index(
     site: &Site,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
     parsed: Option<&Path>,
-    before_indexing: impl Fn(usize),
     each: impl FnMut(Vec<OutputFile>),
 ) -> Result<()> {
     if !site.config.search {
@@ -983,7 +1001,7 @@ pub fn search_index(
     let store = parsed.map(|parsed| PartStore::new(stored_parts_dir(parsed)));
     let reuse = Reuse { previous, parsed, store: store.as_ref() };
     let sources = (0..parts).map(|part| part_sources(site, part, parts));
-    all_parts(sources, &site.config.language, &reuse, before_indexing, each)?;
+    all_parts(sources, &site.config.language, &reuse, each)?;
     if let Some(store) = store {
         store.forget_unused();
     }
@@ -1223,6 +1241,33 @@ mod tests {
         write_entries(&file, [Ok(vec![(keys[0], beta.clone()), (keys[1], beta)])].into_iter());
         let swapped = file_bytes(build(&records, Some(dir.path())).unwrap());
         assert_ne!(swapped, from_html);
+    }
+
+    /// A page read back keeps its words as bytes until its part is indexed, so a damaged
+    /// entry must be found when it is read: wherever a byte changed, the page is parsed again
+    /// and the part is the one built from the HTML. A record without words (not indexed)
+    /// reads back as one.
+    #[test]
+    fn a_damaged_parsed_page_is_parsed_again() {
+        let records = vec![
+            SearchRecord { url: "/a/".into(), html: plain_record("Alpha", "<p>Aardvarks in Attock, again</p>") },
+            SearchRecord { url: "/b/".into(), html: plain_record("", "") },
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let build = |parsed| build_part(&records, &keys(&records, "en"), "en", 1, parsed, None);
+        let from_html = file_bytes(build(None).unwrap());
+        assert_eq!(file_bytes(build(Some(dir.path())).unwrap()), from_html);
+        let file = parsed_file(dir.path(), 1);
+        let stored = entries_of(&file);
+        assert_eq!(stored.len(), 2);
+        assert_eq!(file_bytes(build(Some(dir.path())).unwrap()), from_html, "read back");
+        let alpha = &stored[0].1;
+        for at in (0..alpha.len()).step_by(alpha.len().div_ceil(16)).chain([alpha.len() - 1]) {
+            let mut damaged = alpha.clone();
+            damaged[at] ^= 0x55;
+            write_entries(&file, [Ok(vec![(stored[0].0, damaged), stored[1].clone()])].into_iter());
+            assert_eq!(file_bytes(build(Some(dir.path())).unwrap()), from_html, "byte {at} of {} changed", alpha.len());
+        }
     }
 
     /// Pages parsed for a part wait with their words packed as bytes (our patch of Pagefind,

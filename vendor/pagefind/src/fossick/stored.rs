@@ -4,8 +4,8 @@
 //! [`FossickedData`] made of tuples and lists, so that the types whose `Serialize` writes the
 //! index files (which skips empty fields, which postcard cannot read back) stay as they are.
 //! A page's words, most of its memory, are a block of bytes of their own ([`StoredWords`]):
-//! a page waiting to be indexed can hold its words as those bytes ([`pack_words`]), and the
-//! stored page embeds them as they are.
+//! a page waiting to be indexed can hold its words as those bytes ([`pack_words`]), the stored
+//! page embeds them as they are, and a page read back keeps them so until it is indexed.
 
 use anyhow::{Context, Result};
 use either::Either;
@@ -73,8 +73,9 @@ struct StoredPage {
     words: Bytes,
     sort: BTreeMap<String, String>,
     /// has_custom_body, force_inclusion, has_html_element, has_old_bundle_reference,
-    /// has_default_ui_reference
-    flags: [bool; 5],
+    /// has_default_ui_reference, and whether the page has words to index
+    /// ([`FossickedData::has_words`]: a page without is not indexed)
+    flags: [bool; 6],
     language: String,
 }
 
@@ -105,19 +106,21 @@ pub fn to_bytes(page: &FossickedData) -> Result<Vec<u8>> {
             page.has_html_element,
             page.has_old_bundle_reference,
             page.has_default_ui_reference,
+            page.has_words(),
         ],
         language: page.language.clone(),
     };
     postcard::to_allocvec(&stored).context("storing a parsed page")
 }
 
-/// The page that [`to_bytes`] stored, its words unpacked (so that damaged bytes are found here,
-/// not when the page is indexed).
+/// The page that [`to_bytes`] stored, its words kept packed ([`pack_words`]) until it is
+/// indexed: a part read back holds thousands of pages at once. Their bytes are read only then,
+/// so the caller must make sure that `bytes` are those [`to_bytes`] gave (pamphlet keeps a
+/// checksum beside each): damaged words that still read back would index wrong words, and
+/// words that do not read back fail the indexing.
 pub fn from_bytes(bytes: &[u8]) -> Result<FossickedData> {
     let stored: StoredPage = postcard::from_bytes(bytes).context("reading a stored parsed page")?;
-    let (word_data, meta_word_data) = words_from_bytes(&stored.words.0)?;
-    let (word_data, meta_word_data) = (word_data.into_iter().collect(), meta_word_data.into_iter().collect());
-    let [has_custom_body, force_inclusion, has_html_element, has_old_bundle_reference, has_default_ui_reference] =
+    let [has_custom_body, force_inclusion, has_html_element, has_old_bundle_reference, has_default_ui_reference, has_words] =
         stored.flags;
     Ok(FossickedData {
         url: stored.url,
@@ -136,9 +139,10 @@ pub fn from_bytes(bytes: &[u8]) -> Result<FossickedData> {
                     .collect(),
             },
         },
-        word_data,
-        meta_word_data,
-        packed_words: None,
+        word_data: HashMap::new(),
+        meta_word_data: HashMap::new(),
+        // A page without words is not indexed, and keeps none (see `pack_words`).
+        packed_words: has_words.then_some(stored.words.0),
         sort: stored.sort,
         has_custom_body,
         force_inclusion,

@@ -153,10 +153,10 @@ pub async fn build_indexes(
     let process_page = |mut page: FossickedData| {
             // pamphlet patch: the page's words, which may wait packed as bytes
             // (fossick::stored::pack_words). Bytes packed by this process read back unless
-            // memory is damaged; pages read from elsewhere are unpacked when read
-            // (stored::from_bytes), where damage is found.
+            // memory is damaged; the caller checks those of pages it stored before giving
+            // them back (stored::from_bytes).
             let (word_data, meta_word_data) = crate::fossick::stored::take_words(&mut page)
-                .expect("words packed by this process read back");
+                .expect("words packed by this process, or checked by the caller, read back");
             let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
 
             // Meta field IDs were assigned per-page,

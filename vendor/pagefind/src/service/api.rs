@@ -47,7 +47,9 @@ impl ParsedPage {
         crate::fossick::stored::to_bytes(&self.0)
     }
 
-    /// The page that [`ParsedPage::to_bytes`] gave as `bytes`.
+    /// The page that [`ParsedPage::to_bytes`] gave as `bytes`, its words read only when it
+    /// is indexed: `bytes` must be those `to_bytes` gave (a caller keeping them elsewhere
+    /// checks them, with a checksum kept beside them for example).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         crate::fossick::stored::from_bytes(bytes).map(Self)
     }
