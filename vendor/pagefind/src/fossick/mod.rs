@@ -25,9 +25,6 @@ use parser::DomParser;
 use self::parser::DomParserResult;
 
 lazy_static! {
-    static ref NEWLINES: Regex = Regex::new("(\n|\r\n)+").unwrap();
-    static ref TRIM_NEWLINES: Regex = Regex::new("^[\n\r\\s]+|[\n\r\\s]+$").unwrap();
-    static ref EXTRANEOUS_SPACES: Regex = Regex::new("\\s{2,}").unwrap();
     static ref PRIVATE_PAGEFIND: Regex = Regex::new("___PAGEFIND_[\\S]+\\s?").unwrap();
 }
 
@@ -767,13 +764,28 @@ fn build_url(page_url: &Path, relative_to: Option<&Path>, options: &SearchOption
     format!("/{}", utf8_percent_encode(&final_url, PATH_ENCODE_SET))
 }
 
+/// pamphlet patch: one pass over the text instead of three regular expressions, with the same
+/// result (the test `normalizing_content_as_the_regular_expressions_did` compares them). They
+/// removed whitespace at both ends (`^[\n\r\s]+|[\n\r\s]+$`), then replaced each run of
+/// line breaks (`(\n|\r\n)+`), then each run of two or more whitespace characters (`\s{2,}`),
+/// by a space. So a run of whitespace inside the text becomes one space, except a single
+/// character other than `\n`, which stays. `\s` and `char::is_whitespace` are both Unicode's
+/// White_Space. The three passes were 3.5% of a 10,000-article first build's CPU time.
 fn normalize_content(content: &str) -> String {
     let content = html_escape::decode_html_entities(content);
-    let content = TRIM_NEWLINES.replace_all(&content, "");
-    let content = NEWLINES.replace_all(&content, " ");
-    let content = EXTRANEOUS_SPACES.replace_all(&content, " ");
-
-    content.to_string()
+    let mut normalized = String::with_capacity(content.len());
+    let mut chars = content.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        if !c.is_whitespace() {
+            normalized.push(c);
+        } else if chars.next_if(|next| next.is_whitespace()).is_some() {
+            while chars.next_if(|next| next.is_whitespace()).is_some() {}
+            normalized.push(' ');
+        } else {
+            normalized.push(if c == '\n' { ' ' } else { c });
+        }
+    }
+    normalized
 }
 
 // TODO: These language codes are duplicated with pagefind_web's Cargo.toml
@@ -829,6 +841,42 @@ mod tests {
         let output = normalize_content(input);
 
         assert_eq!(&output, "Hello Wor ld?");
+    }
+
+    lazy_static! {
+        static ref NEWLINES: Regex = Regex::new("(\n|\r\n)+").unwrap();
+        static ref TRIM_NEWLINES: Regex = Regex::new("^[\n\r\\s]+|[\n\r\\s]+$").unwrap();
+        static ref EXTRANEOUS_SPACES: Regex = Regex::new("\\s{2,}").unwrap();
+    }
+
+    /// pamphlet patch: `normalize_content` as it was, three regular expressions.
+    fn normalize_content_with_regexes(content: &str) -> String {
+        let content = html_escape::decode_html_entities(content);
+        let content = TRIM_NEWLINES.replace_all(&content, "");
+        let content = NEWLINES.replace_all(&content, " ");
+        let content = EXTRANEOUS_SPACES.replace_all(&content, " ");
+        content.to_string()
+    }
+
+    /// pamphlet patch: every string of up to five characters from a set of whitespace and
+    /// other characters (entities included) normalises as the regular expressions did.
+    #[test]
+    fn normalizing_content_as_the_regular_expressions_did() {
+        let pieces = ["a", "\n", "\r", "\r\n", " ", "\t", "\u{a0}", "\u{2028}", "\u{3000}", "ب", "&amp;", "&#10;", "&nbsp;"];
+        let mut inputs = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = inputs
+                .iter()
+                .flat_map(|input| pieces.iter().map(move |piece| format!("{input}{piece}")))
+                .collect();
+            inputs.extend(longer);
+            inputs.sort();
+            inputs.dedup();
+        }
+        assert!(inputs.len() > 100_000);
+        for input in &inputs {
+            assert_eq!(normalize_content(input), normalize_content_with_regexes(input), "{input:?}");
+        }
     }
 
     fn test_opts() -> SearchOptions {
