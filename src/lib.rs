@@ -38,6 +38,7 @@ pub mod permalink;
 pub mod pipeline;
 pub mod redirects;
 pub mod related;
+pub mod related_cache;
 pub mod render;
 pub mod reuse;
 pub mod scaffold;

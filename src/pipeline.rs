@@ -98,7 +98,12 @@ pub(crate) fn prepare(
     }
     warnings.sort();
     warnings.dedup();
-    let (mut site, assembly_errors) = Site::assemble_all(config, content, previous);
+    // Without the dev server's last site, the related-article lists of the last build.
+    let stored_related = previous.is_none().then(|| crate::related_cache::load(&opts.cache_dir())).flatten();
+    let (mut site, assembly_errors) = Site::assemble_all(config, content, previous, stored_related.as_ref());
+    if purpose == Purpose::Publish {
+        keep_related(&opts.cache_dir(), &site, stored_related.as_ref());
+    }
     errors.extend(assembly_errors);
     if let Ok(strings) = &strings {
         warnings.extend(strings.missing_warnings(languages_in_use(&site).iter().map(String::as_str)));
@@ -211,6 +216,15 @@ pub(crate) fn beside_search<T: Send, W: Send>(
         });
         both(pages, search)
     })
+}
+
+/// Keeps `site`'s related-article lists in the cache folder for the next build, unless the
+/// lists `stored` there are those (see [`crate::related_cache`]).
+fn keep_related(cache_dir: &std::path::Path, site: &Site, stored: Option<&crate::related_cache::Stored>) {
+    let key = crate::site::related_key(&site.articles, site.tags.len(), &site.categories);
+    if stored.is_none_or(|stored| stored.key() != key) {
+        crate::related_cache::save(cache_dir, key, site.articles.iter().map(|a| a.related.clone()));
+    }
 }
 
 /// Both results, or the errors of either or both together.

@@ -114,7 +114,7 @@ pub struct Site {
 impl Site {
     /// Assembles the model, reporting every unresolvable reference at once.
     pub fn assemble(config: Config, content: Content) -> Result<Site> {
-        let (site, errors) = Site::assemble_all(config, content, None);
+        let (site, errors) = Site::assemble_all(config, content, None, None);
         Error::collect(errors)?;
         Ok(site)
     }
@@ -125,8 +125,15 @@ impl Site {
     /// related-article lists are re-used when every article has the same tags and categories
     /// in the same order (they would come out the same): the dev server passes its last build,
     /// as most edits change a body and finding related articles is the costly part of
-    /// assembling a large archive.
-    pub fn assemble_all(config: Config, content: Content, previous: Option<&Site>) -> (Site, Vec<Error>) {
+    /// assembling a large archive. Without `previous`, the lists a build kept in the cache
+    /// folder (`stored`) are re-used when they were found from the same inputs
+    /// ([`related_key`]).
+    pub fn assemble_all(
+        config: Config,
+        content: Content,
+        previous: Option<&Site>,
+        stored: Option<&crate::related_cache::Stored>,
+    ) -> (Site, Vec<Error>) {
         let mut errors = Vec::new();
         let categories = match &config.categories {
             Some(tree) => CategoryTree::from_config(tree),
@@ -214,8 +221,14 @@ impl Site {
         let tag_articles = list_by(&placed, tags.len(), |a| &a.tags);
         let authors = author_index.authors;
         let author_articles = list_by(&placed, authors.len(), |a| &a.authors);
-        let related: Vec<Vec<ArticleId>> = match previous.filter(|p| same_relations(p, &placed, &categories)) {
-            Some(p) => p.articles.iter().map(|a| a.related.clone()).collect(),
+        let earlier = match previous {
+            Some(p) => {
+                same_relations(p, &placed, &categories).then(|| p.articles.iter().map(|a| a.related.clone()).collect())
+            }
+            None => stored.and_then(|stored| stored.lists_for(related_key(&placed, tags.len(), &categories))),
+        };
+        let related: Vec<Vec<ArticleId>> = match earlier.filter(|lists: &Vec<_>| lists.len() == placed.len()) {
+            Some(lists) => lists,
             None => crate::related::all_related(
                 &placed.iter().map(|a| a.tags.as_slice()).collect::<Vec<_>>(),
                 placed.iter().map(|a| a.categories.as_slice()).collect(),
@@ -452,6 +465,13 @@ fn list_category_articles(articles: &[SiteArticle], tree: &CategoryTree) -> Vec<
         }
     }
     lists
+}
+
+/// The digest of the inputs of [`crate::related`] for `articles`, under `tag_count` tags and the
+/// category tree `categories` (see [`crate::related_cache`]).
+pub fn related_key(articles: &[SiteArticle], tag_count: usize, categories: &CategoryTree) -> u128 {
+    let inputs = articles.iter().map(|a| (a.tags.as_slice(), a.categories.as_slice()));
+    crate::related_cache::inputs_key(inputs, tag_count, categories)
 }
 
 /// Whether `previous` has the articles of `placed` with the same tags and categories, in the

@@ -138,3 +138,31 @@ fn a_theme_that_reads_the_clock_is_rendered_every_time() {
     let report = t.rebuild().unwrap();
     assert_eq!(report.pages_reused, 0, "{report}");
 }
+
+/// A rebuild reuses the related-article lists the previous build kept in the cache folder while
+/// every article has the tags and categories it had (src/related_cache.rs), and finds them
+/// again once one changes: lists put in the file by hand show until then.
+#[test]
+fn related_lists_are_kept_until_a_tag_or_category_changes() {
+    let t = SiteTest::new()
+        .file("content/a.md", &article("Base", "2024-01-01", "tags: [x, y]\ncategories: [C]\n", "."))
+        .file("content/b.md", &article("Both tags", "2024-01-02", "tags: [x, y]\n", "."))
+        .file("content/c.md", &article("One tag", "2024-01-03", "tags: [x]\n", "."))
+        .file("content/d.md", &article("Same category", "2024-01-04", "categories: [C]\n", "."));
+    let related = |t: &SiteTest| {
+        let report = t.rebuild().unwrap_or_else(|e| panic!("{e}"));
+        crate::common::Built::from_dir(t.output(), report).texts("/2024/01/a/", "a.related-item")
+    };
+    assert_eq!(related(&t), ["Both tags", "One tag", "Same category"]);
+    let cache = t.root().join(".pamphlet-cache");
+    let stored = pamphlet::related_cache::load(&cache).expect("the build kept its lists");
+    let mut lists = stored.lists_for(stored.key()).expect("lists for their own key");
+    // Newest first: Base is the fourth article, "Same category" the first.
+    assert_eq!(lists.len(), 4);
+    lists[3] = vec![0];
+    pamphlet::related_cache::save(&cache, stored.key(), lists.into_iter());
+    let t = t.file("content/b.md", &article("Both tags", "2024-01-02", "tags: [x, y]\n", "A body edited."));
+    assert_eq!(related(&t), ["Same category"], "the kept lists are used");
+    let t = t.file("content/c.md", &article("One tag", "2024-01-03", "tags: [z]\n", "."));
+    assert_eq!(related(&t), ["Both tags", "Same category"], "a tag changed: the lists are found again");
+}
