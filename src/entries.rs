@@ -119,18 +119,11 @@ pub(crate) fn to_bytes(entries: &[(u128, Vec<u8>)]) -> Vec<u8> {
     bytes
 }
 
-/// The name `file` is written under before it is renamed into place: this writer's own.
-pub(crate) fn partial_name(file: &Path) -> std::path::PathBuf {
-    let mut name = file.as_os_str().to_owned();
-    name.push(format!(".{}", crate::fs::writer_id()));
-    std::path::PathBuf::from(name)
-}
-
 /// Writes `entries` to `file` (see [`Entries`]): a shortcut only, so a failure to write is
 /// not an error, and a file half written is never read (written beside, under a name of this
 /// writer's own, then renamed; removed if the writing failed).
 pub(crate) fn write(file: &Path, entries: impl Iterator<Item = std::io::Result<Vec<(u128, Vec<u8>)>>>) {
-    let partial = partial_name(file);
+    let partial = crate::fs::partial_name(file);
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(file.parent().unwrap_or(file))?;
         let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);

@@ -25,6 +25,29 @@ pub fn writer_id() -> String {
     format!("{}-{}", std::process::id(), thread.trim_start_matches("ThreadId(").trim_end_matches(')'))
 }
 
+/// The name `file` is written under before it is renamed into place: this writer's own (see
+/// [`writer_id`]).
+pub fn partial_name(file: &Path) -> std::path::PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(format!(".{}", writer_id()));
+    std::path::PathBuf::from(name)
+}
+
+/// Writes `contents` as the new `file` of a cache (its folder created as needed): written
+/// beside under [`partial_name`], then renamed over the old one, so that a killed build or
+/// another writer never leaves a half-written file to be read. A failure removes what was
+/// written beside.
+pub fn replace_file(file: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let partial = partial_name(file);
+    let replaced = std::fs::create_dir_all(file.parent().unwrap_or(file))
+        .and_then(|()| std::fs::write(&partial, contents))
+        .and_then(|()| std::fs::rename(&partial, file));
+    if replaced.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    replaced
+}
+
 /// Creates a directory and its parents.
 pub fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).at_path("create directory", path)

@@ -122,7 +122,7 @@ impl MarkdownCache {
 
     /// The side file the bodies rendered now go to before they join the cache's file.
     fn beside(&self) -> PathBuf {
-        crate::entries::partial_name(&self.path)
+        crate::fs::partial_name(&self.path)
     }
 
     /// Writes what the next build needs: the bodies rendered now are added to the end of the

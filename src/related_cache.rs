@@ -80,17 +80,11 @@ pub fn load(cache_dir: &Path) -> Option<Stored> {
 }
 
 /// Keeps `lists`, found from inputs whose digest is `key`, in `cache_dir` for the next build
-/// (written beside, then renamed, so that a file half written is never read).
+/// (see [`crate::fs::replace_file`]: a file half written is never read).
 pub fn save(cache_dir: &Path, key: u128, lists: impl Iterator<Item = Vec<ArticleId>>) {
     let stored = Stored { key, lists: lists.map(|list| list.into_iter().map(|a| a as u32).collect()).collect() };
-    let Ok(bytes) = postcard::to_allocvec(&stored) else { return };
-    let file = cache_dir.join(FILE_NAME);
-    let partial = crate::entries::partial_name(&file);
-    let written = std::fs::create_dir_all(cache_dir)
-        .and_then(|()| std::fs::write(&partial, bytes))
-        .and_then(|()| std::fs::rename(&partial, &file));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&partial);
+    if let Ok(bytes) = postcard::to_allocvec(&stored) {
+        let _ = crate::fs::replace_file(&cache_dir.join(FILE_NAME), &bytes);
     }
 }
 

@@ -165,12 +165,9 @@ pub fn save<'a>(
         pages,
     };
     let text = serde_json::to_vec(&manifest).map_err(std::io::Error::other)?;
-    std::fs::create_dir_all(cache_dir)?;
     // Written beside and renamed over the old one, so that a killed build leaves a whole file
     // (named for the process and thread: tests build on several threads at once).
-    let partial = cache_dir.join(format!("{MANIFEST}.{}", crate::fs::writer_id()));
-    std::fs::write(&partial, text)?;
-    std::fs::rename(&partial, cache_dir.join(MANIFEST))
+    crate::fs::replace_file(&cache_dir.join(MANIFEST), &text)
 }
 
 #[cfg(test)]

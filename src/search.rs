@@ -949,8 +949,8 @@ fn forget_parts_beyond(parsed: &Path, parts: usize) {
 
 /// Hands the files of every part (of which `parts` gives what the records are made of) to
 /// `each`: first those reused, then each indexed one as soon as it is. Returns the errors of
-/// every part that failed. Once every part is
-/// built, the `parsed` folder forgets the parts beyond them.
+/// every part that failed. Once every part is built, the `parsed` folder forgets the parts
+/// beyond them.
 fn all_parts<E: EarlierIndex + ?Sized>(
     parts: impl ExactSizeIterator<Item = Vec<RecordSource>>,
     language: &str,
@@ -984,10 +984,11 @@ fn all_parts<E: EarlierIndex + ?Sized>(
 /// `previous` index, is reused from there. The others are indexed one after another, each on
 /// every core of the current rayon pool (our patch of Pagefind parses, indexes and compresses
 /// a part's pages in parallel): a part holds every word of its pages in memory until it is
-/// written, so one part at a time keeps the peak to a part's worth. A part indexed again reads the pages it parsed before from the `parsed`
-/// folder (see [`build_part`]) and is kept there. Which part holds which record does not
-/// depend on the machine, so neither do the files. Each part's files are handed to `each` as
-/// soon as the part is ready (a build writes them while the next part is indexed).
+/// written, so one part at a time keeps the peak to a part's worth. A part indexed again reads
+/// the pages it parsed before from the `parsed` folder (see [`build_part`]) and is kept there.
+/// Which part holds which record does not depend on the machine, so neither do the files. Each
+/// part's files are handed to `each` as soon as the part is ready (a build writes them while the
+/// next part is indexed).
 pub fn search_index(
     site: &Site,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
