@@ -8,13 +8,14 @@
 //! ([`Strings::check_templates`] before rendering, and the `t` function while rendering for
 //! keys a template computes).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::{Config, Language};
 use crate::error::{Error, Location, Position, Result, Warning};
-use crate::language::{Digits, default_digits, isolate_in, localise_digits, primary_subtag};
+use crate::language::{Digits, default_digits, isolate_in, localise_digits, primary_is, primary_subtag};
 use crate::theme::StringsSource;
 
 /// The plural categories a strings table may give (CLDR's names).
@@ -73,8 +74,8 @@ impl Strings {
 
     /// The table for `lang`: its own (`ur-pk`), else its primary subtag's (`ur`).
     fn table(&self, lang: &str) -> Option<(&String, &BTreeMap<String, Entry>)> {
-        let lang = lang.to_ascii_lowercase();
-        self.tables.get_key_value(&lang).or_else(|| self.tables.get_key_value(&primary_subtag(&lang)))
+        let lang = lower_case(lang);
+        self.tables.get_key_value(lang.as_ref()).or_else(|| self.tables.get_key_value(&primary_subtag(&lang)))
     }
 
     /// Whether any table has `key`.
@@ -94,9 +95,9 @@ impl Strings {
 
     /// How `lang` writes numbers: its `digits:` in `languages:`, else its default.
     pub fn digits(&self, lang: &str) -> Digits {
-        let lang = lang.to_ascii_lowercase();
+        let lang = lower_case(lang);
         self.digits
-            .get(&lang)
+            .get(lang.as_ref())
             .or_else(|| self.digits.get(&primary_subtag(&lang)))
             .copied()
             .unwrap_or_else(|| default_digits(&lang))
@@ -107,6 +108,12 @@ impl Strings {
         localise_digits(text, lang, self.digits(lang))
     }
 
+    /// `text` as a placeholder's value in a sentence of `lang`: its digits as `lang` writes
+    /// them, Latin text isolated in a right-to-left language.
+    fn placeholder_value(&self, text: &str, lang: &str) -> String {
+        isolate_in(self.number(text, lang), lang)
+    }
+
     /// The text of `key` in `lang`, in the plural form for `count` when given, with each
     /// `{name}` of `args` (and `{count}`) filled in, numbers in the language's digits, Latin
     /// text isolated in a right-to-left language (see [`isolate_in`]).
@@ -115,7 +122,7 @@ impl Strings {
         lang: &str,
         key: &str,
         count: Option<i64>,
-        args: &[(String, String)],
+        args: &[(&str, &str)],
     ) -> std::result::Result<String, String> {
         let Some(entry) = self.entry(lang, key) else { return Err(self.unknown_key(key)) };
         let text: &str = match entry {
@@ -125,14 +132,14 @@ impl Strings {
                 forms.get(category).or_else(|| forms.get("other")).map(String::as_str).unwrap_or_default()
             }
         };
-        let mut out = text.to_string();
-        if let Some(n) = count {
-            out = out.replace("{count}", &self.number(&n.to_string(), lang));
+        if !text.contains('{') {
+            return Ok(text.to_string());
         }
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), &isolate_in(self.number(value, lang), lang));
-        }
-        Ok(out)
+        let count = count.map(|n| self.number(&n.to_string(), lang));
+        Ok(fill_placeholders(text, |name| match (name, &count) {
+            ("count", Some(count)) => Some(count.clone()),
+            _ => args.iter().find(|(arg, _)| *arg == name).map(|(_, value)| self.placeholder_value(value, lang)),
+        }))
     }
 
     /// The plural form `form` (`one`, `few`…) of `key` in `lang` as written, placeholders
@@ -171,13 +178,18 @@ impl Strings {
         let (Some(Some(year)), Some(Some(month)), Some(Some(day))) = (parts.next(), parts.next(), parts.next()) else {
             return Ok(String::new());
         };
-        let month_name = self.translate(lang, &format!("month_{month}"), None, &[])?;
-        let args = [
-            ("day".to_string(), day.to_string()),
-            ("month".to_string(), month_name),
-            ("year".to_string(), year.to_string()),
+        // Cards print a date each: a listing page has a dozen of them.
+        const MONTHS: [&str; 12] = [
+            "month_1", "month_2", "month_3", "month_4", "month_5", "month_6", "month_7", "month_8", "month_9",
+            "month_10", "month_11", "month_12",
         ];
-        self.translate(lang, "date_format", None, &args)
+        let month_key: Cow<str> = match MONTHS.get((month as usize).wrapping_sub(1)) {
+            Some(key) => Cow::Borrowed(key),
+            None => Cow::Owned(format!("month_{month}")),
+        };
+        let month_name = self.translate(lang, &month_key, None, &[])?;
+        let (day, year) = (day.to_string(), year.to_string());
+        self.translate(lang, "date_format", None, &[("day", &day), ("month", &month_name), ("year", &year)])
     }
 
     /// One warning per language that pages are written in (`langs`) whose table lacks keys
@@ -255,6 +267,40 @@ impl Strings {
         }
         errors
     }
+}
+
+/// `lang` lower-cased, borrowed when it already is (every page asks for its strings dozens of
+/// times, nearly always in a lower-case language).
+fn lower_case(lang: &str) -> Cow<'_, str> {
+    if lang.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(lang.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(lang)
+    }
+}
+
+/// `text` with each `{name}` for which `value` gives a value replaced by it, in one pass (a
+/// value is not read again for placeholders); other braces are kept as written.
+fn fill_placeholders(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let name_end = after.find(['{', '}']).filter(|&end| after[end..].starts_with('}'));
+        match name_end.and_then(|end| Some((end, value(&after[..end])?))) {
+            Some((end, filled)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(&filled);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Each `t(key="…")` (or `t(key='…')`) call with a literal key in a template's text: the byte
@@ -335,8 +381,9 @@ fn parse_table(source: &StringsSource) -> Result<BTreeMap<String, Entry>> {
 /// English, Urdu, Sindhi, Pashto and Punjabi tell one from many.
 pub fn plural_category(lang: &str, n: i64) -> &'static str {
     let n = n.unsigned_abs();
-    match primary_subtag(lang).as_str() {
-        "ar" => match (n, n % 100) {
+    let primary = |codes: &[&str]| codes.iter().any(|code| primary_is(lang, code));
+    match () {
+        _ if primary(&["ar"]) => match (n, n % 100) {
             (0, _) => "zero",
             (1, _) => "one",
             (2, _) => "two",
@@ -344,7 +391,7 @@ pub fn plural_category(lang: &str, n: i64) -> &'static str {
             (_, 11..=99) => "many",
             _ => "other",
         },
-        "fr" | "hi" | "bn" | "fa" => {
+        _ if primary(&["fr", "hi", "bn", "fa"]) => {
             if n <= 1 {
                 "one"
             } else {
@@ -367,47 +414,58 @@ pub fn register(tera: &mut tera::Tera, strings: Arc<Strings>) {
     let t_strings = strings.clone();
     tera.register_function("t", move |kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
         let key: &str = kwargs.must_get("key")?;
-        let lang = language(&kwargs, state)?;
         let count = match kwargs.get::<tera::Value>("count")? {
             Some(v) => Some(v.as_i64().ok_or_else(|| tera::Error::message("`count` must be a whole number"))?),
             None => None,
         };
-        let args: Vec<(String, String)> = kwargs
+        let args: Vec<(&str, Cow<str>)> = kwargs
             .iter()
-            .filter_map(|(k, v)| k.as_str().map(|k| (k.to_string(), v)))
-            .filter(|(k, _)| !matches!(k.as_str(), "key" | "lang" | "count" | "form"))
-            .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+            .filter_map(|(k, v)| Some((k.as_str()?, v)))
+            .filter(|(k, _)| !matches!(*k, "key" | "lang" | "count" | "form"))
+            .map(|(k, v)| (k, v.as_str().map_or_else(|| Cow::Owned(v.to_string()), Cow::Borrowed)))
             .collect();
-        match kwargs.get::<&str>("form")? {
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        let form = kwargs.get::<&str>("form")?;
+        in_language(&kwargs, state, |lang| match form {
             // One plural form as written, `{count}` left in: for scripts that count later.
-            Some(form) => t_strings.plural_form(&lang, key, form).map_err(tera::Error::message),
-            None => t_strings.translate(&lang, key, count, &args).map_err(tera::Error::message),
-        }
+            Some(form) => t_strings.plural_form(lang, key, form).map_err(tera::Error::message),
+            None => t_strings.translate(lang, key, count, &args).map_err(tera::Error::message),
+        })
     });
     let date_strings = strings.clone();
     tera.register_filter(
         "local_date",
         move |value: &str, kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
-            let lang = language(&kwargs, state)?;
-            date_strings.date(value, &lang).map_err(tera::Error::message)
+            in_language(&kwargs, state, |lang| date_strings.date(value, lang).map_err(tera::Error::message))
         },
     );
     tera.register_filter(
         "digits",
         move |value: tera::Value, kwargs: tera::Kwargs, state: &tera::State| -> tera::TeraResult<String> {
-            let lang = language(&kwargs, state)?;
-            let text = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
-            Ok(strings.number(&text, &lang))
+            let text = value.as_str().map_or_else(|| Cow::Owned(value.to_string()), Cow::Borrowed);
+            in_language(&kwargs, state, |lang| Ok(strings.number(&text, lang)))
         },
     );
 }
 
-/// `lang=` of a call, else the page's `lang` variable, else English.
-fn language(kwargs: &tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+/// `write` in the language of a call: its `lang=`, else the page's `lang` variable, else
+/// English. Borrowed, not copied: templates call `t` dozens of times a page.
+fn in_language<T>(
+    kwargs: &tera::Kwargs,
+    state: &tera::State,
+    write: impl FnOnce(&str) -> tera::TeraResult<T>,
+) -> tera::TeraResult<T> {
     if let Some(lang) = kwargs.get::<&str>("lang")? {
-        return Ok(lang.to_string());
+        return write(lang);
     }
-    Ok(state.get::<String>("lang")?.unwrap_or_else(|| "en".to_string()))
+    match state.get::<tera::Value>("lang")? {
+        None => write("en"),
+        Some(page_lang) => match page_lang.as_str() {
+            Some(lang) => write(lang),
+            // Not text: the error a template gets for it.
+            None => write(&<String as tera::ArgFromValue>::from_value(&page_lang)?),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -472,5 +530,35 @@ mod tests {
         assert_eq!(s.date("2023-09-05T10:00:00+05:00", "en").unwrap(), "5 September 2023");
         assert_eq!(s.number("12", "ur"), "12", "Urdu keeps Latin digits by default");
         assert_eq!(localise_digits("12", "ur", Digits::ArabicIndic), "۱۲");
+        assert_eq!(s.date("2023-13-05", "en").unwrap_err(), s.unknown_key("month_13"), "no such month");
+        assert_eq!(s.date("5 September", "en").unwrap(), "", "not a date");
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_one_pass_and_unknown_ones_are_kept() {
+        let values = |name: &str| match name {
+            "day" => Some("5".to_string()),
+            "month" => Some("{day}".to_string()),
+            _ => None,
+        };
+        assert_eq!(fill_placeholders("{day} {month} {year}", values), "5 {day} {year}");
+        assert_eq!(fill_placeholders("{day}{day}", values), "55");
+        assert_eq!(fill_placeholders("{{day}} {", values), "{5} {");
+        assert_eq!(fill_placeholders("{ day} }{day", values), "{ day} }{day");
+        assert_eq!(fill_placeholders("no braces", values), "no braces");
+        assert_eq!(fill_placeholders("ستمبر {day}", values), "ستمبر 5");
+    }
+
+    #[test]
+    fn arguments_fill_their_placeholders_in_the_pages_language() {
+        let s = strings();
+        let args = [("day", "12"), ("month", "Dawn"), ("year", "2023"), ("unused", "x")];
+        assert_eq!(s.translate("ur", "by", None, &args).unwrap(), "تحریر:", "no placeholders");
+        assert_eq!(
+            s.translate("ar", "date_format", None, &args).unwrap(),
+            "١٢ \u{2068}Dawn\u{2069} ٢٠٢٣",
+            "Arabic digits, Latin text isolated (English's `date_format`, the site language's)"
+        );
+        assert_eq!(s.translate("en", "date_format", None, &args[..1]).unwrap(), "12 {month} {year}");
     }
 }

@@ -7,12 +7,24 @@ const RTL_LANGUAGES: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps
 
 /// The primary subtag of a language code, lower-cased (`ar-PK` → `ar`).
 pub fn primary_subtag(lang: &str) -> String {
-    lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
+    primary_as_written(lang).to_ascii_lowercase()
+}
+
+/// The primary subtag of a language code as written (`AR-pk` → `AR`): what
+/// [`primary_subtag`] lower-cases, without allocating, for code that only compares it.
+fn primary_as_written(lang: &str) -> &str {
+    lang.split(['-', '_']).next().unwrap_or("")
+}
+
+/// Whether `lang`'s primary subtag is `code` (lower-case), in any case: `primary_is("ar-PK",
+/// "ar")`. Templates ask this of every card's language, so it allocates nothing.
+pub fn primary_is(lang: &str, code: &str) -> bool {
+    primary_as_written(lang).eq_ignore_ascii_case(code)
 }
 
 /// Whether `lang` (`ur`, `ar-PK`…) is written right to left.
 pub fn is_rtl(lang: &str) -> bool {
-    RTL_LANGUAGES.contains(&primary_subtag(lang).as_str())
+    RTL_LANGUAGES.iter().any(|code| primary_is(lang, code))
 }
 
 /// `rtl` for right-to-left languages (`ur`, `ar-PK`…), else `ltr`.
@@ -75,7 +87,7 @@ pub fn native_name(lang: &str) -> Option<&'static str> {
 /// sites (Jang, Express, Dawn News) print dates and figures in Latin digits, and so does
 /// everything else.
 pub fn default_digits(lang: &str) -> Digits {
-    if primary_subtag(lang) == "ar" { Digits::ArabicIndic } else { Digits::Latin }
+    if primary_is(lang, "ar") { Digits::ArabicIndic } else { Digits::Latin }
 }
 
 /// `text` with its Latin digits written in `digits`: Arabic's own (٠١٢) for Arabic, the
@@ -84,7 +96,7 @@ pub fn localise_digits(text: &str, lang: &str, digits: Digits) -> String {
     if digits == Digits::Latin {
         return text.to_string();
     }
-    let zero = if primary_subtag(lang) == "ar" { '\u{0660}' } else { '\u{06F0}' };
+    let zero = if primary_is(lang, "ar") { '\u{0660}' } else { '\u{06F0}' };
     text.chars()
         .map(|c| match c.to_digit(10) {
             Some(d) if c.is_ascii_digit() => char::from_u32(zero as u32 + d).unwrap_or(c),

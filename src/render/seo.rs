@@ -93,8 +93,7 @@ impl<'a> SeoBuilder<'a> {
     /// The string `key` in `lang` with `{name}` filled in; `english` (the same text with the
     /// same placeholders) for a theme whose tables lack the key.
     fn say(&self, lang: &str, key: &str, args: &[(&str, &str)], english: &str) -> String {
-        let owned: Vec<(String, String)> = args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        self.strings.translate(lang, key, None, &owned).unwrap_or_else(|_| {
+        self.strings.translate(lang, key, None, args).unwrap_or_else(|_| {
             args.iter().fold(english.to_string(), |text, (k, v)| text.replace(&format!("{{{k}}}"), v))
         })
     }
