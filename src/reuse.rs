@@ -9,7 +9,9 @@
 //! page's digest; when it matches and the file is still the one that build left, the file is
 //! linked into the new output (as the search index's reused parts are) instead of rendered.
 //! A file changed by hand, a deleted output folder or another output folder means rendering
-//! again. The manifest is only ever a shortcut: a file's bytes never change while it keeps its
+//! again. A page rendered again from the same inputs (a CI runner keeps the cache folder, not
+//! the output) is the same HTML, so it takes its sources from the manifest rather than being
+//! read for them. The manifest is only ever a shortcut: a file's bytes never change while it keeps its
 //! stamp (a build replaces files, never writes into them), so a digest recorded with a stamp
 //! stays true of that file, and a manifest an earlier build left behind (a failed build writes
 //! none; a successful one may fail to) at worst matches fewer files.
@@ -85,25 +87,24 @@ struct Manifest {
     pages: BTreeMap<String, Entry>,
 }
 
-/// The pages the previous build into an output folder rendered, as its manifest lists them.
+/// The pages the previous build rendered, as its manifest lists them.
 pub struct PreviousPages {
-    output: PathBuf,
+    /// The output folder they are in, when it is this build's: only then are files reused.
+    output: Option<PathBuf>,
     pages: HashMap<String, (PageDigest, FileStamp, Arc<PageSources>)>,
 }
 
 impl PreviousPages {
-    /// What the manifest in `cache_dir` says of the pages in `output`; `None` when there is no
-    /// manifest, it is for another output folder or another version, or it cannot be read.
+    /// What the manifest in `cache_dir` says of the pages of the last build, whose files are
+    /// reused when it wrote them into `output` too; `None` when there is no manifest, it is of
+    /// another version, or it cannot be read.
     pub fn load(cache_dir: &Path, output: &Path) -> Option<PreviousPages> {
         let text = std::fs::read(cache_dir.join(MANIFEST)).ok()?;
         let manifest: Manifest = serde_json::from_slice(&text).ok()?;
-        let output = absolute(output);
-        if manifest.version != MANIFEST_VERSION
-            || manifest.pamphlet != env!("CARGO_PKG_VERSION")
-            || manifest.output != output
-        {
+        if manifest.version != MANIFEST_VERSION || manifest.pamphlet != env!("CARGO_PKG_VERSION") {
             return None;
         }
+        let output = (manifest.output == absolute(output)).then_some(manifest.output);
         let sources: Vec<Arc<PageSources>> = manifest.sources.into_iter().map(Arc::new).collect();
         let pages = manifest
             .pages
@@ -116,19 +117,22 @@ impl PreviousPages {
         Some(PreviousPages { output, pages })
     }
 
-    /// What the previous build's page at `path` runs and loads.
-    pub fn sources(&self, path: &str) -> Option<&PageSources> {
-        self.pages.get(path).map(|(_, _, sources)| sources.as_ref())
+    /// What the page at `path` runs and loads when rendered from inputs with `digest`, if the
+    /// previous build rendered it from those: the same inputs make the same HTML.
+    pub fn sources(&self, path: &str, digest: PageDigest) -> Option<&PageSources> {
+        let (previous, _, sources) = self.pages.get(path)?;
+        (*previous == digest).then_some(sources.as_ref())
     }
 }
 
 impl crate::render::EarlierPages for PreviousPages {
     fn reuse(&self, path: &str, digest: PageDigest) -> Option<PathBuf> {
+        let output = self.output.as_ref()?;
         let (previous, stamp, _) = self.pages.get(path)?;
         if *previous != digest {
             return None;
         }
-        let file = self.output.join(output_path(path));
+        let file = output.join(output_path(path));
         (FileStamp::of(&file)? == *stamp).then_some(file)
     }
 }
@@ -189,7 +193,8 @@ mod tests {
 
         let previous = PreviousPages::load(&cache, &output).expect("the manifest just written");
         assert_eq!(previous.reuse("/a/", a), Some(absolute(&output).join("a/index.html")));
-        assert_eq!(previous.sources("/a/"), Some(&sources));
+        assert_eq!(previous.sources("/a/", a), Some(&sources));
+        assert_eq!(previous.sources("/a/", b), None, "another digest, maybe other HTML");
         assert_eq!(previous.reuse("/a/", b), None, "another digest");
         assert_eq!(previous.reuse("/gone/", PageDigest(3)), None, "a file that was not there is not listed");
         assert_eq!(previous.reuse("/c/", a), None);
@@ -197,7 +202,9 @@ mod tests {
         std::fs::remove_file(output.join("b.html")).unwrap();
         std::fs::write(output.join("b.html"), "<p>B</p>").unwrap();
         assert_eq!(previous.reuse("/b.html", b), None);
-        // The manifest is for one output folder.
-        assert!(PreviousPages::load(&cache, &dir.path().join("elsewhere")).is_none());
+        // Files are reused from one output folder only; their sources hold for any.
+        let elsewhere = PreviousPages::load(&cache, &dir.path().join("elsewhere")).expect("the same manifest");
+        assert_eq!(elsewhere.reuse("/a/", a), None);
+        assert_eq!(elsewhere.sources("/a/", a), Some(&sources));
     }
 }

@@ -87,6 +87,40 @@ fn reused_pages_keep_their_part_in_the_security_policy() {
     assert_eq!(std::fs::read_to_string(t.output().join("_headers")).unwrap(), headers);
 }
 
+/// A CI runner keeps the cache folder, not the output: every page is rendered into an empty
+/// folder, and a page rendered from the inputs it had in the previous build (its digest) takes
+/// what it runs and loads from the manifest instead of being read again. An edited page is read.
+#[test]
+fn pages_rendered_from_unchanged_inputs_take_their_sources_from_the_manifest() {
+    let t = site();
+    t.rebuild().unwrap();
+    let empty_output = || std::fs::remove_dir_all(t.output()).expect("remove the output folder");
+    empty_output();
+    let report = t.rebuild().unwrap();
+    assert_eq!(report.pages_reused, 0, "no output to reuse: {report}");
+    assert_eq!(snapshot(&t.output()), fresh_build(&t), "the same site, security policy included");
+
+    // A host only the manifest names: pages whose inputs did not change bring it to the policy.
+    let manifest_file = t.root().join(".pamphlet-cache").join(pamphlet::reuse::MANIFEST);
+    let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_file).unwrap()).unwrap();
+    for sources in manifest["sources"].as_array_mut().expect("the distinct sources") {
+        sources["frames"].as_array_mut().unwrap().push("https://from-the-manifest.example".into());
+    }
+    std::fs::write(&manifest_file, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    empty_output();
+    t.rebuild().unwrap();
+    let headers = std::fs::read_to_string(t.output().join("_headers")).unwrap();
+    assert!(headers.contains("https://from-the-manifest.example"), "{headers}");
+    assert!(headers.contains("https://www.youtube-nocookie.com"), "{headers}");
+
+    // Gamma without its player: its page is read again, and the player's host leaves the policy.
+    edit(&t, "content/c.md", &article("Gamma", "2024-01-03", "tags: [y]\n", "Newest, no video.\n"));
+    empty_output();
+    t.rebuild().unwrap();
+    let headers = std::fs::read_to_string(t.output().join("_headers")).unwrap();
+    assert!(!headers.contains("https://www.youtube-nocookie.com"), "{headers}");
+}
+
 #[test]
 fn an_edited_template_renders_every_page_again() {
     let t = site().file("templates/page.html", "{% extends \"base.html\" %}");
