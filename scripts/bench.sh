@@ -52,12 +52,14 @@ source scripts/timing.sh
 
 # measure NAME OUTDIR CMD... → one table row with the median time and the max peak memory.
 # With BEFORE_EACH set to a function's name, that function runs (given the run's number)
-# before each timed build, untimed.
+# before each timed build, untimed. Each build starts with the disk idle: what earlier runs
+# wrote is flushed first (`sync`, untimed), so that no run pays for the one before it.
 measure() {
   local name="$1" out="$2"; shift 2
   local times=() peak=0
   for run in $(seq "$RUNS"); do
     [[ -n "${BEFORE_EACH:-}" ]] && "$BEFORE_EACH" "$run"
+    sync
     timed /dev/null "$@" || cat "$WORK/stderr.txt" >&2
     read -r t m <<< "$RESULT"
     times+=("$t")
@@ -76,6 +78,9 @@ echo "pamphlet: $("$PAMPHLET" --version)"
 [[ -n "$ZOLA" ]] && echo "zola: $("$ZOLA" --version)"
 echo "runs per cell: $RUNS (median wall time; peak resident memory of the worst run)"
 echo
+# Output folders of finished rows, deleted at the end (see the CI row below); a run that is
+# interrupted leaves its own behind.
+trash="$WORK/trash-$$"
 printf '| %-28s | %8s | %12s | %11s | %8s |\n' "tool" "articles" "wall time" "peak memory" "files"
 printf '|%s|%s|%s|%s|%s|\n' "------------------------------" "----------" "--------------" "-------------" "----------"
 for size in $SIZES; do
@@ -110,14 +115,13 @@ for size in $SIZES; do
     "$PAMPHLET" build --root "$site" --output "$WORK/out-pamphlet"
   # A CI runner's build: the cache folder kept from the builds above (as the recipes in
   # examples/ci/ keep it), the output folder empty, one article edited since the cached build.
-  # Each build gets a new folder, and the folders are deleted only after the size's last row:
-  # on ext4 without a journal (this project's machine), creating files right after deleting
-  # many is slower than on a runner's fresh disk.
-  trash="$WORK/trash"
+  # Each build gets a new folder, and the folders are deleted only after the last size's last
+  # row: on ext4 without a journal (this project's machine), creating files within minutes of
+  # deleting many is slower than on a runner's fresh disk, for pamphlet and Hugo alike.
   mkdir -p "$trash"
   ci_build() {
     edit_one_article "ci-$1"
-    [[ -d "$WORK/out-ci" ]] && mv "$WORK/out-ci" "$trash/ci-$1"
+    [[ -d "$WORK/out-ci" ]] && mv "$WORK/out-ci" "$trash/ci-$size-$1"
     return 0
   }
   BEFORE_EACH=ci_build measure "pamphlet, CI: cache kept, empty output, one article edited" "$WORK/out-ci" \
@@ -125,9 +129,9 @@ for size in $SIZES; do
   cp "$WORK/edited.md.orig" "$edited"
   # The first build of a site: no cache folder, no output folder (both are moved aside).
   first_build() {
-    mkdir -p "$trash/first-$1"
-    [[ -d "$site/.pamphlet-cache" ]] && mv "$site/.pamphlet-cache" "$trash/first-$1/cache"
-    [[ -d "$WORK/out-first" ]] && mv "$WORK/out-first" "$trash/first-$1/out"
+    mkdir -p "$trash/first-$size-$1"
+    [[ -d "$site/.pamphlet-cache" ]] && mv "$site/.pamphlet-cache" "$trash/first-$size-$1/cache"
+    [[ -d "$WORK/out-first" ]] && mv "$WORK/out-first" "$trash/first-$size-$1/out"
     return 0
   }
   BEFORE_EACH=first_build measure "pamphlet, first build: no cache, empty output" "$WORK/out-first" \
@@ -150,13 +154,16 @@ PY
     fi
     # Hugo writes over its output without removing what it no longer produces: each row starts
     # from an empty folder, or the files column would count an earlier, larger run's pages.
-    rm -rf "$WORK/out-hugo"
+    [[ -d "$WORK/out-hugo" ]] && mv "$WORK/out-hugo" "$trash/hugo-$size-earlier"
     measure "hugo" "$WORK/out-hugo" "$HUGO" --quiet -s "$WORK/hugo-$size" -d "$WORK/out-hugo"
-    rm -rf "$WORK/out-hugo"
+    mv "$WORK/out-hugo" "$trash/hugo-$size"
     measure "hugo, related posts removed" "$WORK/out-hugo" "$HUGO" --quiet -s "$norelated" -d "$WORK/out-hugo"
   fi
   if [[ -n "$ZOLA" ]]; then
     measure "zola" "$WORK/out-zola" "$ZOLA" --root "$WORK/zola-$size" build --force -o "$WORK/out-zola"
   fi
-  rm -rf "$trash" "$WORK/out-first" "$WORK/out-ci"
+  for folder in out-first out-ci; do
+    [[ -d "$WORK/$folder" ]] && mv "$WORK/$folder" "$trash/$folder-$size"
+  done
 done
+rm -rf "$trash"

@@ -381,30 +381,21 @@ fn parse_table(source: &StringsSource) -> Result<BTreeMap<String, Entry>> {
 /// English, Urdu, Sindhi, Pashto and Punjabi tell one from many.
 pub fn plural_category(lang: &str, n: i64) -> &'static str {
     let n = n.unsigned_abs();
-    let primary = |codes: &[&str]| codes.iter().any(|code| primary_is(lang, code));
-    match () {
-        _ if primary(&["ar"]) => match (n, n % 100) {
+    if primary_is(lang, "ar") {
+        match (n, n % 100) {
             (0, _) => "zero",
             (1, _) => "one",
             (2, _) => "two",
             (_, 3..=10) => "few",
             (_, 11..=99) => "many",
             _ => "other",
-        },
-        _ if primary(&["fr", "hi", "bn", "fa"]) => {
-            if n <= 1 {
-                "one"
-            } else {
-                "other"
-            }
         }
-        _ => {
-            if n == 1 {
-                "one"
-            } else {
-                "other"
-            }
-        }
+    } else if ["fr", "hi", "bn", "fa"].iter().any(|code| primary_is(lang, code)) {
+        if n <= 1 { "one" } else { "other" }
+    } else if n == 1 {
+        "one"
+    } else {
+        "other"
     }
 }
 
