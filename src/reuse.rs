@@ -11,10 +11,10 @@
 //! A file changed by hand, a deleted output folder or another output folder means rendering
 //! again. A page rendered again from the same inputs (a CI runner keeps the cache folder, not
 //! the output) is the same HTML, so it takes its sources from the manifest rather than being
-//! read for them. The manifest is only ever a shortcut: a file's bytes never change while it keeps its
-//! stamp (a build replaces files, never writes into them), so a digest recorded with a stamp
-//! stays true of that file, and a manifest an earlier build left behind (a failed build writes
-//! none; a successful one may fail to) at worst matches fewer files.
+//! read for them. The manifest is only ever a shortcut: a file's bytes never change while it
+//! keeps its stamp (a build replaces files, never writes into them), so a digest recorded with
+//! a stamp stays true of that file, and a manifest an earlier build left behind (a failed build
+//! writes none; a successful one may fail to) at worst matches fewer files.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
