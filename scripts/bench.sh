@@ -158,7 +158,8 @@ PY
     # from an empty folder, or the files column would count an earlier, larger run's pages.
     [[ -d "$WORK/out-hugo" ]] && mv "$WORK/out-hugo" "$trash/hugo-$size-earlier"
     measure "hugo" "$WORK/out-hugo" "$HUGO" --quiet -s "$WORK/hugo-$size" -d "$WORK/out-hugo"
-    mv "$WORK/out-hugo" "$trash/hugo-$size"
+    # A Hugo that failed may have written nothing; the next row still runs.
+    [[ -d "$WORK/out-hugo" ]] && mv "$WORK/out-hugo" "$trash/hugo-$size"
     measure "hugo, related posts removed" "$WORK/out-hugo" "$HUGO" --quiet -s "$norelated" -d "$WORK/out-hugo"
   fi
   if [[ -n "$ZOLA" ]]; then
