@@ -13,7 +13,7 @@
 //! Staged files are only ever replaced, never written into (see [`Staging::write`]), so the
 //! previous site stays intact until the swap.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -143,13 +143,17 @@ pub fn check_claims<'a>(claims: impl IntoIterator<Item = (&'a str, &'a Origin)>)
         path: &'a str,
         origin: &'a Origin,
     }
-    let mut by_target: BTreeMap<PathBuf, Vec<Claim>> = BTreeMap::new();
+    // Hashed, not ordered: comparing paths component by component to sort 135,000 of them
+    // (50,000 articles) took a tenth of a second at the end of a build. Only the files claimed
+    // twice are sorted, so that the errors come in the order of their files.
+    let mut by_target: HashMap<PathBuf, Vec<Claim>> = HashMap::new();
     for (path, origin) in claims {
         by_target.entry(output_path(path)).or_default().push(Claim { path, origin });
     }
-    let errors = by_target
+    let mut claimed_twice: Vec<_> = by_target.into_iter().filter(|(_, claims)| claims.len() > 1).collect();
+    claimed_twice.sort_by(|(a, _), (b, _)| a.cmp(b));
+    let errors = claimed_twice
         .into_iter()
-        .filter(|(_, claims)| claims.len() > 1)
         .map(|(target, mut claims)| {
             claims.sort_by_key(|c| c.origin.to_string());
             let names: Vec<String> = claims.iter().map(|c| c.origin.to_string()).collect();
