@@ -248,6 +248,9 @@ pub(crate) struct SearchOptions {
     pub(crate) config_warnings: ConfigWarnings,
     pub(crate) index_chunk_size: usize,
     pub(crate) max_fragments: Option<u32>,
+    /// pamphlet patch: the selectors every page is parsed with, parsed on first use
+    /// (see [`crate::fossick::parser::DomSelectors`]).
+    pub(crate) dom_selectors: std::sync::OnceLock<crate::fossick::parser::DomSelectors>,
 }
 
 #[derive(Debug, Clone)]
@@ -337,8 +340,16 @@ impl SearchOptions {
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(defaults::default_index_chunk_size()),
                 max_fragments: config.max_fragments,
+                dom_selectors: std::sync::OnceLock::new(),
             })
         }
+    }
+}
+
+impl SearchOptions {
+    /// pamphlet patch: the selectors pages are parsed with (parsed once).
+    pub(crate) fn dom_selectors(&self) -> &crate::fossick::parser::DomSelectors {
+        self.dom_selectors.get_or_init(|| crate::fossick::parser::DomSelectors::new(self))
     }
 }
 

@@ -33,7 +33,10 @@ mod splitting;
 pub mod stored;
 pub use splitting::WordMemo;
 
-#[derive(Debug, Clone, PartialEq)]
+/// pamphlet patch: `Serialize` and `Deserialize` write and read a page's packed words
+/// (`stored::words_to_bytes`) without a copy; the fields are kept in this order, which is the
+/// order stored words have in the bytes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FossickedWord {
     pub position: u32,
     pub weight: u8,
@@ -41,7 +44,8 @@ pub struct FossickedWord {
     pub original_word: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// pamphlet patch: serialized as [`FossickedWord`] is, fields in this order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetaFossickedWord {
     pub field_id: u16,
     pub position: u32,

@@ -1,6 +1,6 @@
 use lazy_static::lazy_static;
 use lol_html::html_content::Element;
-use lol_html::{element, text, HtmlRewriter, Selector, Settings};
+use lol_html::{HtmlRewriter, Selector, Settings};
 use regex::Regex;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -130,17 +130,34 @@ macro_rules! enclose {
     };
 }
 
-impl<'a> DomParser<'a> {
-    pub fn new(options: &'a SearchOptions) -> Self {
-        let data = Rc::new(RefCell::new(DomParserData::default()));
-        let root = format!("{}, {} *", options.root_selector, options.root_selector);
+/// pamphlet patch: the selectors a [`DomParser`] matches, parsed once per [`SearchOptions`]
+/// (`SearchOptions::dom_selectors`) rather than for every page: each page parsed about 25
+/// selectors, the exclusions twice (once to check each, once joined).
+#[derive(Debug, Clone)]
+pub(crate) struct DomSelectors {
+    html: Selector,
+    /// The root and everything in it.
+    root_and_descendants: Selector,
+    /// The root alone (its text).
+    root: Selector,
+    /// The configured and built-in exclusions inside the root.
+    exclusions: Selector,
+    script_or_link: Selector,
+}
+
+impl DomSelectors {
+    /// The selectors of `options`; an exclusion that does not parse is left out, with the
+    /// warning the published crate logs (once, rather than for every page).
+    pub(crate) fn new(options: &SearchOptions) -> Self {
+        let parse = |selector: &str| selector.parse::<Selector>();
+        let root_and_descendants = format!("{}, {} *", options.root_selector, options.root_selector);
         let mut custom_exclusions = options.exclude_selectors.clone();
         custom_exclusions.extend(REMOVE_SELECTORS.iter().map(|s| s.to_string()));
         let custom_exclusions = custom_exclusions
             .iter()
             .filter_map(|e| {
                 let selector = format!("{} {}", options.root_selector, e);
-                match selector.parse::<Selector>() {
+                match parse(&selector) {
                     Ok(_) => Some(selector),
                     Err(error) => {
                         options.logger.warn(format!(
@@ -152,11 +169,61 @@ impl<'a> DomParser<'a> {
             })
             .collect::<Vec<_>>()
             .join(", ");
+        // As the published crate, which parses these with lol_html's `element!` and `text!`
+        // macros: they unwrap.
+        DomSelectors {
+            html: parse("html").unwrap(),
+            root_and_descendants: parse(&root_and_descendants).unwrap(),
+            root: parse(&options.root_selector).unwrap(),
+            exclusions: parse(&custom_exclusions).unwrap(),
+            script_or_link: parse("script, link").unwrap(),
+        }
+    }
+}
+
+/// pamphlet patch: lol_html's `element!` and `text!` for a selector parsed before (they take a
+/// string and parse it).
+macro_rules! element_at {
+    ($selector:expr, $handler:expr) => {{
+        #[inline(always)]
+        const fn type_hint<'h, T, H: lol_html::HandlerTypes>(h: T) -> T
+        where
+            T: FnMut(&mut lol_html::html_content::Element<'_, '_, H>) -> lol_html::HandlerResult + 'h,
+        {
+            h
+        }
+        (
+            std::borrow::Cow::Borrowed($selector),
+            lol_html::ElementContentHandlers::default().element(type_hint($handler)),
+        )
+    }};
+}
+
+macro_rules! text_at {
+    ($selector:expr, $handler:expr) => {{
+        #[inline(always)]
+        fn type_hint<T>(h: T) -> T
+        where
+            T: FnMut(&mut lol_html::html_content::TextChunk) -> lol_html::HandlerResult,
+        {
+            h
+        }
+        (
+            std::borrow::Cow::Borrowed($selector),
+            lol_html::ElementContentHandlers::default().text(type_hint($handler)),
+        )
+    }};
+}
+
+impl<'a> DomParser<'a> {
+    pub fn new(options: &'a SearchOptions) -> Self {
+        let data = Rc::new(RefCell::new(DomParserData::default()));
+        let selectors = options.dom_selectors();
         let mut anchor_counter = 0;
 
         let rewriter = HtmlRewriter::new(
             vec![
-                    enclose! { (data) element!("html", move |el| {
+                    enclose! { (data) element_at!(&selectors.html, move |el| {
                         let mut data = data.borrow_mut();
                         data.has_html_element = true;
                         if let Some(lang) = el.get_attribute("lang") {
@@ -164,8 +231,12 @@ impl<'a> DomParser<'a> {
                         }
                         Ok(())
                     })},
-                    enclose! { (data) element!(root, move |el| {
-                        let explicit_ignore_flag = el.get_attribute("data-pagefind-ignore").map(|attr| {
+                    enclose! { (data) element_at!(&selectors.root_and_descendants, move |el| {
+                        // pamphlet patch: most elements have no attributes, and each of the
+                        // reads below looks through them; without any, every read is `None`.
+                        let has_attributes = !el.attributes().is_empty();
+                        let get_attribute = |name: &str| if has_attributes { el.get_attribute(name) } else { None };
+                        let explicit_ignore_flag = get_attribute("data-pagefind-ignore").map(|attr| {
                             match attr.to_ascii_lowercase().as_str() {
                                 "" | "index" | "true" => NodeStatus::Ignored,
                                 "all" => NodeStatus::Excluded,
@@ -175,15 +246,15 @@ impl<'a> DomParser<'a> {
                                 }
                             }
                         });
-                        let treat_as_body = el.has_attribute("data-pagefind-body");
-                        let weight = el.get_attribute("data-pagefind-weight").map(|attr| attr.to_string());
-                        let filter = el.get_attribute("data-pagefind-filter").map(|attr| parse_attr_string(attr, el));
-                        let element_id = el.get_attribute("id").map(|e| ALL_SPACES.replace_all(&e, "").to_string());
-                        let pagefind_title = el.get_attribute("data-pagefind-title").map(|title| normalize_content(&title)).filter(|title| !title.is_empty());
-                        let meta = el.get_attribute("data-pagefind-meta").map(|attr| parse_attr_string(attr, el));
-                        let default_meta = el.get_attribute("data-pagefind-default-meta").map(|attr| parse_attr_string(attr, el));
-                        let sort = el.get_attribute("data-pagefind-sort").map(|attr| parse_attr_string(attr, el));
-                        let index_attrs: Option<Vec<String>> = el.get_attribute("data-pagefind-index-attrs").map(|attr| attr.split(',').map(|a| a.trim().to_string()).collect());
+                        let treat_as_body = has_attributes && el.has_attribute("data-pagefind-body");
+                        let weight = get_attribute("data-pagefind-weight").map(|attr| attr.to_string());
+                        let filter = get_attribute("data-pagefind-filter").map(|attr| parse_attr_string(attr, el));
+                        let element_id = get_attribute("id").map(|e| ALL_SPACES.replace_all(&e, "").to_string());
+                        let pagefind_title = get_attribute("data-pagefind-title").map(|title| normalize_content(&title)).filter(|title| !title.is_empty());
+                        let meta = get_attribute("data-pagefind-meta").map(|attr| parse_attr_string(attr, el));
+                        let default_meta = get_attribute("data-pagefind-default-meta").map(|attr| parse_attr_string(attr, el));
+                        let sort = get_attribute("data-pagefind-sort").map(|attr| parse_attr_string(attr, el));
+                        let index_attrs: Option<Vec<String>> = get_attribute("data-pagefind-index-attrs").map(|attr| attr.split(',').map(|a| a.trim().to_string()).collect());
                         let tag_name = el.tag_name();
 
                         let status = if treat_as_body {
@@ -232,7 +303,7 @@ impl<'a> DomParser<'a> {
                                 }
                             }
                             // Handle adding spaces between words separated by <br/> tags and the like
-                            if SPACE_SELECTORS.contains(&el.tag_name().as_str()) {
+                            if SPACE_SELECTORS.contains(&tag_name.as_str()) {
                                 let parent = &data.borrow().current_node;
                                 let mut parent = parent.borrow_mut();
                                 parent.current_value.push(' ');
@@ -507,14 +578,14 @@ impl<'a> DomParser<'a> {
                         Ok(())
                     })},
                     // If we hit a selector that should be excluded, mark whatever the current node is as such
-                    enclose! { (data) element!(custom_exclusions, move |_el| {
+                    enclose! { (data) element_at!(&selectors.exclusions, move |_el| {
                         let data = data.borrow_mut();
                         let mut node = data.current_node.borrow_mut();
                         node.status = NodeStatus::Ignored;
                         Ok(())
                     })},
                     // Slap any text we encounter inside the body into the current node's current value
-                    enclose! { (data) text!(&options.root_selector, move |el| {
+                    enclose! { (data) text_at!(&selectors.root, move |el| {
                         let mut data = data.borrow_mut();
                         let mut node = data.current_node.borrow_mut();
                         let element_text = el.as_str();
@@ -537,7 +608,7 @@ impl<'a> DomParser<'a> {
                     })},
                     // Dig into script and style references to see if they refer to pre-1.0 conventions
                     // or the Default UI (pagefind-ui.js / pagefind-modular-ui.js)
-                    enclose! { (data) element!("script, link", move |el| {
+                    enclose! { (data) element_at!(&selectors.script_or_link, move |el| {
                         if el.tag_name() == "script" {
                             if let Some(src) = el.get_attribute("src") {
                                 if src.starts_with("_pagefind") || src.contains("/_pagefind") {

@@ -18,16 +18,21 @@ use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 
 /// (element, id, text, title, location) of a [`PageAnchorData`].
 type StoredAnchor = (String, String, String, Option<String>, u32);
-/// (position, weight, original word) of a [`FossickedWord`].
-type StoredWord = (u32, u8, Option<String>);
-/// (field id, position, original word) of a [`MetaFossickedWord`].
-type StoredMetaWord = (u16, u32, Option<String>);
-
-/// The words of a page, `word_data` and `meta_word_data` of [`FossickedData`].
-#[derive(Serialize, Deserialize)]
+/// The words of a page, `word_data` and `meta_word_data` of [`FossickedData`], as they are
+/// read back: each map a list of (word, where). The bytes are those of the maps themselves
+/// ([`WordMaps`]): postcard writes a map as its length and then each key and value, which are
+/// the bytes of a list of (key, value) pairs.
+#[derive(Deserialize)]
 struct StoredWords {
-    word_data: Vec<(String, Vec<StoredWord>)>,
-    meta_word_data: Vec<(String, Vec<StoredMetaWord>)>,
+    word_data: Vec<(String, Vec<FossickedWord>)>,
+    meta_word_data: Vec<(String, Vec<MetaFossickedWord>)>,
+}
+
+/// A page's word maps, borrowed to be written as [`StoredWords`] without copying a word.
+#[derive(Serialize)]
+struct WordMaps<'a> {
+    word_data: &'a WordData,
+    meta_word_data: &'a MetaWordData,
 }
 
 /// Bytes that postcard writes as one block (`serialize_bytes`) rather than byte by byte, as it
@@ -158,23 +163,15 @@ type MetaWordData = HashMap<String, Vec<MetaFossickedWord>>;
 
 /// A page's words as the bytes of [`StoredWords`].
 fn words_to_bytes(word_data: &WordData, meta_word_data: &MetaWordData) -> Result<Vec<u8>> {
-    let words = StoredWords {
-        word_data: word_data
-            .iter()
-            .map(|(word, at)| {
-                let at = at.iter().map(|w| (w.position, w.weight, w.original_word.clone())).collect();
-                (word.clone(), at)
-            })
-            .collect(),
-        meta_word_data: meta_word_data
-            .iter()
-            .map(|(word, at)| {
-                let at = at.iter().map(|w| (w.field_id, w.position, w.original_word.clone())).collect();
-                (word.clone(), at)
-            })
-            .collect(),
-    };
-    postcard::to_allocvec(&words).context("storing the words of a parsed page")
+    // About what the bytes take (a position is one to three bytes, then a weight or a field's
+    // number, and whether there is an original word), so that the bytes are not moved as they
+    // grow: growing by doubling copied them over and over, in every page.
+    let words = |word: &String, at: usize| word.len() + 2 + 4 * at;
+    let size = word_data.iter().map(|(word, at)| words(word, at.len())).sum::<usize>()
+        + meta_word_data.iter().map(|(word, at)| words(word, at.len())).sum::<usize>()
+        + 4;
+    postcard::to_extend(&WordMaps { word_data, meta_word_data }, Vec::with_capacity(size))
+        .context("storing the words of a parsed page")
 }
 
 /// A page's words as lists of (word, where), in no particular order.
@@ -183,29 +180,7 @@ type WordLists = (Vec<(String, Vec<FossickedWord>)>, Vec<(String, Vec<MetaFossic
 /// The words that [`words_to_bytes`] stored.
 fn words_from_bytes(bytes: &[u8]) -> Result<WordLists> {
     let words: StoredWords = postcard::from_bytes(bytes).context("reading the words of a stored parsed page")?;
-    let word_data = words
-        .word_data
-        .into_iter()
-        .map(|(word, at)| {
-            let at = at
-                .into_iter()
-                .map(|(position, weight, original_word)| FossickedWord { position, weight, original_word })
-                .collect();
-            (word, at)
-        })
-        .collect();
-    let meta_word_data = words
-        .meta_word_data
-        .into_iter()
-        .map(|(word, at)| {
-            let at = at
-                .into_iter()
-                .map(|(field_id, position, original_word)| MetaFossickedWord { field_id, position, original_word })
-                .collect();
-            (word, at)
-        })
-        .collect();
-    Ok((word_data, meta_word_data))
+    Ok((words.word_data, words.meta_word_data))
 }
 
 /// Keeps `page`'s words as bytes ([`FossickedData::packed_words`]) until the page is indexed,
@@ -241,4 +216,47 @@ pub fn take_words(
             Either::Right(std::mem::take(&mut page.meta_word_data).into_iter()),
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(position: u32, weight: u8, original_word: Option<&str>) -> FossickedWord {
+        FossickedWord { position, weight, original_word: original_word.map(str::to_owned) }
+    }
+
+    fn page_words() -> (WordData, MetaWordData) {
+        let mut words = WordData::new();
+        words.insert("cafe".into(), vec![word(0, 24, Some("café")), word(300, 7, None)]);
+        words.insert("عدالت".into(), vec![word(70_000, 1, None)]);
+        let mut meta = MetaWordData::new();
+        meta.insert("title".into(), vec![MetaFossickedWord { field_id: 2, position: 5, original_word: None }]);
+        (words, meta)
+    }
+
+    /// The bytes of packed words as they were written before the maps were written directly
+    /// (a copy of every word into lists of tuples): pages stored by earlier builds read back.
+    #[test]
+    fn packed_words_have_the_bytes_of_lists_of_tuples() {
+        let (words, meta) = page_words();
+        let as_lists = (
+            words
+                .iter()
+                .map(|(w, at)| (w.clone(), at.iter().map(|a| (a.position, a.weight, a.original_word.clone())).collect()))
+                .collect::<Vec<(String, Vec<(u32, u8, Option<String>)>)>>(),
+            meta.iter()
+                .map(|(w, at)| (w.clone(), at.iter().map(|a| (a.field_id, a.position, a.original_word.clone())).collect()))
+                .collect::<Vec<(String, Vec<(u16, u32, Option<String>)>)>>(),
+        );
+        assert_eq!(words_to_bytes(&words, &meta).unwrap(), postcard::to_allocvec(&as_lists).unwrap());
+    }
+
+    #[test]
+    fn packed_words_read_back() {
+        let (words, meta) = page_words();
+        let (read_words, read_meta) = words_from_bytes(&words_to_bytes(&words, &meta).unwrap()).unwrap();
+        assert_eq!(read_words.into_iter().collect::<WordData>(), words);
+        assert_eq!(read_meta.into_iter().collect::<MetaWordData>(), meta);
+    }
 }
