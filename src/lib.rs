@@ -34,6 +34,7 @@ pub mod markdown;
 pub mod markdown_cache;
 pub mod minify;
 pub mod output;
+mod parallel;
 pub mod permalink;
 pub mod pipeline;
 pub mod redirects;
@@ -260,7 +261,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             || renderer.render_into(&site, &views, &render::Everything, Some(earlier), &|page| Ok(write(page))),
             || pipeline::unrendered_outputs(&opts.root, statics, &site),
         );
-        drop(views);
+        parallel::drop_all(views.summaries);
         let (mut written, rest) = pipeline::both(pages, rest)?;
         written.par_extend(rest.into_par_iter().map(unrendered));
         Ok(written)
@@ -285,7 +286,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let rendered = written.par_iter().filter_map(|w| Some((w.path.as_str(), w.digest?, w.sources.as_ref()?)));
     // Only a shortcut for the next build (see `reuse`): without it, that build renders every page.
     let _ = reuse::save(&cache_dir, &output_dir, rendered);
-    Ok(BuildReport {
+    let report = BuildReport {
         articles: site.articles.len(),
         pages: site.pages.len(),
         categories: site.categories.nodes.len(),
@@ -301,7 +302,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pages_reused,
         images: site.images.len(),
         warnings,
-    })
+    };
+    parallel::drop_all(site.articles);
+    Ok(report)
 }
 
 /// What `pamphlet redirects` produced: each file's name and text, and the counts it reports.

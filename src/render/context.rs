@@ -240,6 +240,14 @@ impl<'a> Cards<'a> {
     }
 }
 
+impl Drop for Cards<'_> {
+    /// The values made (a map of maps for each article on some page) go on rayon's threads
+    /// (see `crate::parallel::drop_all`).
+    fn drop(&mut self) {
+        crate::parallel::drop_all(std::mem::take(&mut self.values));
+    }
+}
+
 /// One article's card, serialised as its view would be (through the value made once).
 #[derive(Clone, Copy)]
 pub struct Card<'c> {

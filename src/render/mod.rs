@@ -53,6 +53,11 @@ pub struct Renderer {
     images_digest: u128,
 }
 
+/// The most pages of one kind (articles, a listing's pages) one rayon job renders. A page takes
+/// a fraction of a millisecond, so a job of this many is still far larger than rayon's cost of
+/// handing it out, and a thread that runs out of work always finds a job to take.
+const PAGES_PER_JOB: usize = 16;
+
 /// Changes whenever what a page's digest covers changes without pamphlet's version changing,
 /// so that no build reuses a page whose digest was made the old way.
 const DIGEST_VERSION: u32 = 1;
@@ -337,19 +342,26 @@ impl Renderer {
             ctx
         };
 
-        let articles = (0..site.articles.len()).into_par_iter().filter(|&id| selection.article(id)).map(|id| {
-            let view = views.article(id, cards);
-            let mut ctx =
-                base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
-            ctx.insert("article", &view);
-            ctx.insert("alternates", &views.document_alternates(&site.articles[id].article.common));
-            let (card, json_ld) =
-                seo.article(id, view.summary_view).map_err(|e| seo::json_ld_error(&site.articles[id].path, &e))?;
-            insert_seo(&mut ctx, &card, &json_ld);
-            let article = &site.articles[id];
-            let origin = Origin::Source(article.article.common.source.clone());
-            self.page("article.html", ctx, &article.path, origin, earlier)
-        });
+        // Pages are handed to rayon a few at a time (`with_max_len`): left to split a long range
+        // as it likes, rayon ran the last thousands of articles of a 50,000-article build on one
+        // thread while the other cores had nothing left to take.
+        let articles = (0..site.articles.len())
+            .into_par_iter()
+            .with_max_len(PAGES_PER_JOB)
+            .filter(|&id| selection.article(id))
+            .map(|id| {
+                let view = views.article(id, cards);
+                let mut ctx =
+                    base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
+                ctx.insert("article", &view);
+                ctx.insert("alternates", &views.document_alternates(&site.articles[id].article.common));
+                let (card, json_ld) =
+                    seo.article(id, view.summary_view).map_err(|e| seo::json_ld_error(&site.articles[id].path, &e))?;
+                insert_seo(&mut ctx, &card, &json_ld);
+                let article = &site.articles[id];
+                let origin = Origin::Source(article.article.common.source.clone());
+                self.page("article.html", ctx, &article.path, origin, earlier)
+            });
         let pages = site.pages.par_iter().enumerate().filter(|(i, _)| selection.page(*i)).map(|(_, p)| {
             let view = views.page(p);
             let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
@@ -366,8 +378,9 @@ impl Renderer {
         let lists = listings.par_iter().flat_map(|listing| {
             let pages = site.config.paginate;
             let total = listing.articles.len().div_ceil(pages).max(1);
-            (1..=total)
+            (1..total + 1)
                 .into_par_iter()
+                .with_max_len(PAGES_PER_JOB)
                 .filter(move |&number| {
                     let start = (number - 1) * pages;
                     let end = (start + pages).min(listing.articles.len());
