@@ -4,7 +4,7 @@ use rayon::prelude::*;
 
 /// Drops `items` on rayon's threads. A build ends by dropping what it held for every article
 /// (their cards' template values, the site model): on one thread, at 50,000 articles, that
-/// was about half a second with the other cores idle.
+/// was about a third of a second with the other cores idle.
 pub(crate) fn drop_all<T: Send>(items: Vec<T>) {
     // A few hundred items per job: each is small, and there are tens of thousands.
     items.into_par_iter().with_min_len(256).for_each(drop);
