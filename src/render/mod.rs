@@ -378,6 +378,8 @@ impl Renderer {
         let lists = listings.par_iter().flat_map(|listing| {
             let pages = site.config.paginate;
             let total = listing.articles.len().div_ceil(pages).max(1);
+            // `1..total + 1` rather than `1..=total`: rayon cannot bound the jobs of an
+            // inclusive range of `usize` (its length may not fit), and `with_max_len` needs that.
             (1..total + 1)
                 .into_par_iter()
                 .with_max_len(PAGES_PER_JOB)

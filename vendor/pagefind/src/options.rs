@@ -344,9 +344,7 @@ impl SearchOptions {
             })
         }
     }
-}
 
-impl SearchOptions {
     /// pamphlet patch: the selectors pages are parsed with (parsed once).
     pub(crate) fn dom_selectors(&self) -> &crate::fossick::parser::DomSelectors {
         self.dom_selectors.get_or_init(|| crate::fossick::parser::DomSelectors::new(self))
