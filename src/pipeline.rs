@@ -180,11 +180,11 @@ fn languages_in_use(site: &Site) -> std::collections::BTreeSet<String> {
 /// global pool its jobs queued behind rendering's, though the index, not rendering, is what a
 /// build waits for last (after one article's edit at 10,000 articles, the part holding it
 /// waited 0.7 s to read back its 2,500 parsed pages, 0.15 s of work). Both pools share the
-/// cores while rendering runs. One exception: Pagefind parses new records on a thread of
-/// tokio's, outside this pool, so their parsing runs on the global pool; in a first build it
-/// starts when rendering ends (both cores are busy either way: profiled at 10,000 articles, the
-/// build's wall time is its CPU time over two). Each file of the index goes through `stage` (a
-/// build writes it) as soon as its part is ready, while the next part is indexed.
+/// cores while rendering runs, and each fills the other's waits. One exception: a part with
+/// more new records to parse than `search::PARSED_BESIDE_RENDERING` parses them on the global
+/// pool, behind rendering, so that its parsed pages and rendering's memory do not add up (see
+/// `search::parse`). Each file of the index goes through `stage` (a build writes it) as soon as
+/// its part is ready, while the next part is indexed.
 ///
 /// Until the parsed pages of a part kept their words as bytes until indexed, whether parsed
 /// now or read back from the cache (our patch of Pagefind, vendor/pagefind), a part of more

@@ -142,11 +142,14 @@ impl PagefindIndex {
     /// them with [`Self::add_parsed_pages`], to this index or to a later one. Until a page is
     /// indexed, its words are kept as bytes, about a tenth of their memory: parsed pages wait
     /// for all the others, and their words were most of what they held.
-    pub async fn parse_html_files(&self, files: Vec<(String, String)>) -> Result<Vec<ParsedPage>> {
-        let state = Arc::clone(&self.search_index);
-        let parsed = tokio::task::spawn_blocking(move || state.blocking_lock().parse_synthetic_many(files, true))
-            .await
-            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?;
+    ///
+    /// The pages are parsed on the rayon pool of the calling thread (the pool a caller runs
+    /// this in with `ThreadPool::install`; rayon's global pool from any other thread), not on a
+    /// blocking thread of tokio's, whose parallel work always went to the global pool: a caller
+    /// that renders on the global pool while it indexes on a pool of its own can parse beside
+    /// rendering. Synchronous for that reason; it must not be called from async code.
+    pub fn parse_html_files(&self, files: Vec<(String, String)>) -> Result<Vec<ParsedPage>> {
+        let parsed = self.search_index.blocking_lock().parse_synthetic_many(files, true);
         parsed.into_iter().map(|page| page.map(ParsedPage)).collect()
     }
 
