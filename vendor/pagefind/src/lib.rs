@@ -123,32 +123,18 @@ impl SearchState {
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
-    /// pamphlet patch: parses synthetic HTML documents (URL, HTML) on rayon's threads and keeps
-    /// them in the order given, so the index does not depend on which thread finished first.
-    pub fn fossick_synthetic_many(
-        &mut self,
-        files: Vec<(String, String)>,
-    ) -> Result<Vec<service::api::IndexedFileResponse>> {
-        let fossicked = self.parse_synthetic_many(files, false);
-        fossicked
-            .into_iter()
-            .map(|page| page.map(|page| self.store_page(page)))
-            .collect()
-    }
-
     /// pamphlet patch: parses synthetic HTML documents (URL, HTML) on rayon's threads, in the
-    /// order given, without keeping them: [`Self::store_parsed`] keeps them. With `pack`, each
-    /// page's words are packed as soon as it is parsed (see [`fossick::stored::pack_words`]).
-    pub fn parse_synthetic_many(&self, files: Vec<(String, String)>, pack: bool) -> Vec<Result<FossickedData>> {
+    /// order given, without keeping them: [`Self::store_parsed`] keeps them. Each page's words
+    /// are packed as soon as it is parsed (see [`fossick::stored::pack_words`]), so that they
+    /// hold little memory while the page waits for the others.
+    pub fn parse_synthetic_many(&self, files: Vec<(String, String)>) -> Vec<Result<FossickedData>> {
         let options = &self.options;
         files
             .into_par_iter()
             // One memo of words per rayon job, so no thread waits on another's.
             .map_init(fossick::WordMemo::default, |memo, (url, html)| {
                 let mut page = Fossicker::new_synthetic(None, Some(url), html).fossick_sync_with(options, memo)?;
-                if pack {
-                    fossick::stored::pack_words(&mut page)?;
-                }
+                fossick::stored::pack_words(&mut page)?;
                 Ok(page)
             })
             .collect()

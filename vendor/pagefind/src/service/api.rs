@@ -125,18 +125,6 @@ impl PagefindIndex {
             .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
     }
 
-    /// pamphlet patch: adds many HTML documents, given as (URL, HTML), parsing them on rayon's
-    /// threads (`add_html_file` parses one at a time), in the order given.
-    pub async fn add_html_files(
-        &mut self,
-        files: Vec<(String, String)>,
-    ) -> Result<Vec<IndexedFileResponse>> {
-        let state = Arc::clone(&self.search_index);
-        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_synthetic_many(files))
-            .await
-            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
-    }
-
     /// pamphlet patch: parses HTML documents, given as (URL, HTML), on rayon's threads, in the
     /// order given, without adding them: a caller keeps them ([`ParsedPage::to_bytes`]) and adds
     /// them with [`Self::add_parsed_pages`], to this index or to a later one. Until a page is
@@ -149,12 +137,12 @@ impl PagefindIndex {
     /// that renders on the global pool while it indexes on a pool of its own can parse beside
     /// rendering. Synchronous for that reason; it must not be called from async code.
     pub fn parse_html_files(&self, files: Vec<(String, String)>) -> Result<Vec<ParsedPage>> {
-        let parsed = self.search_index.blocking_lock().parse_synthetic_many(files, true);
+        let parsed = self.search_index.blocking_lock().parse_synthetic_many(files);
         parsed.into_iter().map(|page| page.map(ParsedPage)).collect()
     }
 
     /// pamphlet patch: adds pages parsed before ([`Self::parse_html_files`]), in the order
-    /// given, as [`Self::add_html_files`] would have added their HTML.
+    /// given, as [`Self::add_html_file`] would have added their HTML one after another.
     pub async fn add_parsed_pages(&mut self, pages: Vec<ParsedPage>) -> Result<Vec<IndexedFileResponse>> {
         let pages = pages.into_iter().map(|page| page.0).collect();
         Ok(self.search_index.lock().await.store_parsed(pages))
