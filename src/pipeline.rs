@@ -181,10 +181,10 @@ fn languages_in_use(site: &Site) -> std::collections::BTreeSet<String> {
 /// build waits for last (after one article's edit at 10,000 articles, the part holding it
 /// waited 0.7 s to read back its 2,500 parsed pages, 0.15 s of work). Both pools share the
 /// cores while rendering runs, and each fills the other's waits. One exception: a part with
-/// more new records to parse than `search::PARSED_BESIDE_RENDERING` parses them on the global
-/// pool, behind rendering, so that its parsed pages and rendering's memory do not add up (see
-/// `search::parse`). Each file of the index goes through `stage` (a build writes it) as soon as
-/// its part is ready, while the next part is indexed.
+/// more new records to parse than [`PARSED_BESIDE_RENDERING`] parses them on the global pool,
+/// behind rendering, so that its parsed pages and rendering's memory do not add up. Each file
+/// of the index goes through `stage` (a build writes it) as soon as its part is ready, while the
+/// next part is indexed.
 ///
 /// Until the parsed pages of a part kept their words as bytes until indexed, whether parsed
 /// now or read back from the cache (our patch of Pagefind, vendor/pagefind), a part of more
@@ -193,6 +193,15 @@ fn languages_in_use(site: &Site) -> std::collections::BTreeSet<String> {
 /// 1,854–1,862 MiB with that wait, 7.25–7.88 s and 1,910–1,954 MiB without (4 builds each);
 /// first builds, 45.68 s and 1,618 MiB with it, 44.44–44.72 s and 1,819–1,822 MiB without (1
 /// and 2 builds).
+/// The most new records of a part parsed on the index's own pool, beside rendering (see
+/// [`beside_search`]). Parsing beside rendering fills the cores' waits: 10,000 articles (parts
+/// of 2,500), first builds, 3 alternated each: 4.84–5.09 s and 541–546 MiB, against 5.20–5.31 s
+/// and 469–473 MiB when every part was parsed after rendering. What it adds to the peak grows
+/// with the records parsed: about 70 MiB at 2,500, 240 MiB at 12,500 (50,000 articles: a first
+/// build peaked at 2,098 MiB against 1,860 MiB, and was no faster); so about 140 MiB at this
+/// bound (20,000 articles), estimated.
+const PARSED_BESIDE_RENDERING: usize = 5_000;
+
 pub(crate) fn beside_search<T: Send, W: Send>(
     site: &Site,
     previous: Option<&std::path::Path>,
@@ -210,7 +219,8 @@ pub(crate) fn beside_search<T: Send, W: Send>(
         let search = scope.spawn(|| {
             let mut staged = Vec::new();
             let stage_part = |part: Vec<OutputFile>| staged.par_extend(part.into_par_iter().map(&stage));
-            pool.install(|| search::search_index(site, previous, parsed, stage_part))?;
+            let parsing = search::Parsing::HereUpTo(PARSED_BESIDE_RENDERING);
+            pool.install(|| search::search_index(site, previous, parsed, parsing, stage_part))?;
             Ok(staged)
         });
         let pages = render();

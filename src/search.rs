@@ -741,6 +741,7 @@ fn build_part(
     language: &str,
     part: usize,
     parsed: Option<&Path>,
+    parsing: Parsing,
     earlier: Option<&pagefind::api::EarlierFiles<'_>>,
 ) -> Result<Vec<OutputFile>> {
     // Pagefind's API for adding pages and writing the files is async; a current-thread
@@ -751,9 +752,9 @@ fn build_part(
     let primary = crate::language::primary_subtag(language);
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(primary).build();
     let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(fail)?;
-    // Parsing (synchronous: it runs on this thread's rayon pool, see `parse`) comes first,
-    // outside the runtime: it takes the index's lock with `blocking_lock`, which panics inside.
-    let pages = parsed_pages(&index, records, keys, part, parsed)?;
+    // Parsing (synchronous, on rayon's threads: see `parse`) comes first, outside the runtime:
+    // it takes the index's lock with `blocking_lock`, which panics inside one.
+    let pages = parsed_pages(&index, records, keys, part, parsed, parsing)?;
     let files = runtime.block_on(async {
         index.add_parsed_pages(pages).await.map_err(fail)?;
         index.get_files_reusing(earlier).await.map_err(fail)
@@ -792,14 +793,15 @@ fn earlier_file(
 }
 
 /// The pages of `records` (whose keys are `keys`), in their order: read back from the
-/// `parsed` folder when it holds them, else parsed (see [`parse`]); the folder then keeps the
-/// pages parsed now for the next build (see [`keep_parsed`]).
+/// `parsed` folder when it holds them, else parsed where `parsing` says (see [`parse`]); the
+/// folder then keeps the pages parsed now for the next build (see [`keep_parsed`]).
 fn parsed_pages(
     index: &pagefind::api::PagefindIndex,
     records: &[impl ToRecord],
     keys: &[u128],
     part: usize,
     parsed: Option<&Path>,
+    parsing: Parsing,
 ) -> Result<Vec<ParsedPage>> {
     let file = parsed.map(|dir| parsed_file(dir, part));
     let mut stored = match &file {
@@ -811,7 +813,7 @@ fn parsed_pages(
     let missing: Vec<usize> = (0..records.len()).filter(|&i| pages[i].is_none()).collect();
     // Only the records parsed now are made (a copy of their text).
     let documents = missing.iter().map(|&i| records[i].record()).map(|r| (r.url, r.html)).collect();
-    let fresh = parse(index, documents)?;
+    let fresh = parse(index, documents, parsing)?;
     for (&i, page) in missing.iter().zip(fresh) {
         pages[i] = Some(page);
     }
@@ -822,24 +824,36 @@ fn parsed_pages(
     Ok(pages)
 }
 
-/// The most records of a part parsed beside rendering (see [`parse`]). What that adds to the
-/// peak grows with the records parsed: about 70 MiB at 2,500 (10,000 articles), 240 MiB at
-/// 12,500 (50,000), measured; so about 140 MiB at this bound (20,000 articles), estimated.
-const PARSED_BESIDE_RENDERING: usize = 5_000;
+/// Where indexing parses a part's new records (`parse_html_files`, our patch of Pagefind,
+/// vendor/pagefind, parses them on rayon's threads). The caller chooses: it knows what else runs
+/// on which pool (see `pipeline::beside_search` and `serve::search::work`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parsing {
+    /// On the calling thread's rayon pool.
+    Here,
+    /// On the calling thread's pool when the part has at most this many records to parse; more
+    /// from a thread of their own, so on rayon's global pool.
+    HereUpTo(usize),
+}
 
-/// Parses `documents` (URL, HTML) on rayon's threads (`parse_html_files`, our patch of
-/// Pagefind, vendor/pagefind), in their order.
-///
-/// Up to [`PARSED_BESIDE_RENDERING`] of them are parsed on the calling thread's pool: in a
-/// build, the index's own pool (see `pipeline::beside_search`), so that parsing shares the cores
-/// with rendering and each fills the other's waits. 10,000 articles (parts of 2,500), first
-/// builds, 3 alternated each: 4.84–5.09 s and 541–546 MiB, against 5.20–5.31 s and 469–473 MiB
-/// when every part was parsed after rendering. More are parsed from a thread of their own, so
-/// on rayon's global pool, where rendering's jobs come first: a part's parsed pages and
-/// rendering's memory would add up (50,000 articles, parts of 12,500, a first build: 2,098 MiB
-/// against 1,860 MiB, and no faster).
-fn parse(index: &pagefind::api::PagefindIndex, documents: Vec<(String, String)>) -> Result<Vec<ParsedPage>> {
-    if documents.len() <= PARSED_BESIDE_RENDERING {
+impl Parsing {
+    /// Whether `records` new records are parsed on the calling thread's pool.
+    fn here(self, records: usize) -> bool {
+        match self {
+            Parsing::Here => true,
+            Parsing::HereUpTo(most) => records <= most,
+        }
+    }
+}
+
+/// Parses `documents` (URL, HTML) on rayon's threads, in their order: on the calling thread's
+/// pool or on the global one, as `parsing` says.
+fn parse(
+    index: &pagefind::api::PagefindIndex,
+    documents: Vec<(String, String)>,
+    parsing: Parsing,
+) -> Result<Vec<ParsedPage>> {
+    if parsing.here(documents.len()) {
         return index.parse_html_files(documents).map_err(fail);
     }
     match std::thread::scope(|scope| scope.spawn(|| index.parse_html_files(documents)).join()) {
@@ -913,11 +927,12 @@ fn index_part<E: EarlierIndex + ?Sized>(
     to_index: PartToIndex,
     language: &str,
     reuse: &Reuse<'_, E>,
+    parsing: Parsing,
 ) -> Result<Vec<OutputFile>> {
     let PartToIndex { part, sources, keys, digest } = to_index;
     let kept = reuse.store.and_then(|store| store.kept_before(part, &store.folder(part, &digest)));
     let earlier = |filename: &Path| earlier_file(reuse.previous, kept.as_deref(), part, filename);
-    let mut files = build_part(&sources, &keys, language, part, reuse.parsed, Some(&earlier))?;
+    let mut files = build_part(&sources, &keys, language, part, reuse.parsed, parsing, Some(&earlier))?;
     let manifest = part_manifest(part, &digest, &files);
     files.push(manifest);
     Ok(match reuse.store {
@@ -948,15 +963,16 @@ pub fn index_input(site: &Site) -> Option<IndexInput> {
 }
 
 /// The search bundle of `input`, as [`search_index`] builds it for the site it came from, with
-/// the pages parsed before in the `parsed` folder.
+/// the pages parsed before in the `parsed` folder, and new pages parsed where `parsing` says.
 pub fn index_from(
     input: IndexInput,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
     parsed: Option<&Path>,
+    parsing: Parsing,
 ) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     let reuse = Reuse { previous, parsed, store: None };
-    all_parts(input.parts.into_iter(), &input.language, &reuse, |part| files.extend(part))?;
+    all_parts(input.parts.into_iter(), &input.language, &reuse, parsing, |part| files.extend(part))?;
     Ok(files)
 }
 
@@ -982,6 +998,7 @@ fn all_parts<E: EarlierIndex + ?Sized>(
     parts: impl ExactSizeIterator<Item = Vec<RecordSource>>,
     language: &str,
     reuse: &Reuse<'_, E>,
+    parsing: Parsing,
     mut each: impl FnMut(Vec<OutputFile>),
 ) -> Result<()> {
     let count = parts.len();
@@ -994,7 +1011,7 @@ fn all_parts<E: EarlierIndex + ?Sized>(
     }
     let mut errors = Vec::new();
     for part in to_index {
-        match index_part(part, language, reuse) {
+        match index_part(part, language, reuse, parsing) {
             Ok(files) => each(files),
             Err(e) => errors.push(e),
         }
@@ -1015,11 +1032,12 @@ fn all_parts<E: EarlierIndex + ?Sized>(
 /// the pages it parsed before from the `parsed` folder (see [`build_part`]) and is kept there.
 /// Which part holds which record does not depend on the machine, so neither do the files. Each
 /// part's files are handed to `each` as soon as the part is ready (a build writes them while the
-/// next part is indexed).
+/// next part is indexed). A part's new records are parsed where `parsing` says.
 pub fn search_index(
     site: &Site,
     previous: Option<&(impl EarlierIndex + ?Sized)>,
     parsed: Option<&Path>,
+    parsing: Parsing,
     each: impl FnMut(Vec<OutputFile>),
 ) -> Result<()> {
     if !site.config.search {
@@ -1029,7 +1047,7 @@ pub fn search_index(
     let store = parsed.map(|parsed| PartStore::new(stored_parts_dir(parsed)));
     let reuse = Reuse { previous, parsed, store: store.as_ref() };
     let sources = (0..parts).map(|part| part_sources(site, part, parts));
-    all_parts(sources, &site.config.language, &reuse, each)?;
+    all_parts(sources, &site.config.language, &reuse, parsing, each)?;
     if let Some(store) = store {
         store.forget_unused();
     }
@@ -1071,6 +1089,15 @@ mod tests {
     fn plain_record(title: &str, content: &str) -> String {
         let record = Record { title, content, summary: "", date: None, image: None };
         record_html(&record, "en", &[])
+    }
+
+    #[test]
+    fn parsing_here_up_to_a_bound_leaves_larger_parts_to_the_global_pool() {
+        assert!(Parsing::Here.here(0));
+        assert!(Parsing::Here.here(1_000_000));
+        assert!(Parsing::HereUpTo(3).here(0));
+        assert!(Parsing::HereUpTo(3).here(3));
+        assert!(!Parsing::HereUpTo(3).here(4));
     }
 
     #[test]
@@ -1132,7 +1159,7 @@ mod tests {
             SearchRecord { url: "/c/".into(), html: plain_record("C", "<p>Gamma words</p>") },
         ];
         let build = |earlier: Option<&pagefind::api::EarlierFiles<'_>>| -> BTreeMap<String, Vec<u8>> {
-            let files = build_part(&records, &keys(&records, "en"), "en", 1, None, earlier).unwrap();
+            let files = build_part(&records, &keys(&records, "en"), "en", 1, None, Parsing::Here, earlier).unwrap();
             let name = |path: &str| path.strip_prefix(&part_dir(1)).unwrap().to_string();
             files
                 .into_iter()
@@ -1185,7 +1212,7 @@ mod tests {
         edited[0].html.push(' ');
         assert_ne!(digest, part_digest(&keys(&edited, "en"), "en", 1, 2));
         let dir = tempfile::tempdir().unwrap();
-        let mut files = build_part(&records, &keys(&records, "en"), "en", 1, None, None).unwrap();
+        let mut files = build_part(&records, &keys(&records, "en"), "en", 1, None, Parsing::Here, None).unwrap();
         files.push(part_manifest(1, &digest, &files));
         for file in &files {
             let Contents::Bytes(bytes) = &file.contents else { panic!("{}", file.path) };
@@ -1253,7 +1280,9 @@ mod tests {
             SearchRecord { url: "/b/".into(), html: plain_record("Beta", "<p>Badgers in Bannu</p>") },
         ];
         let dir = tempfile::tempdir().unwrap();
-        let build = |records: &[SearchRecord], parsed| build_part(records, &keys(records, "en"), "en", 1, parsed, None);
+        let build = |records: &[SearchRecord], parsed| {
+            build_part(records, &keys(records, "en"), "en", 1, parsed, Parsing::Here, None)
+        };
         let from_html = file_bytes(build(&records, None).unwrap());
         let first = file_bytes(build(&records, Some(dir.path())).unwrap());
         assert_eq!(first, from_html);
@@ -1282,7 +1311,7 @@ mod tests {
             SearchRecord { url: "/b/".into(), html: plain_record("", "") },
         ];
         let dir = tempfile::tempdir().unwrap();
-        let build = |parsed| build_part(&records, &keys(&records, "en"), "en", 1, parsed, None);
+        let build = |parsed| build_part(&records, &keys(&records, "en"), "en", 1, parsed, Parsing::Here, None);
         let from_html = file_bytes(build(None).unwrap());
         assert_eq!(file_bytes(build(Some(dir.path())).unwrap()), from_html);
         let file = parsed_file(dir.path(), 1);
@@ -1316,7 +1345,8 @@ mod tests {
             },
             SearchRecord { url: "/c/".into(), html: plain_record("Shutdowns", "<p>Shutdowns in Bannu, again</p>") },
         ];
-        let packed = file_bytes(build_part(&records, &keys(&records, "en"), "en", 1, None, None).unwrap());
+        let packed =
+            file_bytes(build_part(&records, &keys(&records, "en"), "en", 1, None, Parsing::Here, None).unwrap());
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let direct = runtime.block_on(async {
             let options = pagefind::options::PagefindServiceConfig::builder().force_language("en".into()).build();
@@ -1374,7 +1404,7 @@ mod tests {
         let record =
             |title: &str, text: &str| SearchRecord { url: format!("/{title}/"), html: plain_record(title, text) };
         let build = |records: &[SearchRecord]| {
-            build_part(records, &keys(records, "en"), "en", 1, Some(dir.path()), None).unwrap()
+            build_part(records, &keys(records, "en"), "en", 1, Some(dir.path()), Parsing::Here, None).unwrap()
         };
         let stored_keys = || entries_of(&file).into_iter().map(|(key, _)| key).collect::<Vec<_>>();
         let a = record("a", "<p>Alpha</p>");
@@ -1392,6 +1422,7 @@ mod tests {
             "en",
             1,
             None,
+            Parsing::Here,
             None,
         );
         assert_eq!(file_bytes(edited), file_bytes(from_html.unwrap()), "a page added to the file reads back as parsed");
@@ -1508,7 +1539,7 @@ mod tests {
             url: "/2024/01/a/".into(),
             html: plain_record("Shutdowns", "<p>Internet shutdowns in Balochistan</p>"),
         }];
-        let files = build_part(&records, &keys(&records, "en"), "en", 0, None, None).unwrap();
+        let files = build_part(&records, &keys(&records, "en"), "en", 0, None, Parsing::Here, None).unwrap();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for expected in ["/pagefind/pagefind.js", "/pagefind/pagefind-entry.json", "/pagefind/wasm.en.pagefind"] {
             assert!(paths.contains(&expected), "{expected} missing from {paths:?}");

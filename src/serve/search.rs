@@ -41,9 +41,10 @@ pub fn work(
     publish: impl Fn(Arc<SearchFiles>),
     report: impl Fn(SearchEvent),
 ) {
-    // Indexing runs on a rayon pool of its own, one thread: on the global pool its parsing and
-    // compression jobs queued before the next rebuild's rendering, and a save took half a
-    // second to reload at 10,000 articles. One thread leaves the other cores to rebuilds.
+    // Indexing runs on a rayon pool of its own, one thread, parsing included (`Parsing::Here`):
+    // on the global pool its parsing and compression jobs queued before the next rebuild's
+    // rendering, and a save took half a second to reload at 10,000 articles. One thread leaves
+    // the other cores to rebuilds.
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "pamphlet-search-pool".into()).build();
     let pool = match pool {
         Ok(pool) => pool,
@@ -59,7 +60,9 @@ pub fn work(
             return;
         }
         let started = Instant::now();
-        match pool.install(|| crate::search::index_from(site, last.as_deref(), Some(parsed))) {
+        match pool
+            .install(|| crate::search::index_from(site, last.as_deref(), Some(parsed), crate::search::Parsing::Here))
+        {
             Ok(outputs) => {
                 let files = Arc::new(served(outputs));
                 let count = files.len();
