@@ -10,12 +10,18 @@
 //! time from writing a file to receiving the reload message, for: an article's first paragraph
 //! (which changes its card on list pages too), a later paragraph (only its page), its title
 //! (which runs the whole cached pipeline), and an `article.html` template override. It prints the median, minimum and maximum of several runs.
+//!
+//! The saves start as soon as the site is served, so the first ones are made while the search
+//! index is built in the background (on a large site, all of them are): the benchmark then
+//! prints when that first index was ready and how many of the timed saves came before it, so
+//! the figures show whether indexing delays a reload.
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -48,6 +54,8 @@ fn bench_site(original: &Path) {
     opts.port = 0;
     let log: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = log.clone();
+    let (indexed, first_index) = channel();
+    let indexed = Mutex::new(indexed);
     let started = Instant::now();
     let server = pamphlet::serve::start(
         opts,
@@ -63,26 +71,31 @@ fn bench_site(original: &Path) {
             if let ServeEvent::Failed { error, .. } = e {
                 eprintln!("build failed: {error}");
             }
+            if let ServeEvent::SearchIndexed { files, elapsed } = e {
+                // Only the first is waited for; later sends fail once the receiver is gone.
+                let _ = indexed.lock().unwrap().send((Instant::now(), *files, *elapsed));
+            }
         }),
     )
     .unwrap();
     println!("\n{} — first build and serve: {:.2?}", original.display(), started.elapsed());
     println!("  edited article: {}", article.strip_prefix(&root).unwrap().display());
     let mut events = Events::connect(server.addr());
+    let mut saves = Vec::new();
 
     let text = std::fs::read_to_string(&article).unwrap();
     let (front, body) = split_front_matter(&text);
-    let first = measure(&mut events, RUNS, |i| {
+    let first = measure(&mut events, &mut saves, RUNS, |i| {
         std::fs::write(&article, format!("{front}Rewritten opening paragraph, run {i}.\n\n{body}")).unwrap();
     });
     report("save article (first paragraph)", &first, &log);
-    let later = measure(&mut events, RUNS, |i| {
+    let later = measure(&mut events, &mut saves, RUNS, |i| {
         std::fs::write(&article, format!("{front}{body}\n\nA closing paragraph, run {i}.\n")).unwrap();
     });
     report("save article (later paragraph)", &later, &log);
     // A new title can move the article among its date's peers: the whole (cached) pipeline.
     let title_line = front.lines().find(|l| l.starts_with("title:")).expect("a title").to_string();
-    let retitled = measure(&mut events, 5, |i| {
+    let retitled = measure(&mut events, &mut saves, 5, |i| {
         let title = format!("title: \"Retitled, run {i}\"");
         std::fs::write(&article, format!("{}{body}", front.replacen(&title_line, &title, 1))).unwrap();
     });
@@ -90,18 +103,37 @@ fn bench_site(original: &Path) {
     let base = std::fs::read_to_string(&template).unwrap();
     // Inside the last block: a child template allows nothing outside its blocks.
     let at = base.rfind("{% endblock").expect("article.html has a block");
-    let tpl = measure(&mut events, 3, |i| {
+    let tpl = measure(&mut events, &mut saves, 3, |i| {
         std::fs::write(&template, format!("{}<!-- edit {i} -->{}", &base[..at], &base[at..])).unwrap();
     });
     report("save article.html template", &tpl, &log);
+    let search = pamphlet::config::Config::load(&root, None).unwrap().search;
+    if search {
+        report_first_index(&first_index, started, &saves);
+    }
     drop(server);
 }
 
-/// Times `runs` edits from the write to the reload message.
-fn measure(events: &mut Events, runs: usize, mut edit: impl FnMut(usize)) -> Vec<Duration> {
+/// Prints when the server's first search index was ready (waiting for it if need be), and how
+/// many of the timed `saves` were made before then, while it was being built.
+fn report_first_index(first_index: &Receiver<(Instant, usize, Duration)>, started: Instant, saves: &[Instant]) {
+    match first_index.recv_timeout(Duration::from_secs(1800)) {
+        Ok((ready, files, elapsed)) => println!(
+            "  first search index: served {:.1?} after starting ({files} files, indexed in {elapsed:.1?}); {} of the {} timed saves were made before it",
+            ready - started,
+            saves.iter().filter(|&&save| save < ready).count(),
+            saves.len()
+        ),
+        Err(_) => println!("  first search index: not ready within 30 minutes"),
+    }
+}
+
+/// Times `runs` edits from the write to the reload message, and notes when each save was made.
+fn measure(events: &mut Events, saves: &mut Vec<Instant>, runs: usize, mut edit: impl FnMut(usize)) -> Vec<Duration> {
     (0..runs)
         .map(|i| {
             let t = Instant::now();
+            saves.push(t);
             edit(i);
             events.wait_for("reload");
             t.elapsed()
