@@ -173,6 +173,15 @@ fn languages_in_use(site: &Site) -> std::collections::BTreeSet<String> {
     own.chain(articles).chain(pages).collect()
 }
 
+/// The most new records of a part parsed on the index's own pool, beside rendering (see
+/// [`beside_search`]). Parsing beside rendering fills the cores' waits: 10,000 articles (parts
+/// of 2,500), first builds, 3 alternated each: 4.84–5.09 s and 541–546 MiB, against 5.20–5.31 s
+/// and 469–473 MiB when every part was parsed after rendering. What it adds to the peak grows
+/// with the records parsed: about 70 MiB at 2,500, 240 MiB at 12,500 (50,000 articles: a first
+/// build peaked at 2,098 MiB against 1,860 MiB, and was no faster); so about 140 MiB at this
+/// bound (20,000 articles), estimated.
+const PARSED_BESIDE_RENDERING: usize = 5_000;
+
 /// Runs `render` while the search index (empty when `search: false`) is built beside it,
 /// reusing the parts of the index in the `previous` output folder that did not change, and the
 /// pages parsed before in the `parsed` folder (see [`search::search_index`]). The index gets a
@@ -193,15 +202,6 @@ fn languages_in_use(site: &Site) -> std::collections::BTreeSet<String> {
 /// 1,854–1,862 MiB with that wait, 7.25–7.88 s and 1,910–1,954 MiB without (4 builds each);
 /// first builds, 45.68 s and 1,618 MiB with it, 44.44–44.72 s and 1,819–1,822 MiB without (1
 /// and 2 builds).
-/// The most new records of a part parsed on the index's own pool, beside rendering (see
-/// [`beside_search`]). Parsing beside rendering fills the cores' waits: 10,000 articles (parts
-/// of 2,500), first builds, 3 alternated each: 4.84–5.09 s and 541–546 MiB, against 5.20–5.31 s
-/// and 469–473 MiB when every part was parsed after rendering. What it adds to the peak grows
-/// with the records parsed: about 70 MiB at 2,500, 240 MiB at 12,500 (50,000 articles: a first
-/// build peaked at 2,098 MiB against 1,860 MiB, and was no faster); so about 140 MiB at this
-/// bound (20,000 articles), estimated.
-const PARSED_BESIDE_RENDERING: usize = 5_000;
-
 pub(crate) fn beside_search<T: Send, W: Send>(
     site: &Site,
     previous: Option<&std::path::Path>,
