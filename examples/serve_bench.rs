@@ -55,7 +55,6 @@ fn bench_site(original: &Path) {
     let log: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = log.clone();
     let (indexed, first_index) = channel();
-    let indexed = Mutex::new(indexed);
     let started = Instant::now();
     let server = pamphlet::serve::start(
         opts,
@@ -73,7 +72,7 @@ fn bench_site(original: &Path) {
             }
             if let ServeEvent::SearchIndexed { files, elapsed } = e {
                 // Only the first is waited for; later sends fail once the receiver is gone.
-                let _ = indexed.lock().unwrap().send((Instant::now(), *files, *elapsed));
+                let _ = indexed.send((Instant::now(), *files, *elapsed));
             }
         }),
     )
