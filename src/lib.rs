@@ -303,7 +303,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         images: site.images.len(),
         warnings,
     };
-    parallel::drop_all(site.articles);
+    parallel::drop_later((site, written, renderer, previous_pages, markdown));
     Ok(report)
 }
 

@@ -10,6 +10,17 @@ pub(crate) fn drop_all<T: Send>(items: Vec<T>) {
     items.into_par_iter().with_min_len(256).for_each(drop);
 }
 
+/// Drops `value` on a thread of its own, so that its owner goes on at once. A build's last act
+/// was freeing what it held (the site model, the list of the files it wrote, the templates):
+/// after one article's edit at 10,000 articles, about a tenth of a second of a 1.6 s build,
+/// with a core idle. `pamphlet build` then exits, leaving the rest to the system as it would
+/// anyway; a long-running caller gets the memory back moments later. Only for values whose
+/// dropping does nothing but free memory: a thread is not waited for at exit.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    // A thread refused by the system hands the value back inside the error: dropped here.
+    let _ = std::thread::Builder::new().name("pamphlet-drop".to_string()).spawn(move || drop(value));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,5 +39,19 @@ mod tests {
         let dropped = AtomicUsize::new(0);
         drop_all((0..10_000).map(|_| Counted(&dropped)).collect());
         assert_eq!(dropped.load(Ordering::Relaxed), 10_000);
+    }
+
+    #[test]
+    fn a_value_dropped_later_is_dropped_on_another_thread() {
+        struct Reports(std::sync::mpsc::Sender<std::thread::ThreadId>);
+        impl Drop for Reports {
+            fn drop(&mut self) {
+                let _ = self.0.send(std::thread::current().id());
+            }
+        }
+        let (sender, dropped_on) = std::sync::mpsc::channel();
+        drop_later(Reports(sender));
+        let thread = dropped_on.recv().expect("the value is dropped");
+        assert_ne!(thread, std::thread::current().id());
     }
 }
