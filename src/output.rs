@@ -243,6 +243,12 @@ pub struct Staging {
     /// so that clearing out what is no longer produced does not hold up the commit. `None`
     /// for a new, empty folder.
     listing: Option<std::thread::JoinHandle<Option<Vec<PathBuf>>>>,
+    /// For a new, empty folder: the folders made in it so far (relative to it). Nothing stands
+    /// in a file's way there, so a file is written without looking first, and its folder is
+    /// made once, not looked up for every file. A CI build writes every file of the site anew
+    /// (27,765 at 10,000 articles): that looking was 4 lookups a file, two thirds of them for
+    /// paths not there (`strace -c`: 118,911 `statx` calls).
+    made: Option<Mutex<HashSet<PathBuf>>>,
     committed: bool,
 }
 
@@ -267,7 +273,8 @@ impl Staging {
             None
         };
         let previous = output.is_dir().then(|| output.clone());
-        Ok(Staging { output, dir, spare, previous, staged: Mutex::default(), listing, committed: false })
+        let made = listing.is_none().then(Mutex::default);
+        Ok(Staging { output, dir, spare, previous, staged: Mutex::default(), listing, made, committed: false })
     }
 
     /// Stages one file. What the recycled folder already holds with the same bytes is kept;
@@ -282,14 +289,15 @@ impl Staging {
         let rel = file.relative_path();
         let target = self.dir.join(&rel);
         let previous = self.previous.as_ref().map(|p| p.join(&rel));
-        if !self.staged.lock().unwrap_or_else(PoisonError::into_inner).insert(rel) {
+        if !self.staged.lock().unwrap_or_else(PoisonError::into_inner).insert(rel.clone()) {
             // A second output for the same file: leave the first one's alone.
             return Err(Error::io("write", &target, std::io::ErrorKind::AlreadyExists.into()));
         }
-        if holds(&target, &file.contents) {
-            return Ok(());
+        match &self.made {
+            Some(made) => make_folder(made, &self.dir, &rel)?,
+            None if holds(&target, &file.contents) => return Ok(()),
+            None => make_room(&self.dir, &target)?,
         }
-        make_room(&self.dir, &target)?;
         if let Contents::Cached(src) = &file.contents
             && std::fs::hard_link(src, &target).is_ok()
         {
@@ -389,6 +397,24 @@ fn make_room(root: &Path, target: &Path) -> Result<()> {
             }
         }
         crate::fs::create_dir_all(folder)?;
+    }
+    Ok(())
+}
+
+/// Makes the folder of the file `rel` (relative to `root`, a staging folder that started
+/// empty) unless `made` holds it, and records it with its parents in `made`.
+fn make_folder(made: &Mutex<HashSet<PathBuf>>, root: &Path, rel: &Path) -> Result<()> {
+    let Some(folder) = rel.parent().filter(|f| !f.as_os_str().is_empty()) else { return Ok(()) };
+    if made.lock().unwrap_or_else(PoisonError::into_inner).contains(folder) {
+        return Ok(());
+    }
+    // Two threads may both make it: making a folder that exists succeeds.
+    crate::fs::create_dir_all(&root.join(folder))?;
+    let mut made = made.lock().unwrap_or_else(PoisonError::into_inner);
+    for known in folder.ancestors().take_while(|a| !a.as_os_str().is_empty()) {
+        if !made.insert(known.to_path_buf()) {
+            break; // recorded with its own parents already
+        }
     }
     Ok(())
 }
@@ -593,6 +619,23 @@ mod tests {
         assert_eq!(folders_in(dir.path()), ["public", ".public.spare"]);
         write(&[file("/c/", "z")], &out).unwrap();
         assert_eq!(files_in(&out), ["c/index.html"], "the recycled spare's stale files were kept");
+    }
+
+    #[test]
+    fn a_new_folder_gets_every_file_however_deep_and_in_whatever_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // Written on several threads (`write` stages in parallel), folders shared among many.
+        let files: Vec<OutputFile> = (0..300)
+            .map(|i| text(&format!("/{}/{}/p{i}/", i % 3, i % 7), &i.to_string()))
+            .chain([text("/robots.txt", "r"), text("/0/", "zero"), text("/deep/er/still/file.txt", "d")])
+            .collect();
+        write(&files, &out).unwrap();
+        for f in &files {
+            let Contents::Text(expected) = &f.contents else { unreachable!() };
+            assert_eq!(&std::fs::read_to_string(out.join(f.relative_path())).unwrap(), expected, "{}", f.path);
+        }
+        assert_eq!(files_in(&out).len(), files.len());
     }
 
     /// The names in `dir`, the output folder first.
