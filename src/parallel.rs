@@ -12,12 +12,12 @@ pub(crate) fn drop_all<T: Send>(items: Vec<T>) {
 
 /// Drops `value` on a thread of its own, so that its owner goes on at once. A build's last act
 /// was freeing what it held (the site model, the list of the files it wrote, the templates):
-/// after one article's edit at 10,000 articles, about a tenth of a second of a 1.6 s build,
+/// after one article's edit at 10,000 articles, up to a tenth of a second of a 1.6 s build,
 /// with a core idle. `pamphlet build` then exits, leaving the rest to the system as it would
 /// anyway; a long-running caller gets the memory back moments later. Only for values whose
 /// dropping does nothing but free memory: a thread is not waited for at exit.
 pub(crate) fn drop_later<T: Send + 'static>(value: T) {
-    // A thread refused by the system hands the value back inside the error: dropped here.
+    // When the system refuses a thread, the closure, and the value with it, is dropped here.
     let _ = std::thread::Builder::new().name("pamphlet-drop".to_string()).spawn(move || drop(value));
 }
 
