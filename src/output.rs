@@ -243,11 +243,11 @@ pub struct Staging {
     /// so that clearing out what is no longer produced does not hold up the commit. `None`
     /// for a new, empty folder.
     listing: Option<std::thread::JoinHandle<Option<Vec<PathBuf>>>>,
-    /// For a new, empty folder: the folders made in it so far (relative to it). Nothing stands
-    /// in a file's way there, so a file is written without looking first, and its folder is
-    /// made once, not looked up for every file. A CI build writes every file of the site anew
-    /// (27,765 at 10,000 articles): that looking was about 3 `statx` calls a file, most for
-    /// paths not there (`strace -c` of such a build: 118,911 `statx` in all, 37,561 without it).
+    /// For a new, empty folder: the folders made in it so far. Nothing stands in a file's way
+    /// there, so a file is written without looking first, and its folder is made once, not
+    /// looked up for every file. A CI build writes every file of the site anew (27,765 at
+    /// 10,000 articles): that looking was about 3 `statx` calls a file, most for paths not
+    /// there (`strace -c` of such a build: 118,911 `statx` in all, 37,561 without it).
     made: Option<Mutex<HashSet<PathBuf>>>,
     committed: bool,
 }
@@ -289,12 +289,12 @@ impl Staging {
         let rel = file.relative_path();
         let target = self.dir.join(&rel);
         let previous = self.previous.as_ref().map(|p| p.join(&rel));
-        if !self.staged.lock().unwrap_or_else(PoisonError::into_inner).insert(rel.clone()) {
+        if !self.staged.lock().unwrap_or_else(PoisonError::into_inner).insert(rel) {
             // A second output for the same file: leave the first one's alone.
             return Err(Error::io("write", &target, std::io::ErrorKind::AlreadyExists.into()));
         }
         match &self.made {
-            Some(made) => make_folder(made, &self.dir, &rel)?,
+            Some(made) => make_folder(made, &self.dir, &target)?,
             None if holds(&target, &file.contents) => return Ok(()),
             None => make_room(&self.dir, &target)?,
         }
@@ -401,17 +401,17 @@ fn make_room(root: &Path, target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Makes the folder of the file `rel` (relative to `root`, a staging folder that started
-/// empty) unless `made` holds it, and records it with its parents in `made`.
-fn make_folder(made: &Mutex<HashSet<PathBuf>>, root: &Path, rel: &Path) -> Result<()> {
-    let Some(folder) = rel.parent().filter(|f| !f.as_os_str().is_empty()) else { return Ok(()) };
+/// Makes the folder of the file `target` in `root` (a staging folder that started empty)
+/// unless `made` holds it, and records it with its parents below `root` in `made`.
+fn make_folder(made: &Mutex<HashSet<PathBuf>>, root: &Path, target: &Path) -> Result<()> {
+    let Some(folder) = target.parent().filter(|f| *f != root) else { return Ok(()) };
     if made.lock().unwrap_or_else(PoisonError::into_inner).contains(folder) {
         return Ok(());
     }
     // Two threads may both make it: making a folder that exists succeeds.
-    crate::fs::create_dir_all(&root.join(folder))?;
+    crate::fs::create_dir_all(folder)?;
     let mut made = made.lock().unwrap_or_else(PoisonError::into_inner);
-    for known in folder.ancestors().take_while(|a| !a.as_os_str().is_empty()) {
+    for known in folder.ancestors().take_while(|a| *a != root) {
         if !made.insert(known.to_path_buf()) {
             break; // recorded with its own parents already
         }
