@@ -262,10 +262,10 @@ impl Card<'_> {
         self.value.get_or_init(|| tera::Value::try_from_serializable(self.view).map_err(|e| e.to_string()))
     }
 
-    /// The digest of the card's template value (`super::digest::value_digest`), made on first
-    /// use; `None` when the value could not be made or hashed.
+    /// The digest of the card's view (`super::digest::view_digest`), made on first use without
+    /// making its template value; `None` when it could not be hashed.
     pub fn digest(&self) -> Option<u128> {
-        *self.digest.get_or_init(|| self.value().as_ref().ok().and_then(super::digest::value_digest))
+        *self.digest.get_or_init(|| super::digest::view_digest(self.view))
     }
 }
 

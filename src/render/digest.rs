@@ -10,6 +10,8 @@
 //! ([`PageContext`]). A theme that calls `now()` renders differently from one moment to
 //! the next, so its pages get no digest and are always rendered.
 
+mod stream;
+
 use std::hash::{Hash, Hasher};
 
 use tera::value::ValueKind;
@@ -46,11 +48,53 @@ impl InputsDigest {
 }
 
 /// A page's template variables, and the running digest of them when the build asked for one.
-pub struct PageContext {
-    context: Context,
+///
+/// A large variable (an article's view with its text, the cards of a list page) is kept as the
+/// view it was given and hashed from its serde stream; its template value is made only when
+/// the page is rendered ([`PageVariables::into_context`]). A rebuild reuses most pages, and
+/// making each page's values only to hash and drop them was about a quarter of the CPU time of
+/// a build in which nothing changed.
+pub struct PageContext<'a> {
+    variables: Vec<(&'static str, Variable<'a>)>,
     /// The bytes of the shared digest and of the variables so far; `None` when no digest is
     /// wanted, or a variable could not be hashed.
     encoded: Option<Encoded>,
+}
+
+/// One template variable, as [`PageContext`] keeps it.
+enum Variable<'a> {
+    Value(Value),
+    /// A view whose template value is made only if the page is rendered.
+    View(Box<dyn ToValue + 'a>),
+}
+
+/// What can be made into a template value (anything serde can serialize).
+trait ToValue {
+    fn to_value(&self) -> Value;
+}
+
+impl<T: serde::Serialize> ToValue for T {
+    fn to_value(&self) -> Value {
+        Value::from_serializable(self)
+    }
+}
+
+/// A page's template variables, made into Tera's context only when the page is rendered.
+pub struct PageVariables<'a>(Vec<(&'static str, Variable<'a>)>);
+
+impl PageVariables<'_> {
+    /// The variables as Tera takes them, each view made into its template value.
+    pub fn into_context(self) -> Context {
+        let mut context = Context::new();
+        for (key, variable) in self.0 {
+            let value = match variable {
+                Variable::Value(value) => value,
+                Variable::View(view) => view.to_value(),
+            };
+            context.insert_value(key, value);
+        }
+        context
+    }
 }
 
 /// The bytes a digest is made of, gathered in one buffer and hashed in one call at the end: a
@@ -74,21 +118,27 @@ impl Encoded {
     fn digest(&self) -> u128 {
         xxhash_rust::xxh3::xxh3_128(&self.0)
     }
+
+    /// Feeds `view`'s serde data model (see [`stream`]); `false` when its `Serialize` fails.
+    pub fn write_view<T: serde::Serialize + ?Sized>(&mut self, view: &T) -> bool {
+        view.serialize(stream::StreamHasher::new(&mut self.0)).is_ok()
+    }
 }
 
-impl PageContext {
+impl<'a> PageContext<'a> {
     /// An empty context, digested when `inputs` is given.
-    pub fn new(inputs: Option<InputsDigest>) -> PageContext {
+    pub fn new(inputs: Option<InputsDigest>) -> PageContext<'a> {
         let encoded = inputs.map(|inputs| {
             // A page's variables are about 30 kB (its article's text, the cards it shows).
             let mut encoded = Encoded(Vec::with_capacity(64 * 1024));
             encoded.write_u128(inputs.0);
             encoded
         });
-        PageContext { context: Context::new(), encoded }
+        PageContext { variables: Vec::with_capacity(16), encoded }
     }
 
-    /// Sets variable `key` to `value`.
+    /// Sets variable `key` to `value`, made into a template value now: for small values (a
+    /// URL, a flag, a short list).
     pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         self.insert_value(key, Value::from_serializable(value));
     }
@@ -101,24 +151,36 @@ impl PageContext {
                 self.encoded = None;
             }
         }
-        self.context.insert_value(key, value);
+        self.variables.push((key, Variable::Value(value)));
     }
 
-    /// Sets variable `key` to `value`, feeding the digest what `hash` feeds it instead of
-    /// walking `value`: for a value made of parts whose digests are already known, such as the
-    /// cards of a list page (each card is walked once per build, not once for every list page
-    /// it stands on). `hash` must feed everything `value` holds, and returns `false` when it
-    /// cannot. It is not called when the page gets no digest.
-    pub fn insert_hashed_by(&mut self, key: &'static str, value: Value, hash: impl FnOnce(&mut Encoded) -> bool) {
+    /// Sets variable `key` to `view`, hashed from its serde stream now and made into a template
+    /// value only if the page is rendered: for large values (an article's view, its `seo`).
+    pub fn insert_view<T: serde::Serialize + 'a>(&mut self, key: &'static str, view: T) {
+        self.insert_view_hashed_by(key, view, |encoded, view| encoded.write_view(&*view));
+    }
+
+    /// [`PageContext::insert_view`], feeding the digest what `hash` feeds it instead of the
+    /// view's serde stream: for a view made of parts whose digests are already known, such as
+    /// the cards of a list page (each card is hashed once per build, not once for every list
+    /// page it stands on). `hash` must feed everything `view` holds, and returns `false` when it
+    /// cannot, and may take parts out of `view` while it hashes the rest, if it puts them back.
+    /// It is not called when the page gets no digest.
+    pub fn insert_view_hashed_by<T: serde::Serialize + 'a>(
+        &mut self,
+        key: &'static str,
+        mut view: T,
+        hash: impl FnOnce(&mut Encoded, &mut T) -> bool,
+    ) {
         if let Some(encoded) = &mut self.encoded {
             key.hash(encoded);
             // Apart from values hashed by `hash_value`, which start with their kind.
             encoded.write_u8(0xfd);
-            if !hash(encoded) {
+            if !hash(encoded, &mut view) {
                 self.encoded = None;
             }
         }
-        self.context.insert_value(key, value);
+        self.variables.push((key, Variable::View(Box::new(view))));
     }
 
     /// Sets variable `key` to `value`, the same for every page of the build: the
@@ -128,18 +190,18 @@ impl PageContext {
             key.hash(encoded);
             encoded.write_u8(0xfe);
         }
-        self.context.insert_value(key, value);
+        self.variables.push((key, Variable::Value(value)));
     }
 
     /// The variables, and the digest of the page at site path `path` rendered from them with
     /// `template` (`None` when no digest was wanted or one could not be made).
-    pub fn finish(self, template: &str, path: &str) -> (Context, Option<PageDigest>) {
+    pub fn finish(self, template: &str, path: &str) -> (PageVariables<'a>, Option<PageDigest>) {
         let digest = self.encoded.map(|mut encoded| {
             template.hash(&mut encoded);
             path.hash(&mut encoded);
             PageDigest(encoded.digest())
         });
-        (self.context, digest)
+        (PageVariables(self.variables), digest)
     }
 }
 
@@ -150,10 +212,10 @@ pub fn digest_of(hash: impl FnOnce(&mut Encoded)) -> u128 {
     encoded.digest()
 }
 
-/// The digest of `value` and everything in it (`None` where [`hash_value`] cannot hash it).
-pub fn value_digest(value: &Value) -> Option<u128> {
+/// The digest of `view`'s serde data model (`None` when its `Serialize` fails).
+pub fn view_digest<T: serde::Serialize + ?Sized>(view: &T) -> Option<u128> {
     let mut hashable = true;
-    let digest = digest_of(|h| hashable = hash_value(h, value));
+    let digest = digest_of(|h| hashable = h.write_view(view));
     hashable.then_some(digest)
 }
 
@@ -244,6 +306,70 @@ mod tests {
         assert_ne!(base, page(1, "page.html", "/a/"));
         assert_ne!(base, page(1, "article.html", "/b/"));
         assert_eq!(PageContext::new(None).finish("article.html", "/a/").1, None);
+    }
+
+    /// A view that counts how often it is serialized.
+    struct Counted<'c>(&'c std::cell::Cell<usize>, &'static str);
+
+    impl serde::Serialize for Counted<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.0.set(self.0.get() + 1);
+            self.1.serialize(serializer)
+        }
+    }
+
+    #[test]
+    fn a_view_is_hashed_once_and_made_a_value_only_when_its_page_is_rendered() {
+        let made = std::cell::Cell::new(0);
+        let mut ctx = PageContext::new(Some(InputsDigest::of(|h| h.write_u8(1))));
+        ctx.insert_view("article", Counted(&made, "text"));
+        let (variables, digest) = ctx.finish("article.html", "/a/");
+        assert!(digest.is_some());
+        assert_eq!(made.get(), 1, "hashed, no value made");
+        let context = variables.into_context();
+        assert_eq!(made.get(), 2, "made a value once rendered");
+        assert_eq!(context.get("article"), Some(&Value::from("text")));
+
+        // Without a digest, nothing is serialized until the page is rendered.
+        let made = std::cell::Cell::new(0);
+        let mut ctx = PageContext::new(None);
+        ctx.insert_view("article", Counted(&made, "text"));
+        let (variables, digest) = ctx.finish("article.html", "/a/");
+        assert_eq!((digest, made.get()), (None, 0));
+        variables.into_context();
+        assert_eq!(made.get(), 1);
+    }
+
+    #[test]
+    fn a_view_digest_changes_with_the_view() {
+        let view = |insert: fn(&mut PageContext)| {
+            let mut ctx = PageContext::new(Some(InputsDigest::of(|h| h.write_u8(1))));
+            insert(&mut ctx);
+            ctx.finish("article.html", "/a/").1.expect("every view here can be hashed")
+        };
+        let base = view(|c| c.insert_view("article", serde_json::json!({"title": "A", "tags": ["x", "y"]})));
+        assert_eq!(base, view(|c| c.insert_view("article", serde_json::json!({"title": "A", "tags": ["x", "y"]}))));
+        for other in [
+            view(|c| c.insert_view("article", serde_json::json!({"title": "B", "tags": ["x", "y"]}))),
+            view(|c| c.insert_view("article", serde_json::json!({"title": "A", "tags": ["xy"]}))),
+            view(|c| c.insert_view("article", serde_json::json!({"title": "A", "tags": ["x,y"]}))),
+            view(|c| c.insert_view("page", serde_json::json!({"title": "A", "tags": ["x", "y"]}))),
+            // The same value made now is another input (its page is the same, but a digest need
+            // not say so): what matters is that it never equals a different one.
+            view(|c| c.insert("article", &serde_json::json!({"title": "A", "tags": ["x", "y"]}))),
+        ] {
+            assert_ne!(base, other);
+        }
+        // A view that cannot be serialized: no digest, so the page is rendered (and fails there).
+        struct Failing;
+        impl serde::Serialize for Failing {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        let mut ctx = PageContext::new(Some(InputsDigest::of(|h| h.write_u8(1))));
+        ctx.insert_view("extra", Failing);
+        assert_eq!(ctx.finish("article.html", "/a/").1, None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::output::{Contents, Origin, OutputFile};
 use crate::permalink::page_path;
 use crate::site::{ArticleId, Site};
 use crate::theme::Theme;
-use context::{ArticleSummaryView, PagerLink, PaginatorView, SiteView, ViewBuilder};
+use context::{ArticleSummaryView, ArticleView, PagerLink, PaginatorView, SiteView, ViewBuilder};
 use digest::{InputsDigest, PageContext, PageDigest};
 use seo::{ListSubject, SeoBuilder, SeoView};
 
@@ -60,7 +60,7 @@ const PAGES_PER_JOB: usize = 16;
 
 /// Changes whenever what a page's digest covers changes without pamphlet's version changing,
 /// so that no build reuses a page whose digest was made the old way.
-const DIGEST_VERSION: u32 = 1;
+const DIGEST_VERSION: u32 = 2;
 
 /// Pages of an earlier build that a build may reuse instead of rendering them again.
 pub trait EarlierPages: Sync {
@@ -177,9 +177,9 @@ fn register_image_function(tera: &mut Tera, images: Arc<ImageSet>, prefix: Strin
 }
 
 /// Adds the `seo` and `json_ld` variables.
-fn insert_seo(ctx: &mut PageContext, seo: &SeoView, json_ld: &str) {
-    ctx.insert("seo", seo);
-    ctx.insert("json_ld", json_ld);
+fn insert_seo(ctx: &mut PageContext, seo: SeoView, json_ld: String) {
+    ctx.insert_view("seo", seo);
+    ctx.insert_view("json_ld", json_ld);
 }
 
 impl Renderer {
@@ -233,19 +233,19 @@ impl Renderer {
     fn page(
         &self,
         template: &str,
-        ctx: PageContext,
+        ctx: PageContext<'_>,
         path: &str,
         origin: Origin,
         earlier: Option<&dyn EarlierPages>,
     ) -> Result<Rendered> {
-        let (ctx, digest) = ctx.finish(template, path);
+        let (variables, digest) = ctx.finish(template, path);
         if let (Some(digest), Some(earlier)) = (digest, earlier)
             && let Some(file) = earlier.reuse(path, digest)
         {
             let file = OutputFile { path: path.to_string(), contents: Contents::Cached(file), origin };
             return Ok(Rendered { file, digest: Some(digest) });
         }
-        let html = self.render(template, &ctx)?;
+        let html = self.render(template, &variables.into_context())?;
         Ok(Rendered { file: OutputFile::html(path, html, origin), digest })
     }
 
@@ -317,7 +317,8 @@ impl Renderer {
         let inputs = earlier.and_then(|_| self.inputs_digest(&site_value, site.config.minify));
         let search_pages = site.config.search && self.has_template(SEARCH_TEMPLATE);
         let base_context = |kind: &str, url: &str, lang: &str, dir: &str| {
-            let mut ctx = PageContext::new(inputs);
+            // Its variables are all made now (none borrows from the arguments).
+            let mut ctx: PageContext<'static> = PageContext::new(inputs);
             ctx.insert_shared("site", site_value.clone());
             ctx.insert("page_kind", kind);
             ctx.insert("current_url", url);
@@ -353,11 +354,11 @@ impl Renderer {
                 let view = views.article(id, cards);
                 let mut ctx =
                     base_context("article", &view.summary_view.url, &view.summary_view.lang, &view.summary_view.dir);
-                ctx.insert("article", &view);
                 ctx.insert("alternates", &views.document_alternates(&site.articles[id].article.common));
                 let (card, json_ld) =
                     seo.article(id, view.summary_view).map_err(|e| seo::json_ld_error(&site.articles[id].path, &e))?;
-                insert_seo(&mut ctx, &card, &json_ld);
+                insert_article(&mut ctx, view);
+                insert_seo(&mut ctx, card, json_ld);
                 let article = &site.articles[id];
                 let origin = Origin::Source(article.article.common.source.clone());
                 self.page("article.html", ctx, &article.path, origin, earlier)
@@ -365,12 +366,12 @@ impl Renderer {
         let pages = site.pages.par_iter().enumerate().filter(|(i, _)| selection.page(*i)).map(|(_, p)| {
             let view = views.page(p);
             let mut ctx = base_context("page", &view.url, &view.lang, &view.dir);
-            ctx.insert("page", &view);
             ctx.insert("alternates", &views.document_alternates(&p.page.common));
             let (card, json_ld) = seo
                 .page(p, view.title, &view.permalink, view.image.as_ref(), &view.lang)
                 .map_err(|e| seo::json_ld_error(&p.page.path, &e))?;
-            insert_seo(&mut ctx, &card, &json_ld);
+            ctx.insert_view("page", view);
+            insert_seo(&mut ctx, card, json_ld);
             self.page("page.html", ctx, &p.page.path, Origin::Source(p.page.common.source.clone()), earlier)
         });
         let listings = self.listings(site, &views);
@@ -420,17 +421,17 @@ impl Renderer {
             let title = title.as_str();
             let mut ctx = base_context(kind, &views.url(path), &lang, context::text_direction(&lang));
             let noindex = matches!(kind, "404" | "search");
-            insert_seo(&mut ctx, &seo.plain(title, &views.permalink(path), noindex, &lang), "");
+            insert_seo(&mut ctx, seo.plain(title, &views.permalink(path), noindex, &lang), String::new());
             match kind {
                 "tags" => {
                     let mut tags: Vec<_> = (0..site.tags.len()).map(|id| views.tag(id)).collect();
                     tags.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.slug.cmp(&b.slug)));
-                    ctx.insert("tags", &tags);
+                    ctx.insert_view("tags", tags);
                 }
                 "authors" => {
-                    ctx.insert("authors", &(0..site.authors.len()).map(|id| views.author(id)).collect::<Vec<_>>())
+                    ctx.insert_view("authors", (0..site.authors.len()).map(|id| views.author(id)).collect::<Vec<_>>())
                 }
-                "corrections" => ctx.insert("corrections", &views.all_corrections(cards)),
+                "corrections" => ctx.insert_view("corrections", views.all_corrections(cards)),
                 _ => {}
             }
             let origin =
@@ -528,7 +529,7 @@ impl Renderer {
         cards: &context::Cards,
         views: &ViewBuilder,
         seo: &SeoBuilder,
-        base_context: &(impl Fn(&str, &str, &str, &str) -> PageContext + Sync),
+        base_context: &(impl Fn(&str, &str, &str, &str) -> PageContext<'static> + Sync),
         site: &Site,
         earlier: Option<&dyn EarlierPages>,
     ) -> Result<Rendered> {
@@ -558,7 +559,7 @@ impl Renderer {
             lang,
             context::text_direction(lang),
         );
-        insert_paginator(&mut ctx, &paginator);
+        insert_paginator(&mut ctx, paginator);
         if listing.template == "index.html" && number == 1 && site.config.languages.len() > 1 {
             let homes: Vec<(&str, String)> = site
                 .config
@@ -574,21 +575,42 @@ impl Renderer {
         }
         let (card, json_ld) =
             seo.list(&listing.seo, &views.permalink(&path), number, lang).map_err(|e| seo::json_ld_error(&path, &e))?;
-        insert_seo(&mut ctx, &card, &json_ld);
+        insert_seo(&mut ctx, card, json_ld);
         self.page(listing.template, ctx, &path, Origin::Generated(listing.origin.clone()), earlier)
     }
 }
 
 /// Sets `paginator`, hashed as its other fields and its cards' digests: a card stands on many
 /// list pages (each of its categories, tags and authors, the home page, its year), and walking
-/// its value on each was a tenth of a rebuild's time.
-fn insert_paginator(ctx: &mut PageContext, paginator: &PaginatorView) {
-    ctx.insert_hashed_by("paginator", Value::from_serializable(paginator), |h| {
-        let frame = PaginatorView { items: Vec::new(), ..paginator.clone() };
-        paginator.items.len().hash(h);
-        digest::hash_value(h, &Value::from_serializable(&frame))
-            && paginator.items.iter().all(|card| card.digest().map(|d| h.write_u128(d)).is_some())
+/// it on each was a tenth of a rebuild's time.
+fn insert_paginator<'a>(ctx: &mut PageContext<'a>, paginator: PaginatorView<'a>) {
+    ctx.insert_view_hashed_by("paginator", paginator, |h, paginator| {
+        let items = std::mem::take(&mut paginator.items);
+        let hashed = hash_cards(h, &items) && h.write_view(&*paginator);
+        paginator.items = items;
+        hashed
     });
+}
+
+/// Sets `article`, hashed as its other fields and the digests of the cards it shows (previous,
+/// next, related): each card is hashed once per build, not again on every page that shows it.
+fn insert_article<'a>(ctx: &mut PageContext<'a>, article: ArticleView<'a>) {
+    ctx.insert_view_hashed_by("article", article, |h, article| {
+        let (previous, next) = (article.previous.take(), article.next.take());
+        let related = std::mem::take(&mut article.related);
+        let hashed = hash_cards(h, previous.as_slice())
+            && hash_cards(h, next.as_slice())
+            && hash_cards(h, &related)
+            && h.write_view(&*article);
+        (article.previous, article.next, article.related) = (previous, next, related);
+        hashed
+    });
+}
+
+/// Feeds `h` how many `cards` there are and each one's digest; `false` when one has none.
+fn hash_cards(h: &mut digest::Encoded, cards: &[context::Card]) -> bool {
+    cards.len().hash(h);
+    cards.iter().all(|card| card.digest().map(|d| h.write_u128(d)).is_some())
 }
 
 /// The page numbers a numbered pager shows for page `current` of `total`: the first, the last,
