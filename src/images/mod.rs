@@ -147,16 +147,23 @@ impl ImageSet {
         self.images.values()
     }
 
-    /// Feeds `hasher` what templates can learn of these images (each one's site path, size and
-    /// files), in an order that does not change from one build to the next.
+    /// Feeds `hasher` what templates can learn of these images (each one's site path, source,
+    /// size, and its files' site paths, widths and formats), in an order that does not change
+    /// from one build to the next. Not where the files' bytes are: that is in the cache folder,
+    /// under the site root as the command spelled it, and `build --root site` after
+    /// `build --root ./site` rendered every page again.
     pub fn hash_published(&self, hasher: &mut impl std::hash::Hasher) {
         use std::hash::Hash;
         let mut paths: Vec<&String> = self.images.keys().collect();
         paths.sort_unstable();
         paths.len().hash(hasher);
         for path in paths {
-            path.hash(hasher);
-            self.images[path].hash(hasher);
+            let image = &self.images[path];
+            (path, &image.origin, image.width, image.height, image.format).hash(hasher);
+            image.files.len().hash(hasher);
+            for file in &image.files {
+                (&file.site_path, file.width, file.format).hash(hasher);
+            }
         }
     }
 

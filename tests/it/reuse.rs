@@ -164,6 +164,25 @@ fn another_base_url_renders_every_page_again() {
     assert!(about.contains("https://news.example.net/about/"));
 }
 
+/// The same site built with its root spelled another way (`site`, `../site`, an absolute path,
+/// here a link to it): the cache folder's path changes with it, what pages are rendered from
+/// does not.
+#[cfg(unix)]
+#[test]
+fn the_spelling_of_the_site_root_does_not_change_what_is_reused() {
+    let t = site()
+        .image("static/images/photo.png")
+        .file("content/d.md", &article("Delta", "2024-01-04", "image: /images/photo.png\n", "A photo."));
+    let pages = t.rebuild().unwrap().pages_rendered;
+    let link = t.root().with_file_name("the-same-site");
+    std::os::unix::fs::symlink(t.root(), &link).expect("a link to the site root");
+    let t = t.with(|o| o.root = link);
+    let report = t.rebuild().unwrap();
+    assert_eq!((report.pages_rendered, report.pages_reused), (0, pages), "{report}");
+    let delta = std::fs::read_to_string(t.output().join("2024/01/d/index.html")).unwrap();
+    assert!(delta.contains("/images/photo"), "the photo is on its page");
+}
+
 #[test]
 fn a_theme_that_reads_the_clock_is_rendered_every_time() {
     let t =
