@@ -239,8 +239,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         // every page for them was 6% of a CI build's CPU time.
         let known = previous_pages.as_ref().zip(digest).and_then(|(previous, d)| previous.sources(&file.path, d));
         let sources = known.cloned().or_else(|| page_sources(&file));
-        let error = staging.write(&file).err();
-        Written { path: file.path, origin: file.origin, error, sources, digest, reused }
+        let (error, same_file) = match staging.write(&file) {
+            Ok(staged) => (None, staged == output::Staged::SameFile),
+            Err(error) => (Some(error), false),
+        };
+        // A reused page linked or kept as the previous build's very file still has the stamp
+        // the manifest gave it: the next manifest need not look at the file again.
+        let unchanged = reused && same_file;
+        Written { path: file.path, origin: file.origin, error, sources, digest, reused, unchanged }
     };
     let unrendered = |file| write(render::Rendered { file, digest: None });
     // Search index parts whose records did not change are reused from the previous output.
@@ -283,9 +289,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     staging.commit()?;
     let pages_reused = written.iter().filter(|w| w.reused).count();
     let pages_rendered = written.iter().filter(|w| w.digest.is_some()).count() - pages_reused;
-    let rendered = written.par_iter().filter_map(|w| Some((w.path.as_str(), w.digest?, w.sources.as_ref()?)));
+    let rendered = written.par_iter().filter_map(|w| {
+        let page =
+            reuse::SavedPage { path: &w.path, digest: w.digest?, sources: w.sources.as_ref()?, unchanged: w.unchanged };
+        Some(page)
+    });
     // Only a shortcut for the next build (see `reuse`): without it, that build renders every page.
-    let _ = reuse::save(&cache_dir, &output_dir, rendered);
+    let _ = reuse::save(&cache_dir, &output_dir, previous_pages.as_ref(), rendered);
     let report = BuildReport {
         articles: site.articles.len(),
         pages: site.pages.len(),
@@ -370,6 +380,8 @@ struct Written {
     digest: Option<render::digest::PageDigest>,
     /// Whether the page is the previous build's file, not rendered again.
     reused: bool,
+    /// Whether it is that very file (linked or kept, not copied).
+    unchanged: bool,
 }
 
 /// What the HTML page `file` runs and loads; `None` for other files.

@@ -221,7 +221,7 @@ pub(crate) fn absolute(p: &Path) -> PathBuf {
 /// Writes `files` to `output` atomically (see the module docs). Returns the number written.
 pub fn write(files: &[OutputFile], output: &Path) -> Result<usize> {
     let staging = Staging::create(output)?;
-    files.par_iter().try_for_each(|f| staging.write(f))?;
+    files.par_iter().try_for_each(|f| staging.write(f).map(drop))?;
     staging.commit()?;
     Ok(files.len())
 }
@@ -250,6 +250,16 @@ pub struct Staging {
     /// there (`strace -c` of such a build: 118,911 `statx` in all, 37,561 without it).
     made: Option<Mutex<HashSet<PathBuf>>>,
     committed: bool,
+}
+
+/// How [`Staging::write`] staged a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staged {
+    /// The very file a [`Contents::Cached`] names, kept or hard-linked: it has that file's
+    /// identity (device, inode, size, modification time).
+    SameFile,
+    /// Written, copied, or linked from the previous output.
+    Other,
 }
 
 impl Staging {
@@ -285,7 +295,7 @@ impl Staging {
     /// whose bytes belong to the previous output, which must stay intact until the swap (two
     /// outputs claiming one file are reported by [`check_collisions`], which callers run
     /// before reporting write errors).
-    pub fn write(&self, file: &OutputFile) -> Result<()> {
+    pub fn write(&self, file: &OutputFile) -> Result<Staged> {
         let rel = file.relative_path();
         let target = self.dir.join(&rel);
         let previous = self.previous.as_ref().map(|p| p.join(&rel));
@@ -293,26 +303,29 @@ impl Staging {
             // A second output for the same file: leave the first one's alone.
             return Err(Error::io("write", &target, std::io::ErrorKind::AlreadyExists.into()));
         }
+        let cached = matches!(file.contents, Contents::Cached(_));
         match &self.made {
             Some(made) => make_folder(made, &self.dir, &target)?,
-            None if holds(&target, &file.contents) => return Ok(()),
+            // A cached file is held only as a link to itself (see `holds`).
+            None if holds(&target, &file.contents) => return Ok(if cached { Staged::SameFile } else { Staged::Other }),
             None => make_room(&self.dir, &target)?,
         }
         if let Contents::Cached(src) = &file.contents
             && std::fs::hard_link(src, &target).is_ok()
         {
-            return Ok(());
+            return Ok(Staged::SameFile);
         }
         if let Some(previous) = previous
             && holds(&previous, &file.contents)
             && std::fs::hard_link(&previous, &target).is_ok()
         {
-            return Ok(());
+            return Ok(Staged::Other);
         }
         match file.contents.data() {
             Data::InMemory(bytes) => write_new(bytes, &target),
             Data::OnDisk(src) => copy_new(src, &target),
         }
+        .map(|()| Staged::Other)
     }
 
     /// Removes what the recycled folder held beyond this build's files, then swaps the staging
@@ -738,6 +751,29 @@ mod tests {
         write(&[cached(&second)], &out).unwrap();
         assert_eq!(inode(&out.join("photo-800w.webp")), inode(&second));
         assert_eq!(std::fs::read_to_string(&first).unwrap(), "first", "the cache is never written through a link");
+    }
+
+    /// A build learns whether a cached file was staged as that very file (so its identity is
+    /// known without looking), in a new folder and in a recycled one that holds it already.
+    #[cfg(unix)]
+    #[test]
+    fn a_cached_file_staged_as_itself_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("page.html");
+        std::fs::write(&src, "<p>kept</p>").unwrap();
+        let out = dir.path().join("public");
+        let cached = OutputFile {
+            path: "/kept/".into(),
+            contents: Contents::Cached(src.clone()),
+            origin: Origin::Generated("a page".into()),
+        };
+        for round in 0..4 {
+            let staging = Staging::create(&out).unwrap();
+            assert_eq!(staging.write(&cached).unwrap(), Staged::SameFile, "round {round}");
+            assert_eq!(staging.write(&text("/other/", "x")).unwrap(), Staged::Other, "round {round}");
+            staging.commit().unwrap();
+            assert_eq!(inode(&out.join("kept/index.html")), inode(&src));
+        }
     }
 
     #[test]

@@ -137,18 +137,34 @@ impl crate::render::EarlierPages for PreviousPages {
     }
 }
 
-/// Records in `cache_dir` the `pages` (site path, digest, sources) now in `output`, for the
-/// next build. Pages whose file is not there (it could not be written) are left out.
+/// One page for [`save`] to record.
+pub struct SavedPage<'a> {
+    /// Site path.
+    pub path: &'a str,
+    /// What it was rendered from.
+    pub digest: PageDigest,
+    /// What it runs and loads.
+    pub sources: &'a PageSources,
+    /// Whether its file is the very file `previous` lists for it (reused, and linked or kept):
+    /// its stamp is then the one `previous` recorded, and the file is not looked at again.
+    pub unchanged: bool,
+}
+
+/// Records in `cache_dir` the `pages` now in `output`, for the next build. Pages whose file is
+/// not there (it could not be written) are left out.
 pub fn save<'a>(
     cache_dir: &Path,
     output: &Path,
-    pages: impl IntoParallelIterator<Item = (&'a str, PageDigest, &'a PageSources)>,
+    previous: Option<&PreviousPages>,
+    pages: impl IntoParallelIterator<Item = SavedPage<'a>>,
 ) -> std::io::Result<()> {
     let output = absolute(output);
     let stamped: Vec<(&str, PageDigest, &PageSources, FileStamp)> = pages
         .into_par_iter()
-        .filter_map(|(path, digest, sources)| {
-            FileStamp::of(&output.join(output_path(path))).map(|stamp| (path, digest, sources, stamp))
+        .filter_map(|SavedPage { path, digest, sources, unchanged }| {
+            let known = previous.filter(|_| unchanged).and_then(|p| p.pages.get(path)).map(|(_, stamp, _)| *stamp);
+            let stamp = known.or_else(|| FileStamp::of(&output.join(output_path(path))))?;
+            Some((path, digest, sources, stamp))
         })
         .collect();
     let mut distinct: Vec<PageSources> = Vec::new();
@@ -188,8 +204,9 @@ mod tests {
         std::fs::write(output.join("b.html"), "<p>b</p>").unwrap();
         let sources = PageSources { scripts: ["'sha256-x'".to_string()].into(), ..PageSources::default() };
         let (a, b) = (PageDigest(1), PageDigest(2));
-        let pages = vec![("/a/", a, &sources), ("/b.html", b, &sources), ("/gone/", PageDigest(3), &sources)];
-        save(&cache, &output, pages).unwrap();
+        let page = |path, digest| SavedPage { path, digest, sources: &sources, unchanged: false };
+        let pages = vec![page("/a/", a), page("/b.html", b), page("/gone/", PageDigest(3))];
+        save(&cache, &output, None, pages).unwrap();
 
         let previous = PreviousPages::load(&cache, &output).expect("the manifest just written");
         assert_eq!(previous.reuse("/a/", a), Some(absolute(&output).join("a/index.html")));
