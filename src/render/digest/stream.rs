@@ -78,6 +78,26 @@ impl ser::Error for Unhashable {
     }
 }
 
+/// Serializer methods that write a number as a wider one.
+macro_rules! widened {
+    ($($method:ident($narrow:ty) => $wide:ident),*) => {$(
+        fn $method(self, v: $narrow) -> Result<(), Unhashable> {
+            self.$wide(v.into())
+        }
+    )*};
+}
+
+/// Serializer methods that write a number's kind, then its little-endian bytes.
+macro_rules! fixed_width {
+    ($($method:ident($number:ty) => $kind:expr),*) => {$(
+        fn $method(self, v: $number) -> Result<(), Unhashable> {
+            self.bytes.push($kind);
+            self.bytes.extend_from_slice(&v.to_le_bytes());
+            Ok(())
+        }
+    )*};
+}
+
 impl<'b> ser::Serializer for StreamHasher<'b> {
     type Ok = ();
     type Error = Unhashable;
@@ -94,56 +114,22 @@ impl<'b> ser::Serializer for StreamHasher<'b> {
         Ok(())
     }
 
-    fn serialize_i8(self, v: i8) -> Result<(), Unhashable> {
-        self.serialize_i64(v.into())
+    // Narrower numbers are written as the 64-bit ones Tera holds them as.
+    widened! {
+        serialize_i8(i8) => serialize_i64,
+        serialize_i16(i16) => serialize_i64,
+        serialize_i32(i32) => serialize_i64,
+        serialize_u8(u8) => serialize_u64,
+        serialize_u16(u16) => serialize_u64,
+        serialize_u32(u32) => serialize_u64,
+        serialize_f32(f32) => serialize_f64
     }
 
-    fn serialize_i16(self, v: i16) -> Result<(), Unhashable> {
-        self.serialize_i64(v.into())
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<(), Unhashable> {
-        self.serialize_i64(v.into())
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<(), Unhashable> {
-        self.bytes.push(kind::I64);
-        self.bytes.extend_from_slice(&v.to_le_bytes());
-        Ok(())
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<(), Unhashable> {
-        self.bytes.push(kind::I128);
-        self.bytes.extend_from_slice(&v.to_le_bytes());
-        Ok(())
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<(), Unhashable> {
-        self.serialize_u64(v.into())
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<(), Unhashable> {
-        self.serialize_u64(v.into())
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<(), Unhashable> {
-        self.serialize_u64(v.into())
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<(), Unhashable> {
-        self.bytes.push(kind::U64);
-        self.bytes.extend_from_slice(&v.to_le_bytes());
-        Ok(())
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<(), Unhashable> {
-        self.bytes.push(kind::U128);
-        self.bytes.extend_from_slice(&v.to_le_bytes());
-        Ok(())
-    }
-
-    fn serialize_f32(self, v: f32) -> Result<(), Unhashable> {
-        self.serialize_f64(v.into())
+    fixed_width! {
+        serialize_i64(i64) => kind::I64,
+        serialize_u64(u64) => kind::U64,
+        serialize_i128(i128) => kind::I128,
+        serialize_u128(u128) => kind::U128
     }
 
     fn serialize_f64(self, v: f64) -> Result<(), Unhashable> {
@@ -260,57 +246,53 @@ impl StreamHasher<'_> {
     }
 }
 
-impl ser::SerializeSeq for StreamHasher<'_> {
-    type Ok = ();
-    type Error = Unhashable;
+/// The compound serializers whose parts are values only (sequences, tuples): each part is
+/// written as a value, and the end mark closes them.
+macro_rules! values_only {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for StreamHasher<'_> {
+            type Ok = ();
+            type Error = Unhashable;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
-        value.serialize(self.element())
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
+                value.serialize(self.element())
+            }
 
-    fn end(self) -> Result<(), Unhashable> {
-        StreamHasher::end(self)
-    }
+            fn end(self) -> Result<(), Unhashable> {
+                StreamHasher::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for StreamHasher<'_> {
-    type Ok = ();
-    type Error = Unhashable;
+values_only!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
-        value.serialize(self.element())
-    }
+/// The compound serializers of named fields (structs): each field is written as its name, then
+/// its value.
+macro_rules! named_fields {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for StreamHasher<'_> {
+            type Ok = ();
+            type Error = Unhashable;
 
-    fn end(self) -> Result<(), Unhashable> {
-        StreamHasher::end(self)
-    }
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unhashable> {
+                self.str(key);
+                value.serialize(self.element())
+            }
+
+            fn end(self) -> Result<(), Unhashable> {
+                StreamHasher::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for StreamHasher<'_> {
-    type Ok = ();
-    type Error = Unhashable;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
-        value.serialize(self.element())
-    }
-
-    fn end(self) -> Result<(), Unhashable> {
-        StreamHasher::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for StreamHasher<'_> {
-    type Ok = ();
-    type Error = Unhashable;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
-        value.serialize(self.element())
-    }
-
-    fn end(self) -> Result<(), Unhashable> {
-        StreamHasher::end(self)
-    }
-}
+named_fields!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for StreamHasher<'_> {
     type Ok = ();
@@ -321,34 +303,6 @@ impl ser::SerializeMap for StreamHasher<'_> {
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
-        value.serialize(self.element())
-    }
-
-    fn end(self) -> Result<(), Unhashable> {
-        StreamHasher::end(self)
-    }
-}
-
-impl ser::SerializeStruct for StreamHasher<'_> {
-    type Ok = ();
-    type Error = Unhashable;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unhashable> {
-        self.str(key);
-        value.serialize(self.element())
-    }
-
-    fn end(self) -> Result<(), Unhashable> {
-        StreamHasher::end(self)
-    }
-}
-
-impl ser::SerializeStructVariant for StreamHasher<'_> {
-    type Ok = ();
-    type Error = Unhashable;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unhashable> {
-        self.str(key);
         value.serialize(self.element())
     }
 
