@@ -524,6 +524,11 @@ impl Config {
                 ))
             })
             .ok();
+        for (key, mapping) in [("theme_config", &raw.theme_config), ("extra", &raw.extra)] {
+            if let Some(problem) = crate::yaml::untemplatable_key(mapping) {
+                errors.push(Error::config(at(key), format!("`{key}:`: {problem}")));
+            }
+        }
         if raw.search_parts.is_some_and(|parts| !(1..=MAX_SEARCH_PARTS).contains(&parts)) {
             errors.push(Error::config(
                 at("search_parts"),

@@ -40,6 +40,37 @@ impl YamlProblem {
     }
 }
 
+/// Why templates cannot read `mapping` (a free-form `extra:` or `theme_config:`), if they
+/// cannot: a key, at any depth, that is not text, a whole number or `true`/`false`
+/// (`? [a, b] : c`, `1.5: x`). Tera cannot hold such a map, and a build with one stopped with a
+/// panic when the first page was rendered.
+pub fn untemplatable_key(mapping: &serde_yaml::Mapping) -> Option<String> {
+    use serde_yaml::Value;
+    fn in_value(value: &Value) -> Option<String> {
+        match value {
+            Value::Mapping(inner) => untemplatable_key(inner),
+            Value::Sequence(items) => items.iter().find_map(in_value),
+            Value::Tagged(tagged) => in_value(&tagged.value),
+            _ => None,
+        }
+    }
+    mapping.iter().find_map(|(key, value)| {
+        let readable = match key {
+            Value::String(_) | Value::Bool(_) => true,
+            Value::Number(n) => n.is_i64() || n.is_u64(),
+            _ => false,
+        };
+        if readable {
+            return in_value(value);
+        }
+        // JSON's flow style shows a list or a mapping on one line.
+        let key = serde_json::to_string(key).unwrap_or_else(|_| "a mapping".to_string());
+        Some(format!(
+            "templates cannot read the key `{key}` in it: keys here must be text, whole numbers or true/false"
+        ))
+    })
+}
+
 /// Deeper flow nesting (`[[[…]]]`) than this is refused before parsing: no real front matter
 /// comes close, and libyaml's time grows with the square of the depth.
 const MAX_FLOW_DEPTH: usize = 64;

@@ -146,6 +146,9 @@ pub(crate) fn parse_text(
             .collect::<Vec<_>>()
     })?;
     let mut errors = Vec::new();
+    if let Some(problem) = crate::yaml::untemplatable_key(&fm.extra) {
+        errors.push(ctx.error_at_key("extra", format!("`extra:`: {problem}")));
+    }
     let empty_tags = fm.tags.is_empty() && ctx.yaml.key_position("tags").is_some();
     let common = common_fields(&fm, source, split.body, &ctx, markdown, &mut errors).map(|mut common| {
         common.inline_images = locate_images(text, &common.body.images);

@@ -238,3 +238,24 @@ fn featured_image_that_does_not_exist() {
         "error: content/a.md:5:8: featured image `/i.png` not found",
     );
 }
+
+/// Keys a template cannot read (a list, a number with a fraction) in the free-form mappings
+/// templates get: an error at the key's line, never a panic while rendering.
+#[test]
+fn extra_keys_templates_cannot_read() {
+    assert_broken(
+        "extra key",
+        |t| write(t, "content/b.md", &article("B", "2024-01-02", "extra:\n  ? [a, b]\n  : c\n", "Text.")),
+        1,
+        "error: content/b.md:4:1: `extra:`: templates cannot read the key `[\"a\",\"b\"]` in it",
+    );
+    assert_broken(
+        "theme_config key",
+        |t| {
+            let yaml = std::fs::read_to_string(t.root().join("site.yaml")).unwrap();
+            write(t, "site.yaml", &format!("{yaml}theme_config:\n  social:\n    1.5: x\n"));
+        },
+        2,
+        "error: site.yaml:9:1: `theme_config:`: templates cannot read the key `1.5` in it",
+    );
+}
