@@ -66,34 +66,46 @@ enum Variable<'a> {
     Value(Value),
     /// A view whose template value is made only if the page is rendered.
     View(Box<dyn ToValue + 'a>),
+    /// A value that could not be made into a template value: why (see [`value_of`]).
+    Failed(String),
 }
 
 /// What can be made into a template value (anything serde can serialize).
 trait ToValue {
-    fn to_value(&self) -> Value;
+    fn to_value(&self) -> Result<Value, String>;
 }
 
 impl<T: serde::Serialize> ToValue for T {
-    fn to_value(&self) -> Value {
-        Value::from_serializable(self)
+    fn to_value(&self) -> Result<Value, String> {
+        value_of(self)
     }
+}
+
+/// `value` as a template value, or why it cannot be one. Tera's `Value::from_serializable`
+/// panics instead: on a map whose keys are not strings, numbers or booleans, for one (a key
+/// a front matter's `extra:` may hold, which `crate::yaml::untemplatable_key` reports first),
+/// and a user's input must never crash a build.
+pub fn value_of<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, String> {
+    Value::try_from_serializable(value).map_err(|e| e.to_string())
 }
 
 /// A page's template variables, made into Tera's context only when the page is rendered.
 pub struct PageVariables<'a>(Vec<(&'static str, Variable<'a>)>);
 
 impl PageVariables<'_> {
-    /// The variables as Tera takes them, each view made into its template value.
-    pub fn into_context(self) -> Context {
+    /// The variables as Tera takes them, each view made into its template value; or, for the
+    /// first variable that cannot be one, its name and why.
+    pub fn into_context(self) -> Result<Context, (&'static str, String)> {
         let mut context = Context::new();
         for (key, variable) in self.0 {
             let value = match variable {
                 Variable::Value(value) => value,
-                Variable::View(view) => view.to_value(),
+                Variable::View(view) => view.to_value().map_err(|why| (key, why))?,
+                Variable::Failed(why) => return Err((key, why)),
             };
             context.insert_value(key, value);
         }
-        context
+        Ok(context)
     }
 }
 
@@ -140,7 +152,19 @@ impl<'a> PageContext<'a> {
     /// Sets variable `key` to `value`, made into a template value now: for small values (a
     /// URL, a flag, a short list).
     pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.insert_value(key, Value::from_serializable(value));
+        self.insert_made(key, value_of(value));
+    }
+
+    /// Sets variable `key` to `value`, made by [`value_of`] (which may have failed).
+    pub fn insert_made(&mut self, key: &'static str, value: Result<Value, String>) {
+        match value {
+            Ok(value) => self.insert_value(key, value),
+            Err(why) => {
+                // The page has no digest then: it is rendered, and its rendering fails with why.
+                self.encoded = None;
+                self.variables.push((key, Variable::Failed(why)));
+            }
+        }
     }
 
     /// Sets variable `key` to `value`, already a template value.
@@ -263,6 +287,7 @@ pub(crate) fn hash_value(hasher: &mut impl Hasher, value: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn digest(insert: impl FnOnce(&mut PageContext)) -> PageDigest {
         let mut ctx = PageContext::new(Some(InputsDigest::of(|h| h.write_u8(1))));
@@ -319,6 +344,26 @@ mod tests {
     }
 
     #[test]
+    fn a_variable_that_cannot_be_a_template_value_is_an_error_not_a_panic() {
+        // Tera's values have map keys that are strings, numbers or booleans; a pair is none.
+        let untemplatable: BTreeMap<(u8, u8), u8> = BTreeMap::from([((1, 2), 3)]);
+        let mut ctx = PageContext::new(Some(InputsDigest::of(|h| h.write_u8(1))));
+        ctx.insert("fine", "text");
+        ctx.insert("extra", &untemplatable);
+        let (variables, digest) = ctx.finish("article.html", "/a/");
+        assert_eq!(digest, None, "such a page is never reused");
+        let (key, why) = variables.into_context().unwrap_err();
+        assert_eq!(key, "extra");
+        assert!(!why.is_empty());
+
+        // A view fails only when it is made, as the page is rendered.
+        let mut ctx = PageContext::new(None);
+        ctx.insert_view("article", untemplatable);
+        let (variables, _) = ctx.finish("article.html", "/a/");
+        assert_eq!(variables.into_context().unwrap_err().0, "article");
+    }
+
+    #[test]
     fn a_view_is_hashed_once_and_made_a_value_only_when_its_page_is_rendered() {
         let made = std::cell::Cell::new(0);
         let mut ctx = PageContext::new(Some(InputsDigest::of(|h| h.write_u8(1))));
@@ -326,7 +371,7 @@ mod tests {
         let (variables, digest) = ctx.finish("article.html", "/a/");
         assert!(digest.is_some());
         assert_eq!(made.get(), 1, "hashed, no value made");
-        let context = variables.into_context();
+        let context = variables.into_context().unwrap();
         assert_eq!(made.get(), 2, "made a value once rendered");
         assert_eq!(context.get("article"), Some(&Value::from("text")));
 
@@ -336,7 +381,7 @@ mod tests {
         ctx.insert_view("article", Counted(&made, "text"));
         let (variables, digest) = ctx.finish("article.html", "/a/");
         assert_eq!((digest, made.get()), (None, 0));
-        variables.into_context();
+        variables.into_context().unwrap();
         assert_eq!(made.get(), 1);
     }
 

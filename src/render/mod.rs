@@ -138,8 +138,8 @@ struct Listing<'a> {
     template: &'static str,
     base: String,
     articles: Cow<'a, [ArticleId]>,
-    /// Extra variable (`category`, `tag` or `author`) and its value.
-    subject: Option<(&'static str, Value)>,
+    /// Extra variable (`category`, `tag` or `author`) and its value (see [`digest::value_of`]).
+    subject: Option<(&'static str, std::result::Result<Value, String>)>,
     /// The language of a language's own home page (`/ur/`); other listings are in the site's.
     lang: Option<String>,
     origin: String,
@@ -245,7 +245,10 @@ impl Renderer {
             let file = OutputFile { path: path.to_string(), contents: Contents::Cached(file), origin };
             return Ok(Rendered { file, digest: Some(digest) });
         }
-        let html = self.render(template, &variables.into_context())?;
+        let context = variables.into_context().map_err(|(key, why)| {
+            Error::output(path, format!("the template variable `{key}` cannot be made for {template}: {why}"))
+        })?;
+        let html = self.render(template, &context)?;
         Ok(Rendered { file: OutputFile::html(path, html, origin), digest })
     }
 
@@ -313,7 +316,8 @@ impl Renderer {
         let seo = SeoBuilder::new(site, &views, &self.strings);
         let cards = context::Cards::new(&site_views.summaries);
         let cards = &cards;
-        let site_value = Value::from_serializable(&site_views.site);
+        let site_value = digest::value_of(&site_views.site)
+            .map_err(|why| Error::output("/", format!("the template variable `site` cannot be made: {why}")))?;
         let inputs = earlier.and_then(|_| self.inputs_digest(&site_value, site.config.minify));
         let search_pages = site.config.search && self.has_template(SEARCH_TEMPLATE);
         let base_context = |kind: &str, url: &str, lang: &str, dir: &str| {
@@ -489,7 +493,7 @@ impl Renderer {
                 template: "category.html",
                 base: node.path.clone(),
                 articles: Cow::Borrowed(&site.category_articles[id]),
-                subject: Some(("category", Value::from_serializable(&views.category_page(id)))),
+                subject: Some(("category", digest::value_of(&views.category_page(id)))),
                 lang: None,
                 origin: format!("category `{}`", site.categories.full_name(id)),
                 seo: ListSubject::Category(id),
@@ -500,7 +504,7 @@ impl Renderer {
                 template: "tag.html",
                 base: tag.path(),
                 articles: Cow::Borrowed(&site.tag_articles[id]),
-                subject: Some(("tag", Value::from_serializable(&views.tag(id)))),
+                subject: Some(("tag", digest::value_of(&views.tag(id)))),
                 lang: None,
                 origin: format!("tag `{}`", tag.name),
                 seo: ListSubject::Tag(id),
@@ -511,7 +515,7 @@ impl Renderer {
                 template: "author.html",
                 base: author.path(),
                 articles: Cow::Borrowed(&site.author_articles[id]),
-                subject: Some(("author", Value::from_serializable(&views.author(id)))),
+                subject: Some(("author", digest::value_of(&views.author(id)))),
                 lang: None,
                 origin: format!("author `{}`", author.name),
                 seo: ListSubject::Author(id),
@@ -571,7 +575,7 @@ impl Renderer {
             ctx.insert("alternates", &views.alternates(homes.iter().map(|(l, p)| (*l, p.as_str(), title))));
         }
         if let Some((name, value)) = &listing.subject {
-            ctx.insert_value(name, value.clone());
+            ctx.insert_made(name, value.clone());
         }
         let (card, json_ld) =
             seo.list(&listing.seo, &views.permalink(&path), number, lang).map_err(|e| seo::json_ld_error(&path, &e))?;
