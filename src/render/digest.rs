@@ -82,9 +82,9 @@ impl<T: serde::Serialize> ToValue for T {
 }
 
 /// `value` as a template value, or why it cannot be one. Tera's `Value::from_serializable`
-/// panics instead: on a map whose keys are not strings, numbers or booleans, for one (a key
-/// a front matter's `extra:` may hold, which `crate::yaml::untemplatable_key` reports first),
-/// and a user's input must never crash a build.
+/// panics instead: on a map whose keys are not strings, integers or booleans, for one (a key
+/// a front matter's `extra:` may hold, which `crate::yaml::untemplatable_key` reports first,
+/// with its line), and a user's input must never crash a build.
 pub fn value_of<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, String> {
     Value::try_from_serializable(value).map_err(|e| e.to_string())
 }

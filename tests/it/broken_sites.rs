@@ -29,6 +29,12 @@ fn pamphlet_build(t: &SiteTest) -> std::process::Output {
         .expect("run pamphlet")
 }
 
+/// Adds `lines` at the end of the site's `site.yaml` (whose last line is 8).
+fn append_to_site_yaml(t: &SiteTest, lines: &str) {
+    let yaml = std::fs::read_to_string(t.root().join("site.yaml")).unwrap();
+    write(t, "site.yaml", &format!("{yaml}{lines}"));
+}
+
 /// Builds the good site, breaks it with `break_it`, builds again and checks the outcome.
 fn assert_broken(name: &str, break_it: impl FnOnce(&SiteTest), exit: i32, expected: &str) {
     let t = good_site();
@@ -220,10 +226,7 @@ fn missing_template() {
 fn site_yaml_error() {
     assert_broken(
         "site.yaml",
-        |t| {
-            let yaml = std::fs::read_to_string(t.root().join("site.yaml")).unwrap();
-            write(t, "site.yaml", &format!("{yaml}paginat: 5\n"));
-        },
+        |t| append_to_site_yaml(t, "paginat: 5\n"),
         2,
         "error: site.yaml:9:1: unknown field `paginat`: did you mean `paginate`?",
     );
@@ -251,10 +254,7 @@ fn extra_keys_templates_cannot_read() {
     );
     assert_broken(
         "theme_config key",
-        |t| {
-            let yaml = std::fs::read_to_string(t.root().join("site.yaml")).unwrap();
-            write(t, "site.yaml", &format!("{yaml}theme_config:\n  social:\n    1.5: x\n"));
-        },
+        |t| append_to_site_yaml(t, "theme_config:\n  social:\n    1.5: x\n"),
         2,
         "error: site.yaml:9:1: `theme_config:`: templates cannot read the key `1.5` in it",
     );
