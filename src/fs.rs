@@ -48,6 +48,40 @@ pub fn replace_file(file: &Path, contents: &[u8]) -> std::io::Result<()> {
     replaced
 }
 
+/// What identifies one version of a file: modification time, length, and a hash of the
+/// bytes. File systems keep modification times with a coarse clock (milliseconds), so two
+/// saves of the same length in quick succession can share a time: for a file modified in
+/// the last [`RACY_WINDOW`], the bytes are hashed again (as git does for "racy" entries).
+/// Kept by the dev server for the documents it parsed, and with each rendered body for the
+/// files its shortcodes read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+    hash: u64,
+}
+
+/// How recent a modification time must be for a [`FileStamp`] alone not to be trusted (also
+/// for the copies of static files the dev server keeps).
+pub const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl FileStamp {
+    /// The stamp of a file with metadata `meta` (taken before `bytes` were read, so that a write
+    /// in between makes the stamp stale rather than wrong) and contents `bytes`.
+    pub fn new(meta: &std::fs::Metadata, bytes: &[u8]) -> FileStamp {
+        FileStamp { modified: meta.modified().ok(), len: meta.len(), hash: xxhash_rust::xxh3::xxh3_64(bytes) }
+    }
+
+    /// Whether this stamp still describes the file at `path` (metadata `meta`).
+    pub fn still_matches(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
+        if self.modified != meta.modified().ok() || self.len != meta.len() {
+            return false;
+        }
+        let recent = self.modified.and_then(|m| m.elapsed().ok()).is_none_or(|age| age < RACY_WINDOW);
+        !recent || std::fs::read(path).is_ok_and(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes) == self.hash)
+    }
+}
+
 /// Creates a directory and its parents.
 pub fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).at_path("create directory", path)

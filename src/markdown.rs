@@ -64,6 +64,20 @@ pub struct Rendered {
     pub has_embeds: bool,
     /// Whether the body uses shortcodes, whose page needs their style sheet.
     pub has_shortcodes: bool,
+    /// The files its shortcodes read: a body kept from an earlier build (or by the dev server)
+    /// is current only while they are as they were.
+    pub files: Vec<FileUse>,
+}
+
+/// A file a document's shortcodes read: a PDF measured for its card, a file checked to exist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FileUse {
+    /// The file, relative to the site root (so that the root may be spelled another way next
+    /// time), or absolute when outside it.
+    pub path: std::path::PathBuf,
+    /// Its stamp, when the body shows what the file holds (its size, its pages); `None` when
+    /// only that it exists matters.
+    pub stamp: Option<crate::fs::FileStamp>,
 }
 
 /// The HTML a shortcode stands for, swapped in for its token after rendering.
@@ -88,6 +102,8 @@ pub struct Expansion {
     pub errors: Vec<Error>,
     /// Problems that do not.
     pub warnings: Vec<Warning>,
+    /// The files the shortcodes read (see [`Rendered::files`]).
+    pub files: Vec<FileUse>,
 }
 
 /// The document a body belongs to, for shortcodes: where problems are, which language its
@@ -113,6 +129,8 @@ pub trait Expand: Send + Sync + std::fmt::Debug {
     /// Changes whenever an expansion could: a document parsed with another fingerprint must
     /// be parsed again (the dev server's cache).
     fn fingerprint(&self) -> u64;
+    /// Whether `files`, read by an expansion, are as they were then.
+    fn files_unchanged(&self, files: &[FileUse]) -> bool;
 }
 
 /// First and last character of a token: private-use characters, which nobody types and
@@ -212,7 +230,9 @@ impl Markdown {
     pub fn render_document(&self, body: &str, doc: &DocumentContext) -> (Rendered, Vec<Error>, Vec<Warning>) {
         let Some(cache) = &self.cache else { return self.render_document_now(body, doc) };
         let key = self.document_key(body, doc);
-        if let Some(rendered) = cache.get(key, |bytes| postcard::from_bytes(bytes).ok()) {
+        // A body whose files changed is not read back (nor kept: rendered now, it replaces it).
+        let current = |bytes: &[u8]| postcard::from_bytes(bytes).ok().filter(|r| self.files_unchanged(r));
+        if let Some(rendered) = cache.get(key, current) {
             return (rendered, Vec::new(), Vec::new());
         }
         let (rendered, errors, warnings) = self.render_document_now(body, doc);
@@ -249,13 +269,20 @@ impl Markdown {
         hasher.digest128()
     }
 
+    /// Whether the files the shortcodes of `rendered` read are as they were when it was
+    /// rendered (a body kept between builds is stale once one changed or is gone).
+    pub fn files_unchanged(&self, rendered: &Rendered) -> bool {
+        rendered.files.is_empty() || self.expander.as_ref().is_some_and(|e| e.files_unchanged(&rendered.files))
+    }
+
     /// [`Markdown::render_document`] without the cache.
     fn render_document_now(&self, body: &str, doc: &DocumentContext) -> (Rendered, Vec<Error>, Vec<Warning>) {
         match &self.expander {
             None => (self.render(body, doc.url_prefix), Vec::new(), Vec::new()),
             Some(expander) => {
                 let expansion = expander.expand(body, doc, self);
-                let rendered = self.render_with(&expansion.text, doc.url_prefix, &expansion.inserts);
+                let mut rendered = self.render_with(&expansion.text, doc.url_prefix, &expansion.inserts);
+                rendered.files = expansion.files;
                 (rendered, expansion.errors, expansion.warnings)
             }
         }

@@ -56,6 +56,16 @@ pub enum Document {
     Page(Box<Page>),
 }
 
+impl Document {
+    /// What articles and pages share (the rendered body among it).
+    pub fn common(&self) -> &Common {
+        match self {
+            Document::Article(article) => &article.common,
+            Document::Page(page) => &page.common,
+        }
+    }
+}
+
 /// A parsed file and the warnings it raised.
 #[derive(Debug)]
 pub struct Parsed {

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::config::Config;
 use crate::content::{Article, CONTENT_DIR, Common, Document, DocumentMemory, Found, PAGES_DIR, parse_bytes};
 use crate::error::{Error, Result};
+use crate::fs::FileStamp;
 use crate::markdown::Markdown;
 
 /// Whether two versions of an article differ at most in their body, the summary taken from
@@ -74,7 +75,7 @@ pub fn same_apart_from_body(a: &Article, b: &Article) -> bool {
 }
 
 /// A file's fingerprint and what it parsed into (`None`: a file that is no document).
-type Remembered = (FileFingerprint, Option<Document>);
+type Remembered = (FileStamp, Option<Document>);
 
 /// Parsed documents kept between builds, by absolute path.
 #[derive(Default)]
@@ -119,7 +120,7 @@ impl ContentCache {
         }
         let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io("read", path, e))?;
         let bytes = crate::fs::read(path)?;
-        let fingerprint = FileFingerprint::new(&meta, &bytes);
+        let fingerprint = FileStamp::new(&meta, &bytes);
         match parse_bytes(root, path, bytes, None, config, markdown) {
             Ok(Some(Document::Article(article))) => {
                 self.docs.insert(path.to_path_buf(), (fingerprint, Some(Document::Article(article.clone()))));
@@ -139,7 +140,7 @@ impl ContentCache {
     fn parsed_now(
         &self,
         path: &Path,
-        fingerprint: Option<FileFingerprint>,
+        fingerprint: Option<FileStamp>,
         result: std::result::Result<Option<Document>, Vec<Error>>,
     ) -> std::result::Result<Option<Document>, Vec<Error>> {
         let kept = fingerprint.zip(result.as_ref().ok().cloned());
@@ -177,7 +178,14 @@ impl DocumentMemory for ContentCache {
         markdown: &Markdown,
         unchanged: bool,
     ) -> std::result::Result<Option<Document>, Vec<Error>> {
-        if unchanged && let Some((_, doc)) = self.docs.get(path) {
+        // A document is unchanged only while the files its shortcodes read are too (a PDF
+        // replaced in static/ changes the card of every article that shows it).
+        let files_unchanged =
+            |doc: &Option<Document>| doc.as_ref().is_none_or(|d| markdown.files_unchanged(&d.common().body));
+        if unchanged
+            && let Some((_, doc)) = self.docs.get(path)
+            && files_unchanged(doc)
+        {
             return Ok(doc.clone());
         }
         let meta = match std::fs::symlink_metadata(path) {
@@ -186,6 +194,7 @@ impl DocumentMemory for ContentCache {
         };
         if let Some((cached, doc)) = self.docs.get(path)
             && cached.still_matches(path, &meta)
+            && files_unchanged(doc)
         {
             return Ok(doc.clone());
         }
@@ -193,7 +202,7 @@ impl DocumentMemory for ContentCache {
             Ok(bytes) => bytes,
             Err(e) => return self.parsed_now(path, None, Err(vec![e])),
         };
-        let fingerprint = FileFingerprint::new(&meta, &bytes);
+        let fingerprint = FileStamp::new(&meta, &bytes);
         let result = parse_bytes(root, path, bytes, in_pages, config, markdown);
         self.parsed_now(path, Some(fingerprint), result)
     }
@@ -224,39 +233,6 @@ impl DocumentMemory for ContentCache {
         if complete {
             self.listing = Some(found);
         }
-    }
-}
-
-/// What identifies one version of a file: modification time, length, and a hash of the
-/// bytes. File systems keep modification times with a coarse clock (milliseconds), so two
-/// saves of the same length in quick succession can share a time: for a file modified in
-/// the last [`RACY_WINDOW`], the bytes are hashed again (as git does for "racy" entries).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FileFingerprint {
-    modified: Option<std::time::SystemTime>,
-    len: u64,
-    hash: u64,
-}
-
-/// How recent a modification time must be for the fingerprint alone not to be trusted (also
-/// for the copies of static files the dev server keeps, see `rebuild`).
-pub(super) const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
-
-impl FileFingerprint {
-    fn new(meta: &std::fs::Metadata, bytes: &[u8]) -> FileFingerprint {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        bytes.hash(&mut hasher);
-        FileFingerprint { modified: meta.modified().ok(), len: meta.len(), hash: hasher.finish() }
-    }
-
-    /// Whether this fingerprint still describes the file at `path` (metadata `meta`).
-    fn still_matches(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
-        if self.modified != meta.modified().ok() || self.len != meta.len() {
-            return false;
-        }
-        let recent = self.modified.and_then(|m| m.elapsed().ok()).is_none_or(|age| age < RACY_WINDOW);
-        !recent || std::fs::read(path).is_ok_and(|bytes| FileFingerprint::new(meta, &bytes).hash == self.hash)
     }
 }
 

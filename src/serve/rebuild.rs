@@ -20,12 +20,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use super::content_cache::{ContentCache, RACY_WINDOW, same_apart_from_body};
+use super::content_cache::{ContentCache, same_apart_from_body};
 use super::images::{ImageJob, Jobs};
 use super::select::{Build, Selection};
 use super::state::SiteFiles;
 use super::watch::Change;
 use crate::error::{Error, IoResultExt, Result};
+use crate::fs::RACY_WINDOW;
 use crate::headers::PageSources;
 use crate::output::{self, Contents, Data, Origin, OutputFile};
 use crate::pipeline::{self, Prepared, Purpose, Reuse};

@@ -21,8 +21,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::error::{Error, Location, Position, Warning};
+use crate::fs::FileStamp;
 use crate::i18n::Strings;
-use crate::markdown::{DocumentContext, Expand, Expansion, Insert, Markdown, insert_token};
+use crate::markdown::{DocumentContext, Expand, Expansion, FileUse, Insert, Markdown, insert_token};
 use crate::theme::Theme;
 use syntax::{Call, Item};
 
@@ -120,6 +121,14 @@ struct FileView {
     pages: u64,
 }
 
+/// What expanding a body found besides its text: its problems and the files it read.
+#[derive(Default)]
+struct Found {
+    errors: Vec<Error>,
+    warnings: Vec<Warning>,
+    files: Vec<FileUse>,
+}
+
 /// The shortcode templates of a theme and site, compiled, and what they may refer to.
 pub struct Shortcodes {
     tera: tera::Tera,
@@ -167,19 +176,23 @@ impl Shortcodes {
         for s in &theme.strings {
             (&s.lang, &s.text).hash(&mut hasher);
         }
-        (root, &statics).hash(&mut hasher);
+        // Which site paths are static files, and where each is relative to the root: the same
+        // however the root is spelled (`--root site` or `--root .` inside it), which hashing the
+        // root itself was not, so that a change of spelling rendered every body again.
+        for (site_path, file) in &statics {
+            (site_path, file.as_deref().map(|f| f.strip_prefix(root).unwrap_or(f))).hash(&mut hasher);
+        }
         Some(Shortcodes { tera, origins, root: root.to_path_buf(), statics, fingerprint: hasher.finish() })
     }
 
     /// `text` (part of a document, at `doc.offset`) with its shortcodes replaced by tokens,
-    /// and their inserts; problems go to `errors` and `warnings`.
+    /// and their inserts; problems, and the files read, go to `found`.
     fn expand_text(
         &self,
         text: &str,
         doc: &DocumentContext,
         markdown: &Markdown,
-        errors: &mut Vec<Error>,
-        warnings: &mut Vec<Warning>,
+        found: &mut Found,
     ) -> (String, Vec<Insert>) {
         // A theme without a `video` shortcode leaves pasted URLs as they are (links).
         let is_embed = |url: &str| self.origins.contains_key("video") && embeds::embed(url).is_some();
@@ -189,7 +202,7 @@ impl Shortcodes {
         }
         let code = crate::markdown::code_ranges(text);
         let (items, problems) = syntax::scan(text, &code, &is_embed);
-        errors.extend(problems.into_iter().map(|(at, message)| error_at(doc, at, message)));
+        found.errors.extend(problems.into_iter().map(|(at, message)| error_at(doc, at, message)));
         let mut out = String::with_capacity(text.len());
         let mut inserts = Vec::new();
         let mut last = 0;
@@ -203,7 +216,7 @@ impl Shortcodes {
                     Call { name: "video".into(), args: vec![("url".into(), url)], span, body: None }
                 }
             };
-            let Some(insert) = self.render_call(&call, text, doc, markdown, errors, warnings) else {
+            let Some(insert) = self.render_call(&call, text, doc, markdown, found) else {
                 out.push_str(&text[span.clone()]);
                 continue;
             };
@@ -231,21 +244,20 @@ impl Shortcodes {
         text: &str,
         doc: &DocumentContext,
         markdown: &Markdown,
-        errors: &mut Vec<Error>,
-        warnings: &mut Vec<Warning>,
+        found: &mut Found,
     ) -> Option<Insert> {
         let at = call.span.start;
-        let fail = |errors: &mut Vec<Error>, message: String| {
-            errors.push(error_at(doc, at, format!("shortcode `{}`: {message}", call.name)));
+        let fail = |found: &mut Found, message: String| {
+            found.errors.push(error_at(doc, at, format!("shortcode `{}`: {message}", call.name)));
             None
         };
         if !self.origins.contains_key(&call.name) {
-            return fail(errors, self.unknown(&call.name));
+            return fail(found, self.unknown(&call.name));
         }
         // The pair's content, rendered as Markdown (its own shortcodes expanded).
         let body = call.body.clone().map(|range| {
             let inner = DocumentContext { offset: doc.offset + range.start, ..*doc };
-            let (inner_text, inner_inserts) = self.expand_text(&text[range], &inner, markdown, errors, warnings);
+            let (inner_text, inner_inserts) = self.expand_text(&text[range], &inner, markdown, found);
             markdown.render_with(&inner_text, doc.url_prefix, &inner_inserts)
         });
         let args: BTreeMap<&str, &str> = call.args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -253,16 +265,16 @@ impl Shortcodes {
         let mut embed = None;
         if let Some(spec) = BUILT_IN.iter().find(|s| s.name == call.name && self.is_builtin_template(s.name)) {
             if let Err(message) = check_arguments(spec, &args, body.is_some()) {
-                return fail(errors, message);
+                return fail(found, message);
             }
             for key in spec.files {
                 files.insert(*key, None);
                 let Some(value) = args.get(key) else { continue };
-                match self.file(value, doc, spec.name == "document") {
+                match self.file(value, doc, spec.name == "document", &mut found.files) {
                     Ok(file) => {
                         files.insert(*key, Some(file));
                     }
-                    Err(message) => return fail(errors, format!("`{key}`: {message}")),
+                    Err(message) => return fail(found, format!("`{key}`: {message}")),
                 }
             }
             if let Some(url) = args.get("url") {
@@ -270,7 +282,7 @@ impl Shortcodes {
                     Some(e) => embed = Some(e),
                     None => {
                         return fail(
-                            errors,
+                            found,
                             format!(
                                 "`{url}` is not a video of a provider pamphlet knows (YouTube, Vimeo, Facebook, Internet Archive…); for a video file of this site write src=\"/media/x.mp4\""
                             ),
@@ -283,7 +295,7 @@ impl Shortcodes {
                 && file.kind == "PDF"
                 && file.pages == 0
             {
-                warnings.push(Warning {
+                found.warnings.push(Warning {
                     location: location(doc, at),
                     code: "pdf-pages",
                     message: format!(
@@ -312,7 +324,7 @@ impl Shortcodes {
         ctx.insert("body", body.as_ref().map_or("", |b| b.html.as_str()));
         let html = match self.render_template(&call.name, &ctx) {
             Ok(html) => html,
-            Err(message) => return fail(errors, message),
+            Err(message) => return fail(found, message),
         };
         // The feed: an embed is a plain link; a pair whose content holds one, rendered with
         // the content's feed version.
@@ -381,7 +393,14 @@ impl Shortcodes {
 
     /// The file `value` names: a static file or a file of the content folder (`/files/x.pdf`),
     /// or a file beside a bundle's `index.md` (`x.pdf`). `measure`: read its size and pages.
-    fn file(&self, value: &str, doc: &DocumentContext, measure: bool) -> Result<FileView, String> {
+    /// The file read is added to `uses`.
+    fn file(
+        &self,
+        value: &str,
+        doc: &DocumentContext,
+        measure: bool,
+        uses: &mut Vec<FileUse>,
+    ) -> Result<FileView, String> {
         if value.contains("://") || value.starts_with("//") {
             return Err(format!(
                 "`{value}` is on another host: put the file in static/ (or beside the article's index.md) so that readers load nothing from elsewhere"
@@ -415,28 +434,44 @@ impl Shortcodes {
         let name = clean.rsplit('/').next().unwrap_or_default().to_string();
         let kind = name.rsplit_once('.').map(|(_, e)| e.to_ascii_uppercase()).unwrap_or_default();
         let mut view = FileView { url, name, kind, ..FileView::default() };
-        if measure && let Some(path) = path {
+        let Some(path) = path else { return Ok(view) };
+        let stamp = if measure {
+            // The metadata before the bytes: a write in between leaves the stamp stale, not wrong.
+            let meta = std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let bytes = crate::fs::read(&path).map_err(|e| e.to_string())?;
             view.bytes = bytes.len() as u64;
             view.size = human_size(view.bytes);
             if view.kind == "PDF" {
                 view.pages = pdf::page_count(&bytes).unwrap_or(0);
             }
-        }
+            Some(FileStamp::new(&meta, &bytes))
+        } else {
+            None
+        };
+        let path = path.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or(path);
+        uses.push(FileUse { path, stamp });
         Ok(view)
     }
 }
 
 impl Expand for Shortcodes {
     fn expand(&self, body: &str, doc: &DocumentContext, markdown: &Markdown) -> Expansion {
-        let mut errors = Vec::new();
-        let mut warnings = Vec::new();
-        let (text, inserts) = self.expand_text(body, doc, markdown, &mut errors, &mut warnings);
-        Expansion { text, inserts, errors, warnings }
+        let mut found = Found::default();
+        let (text, inserts) = self.expand_text(body, doc, markdown, &mut found);
+        let Found { errors, warnings, files } = found;
+        Expansion { text, inserts, errors, warnings, files }
     }
 
     fn fingerprint(&self) -> u64 {
         self.fingerprint
+    }
+
+    fn files_unchanged(&self, files: &[FileUse]) -> bool {
+        files.iter().all(|file| {
+            let path = self.root.join(&file.path);
+            std::fs::metadata(&path)
+                .is_ok_and(|meta| meta.is_file() && file.stamp.is_none_or(|stamp| stamp.still_matches(&path, &meta)))
+        })
     }
 }
 
@@ -508,6 +543,26 @@ mod tests {
         assert_eq!(human_size(10), "1 KB");
         assert_eq!(human_size(340 * 1024), "340 KB");
         assert_eq!(human_size(2_516_582), "2.4 MB");
+    }
+
+    #[test]
+    fn the_fingerprint_does_not_depend_on_how_the_root_is_spelled() {
+        let theme = Theme::load(Path::new("site"), crate::theme::BUILTIN_THEME).unwrap();
+        let config = crate::config::Config::parse("title: T\nbase_url: https://example.org/\n", None).unwrap();
+        let strings = Arc::new(Strings::load(&theme.strings, &config).unwrap());
+        let fingerprint = |root: &Path, law: &str| {
+            let statics = BTreeMap::from([
+                ("/files/law.pdf".to_string(), Some(root.join(law))),
+                ("/style.css".to_string(), None),
+            ]);
+            Shortcodes::new(&theme, strings.clone(), root, statics).unwrap().fingerprint
+        };
+        let relative = fingerprint(Path::new("site"), "static/files/law.pdf");
+        let absolute = std::env::current_dir().unwrap().join("site");
+        assert_eq!(fingerprint(&absolute, "static/files/law.pdf"), relative);
+        assert_eq!(fingerprint(Path::new("."), "static/files/law.pdf"), relative);
+        // Where a static file comes from still counts.
+        assert_ne!(fingerprint(Path::new("site"), "themes/t/static/files/law.pdf"), relative);
     }
 
     #[test]

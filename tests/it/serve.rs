@@ -251,6 +251,27 @@ fn a_first_build_that_fails_serves_the_error_until_fixed() {
     assert_eq!(s.get("/2024/01/bad/").status, 200);
 }
 
+/// A PDF replaced in static/ changes the card of the article that shows it: the article's
+/// Markdown file did not change, but what its shortcode read did.
+#[test]
+fn replacing_a_file_a_card_shows_updates_the_card() {
+    let body = "{{< document src=\"/files/law.pdf\" >}}\n";
+    let site = SiteTest::new()
+        .without_test_theme()
+        .file("site.yaml", "title: Served\nbase_url: https://example.org\n")
+        .file("content/law.md", &article("Law", "2024-01-01", "", body))
+        .file("static/files/law.pdf", &common::minimal_pdf(2));
+    let s = Served::start(site);
+    let first = s.get("/2024/01/law/").body;
+    assert!(first.contains("2 pages"), "{first}");
+    let mut events = s.events();
+    s.write("static/files/law.pdf", &common::minimal_pdf(9));
+    let data = events.expect("reload");
+    assert!(data.contains("\"/2024/01/law/\""), "{data}");
+    let page = s.get("/2024/01/law/").body;
+    assert!(page.contains("9 pages") && !page.contains("2 pages"), "{page}");
+}
+
 #[test]
 fn a_stylesheet_edit_swaps_stylesheets_instead_of_reloading() {
     let s = Served::start(two_articles());

@@ -247,6 +247,47 @@ fn mistakes_are_errors_at_file_line_and_column_all_reported_together() {
     assert_eq!(err.exit_code(), 1);
 }
 
+/// Bodies are kept between builds (the cache folder), but a body is only as current as the
+/// files its shortcodes read: a PDF replaced under the same name gets a new card at the next
+/// build, and a file deleted is reported again, wherever it lives (static/, beside a bundle's
+/// index.md, or under content/).
+#[test]
+fn a_card_follows_its_file_across_builds() {
+    let body = "{{< document src=\"/files/law.pdf\" >}}\n\n{{< document src=\"notes.txt\" >}}\n\n{{< document src=\"/papers/brief.pdf\" >}}\n";
+    let t = SiteTest::new()
+        .without_test_theme()
+        .file("site.yaml", SITE_YAML)
+        .file("content/2024/05/a/index.md", &common::article("A", "2024-05-01", "", body))
+        .file("content/2024/05/a/notes.txt", &"n".repeat(3000))
+        .file("content/papers/brief.pdf", &common::minimal_pdf(4))
+        .file("static/files/law.pdf", &common::minimal_pdf(2));
+    let cards = |t: &SiteTest| {
+        let page = std::fs::read_to_string(t.output().join("2024/05/a/index.html")).expect("the article page");
+        select(&Html::parse_document(&page), ".document-meta").iter().map(text).collect::<Vec<_>>()
+    };
+    t.rebuild().expect("first build");
+    let first = cards(&t);
+    assert!(first[0].starts_with("PDF · 2 pages"), "{first:?}");
+    assert!(first[1].starts_with("TXT · 3 KB"), "{first:?}");
+    assert!(first[2].starts_with("PDF · 4 pages"), "{first:?}");
+
+    std::fs::write(t.root().join("static/files/law.pdf"), common::minimal_pdf(9)).unwrap();
+    std::fs::write(t.root().join("content/2024/05/a/notes.txt"), "n".repeat(12_000)).unwrap();
+    std::fs::write(t.root().join("content/papers/brief.pdf"), common::minimal_pdf(6)).unwrap();
+    t.rebuild().expect("second build");
+    let second = cards(&t);
+    assert!(second[0].starts_with("PDF · 9 pages"), "replaced in static/: {second:?}");
+    assert!(second[1].starts_with("TXT · 12 KB"), "replaced beside index.md: {second:?}");
+    assert!(second[2].starts_with("PDF · 6 pages"), "replaced under content/: {second:?}");
+
+    for gone in ["content/2024/05/a/notes.txt", "content/papers/brief.pdf"] {
+        std::fs::remove_file(t.root().join(gone)).unwrap();
+    }
+    let errors = t.rebuild().expect_err("two files are gone").to_string();
+    assert!(errors.contains("file `notes.txt` not found"), "{errors}");
+    assert!(errors.contains("file `/papers/brief.pdf` not found"), "{errors}");
+}
+
 #[test]
 fn a_tag_that_does_not_parse_is_an_error_at_its_place() {
     let err = site("Para.\n\n{{< video url=\"https://youtu.be/x >}}\n").build_err();
