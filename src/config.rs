@@ -300,7 +300,7 @@ pub struct MenuLink {
 
 /// The site's base URL split into origin and path prefix, so that a site published under
 /// `https://x.org/mirror/` links to `/mirror/…` everywhere.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BaseUrl {
     /// Scheme and host, without a trailing slash: `https://x.org`.
     pub origin: String,

@@ -1,6 +1,12 @@
 //! Feeds: RSS 2.0 (`/feed.xml`) and Atom 1.0 (`/atom.xml`) for the whole site, and an RSS
 //! `feed.xml` beside every category, tag and author page. Pure: returns [`OutputFile`]s.
 //!
+//! Each feed also has a digest of everything it is made of ([`FeedPlan::digests`]), with which
+//! a build takes an unchanged feed from the previous output instead of writing it again
+//! (escaping every article's full text for a few hundred feeds was a tenth of a rebuild's CPU
+//! time). So that the digest cannot miss an input, a feed is made only of what is hashed: the
+//! site's side is [`FeedSite`], each article's is [`EntryInputs`].
+//!
 //! The XML is written by the `rss` and `atom_syndication` crates (rust-syndication), so
 //! escaping, CDATA sections (including a `]]>` inside an article) and namespace declarations
 //! follow the specs; this module only decides what goes in. Drafts never appear, even in a
@@ -86,38 +92,163 @@ fn image_type(url: &str) -> Option<&'static str> {
 
 /// Every feed of the site.
 pub fn feeds(site: &Site) -> Result<Vec<OutputFile>> {
-    feeds_where(site, |_| true)
+    FeedPlan::new(site).write(|_| true)
 }
 
 /// The feeds whose articles (newest first) `keep` accepts: the hook through which the dev
 /// server rebuilds only the feeds an edit touched.
 pub fn feeds_where(site: &Site, keep: impl Fn(&[ArticleId]) -> bool) -> Result<Vec<OutputFile>> {
-    let all = feed_specs(site);
-    let specs: Vec<&FeedSpec> = all.iter().filter(|s| keep(&s.articles)).collect();
-    let needed: BTreeSet<ArticleId> = specs.iter().flat_map(|s| s.articles.iter().copied()).collect();
-    let entries: BTreeMap<ArticleId, FeedEntry> =
-        needed.into_par_iter().map(|id| (id, feed_entry(site, id))).collect::<Vec<_>>().into_iter().collect();
-    let base = &site.config.base_url;
-    let mut files = specs
-        .par_iter()
-        .map(|spec| {
-            let xml = rss_feed(site, spec, &entries)?;
-            Ok(OutputFile {
-                path: spec.path.clone(),
-                contents: Contents::Text(xml),
-                origin: Origin::Generated(spec.origin.clone()),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    for spec in specs.iter().filter(|s| s.atom.is_some()) {
-        let path = spec.atom.clone().unwrap_or_default();
-        files.push(OutputFile {
-            contents: Contents::Text(atom_feed(site, base, spec, &path, &entries)?),
-            origin: Origin::Generated(spec.origin.replace("RSS", "Atom")),
-            path,
-        });
+    let plan = FeedPlan::new(site);
+    let kept: BTreeSet<&str> = plan
+        .specs
+        .iter()
+        .filter(|s| keep(&s.articles))
+        .flat_map(|s| std::iter::once(&s.path).chain(&s.atom))
+        .map(String::as_str)
+        .collect();
+    plan.write(|path| kept.contains(path))
+}
+
+/// What feeds read of the site's configuration: nothing else of it reaches them.
+#[derive(Hash)]
+struct FeedSite<'a> {
+    base: &'a BaseUrl,
+    title: &'a str,
+    description: &'a str,
+    logo: Option<&'a str>,
+    full_content: bool,
+}
+
+/// Everything a feed entry is made of ([`FeedEntry::new`] reads nothing else).
+#[derive(Hash)]
+struct EntryInputs<'a> {
+    title: &'a str,
+    path: &'a str,
+    published: When<'a>,
+    updated: Option<When<'a>>,
+    /// (name, site path) of each author.
+    authors: Vec<(&'a str, String)>,
+    /// (term, display name, site path): categories, then tags.
+    categories: Vec<(&'a str, String, String)>,
+    /// The notice of a withheld article, which stands in for its summary, body and image.
+    withheld: Option<&'a str>,
+    summary: &'a str,
+    /// The body as feeds show it (an embed card is a plain link there).
+    body: &'a str,
+    image: Option<&'a crate::site::ImageRef>,
+}
+
+/// A date as a feed writes it: hashed with its offset and time zone, not only as an instant
+/// (which is all `ZonedDateTime`'s own hash covers), since the feed prints the offset.
+struct When<'a>(&'a jiff::ZonedDateTime);
+
+impl std::hash::Hash for When<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.timestamp().hash(state);
+        self.0.offset().hash(state);
+        self.0.time_zone().iana_name().hash(state);
     }
-    Ok(files)
+}
+
+/// The feeds of a site, planned: which there are, what each lists, and (on demand) the digest
+/// of everything each is made of.
+pub struct FeedPlan<'a> {
+    site: &'a Site,
+    feed_site: FeedSite<'a>,
+    specs: Vec<FeedSpec>,
+}
+
+/// Changes whenever the way feeds are written does without pamphlet's version changing (it
+/// is in the digests too).
+const FEEDS_VERSION: u32 = 1;
+
+impl<'a> FeedPlan<'a> {
+    /// The feeds of `site`.
+    pub fn new(site: &'a Site) -> FeedPlan<'a> {
+        let config = &site.config;
+        let feed_site = FeedSite {
+            base: &config.base_url,
+            title: &config.title,
+            description: &config.description,
+            logo: config.logo.as_deref(),
+            full_content: config.feed_full_content,
+        };
+        FeedPlan { site, feed_site, specs: feed_specs(site) }
+    }
+
+    /// Each feed file: its site path, what writes it (for messages) and the digest of
+    /// everything it is made of (the configuration it reads, its own title and list, each
+    /// listed article's [`EntryInputs`] and pamphlet's version).
+    pub fn digests(&self) -> Vec<(String, String, u128)> {
+        let needed: BTreeSet<ArticleId> = self.specs.iter().flat_map(|s| s.articles.iter().copied()).collect();
+        let entries: BTreeMap<ArticleId, u128> = needed
+            .into_par_iter()
+            .map(|id| (id, digest_of(&entry_inputs(self.site, id))))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
+        let mut out = Vec::with_capacity(self.specs.len() + 2);
+        for spec in &self.specs {
+            let files = std::iter::once(("rss", &spec.path, spec.origin.clone()))
+                .chain(spec.atom.as_ref().map(|atom| ("atom", atom, spec.origin.replace("RSS", "Atom"))));
+            for (kind, path, origin) in files {
+                let listed: Vec<u128> = spec.articles.iter().filter_map(|id| entries.get(id).copied()).collect();
+                let digest = digest_of(&(
+                    env!("CARGO_PKG_VERSION"),
+                    FEEDS_VERSION,
+                    kind,
+                    &self.feed_site,
+                    (&spec.path, &spec.page, &spec.title, &spec.description, &spec.lang, &spec.atom),
+                    listed,
+                ));
+                out.push((path.clone(), origin, digest));
+            }
+        }
+        out
+    }
+
+    /// The feed files whose site paths `keep` accepts (the feed of each spec, and its Atom
+    /// twin).
+    pub fn write(&self, keep: impl Fn(&str) -> bool) -> Result<Vec<OutputFile>> {
+        let rss: Vec<&FeedSpec> = self.specs.iter().filter(|s| keep(&s.path)).collect();
+        let atom: Vec<(&FeedSpec, &String)> =
+            self.specs.iter().filter_map(|s| Some((s, s.atom.as_ref()?))).filter(|(_, path)| keep(path)).collect();
+        let needed: BTreeSet<ArticleId> =
+            rss.iter().chain(atom.iter().map(|(s, _)| s)).flat_map(|s| s.articles.iter().copied()).collect();
+        let site = &self.feed_site;
+        let entries: BTreeMap<ArticleId, FeedEntry> = needed
+            .into_par_iter()
+            .map(|id| (id, FeedEntry::new(&entry_inputs(self.site, id), site)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
+        let mut files = rss
+            .par_iter()
+            .map(|spec| {
+                let xml = rss_feed(site, spec, &entries)?;
+                Ok(OutputFile {
+                    path: spec.path.clone(),
+                    contents: Contents::Text(xml),
+                    origin: Origin::Generated(spec.origin.clone()),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for (spec, path) in atom {
+            files.push(OutputFile {
+                contents: Contents::Text(atom_feed(site, spec, path, &entries)?),
+                origin: Origin::Generated(spec.origin.replace("RSS", "Atom")),
+                path: path.clone(),
+            });
+        }
+        Ok(files)
+    }
+}
+
+/// The 128-bit XXH3 digest of `value`.
+fn digest_of(value: &impl std::hash::Hash) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    value.hash(&mut hasher);
+    hasher.digest128()
 }
 
 /// The site feed first, then one per category, tag and author.
@@ -196,18 +327,15 @@ fn non_empty(text: &str, fallback: &str) -> String {
     if text.trim().is_empty() { fallback.to_string() } else { text.to_string() }
 }
 
-fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
+/// What the feeds say about article `id` is made of.
+fn entry_inputs(site: &Site, id: ArticleId) -> EntryInputs<'_> {
     let a = &site.articles[id];
-    let base = &site.config.base_url;
-    let link = base.absolute(&a.path);
-    let published = a.article.date.clone();
-    let updated = a.article.updated.clone().filter(|u| *u > published).unwrap_or_else(|| published.clone());
     let authors = a
         .authors
         .iter()
         .map(|&au| {
             let author = &site.authors[au];
-            (xml_text(&author.name), base.absolute(&author.path()))
+            (author.name.as_str(), author.path())
         })
         .collect();
     let categories = a
@@ -215,40 +343,66 @@ fn feed_entry(site: &Site, id: ArticleId) -> FeedEntry {
         .iter()
         .map(|&c| {
             let node = &site.categories.nodes[c];
-            (node.slug_path.clone(), xml_text(&site.categories.full_name(c)), base.absolute(&node.path))
+            (node.slug_path.as_str(), site.categories.full_name(c), node.path.clone())
         })
         .chain(a.tags.iter().map(|&t| {
             let tag = &site.tags[t];
-            (tag.slug.clone(), xml_text(&tag.name), base.absolute(&tag.path()))
+            (tag.slug.as_str(), tag.name.clone(), tag.path())
         }))
         .collect();
-    // A withheld article stays in its feeds (its `updated` tells readers it changed), with
-    // its notice in place of the summary, and without its body or image. Feed readers get
-    // embeds as plain links (no card, no script).
-    let withheld = a.article.withheld.as_ref();
-    let summary = withheld.map_or(&a.article.common.summary, |w| &w.reason);
     let body = &a.article.common.body;
-    let content = (site.config.feed_full_content && withheld.is_none())
-        .then(|| xml_text(&absolute_urls(body.feed_html.as_deref().unwrap_or(&body.html), &base.origin, &link)));
-    FeedEntry {
-        title: xml_text(&a.article.common.title),
-        link,
-        published,
-        updated,
+    EntryInputs {
+        title: &a.article.common.title,
+        path: &a.path,
+        published: When(&a.article.date),
+        updated: a.article.updated.as_ref().map(When),
         authors,
         categories,
-        summary_html: xml_text(&crate::escape::html(summary)),
-        summary: xml_text(summary),
-        image: a.image.as_ref().filter(|_| withheld.is_none()).map(|image| {
-            let url = match image {
-                crate::site::ImageRef::Site(path) => base.absolute(path),
-                crate::site::ImageRef::External(url) if url.starts_with("//") => format!("https:{url}"),
-                crate::site::ImageRef::External(url) => url.clone(),
-            };
-            let mime = image_type(&url);
-            (xml_text(&url), mime)
-        }),
-        content,
+        withheld: a.article.withheld.as_ref().map(|w| w.reason.as_str()),
+        summary: &a.article.common.summary,
+        body: body.feed_html.as_deref().unwrap_or(&body.html),
+        image: a.image.as_ref(),
+    }
+}
+
+impl FeedEntry {
+    /// The entry made of `e` for feeds of `site`.
+    fn new(e: &EntryInputs, site: &FeedSite) -> FeedEntry {
+        let base = site.base;
+        let link = base.absolute(e.path);
+        let published = e.published.0.clone();
+        let updated =
+            e.updated.as_ref().map(|u| u.0.clone()).filter(|u| *u > published).unwrap_or_else(|| published.clone());
+        // A withheld article stays in its feeds (its `updated` tells readers it changed), with
+        // its notice in place of the summary, and without its body or image. Feed readers get
+        // embeds as plain links (no card, no script).
+        let summary = e.withheld.unwrap_or(e.summary);
+        let content =
+            (site.full_content && e.withheld.is_none()).then(|| xml_text(&absolute_urls(e.body, &base.origin, &link)));
+        FeedEntry {
+            title: xml_text(e.title),
+            published,
+            updated,
+            authors: e.authors.iter().map(|(name, path)| (xml_text(name), base.absolute(path))).collect(),
+            categories: e
+                .categories
+                .iter()
+                .map(|(term, name, path)| (term.to_string(), xml_text(name), base.absolute(path)))
+                .collect(),
+            summary_html: xml_text(&crate::escape::html(summary)),
+            summary: xml_text(summary),
+            image: e.image.filter(|_| e.withheld.is_none()).map(|image| {
+                let url = match image {
+                    crate::site::ImageRef::Site(path) => base.absolute(path),
+                    crate::site::ImageRef::External(url) if url.starts_with("//") => format!("https:{url}"),
+                    crate::site::ImageRef::External(url) => url.clone(),
+                };
+                let mime = image_type(&url);
+                (xml_text(&url), mime)
+            }),
+            content,
+            link,
+        }
     }
 }
 
@@ -269,8 +423,8 @@ fn last_change<'a>(
     articles.iter().filter_map(|id| entries.get(id)).map(|e| &e.updated).max()
 }
 
-fn rss_feed(site: &Site, spec: &FeedSpec, entries: &BTreeMap<ArticleId, FeedEntry>) -> Result<String> {
-    let base = &site.config.base_url;
+fn rss_feed(site: &FeedSite, spec: &FeedSpec, entries: &BTreeMap<ArticleId, FeedEntry>) -> Result<String> {
+    let base = site.base;
     let items: Vec<rss::Item> = spec.articles.iter().filter_map(|id| entries.get(id)).map(rss_item).collect();
     let self_link = rss::extension::atom::Link {
         href: base.absolute(&spec.path),
@@ -357,20 +511,15 @@ fn media_content(url: &str, mime: Option<&str>) -> rss::extension::ExtensionMap 
     )])
 }
 
-fn atom_feed(
-    site: &Site,
-    base: &BaseUrl,
-    spec: &FeedSpec,
-    path: &str,
-    entries: &BTreeMap<ArticleId, FeedEntry>,
-) -> Result<String> {
+fn atom_feed(site: &FeedSite, spec: &FeedSpec, path: &str, entries: &BTreeMap<ArticleId, FeedEntry>) -> Result<String> {
+    let base = site.base;
     let link = |href: String, rel: &str, mime: &str| atom_syndication::Link {
         href,
         rel: rel.into(),
         mime_type: Some(mime.into()),
         ..Default::default()
     };
-    let site_name = xml_text(&site.config.title);
+    let site_name = xml_text(site.title);
     let title = xml_text(&spec.title);
     let updated = match last_change(&spec.articles, entries) {
         Some(date) => rfc3339(date)?,
@@ -391,9 +540,9 @@ fn atom_feed(
             link(base.absolute(path), "self", "application/atom+xml"),
             link(base.absolute(&spec.page), "alternate", "text/html"),
         ],
-        subtitle: (!site.config.description.trim().is_empty())
-            .then(|| atom_syndication::Text::plain(xml_text(&site.config.description))),
-        logo: site.config.logo.as_deref().map(|l| absolute_asset(base, l)),
+        subtitle: (!site.description.trim().is_empty())
+            .then(|| atom_syndication::Text::plain(xml_text(site.description))),
+        logo: site.logo.map(|l| absolute_asset(base, l)),
         entries,
         lang: Some(spec.lang.clone()),
         ..Default::default()

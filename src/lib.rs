@@ -147,6 +147,9 @@ pub struct BuildReport {
     /// Pages taken from the previous build's output instead of rendered: nothing they are
     /// rendered from changed (see [`reuse`]).
     pub pages_reused: usize,
+    /// Feeds taken from the previous build's output instead of written again: neither the
+    /// articles they list nor the settings they show changed.
+    pub feeds_reused: usize,
     /// Problems that did not stop the build.
     pub warnings: Vec<Warning>,
 }
@@ -238,7 +241,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         // into an empty output folder) is the same HTML: its sources are in the manifest. Reading
         // every page for them was 6% of a CI build's CPU time.
         let known = previous_pages.as_ref().zip(digest).and_then(|(previous, d)| previous.sources(&file.path, d));
-        let sources = known.cloned().or_else(|| page_sources(&file));
+        // A file that is no page (a feed) loads nothing: recorded with no sources, so that the
+        // manifest keeps its digest.
+        let sources = known
+            .cloned()
+            .or_else(|| page_sources(&file))
+            .or_else(|| (digest.is_some() && !file.is_html_page()).then(headers::PageSources::default));
         let (error, same_file) = match staging.write(&file) {
             Ok(staged) => (None, staged == output::Staged::SameFile),
             Err(error) => (Some(error), false),
@@ -265,11 +273,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         let views = render::SharedViews::new(&site);
         let (pages, rest) = rayon::join(
             || renderer.render_into(&site, &views, &render::Everything, Some(earlier), &|page| Ok(write(page))),
-            || pipeline::unrendered_outputs(&opts.root, statics, &site),
+            || pipeline::unrendered_outputs_reusing(&opts.root, statics, &site, earlier),
         );
         parallel::drop_all(views.summaries);
         let (mut written, rest) = pipeline::both(pages, rest)?;
-        written.par_extend(rest.into_par_iter().map(unrendered));
+        written.par_extend(rest.into_par_iter().map(write));
         Ok(written)
     })?;
     written.extend(search);
@@ -287,8 +295,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         return Err(error);
     }
     staging.commit()?;
-    let pages_reused = written.iter().filter(|w| w.reused).count();
-    let pages_rendered = written.iter().filter(|w| w.digest.is_some()).count() - pages_reused;
+    // Pages only: feeds are reused the same way, but are not what the summary counts.
+    let pages = || written.iter().filter(|w| output::is_html_path(&w.path));
+    let pages_reused = pages().filter(|w| w.reused).count();
+    let pages_rendered = pages().filter(|w| w.digest.is_some()).count() - pages_reused;
+    let feeds_reused = written.iter().filter(|w| w.reused && !output::is_html_path(&w.path)).count();
     let rendered = written.par_iter().filter_map(|w| {
         let page =
             reuse::SavedPage { path: &w.path, digest: w.digest?, sources: w.sources.as_ref()?, unchanged: w.unchanged };
@@ -310,6 +321,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         images_processed: site.images.processed,
         pages_rendered,
         pages_reused,
+        feeds_reused,
         images: site.images.len(),
         warnings,
     };

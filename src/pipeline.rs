@@ -254,7 +254,13 @@ pub(crate) fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
 /// site's static files: a `static/robots.txt` of the site's own wins over the generated one.
 pub fn publishing_outputs(site: &Site, statics: &[OutputFile]) -> Result<Vec<OutputFile>> {
     let mut files = crate::feeds::feeds(site)?;
-    files.extend(crate::sitemap::sitemap(site));
+    files.extend(other_publishing_outputs(site, statics)?);
+    Ok(files)
+}
+
+/// [`publishing_outputs`] but the feeds.
+fn other_publishing_outputs(site: &Site, statics: &[OutputFile]) -> Result<Vec<OutputFile>> {
+    let mut files = crate::sitemap::sitemap(site);
     files.extend(crate::redirects::query_aliases_file(site)?);
     if !statics.iter().any(|f| f.path == crate::sitemap::ROBOTS) {
         files.push(crate::sitemap::robots(site));
@@ -321,6 +327,43 @@ pub(crate) fn unrendered_outputs(root: &Path, statics: Vec<OutputFile>, site: &S
     let mut files = publishing_outputs(site, &statics)?;
     files.extend(copied_files(root, statics, site));
     Ok(files)
+}
+
+/// [`unrendered_outputs`] for `build`: each feed gets its digest (see
+/// [`crate::feeds::FeedPlan::digests`]), and one whose digest and file `earlier` recorded is
+/// taken from that file instead of written again, as pages are.
+pub(crate) fn unrendered_outputs_reusing(
+    root: &Path,
+    statics: Vec<OutputFile>,
+    site: &Site,
+    earlier: &dyn render::EarlierPages,
+) -> Result<Vec<render::Rendered>> {
+    let plan = crate::feeds::FeedPlan::new(site);
+    let mut outputs = Vec::new();
+    let mut to_write = std::collections::HashMap::new();
+    for (path, origin, digest) in plan.digests() {
+        let digest = render::digest::PageDigest(digest);
+        match earlier.reuse(&path, digest) {
+            Some(file) => {
+                let file = OutputFile {
+                    path,
+                    contents: output::Contents::Cached(file),
+                    origin: output::Origin::Generated(origin),
+                };
+                outputs.push(render::Rendered { file, digest: Some(digest) });
+            }
+            None => {
+                to_write.insert(path, digest);
+            }
+        }
+    }
+    for file in plan.write(|path| to_write.contains_key(path))? {
+        let digest = to_write.get(&file.path).copied();
+        outputs.push(render::Rendered { file, digest });
+    }
+    let rest = other_publishing_outputs(site, &statics)?.into_iter().chain(copied_files(root, statics, site));
+    outputs.extend(rest.map(|file| render::Rendered { file, digest: None }));
+    Ok(outputs)
 }
 
 /// With `--strict`, the warnings as errors.

@@ -19,7 +19,7 @@ pub type TagId = usize;
 pub type AuthorId = usize;
 
 /// A featured image reference.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ImageRef {
     /// A path on this site (`/images/x.jpg`, or a bundle file resolved to the article's folder).
     Site(String),

@@ -74,6 +74,32 @@ fn a_rebuild_renders_only_the_pages_an_edit_touched() {
     assert_eq!(snapshot(&t.output()), fresh_build(&t));
 }
 
+/// Feeds are reused as pages are: a rebuild takes from the previous output the feeds whose
+/// articles and settings did not change, writes again those listing an edited article, and
+/// always publishes what a build from nothing does (a new time zone changes every date).
+#[test]
+fn feeds_listing_an_edited_article_are_written_again_and_the_others_reused() {
+    let t = site();
+    t.rebuild().unwrap();
+    // Nothing changed: the site's RSS and Atom feeds and those of tags x and y are all reused.
+    let feeds = t.rebuild().unwrap().feeds_reused;
+    assert_eq!(feeds, 4);
+    assert!(t.output().join("tag/x/feed.xml").is_file() && t.output().join("atom.xml").is_file());
+
+    // Beta is on the site's feeds and tag y's; tag x's lists only Alpha.
+    edit(&t, "content/b.md", &article("Beta", "2024-01-02", "tags: [y]\n", "Middle words, corrected."));
+    let report = t.rebuild().unwrap();
+    assert_eq!(report.feeds_reused, feeds - 3, "{report}");
+    let tag_y = std::fs::read_to_string(t.output().join("tag/y/feed.xml")).unwrap();
+    assert!(tag_y.contains("Middle words, corrected."), "{tag_y}");
+    assert_eq!(snapshot(&t.output()), fresh_build(&t), "a rebuild publishes what a build from nothing does");
+
+    edit(&t, "site.yaml", &format!("{SITE_YAML}timezone: Asia/Karachi\n"));
+    assert_eq!(t.rebuild().unwrap().feeds_reused, 0, "every date's offset changed");
+    assert!(std::fs::read_to_string(t.output().join("feed.xml")).unwrap().contains("+0500"));
+    assert_eq!(snapshot(&t.output()), fresh_build(&t));
+}
+
 #[test]
 fn reused_pages_keep_their_part_in_the_security_policy() {
     let t = site();
