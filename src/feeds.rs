@@ -53,6 +53,13 @@ struct FeedSpec {
     atom: Option<String>,
 }
 
+impl FeedSpec {
+    /// What writes the Atom twin of this feed, for messages.
+    fn atom_origin(&self) -> String {
+        self.origin.replace("RSS", "Atom")
+    }
+}
+
 /// What every feed says about one article (computed once, shared by all its feeds).
 struct FeedEntry {
     title: String,
@@ -189,17 +196,17 @@ impl<'a> FeedPlan<'a> {
             .collect();
         let mut out = Vec::with_capacity(self.specs.len() + 2);
         for spec in &self.specs {
+            let listed: Vec<u128> = spec.articles.iter().filter_map(|id| entries.get(id).copied()).collect();
             let files = std::iter::once(("rss", &spec.path, spec.origin.clone()))
-                .chain(spec.atom.as_ref().map(|atom| ("atom", atom, spec.origin.replace("RSS", "Atom"))));
+                .chain(spec.atom.as_ref().map(|atom| ("atom", atom, spec.atom_origin())));
             for (kind, path, origin) in files {
-                let listed: Vec<u128> = spec.articles.iter().filter_map(|id| entries.get(id).copied()).collect();
                 let digest = digest_of(&(
                     env!("CARGO_PKG_VERSION"),
                     FEEDS_VERSION,
                     kind,
                     &self.feed_site,
                     (&spec.path, &spec.page, &spec.title, &spec.description, &spec.lang, &spec.atom),
-                    listed,
+                    &listed,
                 ));
                 out.push((path.clone(), origin, digest));
             }
@@ -236,7 +243,7 @@ impl<'a> FeedPlan<'a> {
         for (spec, path) in atom {
             files.push(OutputFile {
                 contents: Contents::Text(atom_feed(site, spec, path, &entries)?),
-                origin: Origin::Generated(spec.origin.replace("RSS", "Atom")),
+                origin: Origin::Generated(spec.atom_origin()),
                 path: path.clone(),
             });
         }
