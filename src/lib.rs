@@ -228,7 +228,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pipeline::prepare(opts, Purpose::Publish, &markdown, None)?;
     // Only a shortcut for the next build, kept as soon as every body is rendered.
     bodies.save();
-    let staging = output::Staging::create(&output_dir)?;
+    let staging = output::Staging::create_recording(&output_dir, &cache_dir.join(output::RECORDS_DIR))?;
     // Pages rendered from the same inputs as in the previous build are reused from its output.
     let previous_pages = reuse::PreviousPages::load(&cache_dir, &output_dir);
     let write = |rendered: render::Rendered| {
