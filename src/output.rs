@@ -661,15 +661,16 @@ fn record_folder(records: &Path, output: &Path, spare: &Path, staged: &HashSet<P
 }
 
 /// Every file and folder under `dir`, as [`list_entries`] finds them, but read from `record`
-/// for each folder not modified since shortly before it was recorded (a file added, removed or
-/// renamed in a folder gives it a new modification time). File systems keep those times with a
-/// coarse clock, so a folder modified within [`crate::fs::RACY_WINDOW`] before the record is
-/// listed all the same, as is the folder itself (a spare gets its `.gitignore` after the record).
+/// for each folder not changed since shortly before it was recorded (a file added, removed or
+/// renamed in a folder gives it a new change time, see [`changed_at`]). File systems keep those
+/// times with a coarse clock, so a folder changed within [`crate::fs::RACY_WINDOW`] before the
+/// record is listed all the same, as is the folder itself (a spare gets its `.gitignore` after
+/// the record, and each rename gives it a new change time).
 fn list_recorded(dir: &Path, record: &FolderRecord) -> Option<Vec<PathBuf>> {
     let known = record_children(&record.files);
     let settled_before = record.recorded.checked_sub(crate::fs::RACY_WINDOW)?;
     let settled = |path: &Path| {
-        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir() && m.modified().is_ok_and(|t| t < settled_before))
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir() && changed_at(&m).is_some_and(|t| t < settled_before))
     };
     let mut entries = Vec::new();
     // Depth first, each folder before what it holds, as `remove_unstaged` expects.
@@ -689,6 +690,24 @@ fn list_recorded(dir: &Path, record: &FolderRecord) -> Option<Vec<PathBuf>> {
         entries.push(rel);
     }
     Some(entries)
+}
+
+/// When the entries or the metadata of the file or folder `meta` describes last changed: the
+/// inode's change time, which, unlike the modification time, no program can set back (`rsync
+/// -a` into the output sets its folders' modification times back, and their change times to
+/// now).
+fn changed_at(meta: &std::fs::Metadata) -> Option<std::time::SystemTime> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let seconds = u64::try_from(meta.ctime()).ok()?;
+        let nanos = u32::try_from(meta.ctime_nsec()).ok()?;
+        std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(seconds, nanos))
+    }
+    #[cfg(not(unix))]
+    {
+        meta.modified().ok()
+    }
 }
 
 /// The entries of each folder that holds one of `files` (relative paths, `/` between their
@@ -1071,16 +1090,14 @@ mod tests {
         assert_eq!(std::fs::read_to_string(spare.join("shared/index.html")).unwrap(), "v1");
     }
 
-    /// Sets the modification time of every folder under `dir` (not `dir` itself) an hour back,
-    /// as if the build that made them had ended long ago.
-    #[cfg(unix)]
-    fn age_folders(dir: &Path) {
-        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
-            let entry = entry.unwrap();
-            if entry.file_type().is_dir() {
-                std::fs::File::open(entry.path()).unwrap().set_modified(past).unwrap();
-            }
+    /// Dates every record in `records` an hour later, as if the folders had not changed for an
+    /// hour since (a folder's change time cannot be set back).
+    fn age_records(records: &Path) {
+        for entry in std::fs::read_dir(records).unwrap() {
+            let path = entry.unwrap().path();
+            let mut record = FolderRecord::from_bytes(&std::fs::read(&path).unwrap()).unwrap();
+            record.recorded += std::time::Duration::from_secs(3600);
+            std::fs::write(&path, record.to_bytes().unwrap()).unwrap();
         }
     }
 
@@ -1108,19 +1125,29 @@ mod tests {
             std::fs::write(folder.join(file), "").unwrap();
         }
         let files = ["a/x.html", "b/c/y.html", "top.html"].map(PathBuf::from).to_vec();
-        let record =
-            FolderRecord { folder: folder_id(&folder).unwrap(), recorded: std::time::SystemTime::now(), files };
-        age_folders(&folder);
-        // Added where the record is trusted (the folder's time set back): not seen, which shows
-        // the record was read instead of the folder.
+        let now = std::time::SystemTime::now();
+        let mut record = FolderRecord { folder: folder_id(&folder).unwrap(), recorded: now, files };
         std::fs::write(folder.join("b/c/hidden.html"), "").unwrap();
-        age_folders(&folder);
-        std::fs::write(folder.join("a/new.html"), "").unwrap();
         std::fs::write(folder.join("extra.html"), "").unwrap();
-        let listed: Vec<String> =
-            list_recorded(&folder, &record).unwrap().iter().map(|p| p.to_string_lossy().into_owned()).collect();
-        assert_eq!(listed, ["a", "a/new.html", "a/x.html", "b", "b/c", "b/c/y.html", "extra.html", "top.html"]);
-        assert!(list_entries(&folder).unwrap().contains(&PathBuf::from("b/c/hidden.html")));
+        let listed = |record: &FolderRecord| -> Vec<String> {
+            list_recorded(&folder, record).unwrap().iter().map(|p| p.to_string_lossy().into_owned()).collect()
+        };
+        // Changed since (or within the racy window of) the record: every folder is read.
+        let all = ["a", "a/x.html", "b", "b/c", "b/c/hidden.html", "b/c/y.html", "extra.html", "top.html"];
+        assert_eq!(listed(&record), all);
+        // Recorded an hour after the change: the record is read for every folder but the top
+        // one, which shows that it was read instead of the folders.
+        record.recorded = now + std::time::Duration::from_secs(3600);
+        assert_eq!(listed(&record), ["a", "a/x.html", "b", "b/c", "b/c/y.html", "extra.html", "top.html"]);
+        // An entry added after the record is found, whatever its folder's modification time.
+        // (The clock of file times is coarse: a second's margin.)
+        record.recorded = std::time::SystemTime::now() + crate::fs::RACY_WINDOW - std::time::Duration::from_secs(1);
+        std::fs::write(folder.join("a/new.html"), "").unwrap();
+        std::fs::File::open(folder.join("a"))
+            .unwrap()
+            .set_modified(now - std::time::Duration::from_secs(3600))
+            .unwrap();
+        assert!(listed(&record).contains(&"a/new.html".to_string()));
     }
 
     /// Builds that keep records remove what is no longer built, as builds that list do.
@@ -1140,7 +1167,7 @@ mod tests {
         build(&all);
         build(&all);
         assert_eq!(std::fs::read_dir(&records).unwrap().count(), 2, "one record for the output, one for the spare");
-        age_folders(&dir.path().join(".public.spare"));
+        age_records(&records);
         build(&all[..1]);
         assert_eq!(files_in(&out), ["a/index.html"]);
         assert_eq!(std::fs::read_dir(&records).unwrap().count(), 2);
@@ -1163,7 +1190,7 @@ mod tests {
         failed.write(&text("/a/", "1")).unwrap();
         failed.write(&text("/a/z.html", "written, then the build failed")).unwrap();
         drop(failed);
-        age_folders(&dir.path().join(".public.spare"));
+        age_records(&records);
         let staging = Staging::create_recording(&out, &records).unwrap();
         staging.write(&text("/a/", "1")).unwrap();
         staging.commit().unwrap();
