@@ -366,7 +366,7 @@ impl Staging {
         swap_in(&self.dir, &self.output, &self.spare)?;
         if let Some(records) = &self.records {
             // Only a shortcut for the build after next: without it, that build lists the folder.
-            let _ = record_folder(records, &self.output, &self.spare, &staged);
+            let _ = record_folder(records, &self.output, &self.spare, staged);
         }
         Ok(())
     }
@@ -531,7 +531,7 @@ fn list_entries(dir: &Path) -> Option<Vec<PathBuf>> {
 #[derive(Debug, Clone, PartialEq)]
 struct FolderRecord {
     folder: FolderId,
-    /// When the build committed: a folder changed after that has a later modification time.
+    /// When the build committed: a folder changed after that has a later change time.
     recorded: std::time::SystemTime,
     /// The files, relative to the folder.
     files: Vec<PathBuf>,
@@ -646,10 +646,9 @@ fn take_record(records: &Path, dir: &Path) -> Option<FolderRecord> {
 /// Records that the output folder `output`, just committed, holds the `staged` files, and
 /// forgets the records of every folder but it and the `spare` (the next build recycles the
 /// spare, the one after it the output).
-fn record_folder(records: &Path, output: &Path, spare: &Path, staged: &HashSet<PathBuf>) -> Option<()> {
+fn record_folder(records: &Path, output: &Path, spare: &Path, staged: HashSet<PathBuf>) -> Option<()> {
     let folder = folder_id(output)?;
-    let record =
-        FolderRecord { folder, recorded: std::time::SystemTime::now(), files: staged.iter().cloned().collect() };
+    let record = FolderRecord { folder, recorded: std::time::SystemTime::now(), files: staged.into_iter().collect() };
     crate::fs::replace_file(&record_file(records, &folder), &record.to_bytes()?).ok()?;
     let keep = [Some(record_file(records, &folder)), folder_id(spare).map(|spare| record_file(records, &spare))];
     for entry in std::fs::read_dir(records).ok()?.flatten() {
@@ -1114,7 +1113,7 @@ mod tests {
         assert_eq!(FolderRecord::from_bytes(&outside), None, "a path out of the folder");
     }
 
-    /// The record is what is read for a folder not modified since, and only for such a folder.
+    /// The record is what is read for a folder not changed since, and only for such a folder.
     #[cfg(unix)]
     #[test]
     fn a_folder_unchanged_since_its_record_is_listed_from_it_and_a_changed_one_is_read() {
