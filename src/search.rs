@@ -280,12 +280,13 @@ impl PartStore {
         reused_part(&StoredPart { site_dir: part_dir(part), folder }, part, digest)
     }
 
-    /// Keeps part `part`'s `files` (its manifest among them) under `digest`, and returns them as
-    /// links to what is kept; as they were when they cannot be kept. A file with the bytes of
-    /// the same file of the part's folder kept before (most of them, after an edit: each
-    /// page's fragment is a file) is a link to it, not a new file: it keeps its inode, so the
-    /// output folder recycled by the next build already holds it.
-    fn keep(&self, part: usize, digest: &str, files: Vec<OutputFile>) -> Vec<OutputFile> {
+    /// Keeps part `part`'s `files` (its manifest among them) under `digest`, with the
+    /// [`KeptContents`] of its compressed files, and returns them as links to what is kept; as
+    /// they were when they cannot be kept. A file of the part's folder kept before (most of
+    /// them, after an edit: each page's fragment is a file) is linked, not written again: one
+    /// that indexing took from there unread, or one with the same bytes. It keeps its inode,
+    /// so the output folder recycled by the next build already holds it.
+    fn keep(&self, part: usize, digest: &str, files: Vec<OutputFile>, contents: &KeptContents) -> Vec<OutputFile> {
         use rayon::prelude::*;
         let name = self.folder(part, digest);
         self.use_folder(&name);
@@ -308,8 +309,10 @@ impl PartStore {
                     same.is_some_and(|old| std::fs::hard_link(old, &target).is_ok())
                         || std::fs::write(&target, bytes).is_ok()
                 }
+                (Some(name), Contents::Cached(kept)) => std::fs::hard_link(kept, temporary.join(name)).is_ok(),
                 _ => false,
-            });
+            })
+            && std::fs::write(temporary.join(KEPT_CONTENTS), contents.to_text()).is_ok();
         // A folder already there is one `part` found incomplete.
         let _ = std::fs::remove_dir_all(&folder);
         let kept = written && std::fs::rename(&temporary, &folder).is_ok();
@@ -742,7 +745,7 @@ fn build_part(
     part: usize,
     parsed: Option<&Path>,
     parsing: Parsing,
-    earlier: Option<&pagefind::api::EarlierFiles<'_>>,
+    earlier: Option<&EarlierPart<'_>>,
 ) -> Result<Vec<OutputFile>> {
     // Pagefind's API for adding pages and writing the files is async; a current-thread
     // runtime for this call is all it needs, and keeps the rest of the build synchronous.
@@ -755,9 +758,10 @@ fn build_part(
     // Parsing (synchronous, on rayon's threads: see `parse`) comes first, outside the runtime:
     // it takes the index's lock with `blocking_lock`, which panics inside one.
     let pages = parsed_pages(&index, records, keys, part, parsed, parsing)?;
+    let answer = |filename: &Path, chunks: &[&[u8]]| earlier?.answer(filename, chunks);
     let files = runtime.block_on(async {
         index.add_parsed_pages(pages).await.map_err(fail)?;
-        index.get_files_reusing(earlier).await.map_err(fail)
+        index.get_files_reusing(Some(&answer)).await.map_err(fail)
     })?;
     let dir = part_dir(part);
     let mut out: BTreeMap<String, OutputFile> = BTreeMap::new();
@@ -767,29 +771,135 @@ fn build_part(
         if part > 0 && !is_index_file(name) {
             continue;
         }
+        let contents = if file.unchanged {
+            // Only `earlier` answers that a file is unchanged, and only for a file it keeps.
+            let kept = earlier.and_then(|e| e.kept_file(name));
+            Contents::Cached(kept.ok_or_else(|| fail("Pagefind kept a file no earlier index has"))?)
+        } else {
+            Contents::Bytes(file.contents)
+        };
         let path = format!("{dir}{name}");
-        out.insert(path.clone(), index_file(path, Contents::Bytes(file.contents)));
+        out.insert(path.clone(), index_file(path, contents));
     }
     Ok(out.into_values().collect())
+}
+
+/// The file of a part's folder in the [`PartStore`] that lists, for each compressed file of
+/// the part, its length and a digest of what it was compressed from (see [`KeptContents`]).
+const KEPT_CONTENTS: &str = "pamphlet-contents.txt";
+
+/// The digest of the contents Pagefind compresses into a file, given as `chunks` (XXH3's 128
+/// bits, as for [`part_digest`]).
+fn contents_digest(chunks: &[&[u8]]) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    hasher.update(&(chunks.len() as u64).to_le_bytes());
+    for chunk in chunks {
+        hasher.update(&(chunk.len() as u64).to_le_bytes());
+        hasher.update(chunk);
+    }
+    hasher.digest128()
+}
+
+/// What a part's folder in the store says of its compressed files: name → (length, digest of
+/// the contents). A file whose name, length and digest match needs neither reading nor
+/// compressing again: after one edit, that is every other page's fragment of the part.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct KeptContents(std::collections::HashMap<String, (u64, u128)>);
+
+impl KeptContents {
+    /// The list in `folder`; empty when there is none (a part kept by an earlier version) or
+    /// it cannot be read. A line that does not read is left out: its file is read instead.
+    fn read(folder: &Path) -> KeptContents {
+        let Ok(text) = std::fs::read_to_string(folder.join(KEPT_CONTENTS)) else { return KeptContents::default() };
+        let entry = |line: &str| {
+            let (digest, rest) = line.split_once(' ')?;
+            let (length, name) = rest.split_once(' ')?;
+            let digest = u128::from_str_radix(digest, 16).ok().filter(|_| digest.len() == 32)?;
+            Some((name.to_string(), (length.parse().ok()?, digest)))
+        };
+        KeptContents(text.lines().filter_map(entry).collect())
+    }
+
+    /// The list as its file holds it, in name order.
+    fn to_text(&self) -> String {
+        let sorted: BTreeMap<&String, &(u64, u128)> = self.0.iter().collect();
+        sorted.into_iter().map(|(name, (length, digest))| format!("{digest:032x} {length} {name}\n")).collect()
+    }
+}
+
+/// The bytes of a part's file in the previous index, by its name inside the part's folder.
+type PreviousFiles<'a> = dyn Fn(&str) -> Option<Vec<u8>> + Sync + 'a;
+
+/// A part's files as earlier builds left them, which [`build_part`] offers Pagefind for each
+/// file it would compress (see [`pagefind::api::EarlierFiles`]): those of the `previous` index,
+/// read and compared by Pagefind, and those of the part's folder `kept` in the store, whose
+/// [`KeptContents`] vouch for them unread. It also records the digest of each file's contents
+/// now, which the store keeps with the part.
+struct EarlierPart<'a> {
+    previous: Box<PreviousFiles<'a>>,
+    kept: Option<(std::path::PathBuf, KeptContents)>,
+    now: std::sync::Mutex<std::collections::HashMap<String, u128>>,
+}
+
+impl<'a> EarlierPart<'a> {
+    /// Part `part` of the `previous` index (its files by name inside the part's folder) and the
+    /// part's folder `kept` in the store.
+    fn new<E: EarlierIndex + ?Sized>(part: usize, previous: Option<&'a E>, kept: Option<&Path>) -> EarlierPart<'a> {
+        let dir = part_dir(part);
+        EarlierPart {
+            previous: Box::new(move |name| previous?.read(&format!("{dir}{name}"))),
+            kept: kept.map(|folder| (folder.to_path_buf(), KeptContents::read(folder))),
+            now: Default::default(),
+        }
+    }
+
+    /// Pagefind's question: what an earlier index holds of the file `filename` (a name inside
+    /// the part's folder) that it would compress from `chunks`.
+    fn answer(&self, filename: &Path, chunks: &[&[u8]]) -> Option<pagefind::api::EarlierFile> {
+        let name = bundle_name(filename);
+        let digest = contents_digest(chunks);
+        let vouched = self.kept.as_ref().is_some_and(|(folder, contents)| {
+            contents.0.get(&name).is_some_and(|&(length, kept)| {
+                // The length guards against a file cut short (the folder is never written
+                // into, but it is a cache folder); a file replaced is read below instead.
+                kept == digest && std::fs::metadata(folder.join(&name)).is_ok_and(|m| m.is_file() && m.len() == length)
+            })
+        });
+        self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(name.clone(), digest);
+        if vouched {
+            return Some(pagefind::api::EarlierFile::Unchanged);
+        }
+        let kept = || std::fs::read(self.kept.as_ref()?.0.join(&name)).ok();
+        (self.previous)(&name).or_else(kept).map(pagefind::api::EarlierFile::Bytes)
+    }
+
+    /// The kept file named `name` (inside the part's folder), which [`EarlierPart::answer`]
+    /// vouched for.
+    fn kept_file(&self, name: &str) -> Option<std::path::PathBuf> {
+        Some(self.kept.as_ref()?.0.join(name))
+    }
+
+    /// The [`KeptContents`] of `files`, a part built with this: each compressed file's digest
+    /// as recorded, with its length (that of the kept file it is, for one vouched for).
+    fn contents_of(&self, files: &[OutputFile], dir: &str) -> KeptContents {
+        let now = self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let kept = self.kept.as_ref().map(|(_, contents)| contents);
+        let entry = |file: &OutputFile| {
+            let name = file.path.strip_prefix(dir)?;
+            let digest = *now.get(name)?;
+            let length = match &file.contents {
+                Contents::Bytes(bytes) => bytes.len() as u64,
+                _ => kept?.0.get(name)?.0,
+            };
+            Some((name.to_string(), (length, digest)))
+        };
+        KeptContents(files.iter().filter_map(entry).collect())
+    }
 }
 
 /// The name in the bundle (`fragment/….pf_fragment`) of a file Pagefind names `filename`.
 fn bundle_name(filename: &Path) -> String {
     filename.to_string_lossy().replace('\\', "/").trim_start_matches('/').to_string()
-}
-
-/// The bytes of the file Pagefind names `filename` as an earlier index of part `part` held it:
-/// the `previous` index's, else those of the part's folder `kept` in the store before.
-fn earlier_file(
-    previous: Option<&(impl EarlierIndex + ?Sized)>,
-    kept: Option<&Path>,
-    part: usize,
-    filename: &Path,
-) -> Option<Vec<u8>> {
-    let name = bundle_name(filename);
-    previous
-        .and_then(|previous| previous.read(&format!("{}{name}", part_dir(part))))
-        .or_else(|| std::fs::read(kept?.join(&name)).ok())
 }
 
 /// The pages of `records` (whose keys are `keys`), in their order: read back from the
@@ -930,13 +1040,31 @@ fn index_part<E: EarlierIndex + ?Sized>(
     parsing: Parsing,
 ) -> Result<Vec<OutputFile>> {
     let PartToIndex { part, sources, keys, digest } = to_index;
-    let kept = reuse.store.and_then(|store| store.kept_before(part, &store.folder(part, &digest)));
-    let earlier = |filename: &Path| earlier_file(reuse.previous, kept.as_deref(), part, filename);
-    let mut files = build_part(&sources, &keys, language, part, reuse.parsed, parsing, Some(&earlier))?;
-    let manifest = part_manifest(part, &digest, &files);
+    build_and_keep(&sources, &keys, &digest, language, part, reuse, parsing)
+}
+
+/// Builds part `part` from `records` (with their `keys` and the part's `digest`), offering
+/// Pagefind the part's earlier files (see [`EarlierPart`]), adds its [`PART_MANIFEST`], and
+/// keeps it in the store with its [`KeptContents`].
+fn build_and_keep<E: EarlierIndex + ?Sized>(
+    records: &[impl ToRecord],
+    keys: &[u128],
+    digest: &str,
+    language: &str,
+    part: usize,
+    reuse: &Reuse<'_, E>,
+    parsing: Parsing,
+) -> Result<Vec<OutputFile>> {
+    let kept = reuse.store.and_then(|store| store.kept_before(part, &store.folder(part, digest)));
+    let earlier = EarlierPart::new(part, reuse.previous, kept.as_deref());
+    let mut files = build_part(records, keys, language, part, reuse.parsed, parsing, Some(&earlier))?;
+    let manifest = part_manifest(part, digest, &files);
     files.push(manifest);
     Ok(match reuse.store {
-        Some(store) => store.keep(part, &digest, files),
+        Some(store) => {
+            let contents = earlier.contents_of(&files, &part_dir(part));
+            store.keep(part, digest, files, &contents)
+        }
         None => files,
     })
 }
@@ -1158,7 +1286,7 @@ mod tests {
             SearchRecord { url: "/b/".into(), html: plain_record("B", "<p>Beta words</p>") },
             SearchRecord { url: "/c/".into(), html: plain_record("C", "<p>Gamma words</p>") },
         ];
-        let build = |earlier: Option<&pagefind::api::EarlierFiles<'_>>| -> BTreeMap<String, Vec<u8>> {
+        let build = |earlier: Option<&EarlierPart>| -> BTreeMap<String, Vec<u8>> {
             let files = build_part(&records, &keys(&records, "en"), "en", 1, None, Parsing::Here, earlier).unwrap();
             let name = |path: &str| path.strip_prefix(&part_dir(1)).unwrap().to_string();
             files
@@ -1194,7 +1322,11 @@ mod tests {
             (names[2].clone(), fresh[names[2]][..20].to_vec()),
         ]
         .into();
-        let earlier = |filename: &Path| earlier_files.get(&bundle_name(filename)).cloned();
+        let earlier = EarlierPart {
+            previous: Box::new(|name| earlier_files.get(name).cloned()),
+            kept: None,
+            now: Default::default(),
+        };
         let again = build(Some(&earlier));
         assert_eq!(again[names[0]], same, "an unchanged file keeps the earlier bytes");
         assert_eq!(again[names[1]], fresh[names[1]], "a file whose contents changed is compressed again");
@@ -1469,7 +1601,7 @@ mod tests {
             bytes("/pagefind/part-1/pagefind-entry.json", "{}"),
         ];
         files.push(part_manifest(1, digest, &files));
-        let kept = store.keep(1, digest, files);
+        let kept = store.keep(1, digest, files, &KeptContents::default());
         let folder = std::path::absolute(dir.path().join("parts").join(format!("1-{digest}"))).unwrap();
         let linked = |files: &[OutputFile]| -> Vec<(String, Option<std::path::PathBuf>)> {
             let file = |f: &OutputFile| match &f.contents {
@@ -1492,7 +1624,7 @@ mod tests {
         assert!(store.part(1, digest).is_none());
         let mut again = vec![bytes("/pagefind/part-1/pagefind-entry.json", "{}")];
         again.push(part_manifest(1, digest, &again));
-        store.keep(1, digest, again);
+        store.keep(1, digest, again, &KeptContents::default());
         assert!(store.part(1, digest).is_some());
         assert!(!folder.join("index").exists(), "the incomplete folder was replaced whole");
         // The part kept again from other records: a file with the same bytes is the same file.
@@ -1502,7 +1634,7 @@ mod tests {
             bytes("/pagefind/part-1/index/en_2.pf_index", "new"),
         ];
         changed.push(part_manifest(1, other, &changed));
-        store.keep(1, other, changed);
+        store.keep(1, other, changed, &KeptContents::default());
         let next_folder = dir.path().join("parts").join(format!("1-{other}"));
         let inode = |path: std::path::PathBuf| {
             std::fs::metadata(path).map(|m| std::os::unix::fs::MetadataExt::ino(&m)).unwrap()
@@ -1513,6 +1645,123 @@ mod tests {
         let next = PartStore::new(dir.path().join("parts"));
         next.forget_unused();
         assert!(!folder.exists());
+    }
+
+    #[test]
+    fn kept_contents_read_back_and_skip_what_does_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let contents = KeptContents(
+            [
+                ("fragment/en_1.pf_fragment".to_string(), (120, 7u128)),
+                ("index/en_2.pf_index".to_string(), (9, u128::MAX)),
+            ]
+            .into(),
+        );
+        std::fs::write(dir.path().join(KEPT_CONTENTS), contents.to_text()).unwrap();
+        assert_eq!(KeptContents::read(dir.path()), contents);
+        let digest = format!("{:032x}", 5u128);
+        let text = format!(
+            "{digest} 10 fragment/a.pf_fragment\n{digest} ten fragment/b.pf_fragment\n5 10 fragment/c.pf_fragment\n{digest}\n{digest} 11 with space.pf_index\n"
+        );
+        std::fs::write(dir.path().join(KEPT_CONTENTS), text).unwrap();
+        let read = KeptContents::read(dir.path());
+        let mut names: Vec<&str> = read.0.keys().map(String::as_str).collect();
+        names.sort();
+        assert_eq!(names, ["fragment/a.pf_fragment", "with space.pf_index"]);
+        assert_eq!(read.0["fragment/a.pf_fragment"], (10, 5));
+        assert_eq!(KeptContents::read(&dir.path().join("missing")), KeptContents::default());
+    }
+
+    #[test]
+    fn a_kept_file_is_taken_unread_only_when_its_digest_and_length_match() {
+        use pagefind::api::EarlierFile;
+        let dir = tempfile::tempdir().unwrap();
+        let chunks: [&[u8]; 2] = [b"first", b"second"];
+        std::fs::create_dir_all(dir.path().join("fragment")).unwrap();
+        for name in ["a", "b", "c"] {
+            std::fs::write(dir.path().join(format!("fragment/{name}.pf_fragment")), b"gzipped").unwrap();
+        }
+        let kept = KeptContents(
+            [
+                ("fragment/a.pf_fragment".to_string(), (7, contents_digest(&chunks))),
+                ("fragment/b.pf_fragment".to_string(), (7, contents_digest(&[b"other"]))),
+                // Cut short since it was listed.
+                ("fragment/c.pf_fragment".to_string(), (8, contents_digest(&chunks))),
+            ]
+            .into(),
+        );
+        assert_ne!(contents_digest(&[b"firstsecond"]), contents_digest(&chunks), "chunks are told apart");
+        let earlier = EarlierPart {
+            previous: Box::new(|name| (name == "fragment/b.pf_fragment").then(|| b"previous".to_vec())),
+            kept: Some((dir.path().to_path_buf(), kept)),
+            now: Default::default(),
+        };
+        let answer = |name: &str| earlier.answer(Path::new(name), &chunks);
+        assert!(matches!(answer("fragment/a.pf_fragment"), Some(EarlierFile::Unchanged)));
+        assert!(
+            matches!(answer("fragment/b.pf_fragment"), Some(EarlierFile::Bytes(b)) if b == b"previous"),
+            "another digest: the previous index's bytes, for Pagefind to compare"
+        );
+        assert!(
+            matches!(answer("fragment/c.pf_fragment"), Some(EarlierFile::Bytes(b)) if b == b"gzipped"),
+            "another length: the kept file's bytes, for Pagefind to compare"
+        );
+        assert!(answer("fragment/d.pf_fragment").is_none());
+        assert_eq!(earlier.kept_file("fragment/a.pf_fragment"), Some(dir.path().join("fragment/a.pf_fragment")));
+        let now = earlier.now.lock().unwrap();
+        assert_eq!(now.len(), 4);
+        assert!(now.values().all(|&d| d == contents_digest(&chunks)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_part_indexed_again_links_the_files_it_kept_and_is_the_part_a_fresh_build_makes() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let store = PartStore::new(dir.path().join("parts"));
+        let record = |url: &str, words: &str| SearchRecord { url: url.into(), html: plain_record(url, words) };
+        let before = vec![record("/a/", "<p>Alpha words</p>"), record("/b/", "<p>Beta words</p>")];
+        let after = vec![record("/a/", "<p>Alpha words</p>"), record("/b/", "<p>Beta changed</p>")];
+        let build = |records: &[SearchRecord], store: Option<&PartStore>| {
+            let keys = keys(records, "en");
+            let digest = part_digest(&keys, "en", 1, 2);
+            let reuse = Reuse::<Path> { previous: None, parsed: None, store };
+            build_and_keep(records, &keys, &digest, "en", 1, &reuse, Parsing::Here).unwrap()
+        };
+        let bytes = |files: &[OutputFile]| -> BTreeMap<String, Vec<u8>> {
+            let read = |f: &OutputFile| match &f.contents {
+                Contents::Bytes(bytes) => bytes.clone(),
+                Contents::Cached(path) => std::fs::read(path).unwrap(),
+                _ => panic!("{}", f.path),
+            };
+            files.iter().map(|f| (f.path.clone(), read(f))).collect()
+        };
+        let inodes = |files: &[OutputFile]| -> BTreeMap<String, u64> {
+            let inode = |f: &OutputFile| match &f.contents {
+                Contents::Cached(path) => std::fs::metadata(path).unwrap().ino(),
+                _ => panic!("{} is not kept", f.path),
+            };
+            files.iter().map(|f| (f.path.clone(), inode(f))).collect()
+        };
+        let first = build(&before, Some(&store));
+        let first_inodes = inodes(&first);
+        let first_folder =
+            dir.path().join("parts").join(store.folder(1, &part_digest(&keys(&before, "en"), "en", 1, 2)));
+        let listed = KeptContents::read(&first_folder);
+        let compressed = first.iter().filter(|f| f.path.contains(".pf_")).count();
+        assert_eq!(listed.0.len(), compressed, "every compressed file is listed");
+        let fragments: Vec<&String> = first_inodes.keys().filter(|p| p.contains("/fragment/")).collect();
+        assert_eq!(fragments.len(), 2);
+        let again = build(&after, Some(&store));
+        let again_inodes = inodes(&again);
+        let kept: Vec<&String> =
+            fragments.iter().copied().filter(|p| again_inodes.get(*p) == first_inodes.get(*p)).collect();
+        assert_eq!(kept.len(), 1, "the unchanged page's fragment is the kept file: {kept:?}");
+        assert_eq!(bytes(&again), bytes(&build(&after, None)), "the same files as a build with nothing kept");
+        // The part kept now lists its files in turn.
+        let second_folder =
+            dir.path().join("parts").join(store.folder(1, &part_digest(&keys(&after, "en"), "en", 1, 2)));
+        assert_eq!(KeptContents::read(&second_folder).0.len(), compressed);
     }
 
     #[test]

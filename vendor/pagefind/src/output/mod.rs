@@ -389,8 +389,8 @@ impl PagefindIndexes {
 
         if synthetic {
             // The names `earlier` knows are those of the files returned: inside the bundle.
-            let earlier = |filename: &std::path::Path| {
-                earlier.and_then(|earlier| earlier(filename.strip_prefix(outdir).unwrap_or(filename)))
+            let earlier = |filename: &std::path::Path, chunks: &[&[u8]]| {
+                earlier.and_then(|earlier| earlier(filename.strip_prefix(outdir).unwrap_or(filename), chunks))
             };
             // pamphlet patch: one file per rayon job (`with_max_len(1)`). Left to rayon's own
             // splitting, the list (a page's fragment each, then the larger index chunks) was cut
@@ -435,9 +435,21 @@ fn gzip_chunks<C: AsRef<[u8]>>(content_chunks: &[C]) -> std::io::Result<Vec<u8>>
     gz.finish()
 }
 
-/// pamphlet patch: where an index finds the files of an earlier one: the bytes of the file that
-/// had the given name inside the bundle (`fragment/….pf_fragment`), if any.
-pub type EarlierFiles<'a> = dyn Fn(&std::path::Path) -> Option<Vec<u8>> + Sync + 'a;
+/// pamphlet patch: where an index finds the files of an earlier one. Given a file's name inside
+/// the bundle (`fragment/….pf_fragment`) and the contents it would be compressed from (its
+/// chunks, before Pagefind's marker), what an earlier index holds of a file of that name, if
+/// anything (see [`EarlierFile`]).
+pub type EarlierFiles<'a> = dyn Fn(&std::path::Path, &[&[u8]]) -> Option<EarlierFile> + Sync + 'a;
+
+/// pamphlet patch: what an earlier index holds of a file (see [`EarlierFiles`]).
+pub enum EarlierFile {
+    /// Its bytes: the new file keeps them when they decompress to its contents.
+    Bytes(Vec<u8>),
+    /// The caller's word that the earlier file holds exactly these contents (it knows a digest
+    /// of what that file was compressed from): the new file is returned without bytes, marked
+    /// [`SyntheticFile::unchanged`], and the caller takes the earlier file's.
+    Unchanged,
+}
 
 /// pamphlet patch: whether `gzipped` decompresses to what [`gzip_chunks`] compresses of
 /// `content_chunks`.
@@ -468,19 +480,26 @@ fn gzip_holds_chunks(gzipped: &[u8], content_chunks: &[&[u8]]) -> bool {
 /// `earlier` file of the same name decompresses to the same contents, that file's bytes. After
 /// one page of thousands changed, most files (every other page's fragment) are what they were,
 /// and compressing them again was most of the time it took to write a part.
+///
+/// When `earlier` vouches that the earlier file holds these contents ([`EarlierFile::Unchanged`]),
+/// nothing is read or compressed: the file comes back empty and marked `unchanged`.
 fn synthetic_file(
     filename: PathBuf,
     content_chunks: &[&[u8]],
     compression: Compress,
-    earlier: impl Fn(&std::path::Path) -> Option<Vec<u8>>,
+    earlier: impl Fn(&std::path::Path, &[&[u8]]) -> Option<EarlierFile>,
 ) -> SyntheticFile {
     let contents = match compression {
-        Compress::GZ => earlier(&filename)
-            .filter(|old| gzip_holds_chunks(old, content_chunks))
-            .unwrap_or_else(|| gzip_chunks(content_chunks).unwrap()),
+        Compress::GZ => match earlier(&filename, content_chunks) {
+            Some(EarlierFile::Unchanged) => {
+                return SyntheticFile { filename, contents: Vec::new(), unchanged: true }
+            }
+            Some(EarlierFile::Bytes(old)) if gzip_holds_chunks(&old, content_chunks) => old,
+            _ => gzip_chunks(content_chunks).unwrap(),
+        },
         Compress::None => content_chunks.iter().flat_map(|chunk| chunk.iter()).copied().collect(),
     };
-    SyntheticFile { filename, contents }
+    SyntheticFile { filename, contents, unchanged: false }
 }
 
 #[derive(Copy, Clone)]
@@ -500,6 +519,9 @@ enum WriteBehavior {
 pub struct SyntheticFile {
     pub filename: PathBuf,
     pub contents: Vec<u8>,
+    /// pamphlet patch: the file is the earlier index's file of the same name, unchanged (see
+    /// [`EarlierFile::Unchanged`]); `contents` is then empty.
+    pub unchanged: bool,
 }
 
 async fn write(
@@ -541,7 +563,7 @@ async fn write(
                     // a truncated asset.
                     file.flush().await.unwrap();
                 } else {
-                    return Some(SyntheticFile { filename, contents });
+                    return Some(SyntheticFile { filename, contents, unchanged: false });
                 }
             }
             None
@@ -557,6 +579,7 @@ async fn write(
                 return Some(SyntheticFile {
                     filename,
                     contents: content_chunks.into_iter().flatten().cloned().collect(),
+                    unchanged: false,
                 });
             }
         }

@@ -33,7 +33,7 @@
 //! }
 //! ```
 
-pub use crate::output::{EarlierFiles, SyntheticFile};
+pub use crate::output::{EarlierFile, EarlierFiles, SyntheticFile};
 
 /// pamphlet patch: a page parsed by [`PagefindIndex::parse_html_files`], which a caller can keep
 /// as bytes and add to a later index without parsing its HTML again. A page added this way
