@@ -34,7 +34,10 @@
 //! another part. (Dealing records by a hash of their URL kept every record in place, but
 //! changed how Pagefind cut a part's words into chunks, and a query of the equivalence test
 //! then loaded one chunk more.) Pagefind's output depends on its input only, so a reused part
-//! is byte for byte the part a fresh build makes.
+//! is byte for byte the part a fresh build makes. Within a part indexed again, a file whose
+//! contents did not change (every other page's fragment) is the kept file, linked unread when
+//! the part's [`KeptContents`] give it the same digest, else its earlier bytes once Pagefind
+//! has compared them (see [`EarlierPart`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
