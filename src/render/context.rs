@@ -224,19 +224,22 @@ pub struct Cards<'a> {
     views: &'a [ArticleSummaryView],
     values: Vec<std::sync::OnceLock<Result<tera::Value, String>>>,
     digests: Vec<std::sync::OnceLock<Option<u128>>>,
+    /// Told of each value once it is made (it then stays unchanged while the cards live).
+    on_made: &'a (dyn Fn(&tera::Value) + Sync),
 }
 
 impl<'a> Cards<'a> {
-    /// The cards of `views`, indexed by [`ArticleId`]; no value is made yet.
-    pub fn new(views: &'a [ArticleSummaryView]) -> Self {
+    /// The cards of `views`, indexed by [`ArticleId`]; no value is made yet. `on_made` is
+    /// called with each card's value when it is made.
+    pub fn new(views: &'a [ArticleSummaryView], on_made: &'a (dyn Fn(&tera::Value) + Sync)) -> Self {
         let values = views.iter().map(|_| std::sync::OnceLock::new()).collect();
         let digests = views.iter().map(|_| std::sync::OnceLock::new()).collect();
-        Cards { views, values, digests }
+        Cards { views, values, digests, on_made }
     }
 
     /// Article `id`'s card.
     pub fn get(&self, id: ArticleId) -> Card<'_> {
-        Card { view: &self.views[id], value: &self.values[id], digest: &self.digests[id] }
+        Card { view: &self.views[id], value: &self.values[id], digest: &self.digests[id], on_made: self.on_made }
     }
 }
 
@@ -254,12 +257,19 @@ pub struct Card<'c> {
     view: &'c ArticleSummaryView,
     value: &'c std::sync::OnceLock<Result<tera::Value, String>>,
     digest: &'c std::sync::OnceLock<Option<u128>>,
+    on_made: &'c (dyn Fn(&tera::Value) + Sync),
 }
 
 impl Card<'_> {
     /// The card's template value, made on first use.
     fn value(&self) -> &Result<tera::Value, String> {
-        self.value.get_or_init(|| tera::Value::try_from_serializable(self.view).map_err(|e| e.to_string()))
+        self.value.get_or_init(|| {
+            let value = tera::Value::try_from_serializable(self.view).map_err(|e| e.to_string());
+            if let Ok(value) = &value {
+                (self.on_made)(value);
+            }
+            value
+        })
     }
 
     /// The digest of the card's view (`super::digest::view_digest`), made on first use without
@@ -968,7 +978,7 @@ mod tests {
             items: Vec<Card<'c>>,
         }
         let views = [summary("One"), summary("دو")];
-        let cards = Cards::new(&views);
+        let cards = Cards::new(&views, &|_| {});
         let page = |id| tera::Value::from_serializable(&Page { items: vec![cards.get(id)] });
         let (first, again) = (page(1), page(1));
         let item = |page: &tera::Value| {

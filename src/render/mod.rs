@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod digest;
+mod partial;
 pub mod seo;
 
 use std::borrow::Cow;
@@ -51,6 +52,8 @@ pub struct Renderer {
     reads_clock: bool,
     /// The digest of what the `image()` function can tell templates (see [`digest`]).
     images_digest: u128,
+    /// What the `partial()` function renders with, and the partials a build rendered so far.
+    partials: Arc<partial::Partials>,
 }
 
 /// The most pages of one kind (articles, a listing's pages) one rayon job renders. A page takes
@@ -197,6 +200,7 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         let origins: BTreeMap<String, PathBuf> =
             theme.templates.iter().map(|t| (t.name.clone(), t.origin.clone())).collect();
+        let partials = partial::Partials::register(&mut tera, origins.clone());
         tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| template_error(&e, &origins))?;
         Error::collect(strings.check_templates(theme.templates.iter().map(|t| (t.text.as_str(), &t.origin))))?;
@@ -204,7 +208,8 @@ impl Renderer {
             theme.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
         let reads_pager_pages = sources.values().any(|text| may_read_pager_pages(text));
         let reads_clock = sources.values().any(|text| text.contains("now("));
-        Ok(Renderer { tera, origins, sources, reads_pager_pages, strings, reads_clock, images_digest: 0 })
+        partials.use_templates(&tera);
+        Ok(Renderer { tera, origins, sources, reads_pager_pages, strings, reads_clock, images_digest: 0, partials })
     }
 
     /// What every page shares besides its variables (the templates, strings and images, the
@@ -265,6 +270,7 @@ impl Renderer {
             prefix.hash(hasher);
         });
         register_image_function(&mut self.tera, images, prefix);
+        self.partials.use_templates(&self.tera);
     }
 
     /// Whether the theme has the optional template `name`.
@@ -314,10 +320,15 @@ impl Renderer {
     ) -> Result<Vec<T>> {
         let views = ViewBuilder::new(site);
         let seo = SeoBuilder::new(site, &views, &self.strings);
-        let cards = context::Cards::new(&site_views.summaries);
+        // Cards and `site` are handed to many partials: they are known by address while they
+        // live, which is longer than the partials' session (declared after them).
+        let lasting = |value: &Value| self.partials.keep_lasting(value);
+        let cards = context::Cards::new(&site_views.summaries, &lasting);
         let cards = &cards;
         let site_value = digest::value_of(&site_views.site)
             .map_err(|why| Error::output("/", format!("the template variable `site` cannot be made: {why}")))?;
+        self.partials.keep_lasting(&site_value);
+        let _partials = self.partials.session();
         let inputs = earlier.and_then(|_| self.inputs_digest(&site_value, site.config.minify));
         let search_pages = site.config.search && self.has_template(SEARCH_TEMPLATE);
         let base_context = |kind: &str, url: &str, lang: &str, dir: &str| {

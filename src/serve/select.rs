@@ -248,7 +248,7 @@ fn changed_templates<'a>(old: &Renderer, new: &'a Renderer) -> BTreeSet<&'a str>
 }
 
 /// Whether a template's text names another template in quotes (`extends`, `include`,
-/// `import`). Over-approximates — a quoted name in a comment counts — which only costs renders.
+/// `import`, `partial(template=…)`). Over-approximates — a quoted name in a comment counts — which only costs renders.
 fn mentions(text: &str, name: &str) -> bool {
     text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
 }
@@ -297,6 +297,18 @@ mod tests {
         let uses: Vec<&str> = closure(&r, "article.html").into_iter().collect();
         assert_eq!(uses, vec!["article.html", "base.html", "partials/card.html"]);
         assert_eq!(closure(&r, "page.html").into_iter().collect::<Vec<_>>(), vec!["page.html"]);
+    }
+
+    #[test]
+    fn closure_follows_partials() {
+        let r = renderer(&[
+            ("partials/card.html", "card"),
+            (
+                "tag.html",
+                "{% for item in items %}{{ partial(template=\"partials/card.html\", item=item) }}{% endfor %}",
+            ),
+        ]);
+        assert!(closure(&r, "tag.html").contains("partials/card.html"));
     }
 
     #[test]

@@ -325,6 +325,46 @@ fn site_with_only_site_yaml_and_content_uses_the_built_in_theme() {
     site.assert_internal_links_resolve("https://example.org", "/");
 }
 
+/// The built-in theme prints its cards with `partial()`: a site's own card sees the card's
+/// arguments and the page's `lang`, `dir` and `site`, on every page that shows it.
+#[test]
+fn an_overridden_card_is_rendered_as_a_partial_with_its_arguments() {
+    let site = SiteTest::new()
+        .without_test_theme()
+        .file("site.yaml", "title: Bare\nbase_url: https://example.org/mirror/\n")
+        .file("content/a.md", &article("Hello", "2024-01-01", "tags: [t]\nauthor: Jo\n", "Text."))
+        .file("content/b.md", &article("World", "2024-01-02", "tags: [t]\nauthor: Jo\n", "Text."))
+        .file(
+            "templates/partials/card.html",
+            "<p class=\"my-card\" data-h=\"{{ card_h | default(value=2) }}\" data-lang=\"{{ lang }}\" data-dir=\"{{ dir }}\">\
+             <a href=\"{{ site.url }}x/\">{{ item.title }}</a></p>",
+        )
+        .build();
+    for path in ["/", "/tag/t/", "/author/jo/"] {
+        assert_eq!(site.texts(path, "p.my-card"), vec!["World", "Hello"], "{path}");
+        assert_eq!(site.attrs(path, "p.my-card a", "href"), vec!["/mirror/x/"; 2], "{path}");
+        assert_eq!(site.attrs(path, "p.my-card", "data-lang"), vec!["en"; 2], "{path}");
+        assert_eq!(site.attrs(path, "p.my-card", "data-dir"), vec!["ltr"; 2], "{path}");
+    }
+    // The lead story is an `h2` card; the rest of the home page's and a related block's `h3`.
+    assert_eq!(site.attrs("/", "p.my-card", "data-h"), vec!["2", "3"]);
+    assert_eq!(site.attrs("/tag/t/", "p.my-card", "data-h"), vec!["2", "2"]);
+    assert_eq!(site.texts("/2024/01/a/", ".related p.my-card"), vec!["World"]);
+    assert_eq!(site.attrs("/2024/01/a/", ".related p.my-card", "data-h"), vec!["3"]);
+}
+
+#[test]
+fn an_error_inside_a_card_names_the_card_template_and_line() {
+    let t = SiteTest::new()
+        .without_test_theme()
+        .file("site.yaml", "title: Bare\nbase_url: https://example.org\n")
+        .file("content/a.md", &article("Hello", "2024-01-01", "", "Text."))
+        .file("templates/partials/card.html", "<p>\n{{ item.titel }}</p>");
+    let message = t.build_err().to_string();
+    assert!(message.contains("in the partial partials/card.html: templates/partials/card.html:2:"), "{message}");
+    assert!(message.contains("Field `titel` is not defined"), "{message}");
+}
+
 #[test]
 fn a_single_template_can_be_overridden_from_root_templates() {
     let site = SiteTest::new()
