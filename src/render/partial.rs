@@ -108,14 +108,25 @@ impl Partials {
         // the same card at once; both get the same HTML.
         let tera = self.tera.read().unwrap_or_else(PoisonError::into_inner);
         let tera = tera.as_ref().ok_or_else(|| tera::Error::message("partial(): the templates are not ready yet"))?;
-        let html = tera.render(template, &variables()).map_err(|e| {
-            tera::Error::message(format!("in the partial {template}: {}", template_error(&e, &self.origins)))
-        })?;
+        let html = tera.render(template, &variables()).map_err(|e| self.error(template, &e))?;
         let html = Value::safe_string(&html);
         if let Some(key) = key {
             self.rendered.lock().unwrap_or_else(PoisonError::into_inner).insert(key, html.clone());
         }
         Ok(html)
+    }
+
+    /// The error of rendering the partial `template`, for the calling template's error: where
+    /// in the partial, and for a variable it lacks, how to hand it over.
+    fn error(&self, template: &str, e: &tera::Error) -> tera::Error {
+        let error = template_error(e, &self.origins).to_string();
+        let hint = if error.contains("Variable `") && error.contains("is not defined") {
+            " (a partial gets its arguments, `lang`, `dir` and `site`: pass anything else as an \
+             argument, such as `partial(template=…, current_url=current_url)`)"
+        } else {
+            ""
+        };
+        tera::Error::message(format!("in the partial {template}: {error}{hint}"))
     }
 
     /// The digest of everything a partial is rendered from: its arguments (the template's name
@@ -308,5 +319,6 @@ mod tests {
         ]);
         let message = tera.render("page.html", &Context::new()).unwrap_err().to_string();
         assert!(message.contains("in the partial card.html: card.html:2:"), "{message}");
+        assert!(message.contains("pass anything else as an argument"), "{message}");
     }
 }
