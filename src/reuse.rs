@@ -216,7 +216,7 @@ pub fn save<'a>(
             Some((path, digest, sources, stamp))
         })
         .collect();
-    store.forget_all_but(stamped.iter().map(|&(_, digest, _, _)| digest).collect());
+    store.forget_all_but(stamped.iter().map(|&(_, digest, _, _)| stored_name(digest)).collect());
     let mut distinct: Vec<PageSources> = Vec::new();
     let mut index_of: HashMap<&PageSources, usize> = HashMap::new();
     let mut pages = BTreeMap::new();
@@ -245,10 +245,8 @@ pub fn save<'a>(
 /// linked or removed costs at worst a page rendered again.
 struct Store {
     dir: PathBuf,
-    /// The digests the folder's files are named by.
-    found: HashSet<PageDigest>,
-    /// Its other files.
-    strays: Vec<std::ffi::OsString>,
+    /// The names of the files the folder held.
+    found: HashSet<String>,
     /// Cleared when a link failed because the folder is on another file system than the
     /// output: copying every page there would cost more than rendering saves.
     linkable: AtomicBool,
@@ -256,28 +254,23 @@ struct Store {
 
 impl Store {
     fn open(dir: PathBuf) -> Store {
-        let (mut found, mut strays) = (HashSet::new(), Vec::new());
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let name = entry.file_name();
-            let digest = name.to_str().and_then(|text| text.parse().ok().filter(|&d| stored_name(d) == text));
-            match digest {
-                Some(digest) => _ = found.insert(digest),
-                None => strays.push(name),
-            }
-        }
+        let found = std::fs::read_dir(&dir)
+            .map(|entries| entries.flatten().filter_map(|e| e.file_name().into_string().ok()).collect())
+            .unwrap_or_default();
         let linkable = AtomicBool::new(std::fs::create_dir_all(&dir).is_ok());
-        Store { dir, found, strays, linkable }
+        Store { dir, found, linkable }
     }
 
     /// Keeps the page with `digest` whose output file is `file()`: a page just rendered
     /// replaces the kept file of its digest (a file not reused was not trusted), a reused one
     /// is linked only when none is kept.
     fn keep(&self, file: &dyn Fn() -> PathBuf, digest: PageDigest, rendered: bool) {
-        let found = self.found.contains(&digest);
+        let name = stored_name(digest);
+        let found = self.found.contains(&name);
         if (found && !rendered) || !self.linkable.load(Ordering::Relaxed) {
             return;
         }
-        let kept = self.dir.join(stored_name(digest));
+        let kept = self.dir.join(name);
         if found {
             let _ = std::fs::remove_file(&kept);
         }
@@ -288,12 +281,10 @@ impl Store {
         }
     }
 
-    /// Removes the files not named by a digest of `wanted`: pages rendered from other inputs
-    /// since, or gone, and anything else.
-    fn forget_all_but(&self, wanted: HashSet<PageDigest>) {
-        let unwanted = self.found.iter().filter(|digest| !wanted.contains(digest)).map(|&d| stored_name(d).into());
-        let names: Vec<std::ffi::OsString> = unwanted.chain(self.strays.iter().cloned()).collect();
-        names.par_iter().for_each(|name| {
+    /// Removes the kept files not named in `wanted` (pages rendered from other inputs since,
+    /// or gone).
+    fn forget_all_but(&self, wanted: HashSet<String>) {
+        self.found.par_iter().filter(|name| !wanted.contains(*name)).for_each(|name| {
             let _ = std::fs::remove_file(self.dir.join(name));
         });
     }
