@@ -113,43 +113,14 @@ fn reused_pages_keep_their_part_in_the_security_policy() {
     assert_eq!(std::fs::read_to_string(t.output().join("_headers")).unwrap(), headers);
 }
 
-/// A CI runner keeps the cache folder, not the output: the pages kept there are linked into
-/// the empty output folder, and only those an edit touched are rendered.
-#[test]
-fn an_empty_output_folder_gets_the_pages_kept_in_the_cache_folder() {
-    let t = site();
-    let pages = t.rebuild().unwrap().pages_rendered;
-    let empty_output = || std::fs::remove_dir_all(t.output()).expect("remove the output folder");
-    empty_output();
-    let report = t.rebuild().unwrap();
-    assert_eq!((report.pages_rendered, report.pages_reused), (0, pages), "{report}");
-    assert_eq!(snapshot(&t.output()), fresh_build(&t), "the same site, security policy included");
-
-    edit(&t, "content/a.md", &article("Alpha", "2024-01-01", "tags: [x]\n", "Edited words."));
-    empty_output();
-    let report = t.rebuild().unwrap();
-    assert!(report.pages_rendered >= 1 && report.pages_reused >= 10, "{report}");
-    assert_eq!(snapshot(&t.output()), fresh_build(&t));
-    // Twice in a row, as a CI runner builds: the kept pages are those of the last build.
-    empty_output();
-    let report = t.rebuild().unwrap();
-    assert_eq!((report.pages_rendered, report.pages_reused), (0, pages), "{report}");
-    assert_eq!(snapshot(&t.output()), fresh_build(&t));
-}
-
-/// Without the kept pages (a cache folder on another file system keeps none), every page is
-/// rendered into an empty folder, and a page rendered from the inputs it had in the previous
-/// build (its digest) takes what it runs and loads from the manifest instead of being read
-/// again. An edited page is read.
+/// A CI runner keeps the cache folder, not the output: every page is rendered into an empty
+/// folder, and a page rendered from the inputs it had in the previous build (its digest) takes
+/// what it runs and loads from the manifest instead of being read again. An edited page is read.
 #[test]
 fn pages_rendered_from_unchanged_inputs_take_their_sources_from_the_manifest() {
     let t = site();
     t.rebuild().unwrap();
-    let kept = t.root().join(".pamphlet-cache").join(pamphlet::reuse::STORE_DIR);
-    let empty_output = || {
-        std::fs::remove_dir_all(t.output()).expect("remove the output folder");
-        std::fs::remove_dir_all(&kept).expect("remove the kept pages");
-    };
+    let empty_output = || std::fs::remove_dir_all(t.output()).expect("remove the output folder");
     empty_output();
     let report = t.rebuild().unwrap();
     assert_eq!(report.pages_reused, 0, "no output to reuse: {report}");
@@ -196,12 +167,12 @@ fn a_page_changed_by_hand_in_the_output_is_rendered_again() {
     let t = site();
     t.rebuild().unwrap();
     let alpha = t.output().join("2024/01/a/index.html");
-    // A new file, as most tools write: the page kept in the cache folder is linked back…
+    // A new file, as most tools write…
     std::fs::remove_file(&alpha).unwrap();
     std::fs::write(&alpha, "defaced").unwrap();
-    assert_eq!(t.rebuild().unwrap().pages_rendered, 0);
+    assert_eq!(t.rebuild().unwrap().pages_rendered, 1);
     assert!(std::fs::read_to_string(&alpha).unwrap().contains("First words."));
-    // …but the same file written over in place is the kept one too: rendered again.
+    // …or the same file written over in place.
     std::fs::write(&alpha, "defaced again, in place").unwrap();
     assert_eq!(t.rebuild().unwrap().pages_rendered, 1);
     assert!(std::fs::read_to_string(&alpha).unwrap().contains("First words."));
