@@ -251,9 +251,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             Ok(staged) => (None, staged == output::Staged::SameFile),
             Err(error) => (Some(error), false),
         };
-        // A reused page linked or kept as the previous build's very file still has the stamp
-        // the manifest gave it: the next manifest need not look at the file again.
-        let unchanged = reused && same_file;
+        // A reused page linked or kept as the previous output's very file still has the stamp
+        // the manifest gave it: the next manifest need not look at the file again. One linked
+        // from the pages kept in the cache folder may be a copy restored there (another inode).
+        let kept = match &file.contents {
+            output::Contents::Cached(src) => previous_pages.as_ref().is_some_and(|p| p.is_kept(src)),
+            _ => false,
+        };
+        let unchanged = reused && same_file && !kept;
         Written { path: file.path, origin: file.origin, error, sources, digest, reused, unchanged }
     };
     let unrendered = |file| write(render::Rendered { file, digest: None });
@@ -301,8 +306,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let pages_rendered = pages().filter(|w| w.digest.is_some()).count() - pages_reused;
     let feeds_reused = written.iter().filter(|w| w.reused && !output::is_html_path(&w.path)).count();
     let rendered = written.par_iter().filter_map(|w| {
-        let page =
-            reuse::SavedPage { path: &w.path, digest: w.digest?, sources: w.sources.as_ref()?, unchanged: w.unchanged };
+        let page = reuse::SavedPage {
+            path: &w.path,
+            digest: w.digest?,
+            sources: w.sources.as_ref()?,
+            unchanged: w.unchanged,
+            rendered: !w.reused,
+        };
         Some(page)
     });
     // Only a shortcut for the next build (see `reuse`): without it, that build renders every page.

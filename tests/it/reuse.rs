@@ -113,14 +113,86 @@ fn reused_pages_keep_their_part_in_the_security_policy() {
     assert_eq!(std::fs::read_to_string(t.output().join("_headers")).unwrap(), headers);
 }
 
-/// A CI runner keeps the cache folder, not the output: every page is rendered into an empty
-/// folder, and a page rendered from the inputs it had in the previous build (its digest) takes
-/// what it runs and loads from the manifest instead of being read again. An edited page is read.
+/// A CI runner keeps the cache folder, not the output: the pages kept there are linked into
+/// the empty output folder, and only those an edit touched are rendered.
+#[test]
+fn an_empty_output_folder_gets_the_pages_kept_in_the_cache_folder() {
+    let t = site();
+    let pages = t.rebuild().unwrap().pages_rendered;
+    let empty_output = || std::fs::remove_dir_all(t.output()).expect("remove the output folder");
+    empty_output();
+    let report = t.rebuild().unwrap();
+    assert_eq!((report.pages_rendered, report.pages_reused), (0, pages), "{report}");
+    assert_eq!(snapshot(&t.output()), fresh_build(&t), "the same site, security policy included");
+
+    edit(&t, "content/a.md", &article("Alpha", "2024-01-01", "tags: [x]\n", "Edited words."));
+    empty_output();
+    let report = t.rebuild().unwrap();
+    assert!(report.pages_rendered >= 1 && report.pages_reused >= 10, "{report}");
+    assert_eq!(snapshot(&t.output()), fresh_build(&t));
+    // Twice in a row, as a CI runner builds: the kept pages are those of the last build.
+    empty_output();
+    let report = t.rebuild().unwrap();
+    assert_eq!((report.pages_rendered, report.pages_reused), (0, pages), "{report}");
+    assert_eq!(snapshot(&t.output()), fresh_build(&t));
+}
+
+/// Builds sharing one cache folder run at once (as the example site is built with and without
+/// drafts in one test run): each one's clean-up of the kept pages must leave alone those the
+/// other is linking. Two sites whose every page differs (another base URL), each built into an
+/// emptied output folder, round after round.
+#[test]
+fn builds_sharing_a_cache_folder_at_once_all_publish_their_site() {
+    let t = site();
+    let options = |base_url: &str| {
+        let mut opts = pamphlet::BuildOptions::new(t.root());
+        opts.output = Some(t.root().join(format!("public-{}", base_url.len())));
+        opts.base_url = Some(base_url.to_string());
+        opts.now = Some(crate::common::now());
+        opts
+    };
+    let sites = [options("https://one.example.org"), options("https://two.example.org/news")];
+    let start = std::sync::Barrier::new(sites.len());
+    let mut reused = 0;
+    for _round in 0..6 {
+        let reports = std::thread::scope(|scope| {
+            let builds: Vec<_> = sites
+                .iter()
+                .map(|opts| {
+                    let start = &start;
+                    scope.spawn(move || {
+                        let _ = std::fs::remove_dir_all(opts.output_dir());
+                        start.wait();
+                        pamphlet::build(opts)
+                    })
+                })
+                .collect();
+            builds.into_iter().map(|build| build.join().expect("no panic")).collect::<Vec<_>>()
+        });
+        for report in reports {
+            reused += report.unwrap_or_else(|e| panic!("{e}")).pages_reused;
+        }
+    }
+    assert!(reused > 0, "some kept pages were linked");
+    for opts in &sites {
+        let page = std::fs::read_to_string(opts.output_dir().join("2024/01/a/index.html")).unwrap();
+        assert!(page.contains(opts.base_url.as_deref().unwrap()), "each build's own pages");
+    }
+}
+
+/// Without the kept pages (a cache folder on another file system keeps none), every page is
+/// rendered into an empty folder, and a page rendered from the inputs it had in the previous
+/// build (its digest) takes what it runs and loads from the manifest instead of being read
+/// again. An edited page is read.
 #[test]
 fn pages_rendered_from_unchanged_inputs_take_their_sources_from_the_manifest() {
     let t = site();
     t.rebuild().unwrap();
-    let empty_output = || std::fs::remove_dir_all(t.output()).expect("remove the output folder");
+    let kept = t.root().join(".pamphlet-cache").join(pamphlet::reuse::STORE_DIR);
+    let empty_output = || {
+        std::fs::remove_dir_all(t.output()).expect("remove the output folder");
+        std::fs::remove_dir_all(&kept).expect("remove the kept pages");
+    };
     empty_output();
     let report = t.rebuild().unwrap();
     assert_eq!(report.pages_reused, 0, "no output to reuse: {report}");
@@ -163,16 +235,16 @@ fn an_edited_template_renders_every_page_again() {
 }
 
 #[test]
-fn a_page_changed_by_hand_in_the_output_is_rendered_again() {
+fn a_page_changed_by_hand_in_the_output_is_published_as_rendered() {
     let t = site();
     t.rebuild().unwrap();
     let alpha = t.output().join("2024/01/a/index.html");
-    // A new file, as most tools write…
+    // A new file, as most tools write: the page kept in the cache folder is linked back…
     std::fs::remove_file(&alpha).unwrap();
     std::fs::write(&alpha, "defaced").unwrap();
-    assert_eq!(t.rebuild().unwrap().pages_rendered, 1);
+    assert_eq!(t.rebuild().unwrap().pages_rendered, 0);
     assert!(std::fs::read_to_string(&alpha).unwrap().contains("First words."));
-    // …or the same file written over in place.
+    // …but the same file written over in place is the kept one too: rendered again.
     std::fs::write(&alpha, "defaced again, in place").unwrap();
     assert_eq!(t.rebuild().unwrap().pages_rendered, 1);
     assert!(std::fs::read_to_string(&alpha).unwrap().contains("First words."));
