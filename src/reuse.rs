@@ -409,6 +409,11 @@ mod tests {
 
         /// Records `pages` (path, digest), all rendered by this build.
         fn save(&self, pages: &[(&'static str, u128)]) {
+            self.save_after(None, pages);
+        }
+
+        /// As [`Saved::save`], by a build that loaded `previous`.
+        fn save_after(&self, previous: Option<&PreviousPages>, pages: &[(&'static str, u128)]) {
             let page = |&(path, digest): &(&'static str, u128)| SavedPage {
                 path,
                 digest: PageDigest(digest),
@@ -416,7 +421,7 @@ mod tests {
                 unchanged: false,
                 rendered: true,
             };
-            save(&self.cache(), &self.output(), None, pages.iter().map(page).collect::<Vec<_>>()).unwrap();
+            save(&self.cache(), &self.output(), previous, pages.iter().map(page).collect::<Vec<_>>()).unwrap();
         }
 
         fn previous(&self) -> PreviousPages {
@@ -520,14 +525,7 @@ mod tests {
         assert_eq!(other_build.reuse("/a/", PageDigest(1)), Some(saved.kept(1)));
         // Once the other build has kept its own pages (it saves what it linked), the next
         // build on its own removes what neither produced.
-        let page = |path, digest| SavedPage {
-            path,
-            digest: PageDigest(digest),
-            sources: &saved.sources,
-            unchanged: false,
-            rendered: true,
-        };
-        save(&saved.cache(), &saved.output(), Some(&other_build), vec![page("/a/", 5), page("/b.html", 6)]).unwrap();
+        saved.save_after(Some(&other_build), &[("/a/", 5), ("/b.html", 6)]);
         assert_eq!(other_build.reuse("/a/", PageDigest(1)), None, "no kept page after saving");
         assert!(!kept(1) && !kept(2) && kept(5) && kept(6));
     }
